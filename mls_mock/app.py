@@ -1,0 +1,118 @@
+"""The application factory: a fresh Flask app around one store, answering every request,
+errors included, with the client's JSON envelope."""
+import base64
+import binascii
+import json
+from dataclasses import dataclass, field
+from typing import Dict, Optional
+
+from flask import Flask, current_app, g, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound as RouteNotFound, RequestEntityTooLarge
+
+from . import assumptions
+from .api import buckets, channels, experiments, filters, models
+from .api.common import envelope
+from .errors import MLSMockError, Unauthorized
+from .store import Store
+from .traffic import Call, Faults, Journal
+
+API_PREFIX = "/api/"
+BLUEPRINTS = (channels.bp, experiments.bp, buckets.bp, filters.bp, models.bp)
+
+
+@dataclass
+class MockState:
+    """Everything one app serves from; `app.extensions["mls_mock"]`."""
+
+    store: Store
+    users: Optional[Dict[str, str]] = None
+    journal: Journal = field(default_factory=Journal)
+    faults: Faults = field(default_factory=Faults)
+
+
+def create_app(store: Optional[Store] = None, users: Optional[Dict[str, str]] = None,
+               propagate_exceptions: bool = False, journal_limit: int = 10_000) -> Flask:
+    """Build a fake MLS AB API.
+
+    `users` maps username to password; without it any credentials are accepted.
+    `propagate_exceptions` lets a bug in the fake raise in the caller (in-process use)
+    instead of becoming a 500 envelope (served use).
+    """
+    app = Flask("mls_mock")
+    app.config.update(MAX_CONTENT_LENGTH=assumptions.MAX_BODY_BYTES, PROPAGATE_EXCEPTIONS=propagate_exceptions)
+    app.url_map.strict_slashes = False
+    state = MockState(store or Store(), users, Journal(journal_limit))
+    app.extensions["mls_mock"] = state
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    app.before_request(_inject_fault_then_authenticate)
+    app.after_request(_record_call)
+    app.register_error_handler(MLSMockError, lambda e: envelope(None, e.status, e.message))
+    app.register_error_handler(HTTPException, _http_error)
+    if not propagate_exceptions:
+        app.register_error_handler(Exception, _internal_error)
+    return app
+
+
+def _inject_fault_then_authenticate():
+    g.mls_user = None
+    if not request.path.startswith(API_PREFIX):
+        return None
+    state = _state()
+    fault = state.faults.take(request.method, request.path, network=False)
+    if fault is not None:
+        return envelope(None, fault.status, fault.message)
+    g.mls_user = _authenticate(state.users)
+    return None
+
+
+def _state() -> MockState:
+    return current_app.extensions["mls_mock"]
+
+
+def _authenticate(users: Optional[Dict[str, str]]) -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "basic" or not token.strip():
+        raise Unauthorized("Authorization: Basic credentials are required")
+    try:
+        decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise Unauthorized("Authorization: malformed Basic credentials") from None
+    username, colon, password = decoded.partition(":")
+    if not colon or not username:
+        raise Unauthorized("Authorization: Basic credentials need a username and a password")
+    if users is not None and users.get(username) != password:
+        raise Unauthorized("Authorization: wrong username or password")
+    return username
+
+
+def _record_call(response):
+    if request.path.startswith(API_PREFIX):
+        raw = request.get_data(cache=True)
+        try:
+            body = json.loads(raw) if raw else None
+        except (ValueError, RecursionError):
+            body = None
+        _state().journal.record(Call(request.method, request.path, request.args.to_dict(), body,
+                                     response.status_code, g.get("mls_user")))
+    return response
+
+
+def _http_error(error: HTTPException):
+    if isinstance(error, RouteNotFound):
+        message = f"no such route: {request.method} {request.path}"
+    elif isinstance(error, MethodNotAllowed):
+        allowed = ", ".join(sorted(error.valid_methods or ()))
+        message = f"{request.method} is not allowed on {request.path}; allowed: {allowed}"
+    elif isinstance(error, RequestEntityTooLarge):
+        message = f"request body is larger than {assumptions.MAX_BODY_BYTES} bytes"
+    else:
+        message = error.description or error.name
+    response = envelope(None, error.code or 500, message)
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def _internal_error(error: Exception):
+    return envelope(None, 500, f"internal error in mls-mock: {type(error).__name__}: {error}")

@@ -1,0 +1,43 @@
+"""Every guess about the real MLS AB server that the client's code does not settle.
+
+One constant per decision, documented in the README's assumptions table. Change a behaviour
+here and nowhere else.
+"""
+import datetime
+
+# Records per page when `page` is given; without `page` a list returns every match.
+PAGE_SIZE = 50
+# A `page` past the last one returns an empty list (not 404), so paging loops end naturally.
+EMPTY_PAGE_IS_ERROR = False
+
+# Zone of `created_at` / `updated_at`, rendered as ISO-8601 with microseconds and offset.
+DEFAULT_TIMEZONE = datetime.timezone.utc
+
+# Names longer than this are rejected (a typical database column width).
+MAX_NAME_LENGTH = 255
+
+# Bodies larger than this get 413.
+MAX_BODY_BYTES = 1024 * 1024
+
+# Bucket ranges split 100 slots; a bucket with ratio 30 after one with 20 gets "20-49"
+# (inclusive bounds), a bucket with ratio 0 or never given a ratio gets "".
+BUCKET_SLOTS = 100
+BUCKET_RANGE_UNSET = ""
+
+
+def bucket_range(start: int, width: int) -> str:
+    return f"{start}-{start + width - 1}" if width else BUCKET_RANGE_UNSET
+
+
+# A model a batch/online bucket points at must be a manual model and an automl bucket's an
+# automl one: the client reads them back with get_manual_model / get_automl_model.
+MODEL_TYPE_FOR_PREDICTION = {"batch": "manual", "online": "manual", "automl": "automl"}
+
+# A description left out of a create or full-replace PUT is stored as null.
+MISSING_DESCRIPTION = None
+
+# DELETE answers 200 with `results: null`.
+DELETE_RESULTS = None
+
+# Without a users table any username/password pair is accepted (Basic auth still required).
+ACCEPT_ANY_CREDENTIALS = True

@@ -1,0 +1,48 @@
+"""Domain errors. The store raises these; one handler in the HTTP layer turns each into the
+client's JSON envelope, so no HTTP type ever appears in domain code."""
+
+
+class MLSMockError(Exception):
+    status = 500
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class BadRequest(MLSMockError):
+    status = 400
+
+
+class FieldError(BadRequest):
+    """A body field, query parameter or seed field is missing, mistyped or invalid."""
+
+    def __init__(self, field: str, problem: str):
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+
+
+class Unauthorized(MLSMockError):
+    status = 401
+
+
+class NotFound(MLSMockError):
+    status = 404
+
+    @classmethod
+    def record(cls, kind: str, record_id) -> "NotFound":
+        return cls(f"{kind} {record_id} does not exist")
+
+
+class Conflict(MLSMockError):
+    status = 409
+
+
+class UnsupportedMediaType(MLSMockError):
+    status = 415
+
+
+class SeedError(MLSMockError):
+    """A seed document is malformed; the message names the source, the record and the field."""
+
+    status = 400

@@ -1,0 +1,96 @@
+"""Lets sktmls's HTTP clients import without its ML stack.
+
+`import sktmls` imports torch, joblib, xgboost and friends at module level although no HTTP
+path of the channel, experiment, filter or model clients uses them. `allow_light_sktmls()`
+adds an import finder, last in line, that stands in for those packages only when they are
+absent (any installed package is found first and used) and only for imports made by
+sktmls's own modules (any other library probing for torch still sees it missing). Using a
+stand-in raises ModuleNotFoundError naming the package.
+"""
+import importlib.abc
+import importlib.machinery
+import sys
+import threading
+
+STOOD_IN = frozenset(
+    {"torch", "joblib", "cloudpickle", "autogluon", "catboost", "lightgbm", "xgboost", "pandas", "simplejson"}
+)
+CLIENT_MODULES = ("sktmls", "sktmls.channels", "sktmls.experiments", "sktmls.filters", "sktmls.models")
+
+_lock = threading.Lock()
+
+
+def _missing(name: str) -> ModuleNotFoundError:
+    root = name.partition(".")[0]
+    return ModuleNotFoundError(
+        f"{name} is not available: {root} is not installed, and mls-mock stood in for it only so that "
+        f"sktmls's HTTP clients import. Install {root} to use this part of sktmls.",
+        name=root,
+    )
+
+
+class _AbsentMeta(type):
+    def __getattr__(cls, attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return _absent(f"{cls.__qualname__}.{attr}")
+
+    def __call__(cls, *args, **kwargs):
+        raise _missing(cls.__qualname__)
+
+
+def _absent(qualname: str) -> type:
+    """A placeholder for anything inside a stood-in package: a class (so sktmls may subclass
+    or annotate with it) that raises as soon as it is used."""
+    return _AbsentMeta(qualname, (), {"__qualname__": qualname, "__module__": qualname.partition(".")[0]})
+
+
+class _StandInModule(type(sys)):
+    def __getattr__(self, attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return _absent(f"{self.__name__}.{attr}")
+
+
+def _imported_by_sktmls() -> bool:
+    frame = sys._getframe(2)
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if module == "sktmls" or module.startswith("sktmls."):
+            return True
+        frame = frame.f_back
+    return False
+
+
+class StandInFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    def find_spec(self, fullname, path, target=None):
+        if fullname.partition(".")[0] not in STOOD_IN or not _imported_by_sktmls():
+            return None
+        return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+
+    def create_module(self, spec):
+        module = _StandInModule(spec.name)
+        module.__path__ = []
+        module.__mls_mock_stand_in__ = True
+        return module
+
+    def exec_module(self, module):
+        pass
+
+
+def allow_light_sktmls() -> None:
+    """Make the sktmls HTTP clients importable here. Idempotent and thread-safe; a full
+    sktmls install is left untouched (its real packages are found before the finder)."""
+    with _lock:
+        if not any(isinstance(f, StandInFinder) for f in sys.meta_path):
+            sys.meta_path.append(StandInFinder())
+        for name in CLIENT_MODULES:
+            __import__(name)
+        # sktmls keeps its references; other code importing torch later must not get ours.
+        for name in [n for n, m in sys.modules.items() if getattr(m, "__mls_mock_stand_in__", False)]:
+            del sys.modules[name]
+
+
+def stood_in(module) -> bool:
+    """Whether `module` (e.g. sktmls.models.mls_model.torch) is a stand-in."""
+    return bool(getattr(module, "__mls_mock_stand_in__", False))

@@ -1,0 +1,130 @@
+"""`MLSMock`: one fake MLS, wired into every sktmls client of the process while active."""
+import functools
+import inspect
+import os
+from typing import Dict, Iterable, Optional, Union
+
+import requests
+
+from . import transport
+from .app import MockState, create_app
+from .lightweight import allow_light_sktmls
+from .store import Store
+from .traffic import Fault, Journal
+
+MLS_DOMAINS = (".sktmls.com", ".sktmls.ai")
+
+
+def mls_api_origins():
+    """(AB API origins, every other MLS origin) named in sktmls's own config."""
+    from sktmls.config import CONFIG
+
+    ab, other = set(), set()
+    for runtime in CONFIG.values():
+        for key, urls in runtime.items():
+            if isinstance(urls, dict):
+                for url in filter(None, urls.values()):
+                    (ab if key == "MLS_AB_API_URL" else other).add(transport.origin(url))
+    return ab, other - ab
+
+
+class MLSMock(transport.Router):
+    """A fresh in-memory MLS AB API that the real `sktmls` clients reach without a socket.
+
+    Use it as a context manager, a decorator, or with `start()` / `stop()`. Every MLS AB base
+    URL of every env and runtime in `sktmls.config` is served; any other MLS host fails at
+    once; other hosts go to the network as usual. `base_urls` adds origins to serve (e.g. the
+    URL a suite's `--mls-url` points at).
+    """
+
+    def __init__(self, store: Optional[Store] = None, users: Optional[Dict[str, str]] = None,
+                 base_urls: Iterable[str] = (), seed: Union[None, str, os.PathLike, dict] = None):
+        self.store = store or Store()
+        self.app = create_app(self.store, users=users, propagate_exceptions=True)
+        self._extra_origins = {transport.origin(url) for url in base_urls}
+        self._served = self._blocked = None
+        if seed is not None:
+            self.seed(seed)
+
+    # ---- lifecycle ----------------------------------------------------------------------
+
+    def start(self) -> "MLSMock":
+        allow_light_sktmls()
+        if self._served is None:
+            ab, other = mls_api_origins()
+            self._served, self._blocked = ab | self._extra_origins, other
+        transport.activate(self)
+        return self
+
+    def stop(self) -> None:
+        transport.deactivate(self)
+
+    def __enter__(self) -> "MLSMock":
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    def __call__(self, func):
+        """As a decorator: the function runs with this fake active."""
+        if inspect.iscoroutinefunction(func):
+            @functools.wraps(func)
+            async def async_wrapper(*args, **kwargs):
+                with self:
+                    return await func(*args, **kwargs)
+            return async_wrapper
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with self:
+                return func(*args, **kwargs)
+        return wrapper
+
+    # ---- state --------------------------------------------------------------------------
+
+    @property
+    def state(self) -> MockState:
+        return self.app.extensions["mls_mock"]
+
+    @property
+    def calls(self) -> Journal:
+        """Every request answered, oldest first: `.method .path .query .json .status .user`."""
+        return self.state.journal
+
+    def reset(self) -> None:
+        """Empty the store (IDs restart at 1), the journal and the faults."""
+        self.store.reset()
+        self.state.journal.clear()
+        self.state.faults.clear()
+
+    def seed(self, data: Union[str, os.PathLike, dict]) -> Dict[str, int]:
+        """Load a seed: a document in the fixtures/ format, a path to one, or the name of a
+        set shipped in fixtures/ (e.g. "demo"). Returns the count added per kind."""
+        from .seeds import read_seed
+
+        document, source = read_seed(data)
+        return self.store.load(document, source)
+
+    def fail(self, method: str = "*", path: str = "*", status: int = 500, error: Optional[str] = None,
+             times: Optional[int] = 1, raises: Optional[type] = None) -> Fault:
+        """Make the next `times` requests matching `method` and `path` (globs) fail with
+        `status`/`error`, or raise `raises` (requests.ConnectionError, requests.Timeout...)
+        before reaching the fake."""
+        return self.state.faults.add(Fault(method, path, status, error, times, raises))
+
+    # ---- transport ----------------------------------------------------------------------
+
+    def handle(self, adapter, prepared, **kwargs):
+        key = transport.origin(prepared.url)
+        if key in self._served:
+            path = transport.urlsplit(prepared.url).path
+            fault = self.state.faults.take(prepared.method, path, network=True)
+            if fault is not None:
+                raise fault.raises(fault.message, request=prepared)
+            return transport.call_wsgi(self.app, prepared)
+        host = key[1]
+        if key in self._blocked or host.endswith(MLS_DOMAINS):
+            raise requests.ConnectionError(
+                f"mls-mock does not serve {prepared.url.split('?')[0]}: only the MLS AB API is faked, "
+                f"and no request to another MLS host may reach the network", request=prepared)
+        return None

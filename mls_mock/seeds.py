@@ -1,0 +1,33 @@
+"""Finding and reading seed documents: a dict, a path to a JSON file, or the name of a set
+shipped in the top-level `fixtures/` package."""
+import json
+import os
+from pathlib import Path
+from typing import List, Tuple, Union
+
+from .errors import SeedError
+
+
+def fixtures_dir() -> Path:
+    import fixtures
+
+    return Path(fixtures.__file__).resolve().parent
+
+
+def available_seeds() -> List[str]:
+    return sorted(p.stem for p in fixtures_dir().glob("*.json"))
+
+
+def read_seed(data: Union[str, os.PathLike, dict]) -> Tuple[dict, str]:
+    """(document, a name for it in error messages)."""
+    if isinstance(data, dict):
+        return data, "seed document"
+    path = Path(data)
+    if not path.is_file() and path.suffix != ".json":
+        path = fixtures_dir() / f"{data}.json"
+    if not path.is_file():
+        raise SeedError(f"{data}: no such seed file, nor a set in fixtures/ (shipped: {', '.join(available_seeds())})")
+    try:
+        return json.loads(path.read_text(encoding="utf-8")), str(path)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise SeedError(f"{path}: not valid JSON: {error}") from None

@@ -1,0 +1,676 @@
+"""The fake's state: records, IDs, clock, relations and every domain rule. No Flask here.
+
+Public methods take and return plain JSON-ready dicts in the wire shape of the real server
+(`render_*`), so the HTTP layer only translates. Each public method runs under one lock and
+either completes or raises a domain error having changed nothing: everything is validated
+before the first write.
+"""
+import copy
+import datetime
+import functools
+import threading
+from typing import Callable, Dict, Iterable, List, Optional
+
+from . import assumptions, validation as v
+from .errors import Conflict, FieldError, NotFound, SeedError
+
+PREDICTION_TYPES = ("empty", "static", "batch", "online", "automl")
+FILTER_OPERATORS = ("==", "!=", "<=", ">=", "<", ">", "contains")
+MODEL_TYPES = ("manual", "automl")
+MODEL_FIELDS = (
+    "description", "creator", "status", "table", "model_lib", "model_data", "model_meta",
+    "features", "components", "is_enabled", "dataset_id", "dataset_name", "automl_model_info",
+)
+SEED_KINDS = ("models", "filters", "experiments", "buckets", "channels")
+SEED_USER = "mls-mock"
+
+
+class Clock:
+    """Reads `datetime.datetime` at call time, so freezegun's patch is followed."""
+
+    def now(self) -> datetime.datetime:
+        return datetime.datetime.now(datetime.timezone.utc)
+
+
+def _atomic(method):
+    """Run under the store lock; tell listeners after a successful change."""
+
+    @functools.wraps(method)
+    def locked(self, *args, **kwargs):
+        with self._lock:
+            self._depth += 1
+            try:
+                result = method(self, *args, **kwargs)
+            finally:
+                self._depth -= 1
+            if not self._depth:  # a seed load is one change, not one per record
+                for listener in self._listeners:
+                    listener(self)
+            return result
+
+    return locked
+
+
+def _read(method):
+    @functools.wraps(method)
+    def locked(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return locked
+
+
+class _Table:
+    """Rows of one resource by id (kept in id order), its ID sequence and its name index."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        self.rows: Dict[int, dict] = {}
+        self.last_id = 0
+        self.ids_by_name: Dict[object, int] = {}
+
+    def get(self, record_id: int) -> dict:
+        row = self.rows.get(record_id)
+        if row is None:
+            raise NotFound.record(self.kind, record_id)
+        return row
+
+    def referenced(self, record_id: int, field: str) -> dict:
+        """A row named in a body: its absence is the body's fault (400), not the URL's."""
+        row = self.rows.get(record_id)
+        if row is None:
+            raise FieldError(field, f"{self.kind} {record_id} does not exist")
+        return row
+
+    def claim_id(self, wanted: Optional[int]) -> int:
+        if wanted is None:
+            return self.last_id + 1
+        if wanted in self.rows:
+            raise Conflict(f"{self.kind} id {wanted} already exists")
+        return wanted
+
+    def check_name(self, key, shown: str, field: str, own_id: Optional[int] = None):
+        holder = self.ids_by_name.get(key)
+        if holder is not None and holder != own_id:
+            raise Conflict(f"{field}: a {self.kind} named {shown!r} already exists (id {holder})")
+
+    def insert(self, row: dict, name_key):
+        record_id = row["id"]
+        out_of_order = bool(self.rows) and record_id < next(reversed(self.rows))
+        self.rows[record_id] = row
+        if out_of_order:
+            self.rows = dict(sorted(self.rows.items()))
+        self.last_id = max(self.last_id, record_id)
+        self.ids_by_name[name_key] = record_id
+
+    def rename(self, old_key, new_key, record_id: int):
+        if old_key != new_key:
+            del self.ids_by_name[old_key]
+            self.ids_by_name[new_key] = record_id
+
+    def remove(self, record_id: int, name_key) -> dict:
+        del self.ids_by_name[name_key]
+        return self.rows.pop(record_id)
+
+
+def _paginate(rows: List[dict], page: Optional[int]) -> List[dict]:
+    if page is None:
+        return rows
+    start = (page - 1) * assumptions.PAGE_SIZE
+    chunk = rows[start:start + assumptions.PAGE_SIZE]
+    if not chunk and page > 1 and assumptions.EMPTY_PAGE_IS_ERROR:
+        raise NotFound(f"page {page} does not exist")
+    return chunk
+
+
+def _matches_query(value: Optional[str], query: Optional[str]) -> bool:
+    return query is None or (value is not None and query.casefold() in value.casefold())
+
+
+class Store:
+    """All records of one fake MLS. One per app: isolation is the default.
+
+    `clock` needs only `now()` returning an aware datetime; `timezone` is the zone the
+    timestamps are rendered in.
+    """
+
+    def __init__(self, clock: Optional[Clock] = None, timezone: Optional[datetime.tzinfo] = None):
+        self.clock = clock or Clock()
+        self.timezone = timezone or assumptions.DEFAULT_TIMEZONE
+        self._lock = threading.RLock()
+        self._listeners: List[Callable[["Store"], None]] = []
+        self._depth = 0
+        self._clear()
+
+    def _clear(self):
+        self._channels = _Table("channel")
+        self._experiments = _Table("experiment")
+        self._buckets = _Table("bucket")
+        self._filters = _Table("filter")
+        self._models = _Table("model")
+        self._last_prediction_id = 0
+        # Reverse relations, kept in step so reads never scan: experiment id -> ordered ids.
+        self._channel_ids_by_experiment: Dict[int, Dict[int, None]] = {}
+        self._bucket_ids_by_experiment: Dict[int, Dict[int, None]] = {}
+
+    @property
+    def lock(self) -> threading.RLock:
+        """Held by every public method; hold it to read or write several things at once."""
+        return self._lock
+
+    def subscribe(self, listener: Callable[["Store"], None]) -> None:
+        """Call `listener(store)` after every successful change, still under the lock."""
+        self._listeners.append(listener)
+
+    @_atomic
+    def reset(self) -> None:
+        self._clear()
+
+    def _now(self) -> str:
+        return self.clock.now().astimezone(self.timezone).isoformat(timespec="microseconds")
+
+    def _stamp(self, row: dict, stamps: Optional[dict] = None) -> dict:
+        now = self._now()
+        stamps = stamps or {}
+        row["created_at"] = stamps.get("created_at") or now
+        row["updated_at"] = stamps.get("updated_at") or row["created_at"]
+        return row
+
+    def _touch(self, row: dict) -> None:
+        row["updated_at"] = self._now()
+
+    # ---- channels -------------------------------------------------------------------------
+
+    def render_channel(self, row: dict) -> dict:
+        return {**row, "experiments": list(row["experiments"])}
+
+    def _channel_fields(self, body: dict) -> dict:
+        screen_id = v.name(body, "screen_id")
+        experiments = v.id_list(body, "experiments")
+        for index, experiment_id in enumerate(experiments):
+            self._experiments.referenced(experiment_id, f"experiments[{index}]")
+        return {"screen_id": screen_id, "experiments": experiments}
+
+    def _link(self, channel_id: int, experiment_ids: Iterable[int]):
+        for experiment_id in experiment_ids:
+            self._channel_ids_by_experiment.setdefault(experiment_id, {})[channel_id] = None
+
+    def _unlink(self, channel_id: int, experiment_ids: Iterable[int]):
+        for experiment_id in experiment_ids:
+            self._channel_ids_by_experiment.get(experiment_id, {}).pop(channel_id, None)
+
+    @_atomic
+    def create_channel(self, body: dict, user: str, record_id=None, stamps=None) -> dict:
+        fields = self._channel_fields(body)
+        self._channels.check_name(fields["screen_id"], fields["screen_id"], "screen_id")
+        row = {"id": self._channels.claim_id(record_id), **fields, "user": user}
+        self._channels.insert(self._stamp(row, stamps), row["screen_id"])
+        self._link(row["id"], row["experiments"])
+        return self.render_channel(row)
+
+    @_read
+    def list_channels(self, id=None, screen_id=None, query=None, page=None) -> List[dict]:
+        rows = self._select(self._channels, id, screen_id, "screen_id")
+        rows = [r for r in rows if _matches_query(r["screen_id"], query)]
+        return [self.render_channel(r) for r in _paginate(rows, page)]
+
+    @_read
+    def get_channel(self, channel_id: int) -> dict:
+        return self.render_channel(self._channels.get(channel_id))
+
+    @_atomic
+    def update_channel(self, channel_id: int, body: dict) -> dict:
+        row = self._channels.get(channel_id)
+        fields = self._channel_fields(body)
+        self._channels.check_name(fields["screen_id"], fields["screen_id"], "screen_id", channel_id)
+        self._channels.rename(row["screen_id"], fields["screen_id"], channel_id)
+        self._unlink(channel_id, row["experiments"])
+        row.update(fields)
+        self._link(channel_id, row["experiments"])
+        self._touch(row)
+        return self.render_channel(row)
+
+    @_atomic
+    def delete_channel(self, channel_id: int) -> None:
+        row = self._channels.get(channel_id)
+        self._unlink(channel_id, row["experiments"])
+        self._channels.remove(channel_id, row["screen_id"])
+
+    # ---- experiments ----------------------------------------------------------------------
+
+    def render_experiment(self, row: dict) -> dict:
+        filter_id = row["model_filter_id"]
+        channel_ids = self._channel_ids_by_experiment.get(row["id"], ())
+        return {
+            "id": row["id"],
+            "name": row["name"],
+            "description": row["description"],
+            "bucketing_seed": row["bucketing_seed"],
+            "model_filter": None if filter_id is None else self.render_filter(self._filters.rows[filter_id]),
+            "channels": [self.render_channel(self._channels.rows[c]) for c in channel_ids],
+            "user": row["user"],
+            "created_at": row["created_at"],
+            "updated_at": row["updated_at"],
+        }
+
+    def _experiment_fields(self, body: dict) -> dict:
+        fields = {
+            "name": v.name(body, "name"),
+            "description": v.text(body, "description", assumptions.MISSING_DESCRIPTION),
+            "bucketing_seed": v.text(body, "bucketing_seed", ""),
+            "model_filter_id": v.optional_id(body, "model_filter_id"),
+        }
+        if fields["model_filter_id"] is not None:
+            self._filters.referenced(fields["model_filter_id"], "model_filter_id")
+        return fields
+
+    @_atomic
+    def create_experiment(self, body: dict, user: str, record_id=None, stamps=None) -> dict:
+        fields = self._experiment_fields(body)
+        self._experiments.check_name(fields["name"], fields["name"], "name")
+        row = {"id": self._experiments.claim_id(record_id), **fields, "user": user}
+        self._experiments.insert(self._stamp(row, stamps), row["name"])
+        return self.render_experiment(row)
+
+    @_read
+    def list_experiments(self, id=None, name=None, query=None, page=None) -> List[dict]:
+        rows = self._select(self._experiments, id, name, "name")
+        rows = [r for r in rows if _matches_query(r["name"], query)]
+        return [self.render_experiment(r) for r in _paginate(rows, page)]
+
+    @_read
+    def get_experiment(self, experiment_id: int) -> dict:
+        return self.render_experiment(self._experiments.get(experiment_id))
+
+    @_atomic
+    def update_experiment(self, experiment_id: int, body: dict) -> dict:
+        """A full replace: a field left out of `body` is cleared."""
+        row = self._experiments.get(experiment_id)
+        fields = self._experiment_fields(body)
+        self._experiments.check_name(fields["name"], fields["name"], "name", experiment_id)
+        self._experiments.rename(row["name"], fields["name"], experiment_id)
+        row.update(fields)
+        self._touch(row)
+        return self.render_experiment(row)
+
+    @_atomic
+    def delete_experiment(self, experiment_id: int) -> None:
+        """Also drops it from every channel and deletes its buckets."""
+        row = self._experiments.get(experiment_id)
+        for channel_id in self._channel_ids_by_experiment.pop(experiment_id, {}):
+            channel = self._channels.rows[channel_id]
+            channel["experiments"].remove(experiment_id)
+            self._touch(channel)
+        for bucket_id in self._bucket_ids_by_experiment.pop(experiment_id, {}):
+            bucket = self._buckets.rows[bucket_id]
+            self._buckets.remove(bucket_id, (experiment_id, bucket["name"]))
+        self._experiments.remove(experiment_id, row["name"])
+
+    # ---- buckets --------------------------------------------------------------------------
+
+    def render_bucket(self, row: dict) -> dict:
+        return {
+            "id": row["id"],
+            "experiment": row["experiment"],
+            "name": row["name"],
+            "description": row["description"],
+            "bucket_range": row["bucket_range"],
+            "prediction": self._render_prediction(row),
+            "created_at": row["created_at"],
+            "updated_at": row["updated_at"],
+        }
+
+    def _render_prediction(self, row: dict) -> dict:
+        kind = row["prediction_type"]
+        request = {"type": kind}
+        if kind == "static":
+            request["items"] = copy.deepcopy(row["static_items"])
+        model_id = row["model_id"]
+        if model_id is not None:
+            model = self._models.rows[model_id]
+            request["model_name"] = model["name"]
+            request["model_version"] = model["version"]
+            if kind == "automl":
+                request["username"] = model["creator"]
+        return {"id": row["prediction_id"], "request": request, "ml_model": model_id}
+
+    def _prediction_fields(self, body: dict, prefix: str = "") -> dict:
+        kind = v.choice(body, "prediction_type", PREDICTION_TYPES)
+        fields = {"prediction_type": kind, "model_id": None, "static_items": None}
+        if kind == "static":
+            static_value = v.expect_object(body.get("static_value"), f"{prefix}static_value")
+            items = static_value.get("items")
+            if not isinstance(items, list):
+                raise FieldError(f"{prefix}static_value.items", "must be a list")
+            fields["static_items"] = items
+        elif kind != "empty":
+            field = f"{kind}_model_id"
+            model_id = v.required_id(body, field)
+            model = self._models.referenced(model_id, prefix + field)
+            wanted = assumptions.MODEL_TYPE_FOR_PREDICTION[kind]
+            if model["model_type"] != wanted:
+                raise FieldError(prefix + field, f"model {model_id} is {model['model_type']}, a {kind} bucket needs a {wanted} model")
+            fields["model_id"] = model_id
+        return fields
+
+    def _bucket_fields(self, body: dict) -> dict:
+        return {
+            "name": v.name(body, "name"),
+            "description": v.text(body, "description", assumptions.MISSING_DESCRIPTION),
+            **self._prediction_fields(body),
+        }
+
+    def _bucket_of(self, experiment_id: int, bucket_id: int) -> dict:
+        self._experiments.get(experiment_id)
+        row = self._buckets.get(bucket_id)
+        if row["experiment"] != experiment_id:
+            raise NotFound(f"bucket {bucket_id} does not belong to experiment {experiment_id}")
+        return row
+
+    @_atomic
+    def create_bucket(self, experiment_id: int, body: dict, record_id=None, stamps=None, bucket_range=None) -> dict:
+        self._experiments.get(experiment_id)
+        fields = self._bucket_fields(body)
+        self._buckets.check_name((experiment_id, fields["name"]), fields["name"], "name")
+        self._last_prediction_id += 1
+        row = {
+            "id": self._buckets.claim_id(record_id),
+            "experiment": experiment_id,
+            **fields,
+            "bucket_range": bucket_range or assumptions.BUCKET_RANGE_UNSET,
+            "prediction_id": self._last_prediction_id,
+        }
+        self._buckets.insert(self._stamp(row, stamps), (experiment_id, row["name"]))
+        self._bucket_ids_by_experiment.setdefault(experiment_id, {})[row["id"]] = None
+        return self.render_bucket(row)
+
+    def _experiment_buckets(self, experiment_id: int) -> List[dict]:
+        ids = sorted(self._bucket_ids_by_experiment.get(experiment_id, ()))
+        return [self._buckets.rows[i] for i in ids]
+
+    @_read
+    def list_buckets(self, experiment_id: int, id=None, name=None) -> List[dict]:
+        self._experiments.get(experiment_id)
+        rows = self._experiment_buckets(experiment_id)
+        rows = [r for r in rows if (id is None or r["id"] == id) and (name is None or r["name"] == name)]
+        return [self.render_bucket(r) for r in rows]
+
+    @_read
+    def get_bucket(self, experiment_id: int, bucket_id: int) -> dict:
+        return self.render_bucket(self._bucket_of(experiment_id, bucket_id))
+
+    @_atomic
+    def update_bucket(self, experiment_id: int, bucket_id: int, body: dict) -> dict:
+        row = self._bucket_of(experiment_id, bucket_id)
+        fields = self._bucket_fields(body)
+        self._buckets.check_name((experiment_id, fields["name"]), fields["name"], "name", bucket_id)
+        self._buckets.rename((experiment_id, row["name"]), (experiment_id, fields["name"]), bucket_id)
+        row.update(fields)
+        self._touch(row)
+        return self.render_bucket(row)
+
+    @_atomic
+    def delete_bucket(self, experiment_id: int, bucket_id: int) -> None:
+        row = self._bucket_of(experiment_id, bucket_id)
+        self._bucket_ids_by_experiment[experiment_id].pop(bucket_id)
+        self._buckets.remove(bucket_id, (experiment_id, row["name"]))
+
+    @_atomic
+    def set_bucket_ratio(self, experiment_id: int, body: dict) -> List[dict]:
+        """Takes every bucket of the experiment, each with a share of 100, and lays the
+        buckets' ranges out in id order."""
+        self._experiments.get(experiment_id)
+        ratio = v.expect_object(body.get("bucket_ratio"), "bucket_ratio")
+        shares = {}
+        for key, share in ratio.items():
+            field = f"bucket_ratio.{key}"
+            try:
+                bucket_id = int(key)
+            except ValueError:
+                raise FieldError(field, "keys must be bucket ids") from None
+            if not isinstance(share, int) or isinstance(share, bool) or share < 0:
+                raise FieldError(field, "must be a non-negative integer")
+            shares[bucket_id] = share
+        rows = self._experiment_buckets(experiment_id)
+        expected = {row["id"] for row in rows}
+        if set(shares) != expected:
+            missing, unknown = sorted(expected - set(shares)), sorted(set(shares) - expected)
+            problem = []
+            if missing:
+                problem.append(f"missing buckets {missing}")
+            if unknown:
+                problem.append(f"buckets {unknown} are not in experiment {experiment_id}")
+            raise FieldError("bucket_ratio", "must name exactly the experiment's buckets: " + "; ".join(problem))
+        total = sum(shares.values())
+        if total != assumptions.BUCKET_SLOTS:
+            raise FieldError("bucket_ratio", f"shares must add up to {assumptions.BUCKET_SLOTS}, not {total}")
+        start = 0
+        for row in rows:
+            new_range = assumptions.bucket_range(start, shares[row["id"]])
+            start += shares[row["id"]]
+            if new_range != row["bucket_range"]:
+                row["bucket_range"] = new_range
+                self._touch(row)
+        return [self.render_bucket(r) for r in rows]
+
+    @_atomic
+    def migrate_buckets(self, body: dict) -> List[dict]:
+        """Points every bucket that uses `model_id` at the new prediction."""
+        model_id = v.required_id(body, "model_id")
+        self._models.referenced(model_id, "model_id")
+        request = v.expect_object(body.get("migration_request"), "migration_request")
+        fields = self._prediction_fields(request, "migration_request.")
+        moved = [row for row in self._buckets.rows.values() if row["model_id"] == model_id]
+        for row in moved:
+            row.update(fields)
+            self._touch(row)
+        return [self.render_bucket(r) for r in moved]
+
+    # ---- filters --------------------------------------------------------------------------
+
+    def render_filter(self, row: dict) -> dict:
+        return {**row, "body": {"conditions": copy.deepcopy(row["body"]["conditions"])}}
+
+    def _filter_fields(self, body: dict) -> dict:
+        name = v.name(body, "name")
+        filter_body = v.expect_object(body.get("body"), "body")
+        conditions = filter_body.get("conditions")
+        if not isinstance(conditions, list):
+            raise FieldError("body.conditions", "must be a list")
+        for index, condition in enumerate(conditions):
+            field = f"body.conditions[{index}]"
+            v.expect_object(condition, field)
+            key = condition.get("key")
+            if not isinstance(key, str) or not key:
+                raise FieldError(f"{field}.key", "must be a non-empty string")
+            if condition.get("operator") not in FILTER_OPERATORS:
+                raise FieldError(f"{field}.operator", f"must be one of {', '.join(FILTER_OPERATORS)}")
+            if "value" not in condition or isinstance(condition["value"], dict):
+                raise FieldError(f"{field}.value", "must be a string, number, boolean or list")
+        return {"name": name, "body": {"conditions": copy.deepcopy(conditions)}}
+
+    @_atomic
+    def create_filter(self, body: dict, record_id=None, stamps=None) -> dict:
+        fields = self._filter_fields(body)
+        self._filters.check_name(fields["name"], fields["name"], "name")
+        row = {"id": self._filters.claim_id(record_id), **fields}
+        self._filters.insert(self._stamp(row, stamps), row["name"])
+        return self.render_filter(row)
+
+    @_read
+    def list_filters(self, id=None, name=None, query=None, page=None) -> List[dict]:
+        rows = self._select(self._filters, id, name, "name")
+        rows = [r for r in rows if _matches_query(r["name"], query)]
+        return [self.render_filter(r) for r in _paginate(rows, page)]
+
+    @_read
+    def get_filter(self, filter_id: int) -> dict:
+        return self.render_filter(self._filters.get(filter_id))
+
+    @_atomic
+    def update_filter(self, filter_id: int, body: dict) -> dict:
+        row = self._filters.get(filter_id)
+        fields = self._filter_fields(body)
+        self._filters.check_name(fields["name"], fields["name"], "name", filter_id)
+        self._filters.rename(row["name"], fields["name"], filter_id)
+        row.update(fields)
+        self._touch(row)
+        return self.render_filter(row)
+
+    @_atomic
+    def delete_filter(self, filter_id: int) -> None:
+        row = self._filters.get(filter_id)
+        users = [e for e in self._experiments.rows.values() if e["model_filter_id"] == filter_id]
+        if users:
+            named = ", ".join(f"{e['id']} ({e['name']})" for e in users)
+            raise Conflict(f"filter {filter_id} is used by experiments {named}; remove it from them first")
+        self._filters.remove(filter_id, row["name"])
+
+    # ---- models (read-only over HTTP) -----------------------------------------------------
+
+    def render_model(self, row: dict) -> dict:
+        return copy.deepcopy(row)
+
+    @_atomic
+    def create_model(self, body: dict, record_id=None, stamps=None) -> dict:
+        name = v.name(body, "name")
+        version = v.name(body, "version")
+        model_type = v.choice(body, "model_type", MODEL_TYPES)
+        self._models.check_name((name, version), f"{name} {version}", "name")
+        row = {"id": self._models.claim_id(record_id), "name": name, "version": version, "model_type": model_type}
+        row.update({key: copy.deepcopy(body.get(key)) for key in MODEL_FIELDS})
+        self._models.insert(self._stamp(row, stamps), (name, version))
+        return self.render_model(row)
+
+    @_read
+    def list_models(self, id=None, name=None, version=None, model_type=None, query=None, page=None) -> List[dict]:
+        rows = self._select(self._models, id, None, "name")
+        rows = [
+            r for r in rows
+            if (name is None or r["name"] == name)
+            and (version is None or r["version"] == version)
+            and (model_type is None or r["model_type"] == model_type)
+            and _matches_query(r["name"], query)
+        ]
+        return [self.render_model(r) for r in _paginate(rows, page)]
+
+    @_read
+    def get_model(self, model_id: int) -> dict:
+        return self.render_model(self._models.get(model_id))
+
+    # ---- shared ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _select(table: _Table, record_id, name, name_field: str) -> Iterable[dict]:
+        """Rows matching an exact id and/or name, found through the indexes, in id order."""
+        if record_id is not None:
+            row = table.rows.get(record_id)
+            rows = [row] if row is not None else []
+        elif name is not None:
+            found = table.ids_by_name.get(name)
+            rows = [table.rows[found]] if found is not None else []
+        else:
+            return list(table.rows.values())
+        return [r for r in rows if name is None or r[name_field] == name]
+
+    def counts(self) -> Dict[str, int]:
+        with self._lock:
+            return {kind: len(self._table(kind).rows) for kind in SEED_KINDS}
+
+    def _table(self, kind: str) -> _Table:
+        return getattr(self, f"_{kind}")
+
+    # ---- seeding and dumping (the fixtures/ format) -----------------------------------------
+
+    @_atomic
+    def load(self, document: dict, source: str = "seed") -> Dict[str, int]:
+        """Add the records of a seed document (see fixtures/README.md) to the store.
+
+        Explicit ids are kept and move the sequences past them. All or nothing: a bad record
+        raises SeedError naming `source`, the record and the field, and the store is as before.
+        """
+        if not isinstance(document, dict):
+            raise SeedError(f"{source}: a seed document must be a JSON object")
+        unknown = set(document) - set(SEED_KINDS) - {"sequences", "format"}
+        if unknown:
+            raise SeedError(f"{source}: unknown top-level keys {sorted(unknown)}; expected {list(SEED_KINDS)}")
+        saved = self._snapshot()
+        try:
+            added = {kind: self._load_kind(document, kind, source) for kind in SEED_KINDS}
+            self._load_sequences(document.get("sequences") or {}, source)
+        except BaseException:
+            self._restore(saved)
+            raise
+        return added
+
+    def _load_kind(self, document: dict, kind: str, source: str) -> int:
+        records = document.get(kind) or []
+        if not isinstance(records, list):
+            raise SeedError(f"{source}: {kind} must be a list")
+        for index, record in enumerate(records):
+            where = f"{source}: {kind}[{index}]"
+            if not isinstance(record, dict):
+                raise SeedError(f"{where} must be a JSON object")
+            if record.get("id") is not None:
+                where += f" (id {record['id']})"
+            try:
+                self._load_record(kind, record)
+            except (FieldError, Conflict, NotFound) as error:
+                raise SeedError(f"{where}: {error.message}") from None
+        return len(records)
+
+    def _load_record(self, kind: str, record: dict):
+        record_id = v.optional_id(record, "id")
+        stamps = {"created_at": v.timestamp(record, "created_at"), "updated_at": v.timestamp(record, "updated_at")}
+        user = v.text(record, "user", SEED_USER)
+        if kind == "models":
+            self.create_model(record, record_id, stamps)
+        elif kind == "filters":
+            self.create_filter(record, record_id, stamps)
+        elif kind == "experiments":
+            self.create_experiment(record, user, record_id, stamps)
+        elif kind == "buckets":
+            experiment_id = v.required_id(record, "experiment")
+            self._experiments.referenced(experiment_id, "experiment")
+            bucket_range = v.text(record, "bucket_range")
+            self.create_bucket(experiment_id, record, record_id, stamps, bucket_range)
+        else:
+            self.create_channel(record, user, record_id, stamps)
+
+    def _load_sequences(self, sequences: dict, source: str):
+        if not isinstance(sequences, dict):
+            raise SeedError(f"{source}: sequences must be an object")
+        for kind, last_id in sequences.items():
+            if kind not in SEED_KINDS or not isinstance(last_id, int) or isinstance(last_id, bool) or last_id < 0:
+                raise SeedError(f"{source}: sequences.{kind} must be a known kind with a non-negative integer")
+            table = self._table(kind)
+            table.last_id = max(table.last_id, last_id)
+
+    @_read
+    def dump(self) -> dict:
+        """Every record in the seed format, with ids, timestamps and sequences: `load` of
+        the result into an empty store gives back the same state."""
+        buckets = []
+        for row in self._buckets.rows.values():
+            record = {k: row[k] for k in ("id", "experiment", "name", "description", "prediction_type", "bucket_range")}
+            if row["prediction_type"] == "static":
+                record["static_value"] = {"items": copy.deepcopy(row["static_items"])}
+            elif row["model_id"] is not None:
+                record[f"{row['prediction_type']}_model_id"] = row["model_id"]
+            record.update(created_at=row["created_at"], updated_at=row["updated_at"])
+            buckets.append(record)
+        return {
+            "models": [copy.deepcopy(r) for r in self._models.rows.values()],
+            "filters": [self.render_filter(r) for r in self._filters.rows.values()],
+            "experiments": [dict(r) for r in self._experiments.rows.values()],
+            "buckets": buckets,
+            "channels": [self.render_channel(r) for r in self._channels.rows.values()],
+            "sequences": {kind: self._table(kind).last_id for kind in SEED_KINDS},
+        }
+
+    def _snapshot(self):
+        state = {k: val for k, val in self.__dict__.items() if k.startswith("_") and k not in ("_lock", "_listeners", "_depth")}
+        return copy.deepcopy(state)
+
+    def _restore(self, saved: dict):
+        self.__dict__.update(saved)

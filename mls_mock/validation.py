@@ -1,0 +1,101 @@
+"""Reading fields out of request bodies and seed records. Every failure is a FieldError
+naming the field, raised before anything is changed."""
+import datetime
+import re
+from typing import Any, Iterable, List, Mapping, Optional
+
+from . import assumptions
+from .errors import FieldError
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+_MISSING = object()
+
+
+def expect_object(value: Any, field: str) -> dict:
+    if not isinstance(value, dict):
+        raise FieldError(field, "must be a JSON object")
+    return value
+
+
+def name(body: Mapping, field: str) -> str:
+    """A non-empty, single-line name of bounded length."""
+    value = body.get(field, _MISSING)
+    if value is _MISSING or value is None:
+        raise FieldError(field, "is required")
+    if not isinstance(value, str):
+        raise FieldError(field, "must be a string")
+    if not value.strip():
+        raise FieldError(field, "must not be empty")
+    if len(value) > assumptions.MAX_NAME_LENGTH:
+        raise FieldError(field, f"must be at most {assumptions.MAX_NAME_LENGTH} characters")
+    if _CONTROL_CHARS.search(value):
+        raise FieldError(field, "must not contain control characters")
+    return value
+
+
+def text(body: Mapping, field: str, default: Any = None, required: bool = False) -> Optional[str]:
+    """Free text that may be empty; null or absent gives `default`."""
+    value = body.get(field)
+    if value is None:
+        if required:
+            raise FieldError(field, "is required")
+        return default
+    if not isinstance(value, str):
+        raise FieldError(field, "must be a string")
+    return value
+
+
+def record_id(value: Any, field: str) -> int:
+    # bool is an int subclass: `true` is not an id.
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise FieldError(field, "must be a positive integer id")
+    return value
+
+
+def optional_id(body: Mapping, field: str) -> Optional[int]:
+    value = body.get(field)
+    return None if value is None else record_id(value, field)
+
+
+def required_id(body: Mapping, field: str) -> int:
+    if body.get(field) is None:
+        raise FieldError(field, "is required")
+    return record_id(body[field], field)
+
+
+def id_list(body: Mapping, field: str) -> List[int]:
+    value = body.get(field, _MISSING)
+    if value is _MISSING or value is None:
+        raise FieldError(field, "is required")
+    if not isinstance(value, list):
+        raise FieldError(field, "must be a list of ids")
+    ids = [record_id(item, f"{field}[{i}]") for i, item in enumerate(value)]
+    if len(set(ids)) != len(ids):
+        raise FieldError(field, "must not repeat an id")
+    return ids
+
+
+def choice(body: Mapping, field: str, choices: Iterable[str]) -> str:
+    choices = list(choices)
+    value = body.get(field)
+    if value is None:
+        raise FieldError(field, f"is required, one of {', '.join(choices)}")
+    if value not in choices:
+        raise FieldError(field, f"must be one of {', '.join(choices)}")
+    return value
+
+
+def timestamp(body: Mapping, field: str) -> Optional[str]:
+    """Seeded timestamps are kept as given, after checking they parse with an offset."""
+    value = body.get(field)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise FieldError(field, "must be an ISO-8601 string")
+    try:
+        parsed = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise FieldError(field, "must be an ISO-8601 string") from None
+    if parsed.tzinfo is None:
+        raise FieldError(field, "must carry a UTC offset")
+    return value
