@@ -1,0 +1,1 @@
+"""The mls-mock pytest plugin (registered through the `pytest11` entry point)."""
