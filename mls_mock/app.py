@@ -39,7 +39,9 @@ def create_app(store: Optional[Store] = None, users: Optional[Dict[str, str]] = 
     instead of becoming a 500 envelope (served use).
     """
     app = Flask("mls_mock")
-    app.config.update(MAX_CONTENT_LENGTH=assumptions.MAX_BODY_BYTES, PROPAGATE_EXCEPTIONS=propagate_exceptions)
+    # No automatic OPTIONS: Flask answers it with an empty text/html body; 405 is an envelope.
+    app.config.update(MAX_CONTENT_LENGTH=assumptions.MAX_BODY_BYTES, PROPAGATE_EXCEPTIONS=propagate_exceptions,
+                      PROVIDE_AUTOMATIC_OPTIONS=False)
     app.url_map.strict_slashes = False
     state = MockState(store or Store(), users, Journal(journal_limit))
     app.extensions["mls_mock"] = state
@@ -63,6 +65,8 @@ def _inject_fault_then_authenticate():
     if fault is not None:
         return envelope(None, fault.status, fault.message)
     g.mls_user = _authenticate(state.users)
+    if (request.content_length or 0) > assumptions.MAX_BODY_BYTES:  # on every route, read or not
+        raise RequestEntityTooLarge()
     return None
 
 
@@ -88,10 +92,10 @@ def _authenticate(users: Optional[Dict[str, str]]) -> str:
 
 def _record_call(response):
     if request.path.startswith(API_PREFIX):
-        raw = request.get_data(cache=True)
-        try:
+        try:  # an oversized body raises again here: the call is journaled without it
+            raw = request.get_data(cache=True)
             body = json.loads(raw) if raw else None
-        except (ValueError, RecursionError):
+        except (ValueError, RecursionError, RequestEntityTooLarge):
             body = None
         _state().journal.record(Call(request.method, request.path, request.args.to_dict(), body,
                                      response.status_code, g.get("mls_user")))
