@@ -1,0 +1,31 @@
+"""Shared setup of the contract suite.
+
+Everything here goes through the real sktmls clients except `make_model`: the AB API only
+reads models, so a model has to be put in place some other way. Against a real server that
+seam would create one with MLModelClient instead of the fake's store.
+"""
+import pytest
+
+from mls_mock import allow_light_sktmls
+
+allow_light_sktmls()  # the test modules import sktmls at module level
+
+
+@pytest.fixture
+def make_model(mls_mock, mls_model_client):
+    """make_model(name, version, model_type="manual", **fields) -> the sktmls model object,
+    read back through MLModelClient so that the test holds what a user would hold."""
+
+    def make(name, version="v1", model_type="manual", **fields):
+        record = mls_mock.store.create_model({"name": name, "version": version, "model_type": model_type, **fields})
+        if model_type == "automl":
+            return mls_model_client.get_automl_model(id=record["id"])
+        return mls_model_client.get_manual_model(id=record["id"])
+
+    return make
+
+
+@pytest.fixture
+def experiment(mls_experiment_client):
+    """One experiment for tests that need something to point at."""
+    return mls_experiment_client.create_experiment(name="contract_experiment", description="for channels")
