@@ -9,15 +9,15 @@ from typing import Dict, Optional
 from flask import Flask, current_app, g, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound as RouteNotFound, RequestEntityTooLarge
 
-from . import assumptions
-from .api import buckets, channels, experiments, filters, models
+from . import assumptions, openapi
+from .api import admin, buckets, channels, experiments, filters, models
 from .api.common import envelope
 from .errors import MLSMockError, Unauthorized
 from .store import Store
 from .traffic import Call, Faults, Journal
 
 API_PREFIX = "/api/"
-BLUEPRINTS = (channels.bp, experiments.bp, buckets.bp, filters.bp, models.bp)
+BLUEPRINTS = (channels.bp, experiments.bp, buckets.bp, filters.bp, models.bp, admin.bp, openapi.bp)
 
 
 @dataclass

@@ -1,0 +1,334 @@
+"""`mls-mock serve`: the fake as a standalone server, for notebooks, Airflow DAGs, services
+in other languages and shared CI stages.
+
+    mls-mock serve                       # http://127.0.0.1:8000, in memory
+    mls-mock serve --seed demo --state mls-state.json --port 8123
+
+`main(argv=None, on_ready=None)` is the whole command, callable in-process: `on_ready`
+receives the running `Service` (its `url`, `store`, `stop()`), which is how tests drive it
+without signals.
+"""
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from typing import Callable, Dict, List, Optional
+
+from . import persistence
+from .api.admin import TOKEN_CONFIG
+from .app import create_app
+from .errors import SeedError
+from .persistence import StateFile, StateFileError
+from .seeds import available_seeds, read_seed
+from .server import ServerThread
+from .store import Store
+
+log = logging.getLogger("mls_mock.serve")
+access_log = logging.getLogger("mls_mock.access")
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+LOG_LEVELS = ("debug", "info", "warning", "error")
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A bad flag value or file: reported in one line, exit status 2, nothing started."""
+
+
+# ---- the command line --------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mls-mock",
+        description="A fake MLS AB API (the server the sktmls client talks to), for tests and local work.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = commands.add_parser(
+        "serve", help="serve the fake over HTTP",
+        description="Serve the fake MLS AB API (/api/v1/...), its admin API (/_mock/...) and /openapi.json "
+                    "with waitress, a multi-threaded production WSGI server. Stops cleanly on SIGINT/SIGTERM. "
+                    "Point sktmls clients at it with `python -m mls_mock point URL -- CMD` or, for code using "
+                    "MLSENV.LOCAL unchanged, map ab.local.sktmls.com to 127.0.0.1 in /etc/hosts.",
+        epilog="One access-log line per request goes to stderr at level info; the line "
+               "'mls-mock listening on URL' goes to stdout once the port is bound.",
+    )
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="interface to bind; 0.0.0.0 exposes the fake (and its admin API) to the network "
+                            "(default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000,
+                       help="TCP port; 8000 is the port of sktmls's LOCAL env URL, 0 picks a free one "
+                            "(read it from the 'listening on' line) (default: 8000)")
+    serve.add_argument("--seed", metavar="NAME|PATH",
+                       help="records to start with: a set shipped in fixtures/ (%s) or a JSON file in that "
+                            "format; with --state, used only when the state file holds no saved state yet"
+                            % (", ".join(available_seeds()) or "none shipped"))
+    serve.add_argument("--state", metavar="FILE",
+                       help="keep the records in FILE: loaded at start, every acknowledged change saved "
+                            "(atomically, fsynced) before its response; a file that is not an mls-mock state "
+                            "file is refused and left untouched. Default: in memory only")
+    serve.add_argument("--users", metavar="FILE",
+                       help='JSON object {"username": "password", ...}: only these Basic credentials are '
+                            "accepted. Default: any username/password")
+    serve.add_argument("--admin-token", metavar="TOKEN", default=None,
+                       help="require `Authorization: Bearer TOKEN` or `X-Admin-Token: TOKEN` on /_mock/ "
+                            "(except /_mock/health); also read from $MLS_MOCK_ADMIN_TOKEN, which keeps it "
+                            "out of the process list. Default: no token")
+    serve.add_argument("--log-level", default="info", type=str.lower, choices=LOG_LEVELS,
+                       help="info (the default) shows one access-log line per request; warning hides them")
+    serve.add_argument("--threads", type=int, default=8, help="worker threads answering requests (default: 8)")
+    serve.set_defaults(run=serve_command)
+    point = commands.add_parser(
+        "point", help="run a command whose sktmls clients all talk to URL",
+        description="Run a Python script or module with every sktmls client (every env, every runtime) "
+                    "pointed at URL, e.g. `mls-mock point http://127.0.0.1:8000 -- my_job.py --day 1` or "
+                    "`... -- -m my_package.job`. Same as calling mls_mock.redirect.point_sktmls_at(URL) first.",
+    )
+    point.add_argument("url", help="base URL of the fake, e.g. http://127.0.0.1:8000")
+    point.add_argument("target", nargs=argparse.REMAINDER,
+                       help="SCRIPT [ARGS...] or -m MODULE [ARGS...] (after --)")
+    point.set_defaults(run=point_command)
+    document = commands.add_parser("openapi", help="print the OpenAPI 3.1 document (as GET /openapi.json)")
+    document.set_defaults(run=openapi_command)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None, on_ready: Optional[Callable[["Service"], None]] = None) -> int:
+    """Run the command; returns the exit status (0, or 2 for a usage or start-up error)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args, on_ready) if args.command == "serve" else args.run(args)
+    except UsageError as error:
+        print(f"mls-mock: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+# ---- serve -------------------------------------------------------------------------------
+
+class Service:
+    """A running `serve`: stop() ends it as SIGTERM does."""
+
+    def __init__(self, server: ServerThread, store: Store, app, state_file: Optional[StateFile]):
+        self.server, self.store, self.app, self.state_file = server, store, app, state_file
+        self.stopping = threading.Event()
+        self.stop_reason = "stop()"
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def port(self) -> int:
+        return self.server.port
+
+    def stop(self, reason: str = "stop()") -> None:
+        self.stop_reason = reason
+        self.stopping.set()
+
+
+def serve_command(args, on_ready=None) -> int:
+    undo_logging = _configure_logging(args.log_level)
+    state_file = None
+    try:
+        if args.threads < 1:
+            raise UsageError("--threads must be at least 1")
+        if not 0 <= args.port <= 65535:
+            raise UsageError("--port must be 0 to 65535")
+        users = _read_users(args.users) if args.users else None
+        token = args.admin_token if args.admin_token is not None else os.environ.get("MLS_MOCK_ADMIN_TOKEN")
+        store = Store()
+        seed = _read_seed(args.seed) if args.seed else None
+        state_file, origin = _open_state(args.state, store, seed) if args.state else (None, "memory")
+        if seed is not None and state_file is None:
+            _load_seed(store, seed)
+            origin = f"seed {seed[1]}"
+        app = create_app(store, users=users)
+        app.config[TOKEN_CONFIG] = token or None
+        if state_file is not None:
+            persistence.install(app, state_file)
+        try:
+            server = ServerThread(AccessLog(app), host=args.host, port=args.port, threads=args.threads,
+                                  ident="mls-mock").start()
+        except OSError as error:
+            raise UsageError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
+        service = Service(server, store, app, state_file)
+        return _run(service, args, users, token, origin, on_ready)
+    finally:
+        if state_file is not None:
+            state_file.close()
+        undo_logging()
+
+
+def _run(service: Service, args, users, token, origin: str, on_ready) -> int:
+    restore_signals = _handle_signals(service)
+    try:
+        counts = service.store.counts()
+        log.info("serving the fake MLS AB API on %s with waitress (%d threads); records from %s: %s; "
+                 "state %s; credentials: %s; admin token: %s",
+                 service.url, args.threads, origin, _describe_counts(counts),
+                 f"saved to {service.state_file.path}" if service.state_file else "in memory only",
+                 f"{len(users)} accounts from {args.users}" if users is not None else "any",
+                 "required" if token else "none")
+        print(f"mls-mock listening on {service.url}", flush=True)
+        if on_ready is not None:
+            on_ready(service)
+        while not service.stopping.wait(0.5):
+            pass
+    finally:
+        service.server.stop()
+        with service.store.lock:  # a change still being saved finishes first
+            pass
+        restore_signals()
+    log.info("stopped (%s)", service.stop_reason)
+    return 0
+
+
+def _describe_counts(counts: Dict[str, int]) -> str:
+    return ", ".join(f"{n} {kind}" for kind, n in counts.items() if n) or "none"
+
+
+def _handle_signals(service: Service) -> Callable[[], None]:
+    """SIGINT and SIGTERM stop the service; only the main thread may install handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        previous[signum] = signal.signal(signum, lambda n, _frame: service.stop(signal.Signals(n).name))
+
+    def restore():
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+    return restore
+
+
+def _configure_logging(level: str) -> Callable[[], None]:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    changed = []
+    for name in ("mls_mock", "waitress"):
+        logger = logging.getLogger(name)
+        changed.append((logger, logger.level))
+        logger.setLevel(level.upper())
+        logger.addHandler(handler)
+
+    def undo():
+        for logger, old_level in changed:
+            logger.removeHandler(handler)
+            logger.setLevel(old_level)
+
+    return undo
+
+
+def _read_users(path: str) -> Dict[str, str]:
+    try:
+        with open(path, encoding="utf-8") as file:
+            users = json.load(file)
+    except OSError as error:
+        raise UsageError(f"--users {path}: {error.strerror}") from None
+    except ValueError as error:
+        raise UsageError(f"--users {path}: not valid JSON: {error}") from None
+    if (not isinstance(users, dict) or not users
+            or not all(isinstance(k, str) and k and isinstance(p, str) for k, p in users.items())):
+        raise UsageError(f'--users {path}: must be a non-empty JSON object {{"username": "password", ...}}')
+    return users
+
+
+def _read_seed(name_or_path: str):
+    try:
+        return read_seed(name_or_path)
+    except SeedError as error:
+        raise UsageError(f"--seed {error.message}") from None
+
+
+def _load_seed(store: Store, seed) -> None:
+    try:
+        store.load(*seed)
+    except SeedError as error:
+        raise UsageError(f"--seed {error.message}") from None
+
+
+def _open_state(path: str, store: Store, seed):
+    state_file = StateFile(path)
+    try:
+        found = state_file.attach(store, lambda: _load_seed(store, seed) if seed is not None else None)
+    except StateFileError as error:
+        raise UsageError(f"--state {error}") from None
+    if found and seed is not None:
+        log.info("%s holds saved state: --seed %s not loaded", state_file.path, seed[1])
+    return state_file, (f"state file {state_file.path}" if found else
+                        f"seed {seed[1]}" if seed is not None else "nothing (new state file)")
+
+
+class AccessLog:
+    """One line per request, after the body is sent: waitress itself logs no access."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        started = time.perf_counter()
+        seen = {}
+
+        def record_status(status, headers, exc_info=None):
+            seen["status"] = status.partition(" ")[0]
+            return start_response(status, headers, exc_info)
+
+        return _Logged(self.app(environ, record_status), environ, seen, started)
+
+
+class _Logged:
+    __slots__ = ("body", "environ", "seen", "started", "size")
+
+    def __init__(self, body, environ, seen, started):
+        self.body, self.environ, self.seen, self.started, self.size = body, environ, seen, started, 0
+
+    def __iter__(self):
+        for chunk in self.body:
+            self.size += len(chunk)
+            yield chunk
+
+    def close(self):
+        try:
+            if hasattr(self.body, "close"):
+                self.body.close()
+        finally:
+            if access_log.isEnabledFor(logging.INFO):
+                env = self.environ
+                query = env.get("QUERY_STRING")
+                target = env.get("PATH_INFO", "") + (f"?{query}" if query else "")
+                access_log.info('%s "%s %s %s" %s %d %.1fms', env.get("REMOTE_ADDR", "-"), env.get("REQUEST_METHOD"),
+                                target, env.get("SERVER_PROTOCOL"), self.seen.get("status", "-"), self.size,
+                                (time.perf_counter() - self.started) * 1000)
+
+
+# ---- point and openapi ---------------------------------------------------------------------
+
+def point_command(args) -> int:
+    """Rewrite sktmls's config in this process, then run the target in it like `python` would."""
+    import runpy
+
+    from .redirect import point_sktmls_at
+
+    target = args.target[1:] if args.target[:1] == ["--"] else args.target
+    if not target or target == ["-m"]:
+        raise UsageError("point: give a script or -m MODULE to run, e.g. `mls-mock point URL -- job.py`")
+    point_sktmls_at(args.url)
+    if target[0] == "-m":
+        sys.argv = target[1:]
+        sys.path.insert(0, os.getcwd())
+        runpy.run_module(target[1], run_name="__main__", alter_sys=True)
+    else:
+        sys.argv = list(target)
+        sys.path.insert(0, os.path.dirname(os.path.abspath(target[0])))
+        runpy.run_path(target[0], run_name="__main__")
+    return 0
+
+
+def openapi_command(args) -> int:
+    from . import openapi
+
+    print(json.dumps(openapi.build(create_app()), indent=2, ensure_ascii=False))
+    return 0
