@@ -1,55 +1,225 @@
-"""Fixtures only: every piece of logic lives in `mls_mock`."""
+"""mls-mock's pytest plugin: fixtures and hooks only; the logic lives in `mls_mock` and
+`pytest_plugin.helpers`.
+
+One MLSMock (one Flask app and store) is built per session (per xdist worker) and emptied
+when each test that asks for it *starts*; a guard installed for the whole session refuses
+every connection to a real MLS host.
+"""
 import pytest
 
-from mls_mock import MLSMock
+from mls_mock.guard import NetworkGuard
+from mls_mock.redirect import point_sktmls_at, restore_sktmls
+from mls_mock.remote import RemoteGate
 
-TEST_USERNAME = "mls-test"
-TEST_PASSWORD = "mls-test-password"
+from . import helpers
+
+SETTINGS = pytest.StashKey()
+GUARD = pytest.StashKey()
+GATE = pytest.StashKey()
+REDIRECT = pytest.StashKey()
+
+
+# ---- hooks ----------------------------------------------------------------------------------
+
+def pytest_addoption(parser):
+    helpers.add_options(parser)
+
+
+def pytest_configure(config):
+    for marker in helpers.MARKERS:
+        config.addinivalue_line("markers", marker)
+    settings = helpers.Settings.from_config(config)
+    config.stash[SETTINGS] = settings
+    config.stash[GUARD] = NetworkGuard(allowed=[settings.url] if settings.remote else ()).install()
+    if settings.remote:
+        config.stash[REDIRECT] = point_sktmls_at(settings.url)
+        config.stash[GATE] = RemoteGate(settings.url, settings.username, settings.password,
+                                        settings.allow_writes).start()
+
+
+def pytest_unconfigure(config):
+    if GATE in config.stash:
+        config.stash[GATE].stop()
+        del config.stash[GATE]
+    if REDIRECT in config.stash:
+        restore_sktmls(config.stash[REDIRECT])
+        del config.stash[REDIRECT]
+    if GUARD in config.stash:
+        config.stash[GUARD].uninstall()
+
+
+def pytest_report_header(config):
+    settings = config.stash.get(SETTINGS, None)
+    if settings is not None and settings.remote:
+        writes = "writes allowed, cleaned up per test" if settings.allow_writes else "read-only"
+        return f"mls-mock: clients target {settings.url} as {settings.username} ({writes})"
+    return None
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    guard = config.stash.get(GUARD, None)
+    summary = helpers.blocked_summary(guard.blocked if guard else [])
+    if summary:
+        terminalreporter.write_sep("-", "mls-mock")
+        terminalreporter.write_line(summary)
+
+
+# ---- settings and session objects -------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def mls_settings(pytestconfig) -> helpers.Settings:
+    """Where this run's mls_* clients go: `.url` (None: the in-process fake), `.username`,
+    `.password`, `.env`, `.allow_writes`. Set by --mls-url and friends."""
+    return pytestconfig.stash[SETTINGS]
+
+
+@pytest.fixture(scope="session")
+def mls_mock_session():
+    """The session's one MLSMock (one Flask app, one store), built once and reused: `mls_mock`
+    empties it at the start of each test. Not started: use `mls_mock` in tests."""
+    from mls_mock import MLSMock
+
+    return MLSMock()
+
+
+@pytest.fixture(scope="session")
+def _mls_seeds() -> helpers.SeedLoader:
+    return helpers.SeedLoader()
+
+
+@pytest.fixture(scope="session")
+def mls_live_server_session(mls_mock_session):
+    """The session's fake on 127.0.0.1 (a free port, read back); stopped at session end."""
+    from mls_mock.server import ServerThread
+
+    with ServerThread(mls_mock_session.app, host="127.0.0.1", port=0) as thread:
+        yield thread
+
+
+@pytest.fixture(autouse=True)
+def _mls_per_test(request, pytestconfig):
+    """Cheap when unused: applies the `mls_mock_autouse` ini flag and, under --mls-url with
+    writes allowed, deletes what the test created."""
+    settings = pytestconfig.stash[SETTINGS]
+    disabled = request.node.get_closest_marker(helpers.DISABLED_MARKER) is not None
+    if settings.remote:
+        if request.node.get_closest_marker(helpers.SEED_MARKER) is not None:
+            pytest.skip(f"@{helpers.SEED_MARKER} needs the in-process fake; this run targets {settings.url}")
+        yield
+        gate = pytestconfig.stash[GATE]
+        problem = helpers.cleanup_report(*gate.cleanup())
+        if problem:
+            pytest.fail(problem, pytrace=False)
+        return
+    if not disabled and pytestconfig.getini("mls_mock_autouse"):
+        request.getfixturevalue("mls_mock")
+    yield
+
+
+# ---- what tests use -------------------------------------------------------------------------------
+
+@pytest.fixture
+def mls_env(request, monkeypatch, mls_settings):
+    """Sets MLS_ENV, MLS_USERNAME and MLS_PASSWORD for this test (STG, account `mls-test` with
+    the fake), so code that builds `ChannelClient()` with no arguments reaches the fake."""
+    helpers.ensure_enabled(request, "mls_env")
+    for name, value in mls_settings.environ().items():
+        monkeypatch.setenv(name, value)
+    return mls_settings.environ()
 
 
 @pytest.fixture
-def mls_mock(monkeypatch):
-    """A fresh fake MLS AB API for this test; every sktmls client reaches it in-process.
-
-    MLS_ENV, MLS_USERNAME and MLS_PASSWORD are set so that code building its own client
-    with no arguments reaches the fake too.
-    """
-    monkeypatch.setenv("MLS_ENV", "STG")
-    monkeypatch.setenv("MLS_USERNAME", TEST_USERNAME)
-    monkeypatch.setenv("MLS_PASSWORD", TEST_PASSWORD)
-    with MLSMock() as mock:
-        yield mock
-
-
-def _client(cls_path: str):
-    import importlib
-
-    from sktmls import MLSENV
-
-    module, _, name = cls_path.rpartition(".")
-    cls = getattr(importlib.import_module(module), name)
-    return cls(env=MLSENV.STG, username=TEST_USERNAME, password=TEST_PASSWORD)
+def mls_mock(request, mls_env, mls_settings, mls_mock_session, _mls_seeds):
+    """The fake MLS AB API for this test, emptied when the test starts, active (every sktmls
+    client of the process reaches it in-process) until it ends. `@pytest.mark.mls_seed(...)`
+    sets are loaded first. `.store`, `.calls` (journal: method, path, query, json, status,
+    user), `.fail(method, path, status=500, error=None, times=1, raises=None)`, `.seed(...)`."""
+    helpers.ensure_enabled(request, "mls_mock")
+    helpers.skip_if_remote(mls_settings, "mls_mock")
+    mls_mock_session.reset()
+    _mls_seeds.apply(mls_mock_session, request.node)
+    mls_mock_session.start()
+    try:
+        yield mls_mock_session
+    finally:
+        mls_mock_session.stop()
 
 
 @pytest.fixture
-def mls_channel_client(mls_mock):
-    """The real sktmls ChannelClient, bound to the fake (env STG, account `mls-test`)."""
-    return _client("sktmls.channels.ChannelClient")
+def _mls_target(request, mls_env, mls_settings):
+    """The fake for this test, or nothing to set up when the run targets --mls-url."""
+    if not mls_settings.remote:
+        return request.getfixturevalue("mls_mock")
+    return None
 
 
 @pytest.fixture
-def mls_experiment_client(mls_mock):
-    """The real sktmls ExperimentClient, bound to the fake (env STG, account `mls-test`)."""
-    return _client("sktmls.experiments.ExperimentClient")
+def mls_channel_client(_mls_target, mls_settings):
+    """The real `sktmls.channels.ChannelClient` (env STG, account `mls-test`) on this test's fake,
+    or on --mls-url."""
+    return helpers.build_client("sktmls.channels.ChannelClient", mls_settings)
 
 
 @pytest.fixture
-def mls_filter_client(mls_mock):
-    """The real sktmls FilterClient, bound to the fake (env STG, account `mls-test`)."""
-    return _client("sktmls.filters.FilterClient")
+def mls_experiment_client(_mls_target, mls_settings):
+    """The real `sktmls.experiments.ExperimentClient` (experiments and buckets) on this test's
+    fake, or on --mls-url."""
+    return helpers.build_client("sktmls.experiments.ExperimentClient", mls_settings)
 
 
 @pytest.fixture
-def mls_model_client(mls_mock):
-    """The real sktmls MLModelClient (read side), bound to the fake."""
-    return _client("sktmls.models.MLModelClient")
+def mls_filter_client(_mls_target, mls_settings):
+    """The real `sktmls.filters.FilterClient` on this test's fake, or on --mls-url."""
+    return helpers.build_client("sktmls.filters.FilterClient", mls_settings)
+
+
+@pytest.fixture
+def mls_model_client(_mls_target, mls_settings):
+    """The real `sktmls.models.MLModelClient` (read side: get/list manual and automl models) on
+    this test's fake, or on --mls-url. Seed models with `mls_factory.model()` or a seed set."""
+    return helpers.build_client("sktmls.models.MLModelClient", mls_settings)
+
+
+@pytest.fixture
+def mls_faker_locale(pytestconfig) -> str:
+    """Faker locale of `mls_factory` (the `mls_faker_locale` ini value, default en_US);
+    override this fixture to return "ko_KR" for Korean names and text."""
+    return pytestconfig.getini("mls_faker_locale")
+
+
+@pytest.fixture
+def mls_factory(request, mls_mock, mls_faker_locale):
+    """Builders writing straight into this test's fake and returning what the client returns:
+    `.experiment(**f)`, `.channel(**f)` (makes an experiment if none given), `.filter(...)`,
+    `.bucket(experiment, ...)`, `.model(model_type="manual"|"automl", ...)`. Faker data seeded
+    from the test id: the same test gets the same data every run."""
+    from fixtures.factories import MLSFactory
+
+    return MLSFactory(mls_mock.store, seed=request.node.nodeid, locale=mls_faker_locale)
+
+
+@pytest.fixture
+def mls_clock():
+    """A frozen clock (freezegun) that the fake's created_at/updated_at follow, starting at
+    2026-01-05T09:00:00Z: `.tick(seconds_or_timedelta=1)`, `.move_to(datetime_or_str)`,
+    `()` for now. Real time resumes when the test ends."""
+    from freezegun import freeze_time
+
+    freezer = freeze_time("2026-01-05T09:00:00+00:00")
+    clock = freezer.start()
+    try:
+        yield clock
+    finally:
+        freezer.stop()
+
+
+@pytest.fixture
+def mls_live_server(mls_mock, mls_live_server_session):
+    """The same fake as `mls_mock` (same state, journal and faults), served on a real
+    127.0.0.1 port for aiohttp code, subprocesses and non-Python clients: `.url`, `.port`.
+    sktmls's configuration points at `.url` during the test, so every client uses the socket."""
+    previous = point_sktmls_at(mls_live_server_session.url)
+    try:
+        yield helpers.LiveServer(mls_live_server_session, mls_mock)
+    finally:
+        restore_sktmls(previous)
