@@ -335,21 +335,25 @@ class Store:
         return {"id": row["prediction_id"], "request": request, "ml_model": model_id}
 
     def _prediction_fields(self, body: dict, prefix: str = "") -> dict:
+        with v.within(prefix):
+            return self._prediction_fields_of(body)
+
+    def _prediction_fields_of(self, body: dict) -> dict:
         kind = v.choice(body, "prediction_type", PREDICTION_TYPES)
         fields = {"prediction_type": kind, "model_id": None, "static_items": None}
         if kind == "static":
-            static_value = v.expect_object(body.get("static_value"), f"{prefix}static_value")
+            static_value = v.expect_object(body.get("static_value"), "static_value")
             items = static_value.get("items")
             if not isinstance(items, list):
-                raise FieldError(f"{prefix}static_value.items", "must be a list")
-            fields["static_items"] = items
+                raise FieldError("static_value.items", "must be a list")
+            fields["static_items"] = copy.deepcopy(items)
         elif kind != "empty":
             field = f"{kind}_model_id"
             model_id = v.required_id(body, field)
-            model = self._models.referenced(model_id, prefix + field)
+            model = self._models.referenced(model_id, field)
             wanted = assumptions.MODEL_TYPE_FOR_PREDICTION[kind]
             if model["model_type"] != wanted:
-                raise FieldError(prefix + field, f"model {model_id} is {model['model_type']}, a {kind} bucket needs a {wanted} model")
+                raise FieldError(field, f"model {model_id} is {model['model_type']}, a {kind} bucket needs a {wanted} model")
             fields["model_id"] = model_id
         return fields
 
@@ -462,7 +466,7 @@ class Store:
         fields = self._prediction_fields(request, "migration_request.")
         moved = [row for row in self._buckets.rows.values() if row["model_id"] == model_id]
         for row in moved:
-            row.update(fields)
+            row.update(copy.deepcopy(fields))  # no static items list shared between buckets
             self._touch(row)
         return [self.render_bucket(r) for r in moved]
 

@@ -1,5 +1,6 @@
 """Reading fields out of request bodies and seed records. Every failure is a FieldError
 naming the field, raised before anything is changed."""
+import contextlib
 import datetime
 import re
 from typing import Any, Iterable, List, Mapping, Optional
@@ -9,6 +10,15 @@ from .errors import FieldError
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 _MISSING = object()
+
+
+@contextlib.contextmanager
+def within(prefix: str):
+    """Field errors raised inside name their field under `prefix` (e.g. "migration_request.")."""
+    try:
+        yield
+    except FieldError as error:
+        raise FieldError(prefix + error.field, error.message[len(error.field) + 2:]) from None
 
 
 def expect_object(value: Any, field: str) -> dict:

@@ -1,0 +1,98 @@
+"""Accounts (a users table), and the good path of every route: all answered with the
+envelope, DELETE included, so the client never meets an empty or HTML body."""
+import base64
+
+import pytest
+import requests
+
+from mls_mock import MLSMock, create_app
+
+from rawhttp import AUTH, BASE, assert_envelope
+
+
+def _basic(user: str, password: str) -> dict:
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
+@pytest.mark.parametrize("user, password, status", [
+    ("alice", "right", 200),
+    ("alice", "wrong", 401),
+    ("alice", "", 401),
+    ("mallory", "right", 401),
+    ("ALICE", "right", 401),
+], ids=["right_password", "wrong_password", "empty_password", "unknown_user", "username_case"])
+def test_a_users_table_checks_passwords(user, password, status):
+    with MLSMock(users={"alice": "right"}) as mls:
+        before = mls.store.dump()
+        response = requests.post(BASE + "/api/v1/experiments", json={"name": "e"}, headers=_basic(user, password), timeout=5)
+        assert_envelope(response, 201 if status == 200 else status)
+        if status != 200:
+            assert mls.store.dump() == before
+
+
+def test_a_users_table_in_create_app():
+    app = create_app(users={"alice": "right"})
+    client = app.test_client()
+
+    refused = client.get("/api/v1/channels", headers=_basic("alice", "wrong"))
+    allowed = client.get("/api/v1/channels", headers=_basic("alice", "right"))
+
+    assert (refused.status_code, refused.json["code"], refused.json["results"]) == (401, 401, None)
+    assert "password" in refused.json["error"]
+    assert (allowed.status_code, allowed.json) == (200, {"code": 200, "error": None, "results": []})
+
+
+def test_without_a_users_table_any_account_is_accepted(mls_mock):
+    response = requests.post(BASE + "/api/v1/experiments", json={"name": "e"}, headers=_basic("anyone", "anything"), timeout=5)
+
+    assert assert_envelope(response, 201)["results"]["user"] == "anyone"
+
+
+def test_paths_outside_the_api_get_a_404_envelope_without_auth(mls_mock):
+    for path in ("/", "/favicon.ico", "/api"):
+        assert "route" in assert_envelope(requests.get(BASE + path, timeout=5), 404)["error"]
+
+
+GOOD_PATH = [
+    ("POST", "/api/v1/filters", {"name": "f", "body": {"conditions": [{"key": "k", "operator": "<", "value": 3}]}}, 201),
+    ("GET", "/api/v1/filters?name=f&type=anything", None, 200),
+    ("PUT", "/api/v1/filters/1", {"name": "f1", "body": {"conditions": []}}, 200),
+    ("POST", "/api/v1/experiments", {"name": "e", "bucketing_seed": "s", "model_filter_id": 1}, 201),
+    ("GET", "/api/v1/experiments?query=E&page=1", None, 200),
+    ("GET", "/api/v1/experiments/1", None, 200),
+    ("PUT", "/api/v1/experiments/1", {"name": "e1", "bucketing_seed": "s"}, 200),
+    ("POST", "/api/v1/experiments/1/buckets", {"name": "b", "prediction_type": "batch", "batch_model_id": 1}, 201),
+    ("GET", "/api/v1/experiments/1/buckets?name=b", None, 200),
+    ("GET", "/api/v1/experiments/1/buckets/1", None, 200),
+    ("PUT", "/api/v1/experiments/1/buckets/1", {"name": "b1", "prediction_type": "static", "static_value": {"items": []}}, 200),
+    ("PUT", "/api/v1/experiments/1/bucket_ratio", {"bucket_ratio": {"1": 100}}, 200),
+    ("POST", "/api/v1/bucket_migrations", {"model_id": 1, "migration_request": {"prediction_type": "empty"}}, 200),
+    ("POST", "/api/v1/channels", {"screen_id": "c", "experiments": [1]}, 201),
+    ("GET", "/api/v1/channels?screen_id=c", None, 200),
+    ("GET", "/api/v1/channels/1/", None, 200),  # a trailing slash is the same route
+    ("PUT", "/api/v1/channels/1", {"screen_id": "c1", "experiments": [1]}, 200),
+    ("GET", "/api/v1/models?model_type=manual&name=m&version=v1", None, 200),
+    ("GET", "/api/v1/models/1", None, 200),
+    ("DELETE", "/api/v1/channels/1", None, 200),
+    ("DELETE", "/api/v1/experiments/1/buckets/1", None, 200),
+    ("DELETE", "/api/v1/experiments/1", None, 200),
+    ("DELETE", "/api/v1/filters/1", None, 200),
+]
+
+
+def test_every_route_answers_the_envelope_on_its_good_path(mls_mock):
+    """One scenario in order, so each call has what it needs; every answer is an envelope."""
+    mls_mock.store.create_model({"name": "m", "version": "v1", "model_type": "manual"})
+    for method, path, body, status in GOOD_PATH:
+        response = requests.request(method, BASE + path, json=body, headers=AUTH, timeout=5)
+        payload = assert_envelope(response, status)
+        if method == "GET" and "?" in path:
+            assert isinstance(payload["results"], list) and payload["results"], path
+    assert mls_mock.store.counts() == {"models": 1, "filters": 0, "experiments": 0, "buckets": 0, "channels": 0}
+    assert {c.path for c in mls_mock.calls} >= {path.partition("?")[0] for _, path, _, _ in GOOD_PATH}
+
+
+def test_a_page_past_the_end_is_an_empty_list(mls_mock):
+    mls_mock.store.create_filter({"name": "f", "body": {"conditions": []}})
+
+    assert assert_envelope(requests.get(BASE + "/api/v1/filters?page=2", headers=AUTH, timeout=5), 200)["results"] == []
