@@ -147,10 +147,33 @@ class LiveServer:
 
     @property
     def port(self) -> int:
-        return self.thread.port
+        return int(self.thread.port)  # waitress reports it as a string
 
     def __repr__(self) -> str:
         return f"<mls-mock live server {self.url}>"
+
+
+def stop_server(thread, timeout: float = 5.0) -> None:
+    """Stop a ServerThread at once. waitress's loop runs while any socket is open, and an
+    idle keep-alive connection keeps it open for up to a second or more after the listening
+    socket is closed; so close every socket from inside the loop (its trigger runs a
+    callable there), then stop the thread as usual."""
+    server = getattr(thread, "_server", None)
+    trigger = getattr(server, "trigger", None)
+    if trigger is not None:
+        closed = threading.Event()
+
+        def close_everything():
+            for channel in list(server._map.values()):
+                channel.close()
+            closed.set()
+
+        try:
+            trigger.pull_trigger(close_everything)
+            closed.wait(timeout)
+        except OSError:  # already closed
+            pass
+    thread.stop()
 
 
 def cleanup_report(deleted, problems) -> Optional[str]:

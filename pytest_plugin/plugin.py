@@ -92,8 +92,9 @@ def mls_live_server_session(mls_mock_session):
     """The session's fake on 127.0.0.1 (a free port, read back); stopped at session end."""
     from mls_mock.server import ServerThread
 
-    with ServerThread(mls_mock_session.app, host="127.0.0.1", port=0) as thread:
-        yield thread
+    thread = ServerThread(mls_mock_session.app, host="127.0.0.1", port=0).start()
+    yield thread
+    helpers.stop_server(thread)
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,54 @@
+"""No test reaches a real MLS server while the plugin is active: the session-wide guard."""
+
+
+def test_client_without_the_fake_gets_a_clear_error_and_no_connection_is_opened(run):
+    result = run('''
+        import pytest, urllib3
+        from sktmls.channels import ChannelClient
+        from mls_mock.guard import RealMLSBlocked
+        def test_it(monkeypatch):
+            opened = []
+            monkeypatch.setattr(urllib3.connection.HTTPConnection, "connect", lambda self: opened.append(self.host))
+            client = ChannelClient(username="someone", password="secret")
+            with pytest.raises(RealMLSBlocked, match="blocked GET https://ab.stg.sktmls.com/api/v1/channels.*mls_mock"):
+                client.list_channels()
+            assert opened == []
+    ''')
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*mls-mock blocked 1 attempt(s) to reach a real MLS host:", "*GET https://ab.stg.sktmls.com/api/v1/channels"])
+
+
+def test_every_mls_host_is_refused_at_name_resolution(run):
+    result = run('''
+        import asyncio, socket, pytest, aiohttp
+        from mls_mock.guard import RealMLSBlocked
+        def test_resolver():
+            for host in ("ab.stg.sktmls.com", "pf-internal.sktmls.ai", "anything.sktmls.com",
+                         "mls-rec-nlb-29f22a1dae916c93.elb.ap-northeast-2.amazonaws.com"):
+                with pytest.raises(socket.gaierror) as raised:
+                    socket.getaddrinfo(host, 443)
+                assert isinstance(raised.value, RealMLSBlocked) and host in str(raised.value)
+        def test_aiohttp():
+            async def fetch():
+                async with aiohttp.ClientSession() as session:
+                    async with session.get("https://ab.sktmls.com/api/v1/channels") as response:
+                        return response.status
+            with pytest.raises(aiohttp.ClientConnectorError, match="mls-mock blocked resolving ab.sktmls.com"):
+                asyncio.run(fetch())
+        def test_other_hosts_resolve_as_usual():
+            assert socket.getaddrinfo("localhost", 80)
+    ''')
+    result.assert_outcomes(passed=3)
+
+
+def test_the_guard_is_gone_after_the_session(run):
+    import socket
+
+    before = socket.getaddrinfo
+    result = run('''
+        def test_it():
+            import socket
+            assert socket.getaddrinfo.__qualname__ == "NetworkGuard._getaddrinfo"
+    ''')
+    result.assert_outcomes(passed=1)
+    assert socket.getaddrinfo is before
