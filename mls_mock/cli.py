@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="mls-mock",
         description="A fake MLS AB API (the server the sktmls client talks to), for tests and local work.",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, title="commands")
     serve = commands.add_parser(
         "serve", help="serve the fake over HTTP",
         description="Serve the fake MLS AB API (/api/v1/...), its admin API (/_mock/...) and /openapi.json "
@@ -149,8 +149,9 @@ def serve_command(args, on_ready=None) -> int:
         if state_file is not None:
             persistence.install(app, state_file)
         try:
+            # A short idle poll so that SIGINT/SIGTERM stop the server at once, not up to 1 s later.
             server = ServerThread(AccessLog(app), host=args.host, port=args.port, threads=args.threads,
-                                  ident="mls-mock").start()
+                                  ident="mls-mock", asyncore_loop_timeout=0.2).start()
         except OSError as error:
             raise UsageError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
         service = Service(server, store, app, state_file)
@@ -174,7 +175,7 @@ def _run(service: Service, args, users, token, origin: str, on_ready) -> int:
         print(f"mls-mock listening on {service.url}", flush=True)
         if on_ready is not None:
             on_ready(service)
-        while not service.stopping.wait(0.5):
+        while not service.stopping.wait(0.2):
             pass
     finally:
         service.server.stop()

@@ -1,0 +1,53 @@
+"""StateFile in-process: the cases a subprocess cannot easily stage."""
+import json
+import shutil
+
+from mls_mock import Store, create_app, persistence
+from mls_mock.persistence import FORMAT, StateFile
+
+AUTH = {"Authorization": "Basic dTpw"}
+
+
+def test_a_failed_save_is_a_503_envelope_not_an_acknowledgement(tmp_path):
+    directory = tmp_path / "state"
+    directory.mkdir()
+    store = Store()
+    state = StateFile(directory / "state.json")
+    state.attach(store)
+    app = create_app(store)
+    shutil.rmtree(directory)  # every later save fails
+    response = app.test_client().post("/api/v1/experiments", json={"name": "lost"}, headers=AUTH)
+    assert response.status_code == 503
+    assert response.get_json()["code"] == 503 and "could not be saved" in response.get_json()["error"]
+    state.close()
+
+
+def test_replacing_the_state_is_one_save(tmp_path):
+    store, state = Store(), StateFile(tmp_path / "state.json")
+    state.attach(store)
+    app = create_app(store)
+    persistence.install(app, state)
+    store.create_experiment({"name": "old"}, "u")
+    before = state.writes
+    document = {"experiments": [{"name": "a"}, {"name": "b"}]}
+    assert app.test_client().put("/_mock/state", json=document).status_code == 200
+    assert state.writes == before + 1  # not one for the reset and one for the load
+    saved = json.loads((tmp_path / "state.json").read_text())
+    assert [e["name"] for e in saved["experiments"]] == ["a", "b"]
+    state.close()
+
+
+def test_an_empty_file_starts_afresh_and_a_closed_file_can_be_reopened(tmp_path):
+    path = tmp_path / "state.json"
+    path.write_bytes(b"")
+    store = Store()
+    first = StateFile(path)
+    assert first.attach(store) is False
+    store.create_channel({"screen_id": "c", "experiments": []}, "u")
+    first.close()
+    again = Store()
+    second = StateFile(path)
+    assert second.attach(again) is True
+    assert [c["screen_id"] for c in again.list_channels()] == ["c"]
+    assert json.loads(path.read_text())["format"] == FORMAT
+    second.close()
