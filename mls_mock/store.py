@@ -92,7 +92,8 @@ class _Table:
     def check_name(self, key, shown: str, field: str, own_id: Optional[int] = None):
         holder = self.ids_by_name.get(key)
         if holder is not None and holder != own_id:
-            raise Conflict(f"{field}: a {self.kind} named {shown!r} already exists (id {holder})")
+            article = "an" if self.kind[0] in "aeiou" else "a"
+            raise Conflict(f"{field}: {article} {self.kind} named {shown!r} already exists (id {holder})")
 
     def insert(self, row: dict, name_key):
         record_id = row["id"]
@@ -148,7 +149,6 @@ class Store:
         self._buckets = _Table("bucket")
         self._filters = _Table("filter")
         self._models = _Table("model")
-        self._last_prediction_id = 0
         # Reverse relations, kept in step so reads never scan: experiment id -> ordered ids.
         self._channel_ids_by_experiment: Dict[int, Dict[int, None]] = {}
         self._bucket_ids_by_experiment: Dict[int, Dict[int, None]] = {}
@@ -332,7 +332,9 @@ class Store:
             request["model_version"] = model["version"]
             if kind == "automl":
                 request["username"] = model["creator"]
-        return {"id": row["prediction_id"], "request": request, "ml_model": model_id}
+        # One prediction per bucket, made with it: its id is the bucket's, so a dump/load
+        # round trip (and a seeded bucket) keeps it without a sequence of its own.
+        return {"id": row["id"], "request": request, "ml_model": model_id}
 
     def _prediction_fields(self, body: dict, prefix: str = "") -> dict:
         with v.within(prefix):
@@ -376,13 +378,11 @@ class Store:
         self._experiments.get(experiment_id)
         fields = self._bucket_fields(body)
         self._buckets.check_name((experiment_id, fields["name"]), fields["name"], "name")
-        self._last_prediction_id += 1
         row = {
             "id": self._buckets.claim_id(record_id),
             "experiment": experiment_id,
             **fields,
             "bucket_range": bucket_range or assumptions.BUCKET_RANGE_UNSET,
-            "prediction_id": self._last_prediction_id,
         }
         self._buckets.insert(self._stamp(row, stamps), (experiment_id, row["name"]))
         self._bucket_ids_by_experiment.setdefault(experiment_id, {})[row["id"]] = None
