@@ -428,10 +428,9 @@ class Store:
         shares = {}
         for key, share in ratio.items():
             field = f"bucket_ratio.{key}"
-            try:
-                bucket_id = int(key)
-            except ValueError:
-                raise FieldError(field, "keys must be bucket ids") from None
+            if not (key.isascii() and key.isdigit()) or len(key) > 18:
+                raise FieldError(field, "keys must be bucket ids")
+            bucket_id = int(key)
             if not isinstance(share, int) or isinstance(share, bool) or share < 0:
                 raise FieldError(field, "must be a non-negative integer")
             shares[bucket_id] = share

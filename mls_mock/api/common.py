@@ -17,8 +17,13 @@ def user() -> str:
 
 
 def envelope(results: Any = None, status: int = 200, error: str = None) -> Response:
-    payload = json.dumps({"code": status, "error": error, "results": results}, ensure_ascii=False)
-    return Response(payload, status=status, mimetype="application/json")
+    document = {"code": status, "error": error, "results": results}
+    payload = json.dumps(document, ensure_ascii=False)
+    try:
+        data = payload.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (e.g. from a seed file) only fits escaped
+        data = json.dumps(document).encode("ascii")
+    return Response(data, status=status, mimetype="application/json")
 
 
 def _reject_constant(name: str):
@@ -39,6 +44,10 @@ def body() -> dict:
         raise BadRequest("request body is not valid JSON") from None
     if not isinstance(parsed, dict):
         raise BadRequest("request body must be a JSON object")
+    try:  # JSON allows "\ud800"; it is not text, and could never be sent back as UTF-8
+        json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadRequest("request body is not valid JSON: a string holds a lone UTF-16 surrogate") from None
     return parsed
 
 

@@ -96,3 +96,12 @@ def test_a_page_past_the_end_is_an_empty_list(mls_mock):
     mls_mock.store.create_filter({"name": "f", "body": {"conditions": []}})
 
     assert assert_envelope(requests.get(BASE + "/api/v1/filters?page=2", headers=AUTH, timeout=5), 200)["results"] == []
+
+
+def test_a_stored_lone_surrogate_is_still_answered_as_json(mls_mock):
+    """The store takes what a seed gives; the answer escapes what UTF-8 cannot carry."""
+    mls_mock.store.create_experiment({"name": "odd \ud800"}, "seed")
+
+    payload = assert_envelope(requests.get(BASE + "/api/v1/experiments/1", headers=AUTH, timeout=5), 200)
+
+    assert payload["results"]["name"] == "odd \ud800"
