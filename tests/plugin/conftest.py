@@ -4,6 +4,7 @@ import pytest
 
 from mls_mock import create_app
 from mls_mock.server import ServerThread
+from pytest_plugin.helpers import stop_server
 
 
 @pytest.fixture
@@ -25,7 +26,8 @@ def standalone():
     """A separate fake on a port (its own app and store), standing in for the server a
     suite targets with --mls-url."""
     app = create_app()
-    with ServerThread(app) as server:
-        server.store = app.extensions["mls_mock"].store
-        server.journal = app.extensions["mls_mock"].journal
-        yield server
+    server = ServerThread(app).start()
+    state = app.extensions["mls_mock"]
+    server.store, server.journal, server.faults = state.store, state.journal, state.faults
+    yield server
+    stop_server(server)

@@ -1,0 +1,76 @@
+"""--mls-url: the clients target a chosen server (here a standalone fake on a port)."""
+from mls_mock import Fault
+
+WRITER = '''
+    from sktmls.channels import ChannelClient
+    def test_writes(mls_experiment_client, mls_channel_client, mls_filter_client):
+        flt = mls_filter_client.create_filter(name="f", conditions=[{"key": "age", "operator": ">=", "value": 1}])
+        experiment = mls_experiment_client.create_experiment(name="exp", model_filter=flt)
+        mls_experiment_client.create_bucket(experiment=experiment, name="control", prediction_type="empty")
+        ChannelClient().create_channel(name="made_by_code_under_test", experiments=[experiment])
+        gone = mls_channel_client.create_channel(name="deleted_by_the_test", experiments=[experiment])
+        mls_channel_client.delete_channel(gone)
+        assert {c.screen_id for c in mls_channel_client.list_channels()} == {"made_by_code_under_test"}
+'''
+
+
+def _options(server, *extra):
+    return ("--mls-url", server.url, "--mls-username", "suite-user", "--mls-password", "pw", *extra)
+
+
+def test_writes_need_the_opt_in_flag(run, standalone):
+    standalone.store.create_experiment({"name": "already_there"}, "someone")
+    result = run('''
+        import pytest
+        from mls_mock.remote import WritesNotAllowed
+        def test_reads_pass_writes_are_refused(mls_experiment_client):
+            assert [e.name for e in mls_experiment_client.list_experiments()] == ["already_there"]
+            with pytest.raises(WritesNotAllowed, match="--mls-allow-writes"):
+                mls_experiment_client.create_experiment(name="new")
+    ''', *_options(standalone))
+    result.assert_outcomes(passed=1)
+    assert [e["name"] for e in standalone.store.list_experiments()] == ["already_there"]
+    assert {c.user for c in standalone.journal} == {"suite-user"}
+
+
+def test_with_writes_allowed_what_a_test_created_is_deleted_after_it(run, standalone):
+    result = run(WRITER, *_options(standalone, "--mls-allow-writes"))
+    result.assert_outcomes(passed=1)
+    assert set(standalone.store.counts().values()) == {0}
+    deletes = [c.path for c in standalone.journal if c.method == "DELETE"]
+    assert deletes == ["/api/v1/channels/2", "/api/v1/channels/1", "/api/v1/experiments/1/buckets/1",
+                       "/api/v1/experiments/1", "/api/v1/filters/1"]
+
+
+def test_what_cannot_be_cleaned_up_fails_the_test_naming_it(run, standalone):
+    standalone.faults.add(Fault("DELETE", "*", status=500, error="database is read-only", times=None))
+    result = run('''
+        def test_it(mls_experiment_client):
+            mls_experiment_client.create_experiment(name="exp")
+    ''', *_options(standalone, "--mls-allow-writes"))
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*could not clean up*left: experiment 1: DELETE answered 500*database is read-only*"])
+
+
+def test_fake_only_fixtures_skip_and_header_says_where_clients_go(run, standalone):
+    result = run('''
+        import pytest
+        def test_needs_fake(mls_mock):
+            pass
+        @pytest.mark.mls_seed("demo")
+        def test_seeded(mls_channel_client):
+            pass
+        def test_factory(mls_factory):
+            pass
+    ''', *_options(standalone), "-rs")
+    result.assert_outcomes(skipped=3)
+    result.stdout.fnmatch_lines([f"mls-mock: clients target {standalone.url} as suite-user (read-only)",
+                                 "*needs the in-process fake; this run targets*"])
+
+
+def test_url_without_credentials_is_a_usage_error(run, monkeypatch):
+    monkeypatch.delenv("MLS_USERNAME", raising=False)
+    monkeypatch.delenv("MLS_PASSWORD", raising=False)
+    result = run("def test_it():\n    pass\n", "--mls-url", "http://127.0.0.1:9")
+    assert result.ret == 4
+    result.stderr.fnmatch_lines(["*--mls-url needs credentials*"])
