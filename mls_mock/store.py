@@ -172,7 +172,7 @@ class Store:
     def _stamp(self, row: dict, stamps: Optional[dict] = None) -> dict:
         now = self._now()
         stamps = stamps or {}
-        row["created_at"] = stamps.get("created_at") or now
+        row["created_at"] = stamps.get("created_at") or stamps.get("updated_at") or now
         row["updated_at"] = stamps.get("updated_at") or row["created_at"]
         return row
 
@@ -240,7 +240,7 @@ class Store:
 
     def render_experiment(self, row: dict) -> dict:
         filter_id = row["model_filter_id"]
-        channel_ids = self._channel_ids_by_experiment.get(row["id"], ())
+        channel_ids = sorted(self._channel_ids_by_experiment.get(row["id"], ()))  # id order, like lists
         return {
             "id": row["id"],
             "name": row["name"],
@@ -625,6 +625,9 @@ class Store:
     def _load_record(self, kind: str, record: dict):
         record_id = v.optional_id(record, "id")
         stamps = {"created_at": v.timestamp(record, "created_at"), "updated_at": v.timestamp(record, "updated_at")}
+        if stamps["created_at"] and stamps["updated_at"] and (
+                datetime.datetime.fromisoformat(stamps["updated_at"]) < datetime.datetime.fromisoformat(stamps["created_at"])):
+            raise FieldError("updated_at", "must not be before created_at")
         user = v.text(record, "user", SEED_USER)
         if kind == "models":
             self.create_model(record, record_id, stamps)

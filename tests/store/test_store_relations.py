@@ -211,3 +211,14 @@ def test_listeners_hear_every_change_once_and_no_failure(store):
     store.delete_experiment(3)
 
     assert heard == [3, 2]
+
+
+def test_an_experiments_channels_stay_in_id_order(store):
+    """Like every list: re-linking a channel (any update re-sends its experiments) must not
+    move it to the end."""
+    first = store.create_channel({"screen_id": "first", "experiments": [2]}, "u")
+    second = store.create_channel({"screen_id": "second", "experiments": [1]}, "u")
+    store.update_channel(second["id"], {"screen_id": "second", "experiments": [1, 2]})
+    store.update_channel(first["id"], {"screen_id": "first renamed", "experiments": [2]})
+
+    assert [c["id"] for c in store.get_experiment(2)["channels"]] == [first["id"], second["id"]]

@@ -168,3 +168,23 @@ def test_a_failed_load_tells_no_listener():
     store.load(GOOD)
 
     assert seen == [{"models": 1, "filters": 1, "experiments": 1, "buckets": 1, "channels": 1}]  # one change per load
+
+
+def test_a_seed_with_only_updated_at_is_not_created_after_it():
+    store = Store(clock=FixedClock())
+
+    store.load({"filters": [{"name": "f", "body": {"conditions": []}, "updated_at": "2020-01-01T00:00:00+00:00"}]})
+
+    made = store.get_filter(1)
+    assert made["created_at"] == made["updated_at"] == "2020-01-01T00:00:00+00:00"
+
+
+def test_a_seed_updated_before_it_was_created_is_refused():
+    store = Store()
+
+    with pytest.raises(SeedError) as caught:
+        store.load({"filters": [{"name": "f", "body": {"conditions": []}, "created_at": "2020-01-02T00:00:00+00:00",
+                                 "updated_at": "2020-01-01T23:00:00+02:00"}]}, source="s.json")
+
+    assert "s.json: filters[0]" in caught.value.message and "updated_at" in caught.value.message
+    assert store.counts()["filters"] == 0
