@@ -1,0 +1,69 @@
+"""Random requests to every route: never a 500 (bugs raise here, the app propagates them),
+always the envelope with code == status, and a refused request leaves the store as it was."""
+import base64
+import json
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from mls_mock import Store, create_app
+
+AUTH = {"Authorization": "Basic " + base64.b64encode(b"fuzz:pw").decode()}
+ROUTES = [
+    ("GET", "/api/v1/channels"), ("POST", "/api/v1/channels"), ("GET", "/api/v1/channels/{i}"),
+    ("PUT", "/api/v1/channels/{i}"), ("DELETE", "/api/v1/channels/{i}"),
+    ("GET", "/api/v1/experiments"), ("POST", "/api/v1/experiments"), ("GET", "/api/v1/experiments/{i}"),
+    ("PUT", "/api/v1/experiments/{i}"), ("DELETE", "/api/v1/experiments/{i}"),
+    ("GET", "/api/v1/experiments/{i}/buckets"), ("POST", "/api/v1/experiments/{i}/buckets"),
+    ("GET", "/api/v1/experiments/{i}/buckets/{j}"), ("PUT", "/api/v1/experiments/{i}/buckets/{j}"),
+    ("DELETE", "/api/v1/experiments/{i}/buckets/{j}"), ("PUT", "/api/v1/experiments/{i}/bucket_ratio"),
+    ("POST", "/api/v1/bucket_migrations"),
+    ("GET", "/api/v1/filters"), ("POST", "/api/v1/filters"), ("GET", "/api/v1/filters/{i}"),
+    ("PUT", "/api/v1/filters/{i}"), ("DELETE", "/api/v1/filters/{i}"),
+    ("GET", "/api/v1/models"), ("GET", "/api/v1/models/{i}"),
+]
+FIELDS = ["screen_id", "experiments", "name", "description", "bucketing_seed", "model_filter_id", "prediction_type",
+          "static_value", "items", "batch_model_id", "online_model_id", "automl_model_id", "bucket_ratio", "model_id",
+          "migration_request", "body", "conditions", "key", "operator", "value", "1", "2", "3"]
+QUERY_KEYS = ["id", "name", "screen_id", "query", "page", "type", "version", "model_type"]
+
+scalars = (st.none() | st.booleans() | st.integers(-2, 120) | st.floats(allow_nan=False, allow_infinity=False)
+           | st.sampled_from(["", " ", "x", "home", "exp", "f", "m", "v1", "empty", "static", "batch", "online",
+                              "automl", "manual", "==", "contains", "1", "a\nb"]))
+values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
+                      | st.dictionaries(st.sampled_from(FIELDS), inner, max_size=5), max_leaves=12)
+bodies = st.dictionaries(st.sampled_from(FIELDS), values, max_size=6) | values
+
+
+def _world() -> Store:
+    store = Store()
+    store.create_filter({"name": "f", "body": {"conditions": []}})
+    store.create_model({"name": "m", "version": "v1", "model_type": "manual"})
+    store.create_model({"name": "auto", "version": "v1", "model_type": "automl"})
+    store.create_experiment({"name": "exp", "model_filter_id": 1}, "seed")
+    store.create_experiment({"name": "exp2"}, "seed")
+    store.create_bucket(1, {"name": "a", "prediction_type": "batch", "batch_model_id": 1})
+    store.create_bucket(1, {"name": "b", "prediction_type": "static", "static_value": {"items": [1]}})
+    store.create_channel({"screen_id": "home", "experiments": [1, 2]}, "seed")
+    return store
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(route=st.sampled_from(ROUTES), i=st.integers(0, 4), j=st.integers(0, 4), body=bodies,
+       query=st.dictionaries(st.sampled_from(QUERY_KEYS), st.sampled_from(["1", "0", "x", "home", "", "-1", "2"]), max_size=3))
+def test_random_requests_get_an_envelope_and_failures_change_nothing(route, i, j, body, query):
+    store = _world()
+    client = create_app(store, propagate_exceptions=True).test_client()
+    method, template = route
+    before = store.dump()
+
+    response = client.open(template.format(i=i, j=j), method=method, headers=AUTH, query_string=query,
+                           data=json.dumps(body), content_type="application/json")
+
+    payload = json.loads(response.data)
+    assert set(payload) == {"code", "error", "results"} and payload["code"] == response.status_code
+    assert response.status_code in (200, 201, 400, 404, 409), payload
+    if response.status_code >= 400:
+        assert payload["error"] and payload["results"] is None
+        assert store.dump() == before
+    else:
+        assert payload["error"] is None
