@@ -158,3 +158,27 @@ def test_model_reads_made_by_list_buckets(mls_mock, mls_experiment_client, exper
         ("GET", "/api/v1/models", {"id": str(model.id), "model_type": "manual"}),
         ("GET", f"/api/v1/models/{model.id}", {}),
     ]
+
+
+def test_every_kind_of_record_starts_at_id_one(mls_channel_client, mls_experiment_client, mls_filter_client):
+    """A fresh fake numbers each resource from 1 (a real server already holds records)."""
+    model_filter = mls_filter_client.create_filter(name="f", conditions=[])
+    experiment = mls_experiment_client.create_experiment(name="e", model_filter=model_filter)
+    bucket = mls_experiment_client.create_bucket(experiment, name="b", prediction_type="empty")
+    channel = mls_channel_client.create_channel(name="c", experiments=[experiment])
+
+    assert (model_filter.id, experiment.id, bucket.id, channel.id) == (1, 1, 1, 1)
+
+
+def test_pages_hold_the_documented_number_of_records(mls_mock, mls_filter_client):
+    from mls_mock import assumptions
+
+    for index in range(assumptions.PAGE_SIZE + 1):
+        mls_mock.store.create_filter({"name": f"f{index:03}", "body": {"conditions": []}})
+
+    first, second, past = (mls_filter_client.list_filters(page=p) for p in (1, 2, 3))
+
+    assert [f.id for f in first] == list(range(1, assumptions.PAGE_SIZE + 1))
+    assert [f.id for f in second] == [assumptions.PAGE_SIZE + 1]
+    assert past == []
+    assert len(mls_filter_client.list_filters()) == assumptions.PAGE_SIZE + 1  # no page: everything
