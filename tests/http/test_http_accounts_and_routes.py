@@ -33,12 +33,15 @@ def test_a_users_table_checks_passwords(user, password, status):
 def test_a_users_table_in_create_app():
     app = create_app(users={"alice": "right"})
     client = app.test_client()
+    store = app.extensions["mls_mock"].store
+    before = store.dump()
 
-    refused = client.get("/api/v1/channels", headers=_basic("alice", "wrong"))
-    allowed = client.get("/api/v1/channels", headers=_basic("alice", "right"))
+    refused = client.post("/api/v1/experiments", json={"name": "e"}, headers=_basic("alice", "wrong"))
 
     assert (refused.status_code, refused.json["code"], refused.json["results"]) == (401, 401, None)
     assert "password" in refused.json["error"]
+    assert store.dump() == before
+    allowed = client.get("/api/v1/channels", headers=_basic("alice", "right"))
     assert (allowed.status_code, allowed.json) == (200, {"code": 200, "error": None, "results": []})
 
 
