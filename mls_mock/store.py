@@ -539,6 +539,10 @@ class Store:
         name = v.name(body, "name")
         version = v.name(body, "version")
         model_type = v.choice(body, "model_type", MODEL_TYPES)
+        components = body.get("components")
+        if components is not None and not (isinstance(components, list) and all(isinstance(c, dict) for c in components)):
+            # sktmls builds Component(**c) from each one when it reads the model back.
+            raise FieldError("components", "must be a list of component objects ({\"id\", \"name\", ...}) or null")
         self._models.check_name((name, version), f"{name} {version}", "name")
         row = {"id": self._models.claim_id(record_id), "name": name, "version": version, "model_type": model_type}
         row.update({key: copy.deepcopy(body.get(key)) for key in MODEL_FIELDS})

@@ -232,3 +232,15 @@ def test_migrate_from_a_missing_model_is_400(mls_experiment_client, make_model):
     error = _error(mls_experiment_client.migrate_bucket, ghost, "empty")
 
     assert error.code == 400 and "model_id" in error.msg
+
+
+def test_list_buckets_builds_the_model_components(mls_experiment_client, experiment, make_model):
+    component = {"id": 7, "name": "feature_store", "info": "v3", "is_latest": True, "user": "mls-test",
+                 "created_at": "2026-01-01T00:00:00+00:00", "updated_at": "2026-01-01T00:00:00+00:00"}
+    model = make_model("ranker", components=[component])
+    mls_experiment_client.create_bucket(experiment, name="batch", prediction_type="batch", model=model)
+
+    [bucket] = mls_experiment_client.list_buckets(experiment)
+
+    [built] = bucket.prediction.ml_model.components
+    assert (built.id, built.name, built.is_latest) == (7, "feature_store", True)

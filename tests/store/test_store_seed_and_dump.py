@@ -188,3 +188,16 @@ def test_a_seed_updated_before_it_was_created_is_refused():
 
     assert "s.json: filters[0]" in caught.value.message and "updated_at" in caught.value.message
     assert store.counts()["filters"] == 0
+
+
+@pytest.mark.parametrize("components", [["ranker"], "ranker", [{"name": "ok"}, 3]], ids=["names", "string", "mixed"])
+def test_model_components_must_be_objects(components):
+    """sktmls builds Component(**c) from each: anything else would crash the client's
+    list_buckets later instead of the seed now."""
+    store = Store()
+
+    with pytest.raises(SeedError) as caught:
+        store.load({"models": [{"name": "m", "version": "v1", "model_type": "manual", "components": components}]})
+
+    assert "components" in caught.value.message
+    assert store.counts()["models"] == 0
