@@ -2,6 +2,7 @@
 log, credentials, the seed flag and shutdown by signal."""
 import json
 import signal
+import time
 
 import pytest
 import requests
@@ -74,6 +75,15 @@ def test_sigterm_stops_cleanly(start_server):
     assert "stopped (SIGTERM)" in server.log
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{server.url}/_mock/health", timeout=2)
+
+
+def test_an_idle_keep_alive_connection_does_not_hold_up_shutdown(start_server):
+    server = start_server()
+    with requests.Session() as session:  # its pooled connection stays open during the stop
+        assert session.get(f"{server.url}/_mock/health", timeout=10).status_code == 200
+        started = time.monotonic()
+        assert server.stop() == 0
+        assert time.monotonic() - started < 3
 
 
 def test_a_taken_port_is_a_clear_error(start_server, server):
