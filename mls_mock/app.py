@@ -57,15 +57,17 @@ def create_app(store: Optional[Store] = None, users: Optional[Dict[str, str]] = 
 
 
 def _inject_fault_then_authenticate():
-    g.mls_user = None
-    if not request.path.startswith(API_PREFIX):
+    # Each `request.` / `g.` is a context lookup: on the hot path, look each up once.
+    req, ctx_globals = request._get_current_object(), g._get_current_object()
+    ctx_globals.mls_user = None
+    if not req.path.startswith(API_PREFIX):
         return None
     state = _state()
-    fault = state.faults.take(request.method, request.path, network=False)
+    fault = state.faults.take(req.method, req.path, network=False)
     if fault is not None:
         return envelope(None, fault.status, fault.message)
-    g.mls_user = _authenticate(state.users)
-    if (request.content_length or 0) > assumptions.MAX_BODY_BYTES:  # on every route, read or not
+    ctx_globals.mls_user = _authenticate(state.users)
+    if (req.content_length or 0) > assumptions.MAX_BODY_BYTES:  # on every route, read or not
         raise RequestEntityTooLarge()
     return None
 
@@ -91,13 +93,14 @@ def _authenticate(users: Optional[Dict[str, str]]) -> str:
 
 
 def _record_call(response):
-    if request.path.startswith(API_PREFIX):
+    req = request._get_current_object()
+    if req.path.startswith(API_PREFIX):
         try:  # an oversized body raises again here: the call is journaled without it
-            raw = request.get_data(cache=True)
+            raw = req.get_data(cache=True) if req.content_length != 0 else b""
             body = json.loads(raw) if raw else None
         except (ValueError, RecursionError, RequestEntityTooLarge):
             body = None
-        _state().journal.record(Call(request.method, request.path, request.args.to_dict(), body,
+        _state().journal.record(Call(req.method, req.path, req.args.to_dict(), body,
                                      response.status_code, g.get("mls_user")))
     return response
 

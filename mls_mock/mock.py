@@ -121,7 +121,7 @@ class MLSMock(transport.Router):
             fault = self.state.faults.take(prepared.method, path, network=True)
             if fault is not None:
                 raise fault.raises(fault.message, request=prepared)
-            return transport.call_wsgi(self.app, prepared)
+            return transport.call_flask(self.app, prepared)
         host = key[1]
         if key in self._blocked or host.endswith(MLS_DOMAINS):
             raise requests.ConnectionError(

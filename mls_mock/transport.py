@@ -4,6 +4,7 @@
 way `responses` does it), so every Session, including the fresh one sktmls makes per call,
 is covered. The innermost active router answers; hosts it does not serve pass through.
 """
+import functools
 import io
 import sys
 import threading
@@ -12,28 +13,49 @@ from typing import Callable, List, Optional
 from urllib.parse import unquote_to_bytes, urlsplit
 
 import requests
+from flask import Flask
+from flask.globals import _cv_app, _cv_request
+from flask.signals import (appcontext_popped, appcontext_pushed, appcontext_tearing_down, got_request_exception,
+                           request_finished, request_started, request_tearing_down)
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
+from werkzeug.exceptions import HTTPException
+
+from .errors import MLSMockError
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def origin(url: str):
-    """(scheme, host, port) of a URL, the key routers match on."""
-    parts = urlsplit(url)
+@functools.lru_cache(maxsize=512)
+def _origin_of_prefix(prefix: str):
+    parts = urlsplit(prefix)
     scheme = parts.scheme.lower()
     return scheme, (parts.hostname or "").lower(), parts.port or DEFAULT_PORTS.get(scheme)
 
 
-def call_wsgi(app: Callable, prepared: requests.PreparedRequest) -> requests.Response:
-    """Answer one prepared request with a WSGI app, as a real adapter would."""
-    parts = urlsplit(prepared.url)
+def origin(url: str):
+    """(scheme, host, port) of a URL, the key routers match on. Cached by `scheme://netloc`:
+    every router asks it of every request."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return _origin_of_prefix(url)
+    return _origin_of_prefix(scheme + sep + rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0])
+
+
+def _body_bytes(prepared: requests.PreparedRequest) -> bytes:
     body = prepared.body or b""
     if isinstance(body, str):
-        body = body.encode("utf-8")
-    elif not isinstance(body, bytes):  # a file or generator body
-        body = body.read() if hasattr(body, "read") else b"".join(body)
+        return body.encode("utf-8")
+    if not isinstance(body, bytes):  # a file or generator body
+        return body.read() if hasattr(body, "read") else b"".join(body)
+    return body
+
+
+def wsgi_environ(prepared: requests.PreparedRequest) -> dict:
+    """The WSGI environ a server would build for this request."""
+    parts = urlsplit(prepared.url)
+    body = _body_bytes(prepared)
     scheme, host, port = origin(prepared.url)
     environ = {
         "REQUEST_METHOD": prepared.method.upper(),
@@ -59,26 +81,133 @@ def call_wsgi(app: Callable, prepared: requests.PreparedRequest) -> requests.Res
             environ["CONTENT_TYPE"] = value
         elif key != "CONTENT_LENGTH":
             environ["HTTP_" + key] = value
-    captured = {}
+    return environ
 
-    def start_response(status, headers, exc_info=None):
-        captured["status"], captured["headers"] = status, headers
 
-    chunks = app(environ, start_response)
-    try:
-        content = b"".join(chunks)
-    finally:
-        if hasattr(chunks, "close"):
-            chunks.close()
+def _to_response(prepared: requests.PreparedRequest, status: str, headers, content: bytes) -> requests.Response:
     response = requests.Response()
-    response.status_code = int(captured["status"].split(" ", 1)[0])
+    response.status_code = int(status.split(" ", 1)[0])
     response.reason = REASONS.get(response.status_code, "")
-    response.headers = CaseInsensitiveDict(captured["headers"])
+    response.headers = CaseInsensitiveDict(headers)
     response.encoding = get_encoding_from_headers(response.headers)
     response._content = content
     response.url = prepared.url
     response.request = prepared
     return response
+
+
+def _drain(chunks) -> bytes:
+    try:
+        return b"".join(chunks)
+    finally:
+        if hasattr(chunks, "close"):
+            chunks.close()
+
+
+def call_wsgi(app: Callable, prepared: requests.PreparedRequest) -> requests.Response:
+    """Answer one prepared request with a WSGI app, as a real adapter would."""
+    environ = wsgi_environ(prepared)
+    captured = {}
+
+    def start_response(status, headers, exc_info=None):
+        captured["status"], captured["headers"] = status, headers
+
+    content = _drain(app(environ, start_response))
+    return _to_response(prepared, captured["status"], captured["headers"], content)
+
+
+class _AppContext:
+    """What flask.current_app and flask.g read from an app context."""
+
+    __slots__ = ("app", "g")
+
+    def __init__(self, app: Flask):
+        self.app, self.g = app, app.app_ctx_globals_class()
+
+
+class _RequestContext:
+    """What flask.request reads from a request context."""
+
+    __slots__ = ("request",)
+
+    def __init__(self, request):
+        self.request = request
+
+
+_SIGNALS = (request_started, request_finished, got_request_exception, appcontext_pushed, appcontext_popped,
+            appcontext_tearing_down, request_tearing_down)
+
+
+def _direct_ok(app: Flask) -> bool:
+    """Whether dispatching without Flask's contexts loses nothing: no session, no teardown,
+    no URL value preprocessor, no signal receivers, and exceptions propagate (an unexpected
+    error raises in the caller either way)."""
+    return (app.config["PROPAGATE_EXCEPTIONS"] is True and not app.secret_key
+            and not any(app.url_value_preprocessors.values()) and not app.teardown_request_funcs
+            and not app.teardown_appcontext_funcs and not any(signal.receivers for signal in _SIGNALS))
+
+
+def _blueprint_hooks(app: Flask, blueprints) -> bool:
+    return any(name in app.before_request_funcs or name in app.after_request_funcs for name in blueprints)
+
+
+def call_flask(app: Flask, prepared: requests.PreparedRequest) -> requests.Response:
+    """`call_wsgi` for a Flask app, cheaper on the happy path.
+
+    Flask's own request machinery (contexts, session, signals, teardown, error lookup) cost
+    more in-process than the fake's work. For an app where it does nothing (`_direct_ok`)
+    a request whose route matches runs the app's own before-request hooks, view and
+    after-request hooks in Flask's order, with `flask.request`, `g` and `current_app`
+    pointing where Flask would point them. Anything else (no route, a hook or view
+    raising a domain or HTTP error) is answered by the ordinary WSGI call instead: the
+    store changes nothing on a refused request, so running it again is safe.
+    tests/breaking/test_transport_paths.py checks both paths answer alike.
+    """
+    if not _direct_ok(app):
+        return call_wsgi(app, prepared)
+    environ = wsgi_environ(prepared)
+    path = environ["PATH_INFO"]
+    if not path.isascii():
+        return call_wsgi(app, prepared)
+    adapters = app.extensions.setdefault("mls_mock.url_adapters", {})  # binding costs more than matching
+    key = (environ["SERVER_NAME"], environ["wsgi.url_scheme"])
+    adapter = adapters.get(key)
+    if adapter is None:
+        adapter = adapters[key] = app.url_map.bind(key[0], url_scheme=key[1])
+    try:
+        rule, view_args = adapter.match(path, environ["REQUEST_METHOD"], return_rule=True)
+    except HTTPException:
+        return call_wsgi(app, prepared)
+    request = app.request_class(environ)
+    request.json_module = app.json
+    request.url_rule, request.view_args = rule, view_args
+    if _blueprint_hooks(app, request.blueprints):  # only app-wide hooks are run here
+        return call_wsgi(app, prepared)
+    app_token = _cv_app.set(_AppContext(app))
+    request_token = _cv_request.set(_RequestContext(request))
+    try:
+        result = None
+        for hook in app.before_request_funcs.get(None, ()):
+            result = hook()
+            if result is not None:
+                break
+        if result is None:
+            result = app.view_functions[rule.endpoint](**view_args)
+        response = app.make_response(result)
+        for hook in reversed(app.after_request_funcs.get(None, ())):
+            response = hook(response)
+        chunks, status, headers = response.get_wsgi_response(environ)
+        content = _drain(chunks)
+    except (MLSMockError, HTTPException):
+        response = None
+    finally:
+        request.close()
+        _cv_request.reset(request_token)
+        _cv_app.reset(app_token)
+    if response is None:
+        environ["wsgi.input"].seek(0)
+        return call_wsgi(app, prepared)
+    return _to_response(prepared, status, headers, content)
 
 
 class Router:

@@ -16,9 +16,13 @@ def user() -> str:
     return g.mls_user
 
 
+# json.dumps with options builds an encoder per call; one shared encoder gives the same text.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def envelope(results: Any = None, status: int = 200, error: str = None) -> Response:
     document = {"code": status, "error": error, "results": results}
-    payload = json.dumps(document, ensure_ascii=False)
+    payload = _ENCODER.encode(document)
     try:
         data = payload.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate (e.g. from a seed file) only fits escaped
@@ -61,8 +65,11 @@ def query(**spec: Callable[[str, str], Any]) -> Dict[str, Any]:
     """Known query parameters, converted; unknown ones are ignored like most servers do, a
     repeated known one is refused since it is ambiguous."""
     found = {}
+    args = request.args
+    if not args:  # the common case; a proxy lookup per field costs more than the rest
+        return found
     for field, convert in spec.items():
-        values = request.args.getlist(field)
+        values = args.getlist(field)
         if len(values) > 1:
             raise FieldError(field, "must be given once")
         if values:
