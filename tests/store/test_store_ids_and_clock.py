@@ -186,3 +186,26 @@ def test_user_is_kept_as_given():
 
     assert _experiment(store, "e")["user"] == "tester"
     assert store.create_channel({"screen_id": "c", "experiments": [1]}, "alice")["user"] == "alice"
+
+
+def test_concurrent_creates_get_distinct_consecutive_ids():
+    """The served fake answers on several threads: the lock must keep the sequence whole."""
+    import threading
+
+    store = Store()
+    ids, lock = [], threading.Lock()
+
+    def create(worker):
+        for index in range(50):
+            made = store.create_filter({"name": f"w{worker}-{index}", "body": {"conditions": []}})
+            with lock:
+                ids.append(made["id"])
+
+    threads = [threading.Thread(target=create, args=(w,)) for w in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(ids) == list(range(1, 401))
+    assert [f["id"] for f in store.list_filters()] == list(range(1, 401))
