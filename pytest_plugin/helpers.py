@@ -121,13 +121,47 @@ def skip_if_remote(settings: Settings, what: str) -> None:
         pytest.skip(f"{what} needs the in-process fake; this run targets --mls-url {settings.url}")
 
 
+_light_sktmls_ready = False
+
+
+def light_sktmls() -> None:
+    """`allow_light_sktmls()` once per process: it scans sys.modules on every call (~0.4 ms),
+    which would be most of a test's overhead."""
+    global _light_sktmls_ready
+    if not _light_sktmls_ready:
+        from mls_mock.lightweight import allow_light_sktmls
+
+        allow_light_sktmls()
+        _light_sktmls_ready = True
+
+
+class Switch:
+    """Turns the session's MLSMock on and off per test. The first `on()` is a full
+    `MLSMock.start()`; later ones only re-activate its router, skipping start()'s per-call
+    sys.modules scan (the served origins and the sktmls import are settled by then)."""
+
+    def __init__(self, mock):
+        self.mock = mock
+        self._started_once = False
+
+    def on(self) -> None:
+        if self._started_once:
+            from mls_mock import transport
+
+            transport.activate(self.mock)
+        else:
+            self.mock.start()
+            self._started_once = True
+
+    def off(self) -> None:
+        self.mock.stop()
+
+
 def build_client(class_path: str, settings: Settings):
     """A real sktmls client for `settings` (env and account)."""
     import importlib
 
-    from mls_mock.lightweight import allow_light_sktmls
-
-    allow_light_sktmls()
+    light_sktmls()
     from sktmls import MLSENV
 
     module, _, name = class_path.rpartition(".")

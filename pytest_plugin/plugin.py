@@ -35,6 +35,8 @@ def pytest_configure(config):
         config.stash[REDIRECT] = point_sktmls_at(settings.url)
         config.stash[GATE] = RemoteGate(settings.url, settings.username, settings.password,
                                         settings.allow_writes).start()
+    if settings.remote or config.getini("mls_mock_autouse"):
+        config.pluginmanager.register(_PerTest(), "mls-mock-per-test")
 
 
 def pytest_unconfigure(config):
@@ -88,6 +90,11 @@ def _mls_seeds() -> helpers.SeedLoader:
 
 
 @pytest.fixture(scope="session")
+def _mls_switch(mls_mock_session) -> helpers.Switch:
+    return helpers.Switch(mls_mock_session)
+
+
+@pytest.fixture(scope="session")
 def mls_live_server_session(mls_mock_session):
     """The session's fake on 127.0.0.1 (a free port, read back); stopped at session end."""
     from mls_mock.server import ServerThread
@@ -97,24 +104,26 @@ def mls_live_server_session(mls_mock_session):
     helpers.stop_server(thread)
 
 
-@pytest.fixture(autouse=True)
-def _mls_per_test(request, pytestconfig):
-    """Cheap when unused: applies the `mls_mock_autouse` ini flag and, under --mls-url with
-    writes allowed, deletes what the test created."""
-    settings = pytestconfig.stash[SETTINGS]
-    disabled = request.node.get_closest_marker(helpers.DISABLED_MARKER) is not None
-    if settings.remote:
-        if request.node.get_closest_marker(helpers.SEED_MARKER) is not None:
-            pytest.skip(f"@{helpers.SEED_MARKER} needs the in-process fake; this run targets {settings.url}")
+class _PerTest:
+    """Registered only when needed (autouse ini set, or --mls-url), so that a suite that
+    only uses the fixtures pays nothing in tests that do not."""
+
+    @pytest.fixture(autouse=True)
+    def _mls_per_test(self, request, pytestconfig):
+        """Applies the `mls_mock_autouse` ini flag and, under --mls-url, skips fake-only
+        tests and deletes what the test created."""
+        settings = pytestconfig.stash[SETTINGS]
+        if settings.remote:
+            if request.node.get_closest_marker(helpers.SEED_MARKER) is not None:
+                pytest.skip(f"@{helpers.SEED_MARKER} needs the in-process fake; this run targets {settings.url}")
+            yield
+            problem = helpers.cleanup_report(*pytestconfig.stash[GATE].cleanup())
+            if problem:
+                pytest.fail(problem, pytrace=False)
+            return
+        if request.node.get_closest_marker(helpers.DISABLED_MARKER) is None:
+            request.getfixturevalue("mls_mock")
         yield
-        gate = pytestconfig.stash[GATE]
-        problem = helpers.cleanup_report(*gate.cleanup())
-        if problem:
-            pytest.fail(problem, pytrace=False)
-        return
-    if not disabled and pytestconfig.getini("mls_mock_autouse"):
-        request.getfixturevalue("mls_mock")
-    yield
 
 
 # ---- what tests use -------------------------------------------------------------------------------
@@ -130,7 +139,7 @@ def mls_env(request, monkeypatch, mls_settings):
 
 
 @pytest.fixture
-def mls_mock(request, mls_env, mls_settings, mls_mock_session, _mls_seeds):
+def mls_mock(request, mls_env, mls_settings, mls_mock_session, _mls_seeds, _mls_switch):
     """The fake MLS AB API for this test, emptied when the test starts, active (every sktmls
     client of the process reaches it in-process) until it ends. `@pytest.mark.mls_seed(...)`
     sets are loaded first. `.store`, `.calls` (journal: method, path, query, json, status,
@@ -139,11 +148,11 @@ def mls_mock(request, mls_env, mls_settings, mls_mock_session, _mls_seeds):
     helpers.skip_if_remote(mls_settings, "mls_mock")
     mls_mock_session.reset()
     _mls_seeds.apply(mls_mock_session, request.node)
-    mls_mock_session.start()
+    _mls_switch.on()
     try:
         yield mls_mock_session
     finally:
-        mls_mock_session.stop()
+        _mls_switch.off()
 
 
 @pytest.fixture
