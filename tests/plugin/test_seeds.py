@@ -71,3 +71,12 @@ def test_demo_set_round_trips_through_the_store():
 def test_committed_large_set_is_what_the_generator_builds():
     assert large.PATH.read_text(encoding="utf-8") == large.render(large.build())
     assert large.PATH.stat().st_size < 5_000_000
+
+
+def test_the_readme_example_loads_as_documented():
+    readme = (large.PATH.parent / "README.md").read_text(encoding="utf-8")
+    example = json.loads(readme.split("```json", 1)[1].split("```", 1)[0])
+    store = Store()
+    store.load(example, "README example")
+    assert store.create_channel({"screen_id": "next", "experiments": []}, "u")["id"] == 101
+    assert store.get_experiment(1)["created_at"] == "2025-03-06T09:00:00+00:00"
