@@ -124,3 +124,19 @@ def test_fixtures_are_documented(pytester):
 def test_markers_are_registered(pytester):
     result = pytester.runpytest_inprocess("--markers", "-p", "no:cacheprovider")
     result.stdout.fnmatch_lines(["@pytest.mark.mls_seed(*seeds)*", "@pytest.mark.mls_mock_disabled*"])
+
+
+def test_the_readme_example_runs_as_written(run):
+    import pathlib
+
+    readme = pathlib.Path(__file__).parents[2].joinpath("pytest_plugin", "README.md").read_text(encoding="utf-8")
+    example = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    result = run("import pytest, my_job\n" + example, **{"my_job.py": """
+from sktmls.channels import ChannelClient
+from sktmls.experiments import ExperimentClient
+
+def run(experiment):
+    found = ExperimentClient().get_experiment(name=experiment)
+    ChannelClient().create_channel(name="my_channel", experiments=[found])
+"""})
+    result.assert_outcomes(passed=2)
