@@ -86,11 +86,13 @@ def mls_mock_session():
 
 @pytest.fixture(scope="session")
 def _mls_seeds() -> helpers.SeedLoader:
+    """Seed files parsed once per session, for the `mls_seed` marker."""
     return helpers.SeedLoader()
 
 
 @pytest.fixture(scope="session")
 def _mls_switch(mls_mock_session) -> helpers.Switch:
+    """Turns the session's fake on and off around each test that uses it."""
     return helpers.Switch(mls_mock_session)
 
 
