@@ -8,6 +8,7 @@ from typing import Dict, Optional
 
 from flask import Flask, current_app, g, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound as RouteNotFound, RequestEntityTooLarge
+from werkzeug.routing import IntegerConverter
 
 from . import assumptions, openapi
 from .api import admin, buckets, channels, experiments, filters, models
@@ -43,6 +44,7 @@ def create_app(store: Optional[Store] = None, users: Optional[Dict[str, str]] = 
     app.config.update(MAX_CONTENT_LENGTH=assumptions.MAX_BODY_BYTES, PROPAGATE_EXCEPTIONS=propagate_exceptions,
                       PROVIDE_AUTOMATIC_OPTIONS=False)
     app.url_map.strict_slashes = False
+    app.url_map.converters["int"] = AsciiIntConverter  # before any rule is added
     state = MockState(store or Store(), users, Journal(journal_limit))
     app.extensions["mls_mock"] = state
     for blueprint in BLUEPRINTS:
@@ -54,6 +56,13 @@ def create_app(store: Optional[Store] = None, users: Optional[Dict[str, str]] = 
     if not propagate_exceptions:
         app.register_error_handler(Exception, _internal_error)
     return app
+
+
+class AsciiIntConverter(IntegerConverter):
+    """`<int:...>` with ASCII digits only: werkzeug's `\\d+` also matches other scripts' digits,
+    so `DELETE /api/v1/channels/１` (a fullwidth 1) deleted channel 1."""
+
+    regex = r"[0-9]+"
 
 
 def _inject_fault_then_authenticate():
