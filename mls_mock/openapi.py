@@ -46,6 +46,15 @@ COUNTS = obj(list(SEED_KINDS), {kind: {"type": "integer", "minimum": 0} for kind
 BASIC = [{"basicAuth": []}]
 ADMIN = [{}, {"adminBearer": []}, {"adminHeader": []}]  # `{}`: no token unless --admin-token
 
+SEED_RECORDS = {
+    "models": obj(["name", "version", "model_type"], {"name": NAME, "version": NAME, "model_type": {"enum": list(MODEL_TYPES)}}),
+    "filters": obj(["name", "body"], {"name": NAME, "body": obj(["conditions"], {"conditions": array(ref("Condition"))})}),
+    "experiments": obj(["name"], {"name": NAME, "model_filter_id": nullable(ID)}),
+    "buckets": obj(["experiment", "name", "prediction_type"], {"experiment": ID, "name": NAME,
+                                                              "prediction_type": {"enum": list(PREDICTION_TYPES)}}),
+    "channels": obj(["screen_id", "experiments"], {"screen_id": NAME, "experiments": {**array(ID), "uniqueItems": True}}),
+}
+
 SCHEMAS = {
     "Envelope": obj(["code", "error", "results"], {
         "code": {"type": "integer", "description": "equals the HTTP status"},
@@ -119,9 +128,11 @@ SCHEMAS = {
     }),
     "SeedDocument": {
         "type": "object",
-        "description": "The fixtures/ format: records by kind, explicit ids kept, `sequences` = last id per kind",
-        "properties": {**{kind: array({"type": "object"}) for kind in SEED_KINDS},
-                       "sequences": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
+        "description": "The fixtures/ format: records by kind (optional `id`, `created_at`, `updated_at` kept), "
+                       "`sequences` = last id per kind so that new ids continue past them",
+        "properties": {**{kind: nullable(array(SEED_RECORDS[kind])) for kind in SEED_KINDS},
+                       "sequences": nullable({"type": "object", "propertyNames": {"enum": list(SEED_KINDS)},
+                                              "additionalProperties": {"type": "integer", "minimum": 0}}),
                        "format": {"type": "string"}},
         "additionalProperties": False,
     },
@@ -232,8 +243,31 @@ def stale(app) -> List[str]:
     return sorted(set(OPERATIONS) - served)
 
 
+# A create's new id feeds every operation on that record (OpenAPI links: stateful testing
+# tools such as schemathesis follow them): endpoint -> the path parameter its id fills.
+CREATES = {"channels.create_channel": "channel_id", "experiments.create_experiment": "experiment_id",
+           "filters.create_filter": "filter_id", "buckets.create_bucket": "bucket_id"}
+
+
+def _add_links(operations: List[tuple]) -> None:
+    """operations: (endpoint, path parameter names, operation object)."""
+    for creator, own, created in operations:
+        param = CREATES.get(creator)
+        if param is None:
+            continue
+        links = {}
+        for endpoint, needs, operation in operations:
+            if param in needs and set(needs) <= set(own) | {param}:
+                values = {name: f"$request.path.{name}" for name in own if name in needs}
+                links[operation["operationId"]] = {"operationId": operation["operationId"],
+                                                   "parameters": {**values, param: "$response.body#/results/id"}}
+        if links:
+            next(iter(created["responses"].values()))["links"] = links
+
+
 def build(app) -> dict:
     paths: Dict[str, dict] = {}
+    operations = []
     for method, endpoint, rule in routes(app):
         path, parameters = _path(rule.rule)
         key = f"{method} {endpoint}"
@@ -249,6 +283,8 @@ def build(app) -> dict:
                                         "content": {"application/json": {"schema": ref(spec["body"])}}}
         operation["responses"] = _responses(spec)
         paths.setdefault(path, {})[method.lower()] = operation
+        operations.append((endpoint, [p["name"] for p in parameters], operation))
+    _add_links(operations)
     return {
         "openapi": "3.1.0",
         "info": {"title": "MLS AB API (mls-mock)", "version": _version(),

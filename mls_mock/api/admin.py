@@ -112,17 +112,26 @@ def add_fault():
         raise BadRequest(f"unknown fault fields {unknown}; known: {', '.join(FAULT_FIELDS)}")
     method = _pattern(spec, "method")
     path = _pattern(spec, "path")
-    status = spec.get("status", 500)
-    if not isinstance(status, int) or isinstance(status, bool) or not 400 <= status <= 599:
+    status = _integer(spec.get("status", 500))
+    if not isinstance(status, int) or not 400 <= status <= 599:
         raise FieldError("status", "must be an HTTP error status, 400 to 599")
     error = spec.get("error")
     if error is not None and (not isinstance(error, str) or not error):
         raise FieldError("error", "must be a non-empty string or null")
-    times = spec.get("times", 1)
-    if times is not None and (not isinstance(times, int) or isinstance(times, bool) or times < 1):
+    times = _integer(spec.get("times", 1))
+    if times is not None and (not isinstance(times, int) or times < 1):
         raise FieldError("times", "must be a positive integer, or null for every matching request")
     fault = _state().faults.add(Fault(method, path, status, error, times))
     return envelope(fault.describe(), 201)
+
+
+def _integer(value):
+    """JSON has one number type: 503.0 is the integer 503 (as JSON Schema says); true is not."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _pattern(spec: dict, field: str) -> str:

@@ -119,3 +119,15 @@ def test_real_responses_match_the_document(app):
                 kind = "bucket2"
             ids[kind] = results["id"]
     assert operations == set(openapi.OPERATIONS)  # the script covered every operation
+
+
+def test_every_record_operation_is_reachable_by_a_link(app):
+    """Stateful tools (schemathesis) follow links from a create to the record's operations."""
+    document = openapi.build(app)
+    operations = {op["operationId"]: op for item in document["paths"].values() for op in item.values()}
+    linked = {link["operationId"] for op in operations.values() for response in op["responses"].values()
+              for link in response.get("links", {}).values()}
+    assert linked <= set(operations)
+    needs_an_id = {op_id for op_id, op in operations.items()
+                   if any(p["in"] == "path" for p in op.get("parameters", ())) and not op_id.startswith("models_")}
+    assert needs_an_id <= linked
