@@ -3,7 +3,14 @@ anywhere, and the tally of what was thrown at the fake (printed at the end of th
 import base64
 import collections
 
+from hypothesis import HealthCheck, settings
+
 from mls_mock.lightweight import allow_light_sktmls
+
+# derandomize: the same examples every run, so a CI failure reproduces locally and the run
+# time is bounded by max_examples alone; no deadline, since CI machines stall at random.
+BREAKING = settings(derandomize=True, deadline=None, database=None, print_blob=True,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 USER, PASSWORD = "breaker", "breaker-password"
 AUTH = {"Authorization": "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()}

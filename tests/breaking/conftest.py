@@ -1,18 +1,10 @@
-"""Fixtures and settings of the breaking tests: a deterministic Hypothesis profile (CI time
-and results do not depend on luck) and a live server."""
+"""Fixtures of the breaking tests: a live server, and the closing tally."""
 import pytest
-from hypothesis import HealthCheck, settings
 
 from mls_mock import create_app
 from mls_mock.server import ServerThread
 
 from breaking_support import TALLY
-
-# derandomize: the same examples every run, so a CI failure reproduces locally and the run
-# time is bounded by max_examples alone; no deadline, since CI machines stall at random.
-settings.register_profile("breaking", derandomize=True, deadline=None, database=None, print_blob=True,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-BREAKING = settings.get_profile("breaking")
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -1,0 +1,106 @@
+"""The in-process transport answers matched routes without Flask's context machinery
+(`transport.call_flask`) and everything else through the full WSGI call. Both must give the
+same answer to any request: two identical fakes, one per path, get the same random request
+sequences and must agree on every status, header and byte, then on the journal and store."""
+import base64
+import datetime
+
+import requests
+from hypothesis import given, settings, strategies as st
+
+from mls_mock import MLSMock, Store, transport
+
+from breaking_support import BREAKING, tally
+
+BASE = "https://ab.stg.sktmls.com"
+GOOD_AUTH = "Basic " + base64.b64encode(b"u:p").decode()
+
+
+class FrozenClock:
+    def now(self):
+        return datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
+
+
+def world() -> MLSMock:
+    mls = MLSMock(store=Store(clock=FrozenClock()))
+    store = mls.store
+    store.create_filter({"name": "f", "body": {"conditions": [{"key": "k", "operator": "==", "value": 1}]}})
+    store.create_model({"name": "m", "version": "v1", "model_type": "manual"})
+    store.create_experiment({"name": "exp", "model_filter_id": 1}, "seed")
+    store.create_experiment({"name": "exp2"}, "seed")
+    store.create_bucket(1, {"name": "a", "prediction_type": "empty"})
+    store.create_bucket(1, {"name": "b", "prediction_type": "batch", "batch_model_id": 1})
+    store.create_channel({"screen_id": "home", "experiments": [1, 2]}, "seed")
+    return mls
+
+
+ids = st.sampled_from(["1", "2", "3", "99", "0", "x", "-1", "%EF%BC%91"])
+paths = st.one_of(
+    st.builds("/api/v1/{}".format, st.sampled_from(["channels", "experiments", "filters", "models", "bucket_migrations",
+                                                    "nothing"])),
+    st.builds("/api/v1/{}/{}".format, st.sampled_from(["channels", "experiments", "filters", "models"]), ids),
+    st.builds("/api/v1/experiments/{}/buckets".format, ids),
+    st.builds("/api/v1/experiments/{}/buckets/{}".format, ids, ids),
+    st.builds("/api/v1/experiments/{}/bucket_ratio".format, ids),
+    st.sampled_from(["/", "/openapi.json", "/_mock/health", "/_mock/state", "/api/v1/channels/", "/api"]),
+)
+names = st.sampled_from(["home", "exp", "exp2", "new", "f", "a", "b", "", " ", "a\nb", "é", 5, None, ["x"]])
+id_values = st.sampled_from([1, 2, 3, 99, 0, -1, "1", True, None, 2.5])
+bodies = st.one_of(
+    st.fixed_dictionaries({"screen_id": names, "experiments": st.lists(id_values, max_size=3)}),
+    st.fixed_dictionaries({"name": names}, optional={"bucketing_seed": names, "description": names,
+                                                     "model_filter_id": id_values}),
+    st.fixed_dictionaries({"name": names, "prediction_type": st.sampled_from(["empty", "static", "batch", "magic"])},
+                          optional={"static_value": st.just({"items": [{"id": "i"}]}), "batch_model_id": id_values}),
+    st.fixed_dictionaries({"name": names, "body": st.just({"conditions": [{"key": "k", "operator": "==", "value": 2}]})}),
+    st.fixed_dictionaries({"bucket_ratio": st.dictionaries(st.sampled_from(["1", "2", "x"]), id_values, max_size=3)}),
+    st.fixed_dictionaries({"model_id": id_values, "migration_request": st.just({"prediction_type": "empty"})}),
+    st.none(), st.just([]), st.just("text"),
+)
+queries = st.dictionaries(st.sampled_from(["id", "name", "screen_id", "query", "page", "type", "model_type", "zzz"]),
+                          st.sampled_from(["1", "2", "0", "x", "home", "exp", "", "manual"]), max_size=3)
+auths = st.sampled_from([GOOD_AUTH, GOOD_AUTH, GOOD_AUTH, None, "Bearer x", "Basic !!", "Basic " + base64.b64encode(b"nocolon").decode()])
+content_types = st.sampled_from([None, None, "application/json", "text/plain"])
+requests_ = st.builds(
+    lambda method, path, body, query, auth, content_type: (method, path, body, query, auth, content_type),
+    st.sampled_from(["GET", "GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]), paths, bodies, queries, auths,
+    content_types)
+
+
+def prepare(method, path, body, query, auth, content_type) -> requests.PreparedRequest:
+    headers = {}
+    if auth is not None:
+        headers["Authorization"] = auth
+    request = requests.Request(method, BASE + path, params=query, headers=headers,
+                               json=body if method in ("POST", "PUT", "PATCH") else None)
+    prepared = request.prepare()
+    if content_type is not None and prepared.body is not None:
+        prepared.headers["Content-Type"] = content_type
+    return prepared
+
+
+def answer(response: requests.Response):
+    return response.status_code, sorted(response.headers.items()), response.content
+
+
+@settings(BREAKING, max_examples=120)
+@given(st.lists(requests_, min_size=1, max_size=12))
+def test_fast_path_and_wsgi_path_answer_alike(sequence):
+    fast, full = world(), world()
+    for parts in sequence:
+        assert answer(transport.call_flask(fast.app, prepare(*parts))) == answer(
+            transport.call_wsgi(full.app, prepare(*parts))), parts
+    tally("requests compared between the fast and the WSGI in-process path", len(sequence))
+    assert list(fast.calls) == list(full.calls)
+    assert fast.store.dump() == full.store.dump()
+
+
+def test_fast_path_is_taken_for_ordinary_calls(monkeypatch):
+    """Guards the benchmark: a plain sktmls-style GET must not fall back to WSGI."""
+    fallbacks = []
+    real = transport.call_wsgi
+    monkeypatch.setattr(transport, "call_wsgi", lambda app, prepared: fallbacks.append(prepared.url) or real(app, prepared))
+    mls = world()
+    response = transport.call_flask(mls.app, prepare("GET", "/api/v1/channels", None, {"screen_id": "home"}, GOOD_AUTH, None))
+    assert response.status_code == 200 and response.json()["results"][0]["id"] == 1
+    assert fallbacks == []
