@@ -7,11 +7,8 @@ aiohttp, urllib and anything else that resolves the name fails too, before a pac
 An active `MLSMock` still answers first: the guard only sees what no fake served. Origins in
 `allowed` (the URL a suite was pointed at with `--mls-url`) pass.
 """
-import importlib.util
 import socket
-import sys
 import threading
-from pathlib import Path
 from typing import Iterable, List, Set
 
 from . import transport
@@ -34,31 +31,15 @@ HINT = ("use the `mls_mock` fixture (or another mls_* fixture) so that sktmls re
         "or run the suite with --mls-url to target a chosen server")
 
 
-def _sktmls_config() -> dict:
-    """sktmls's CONFIG. Read from its file when sktmls is not imported yet: importing the
-    package (aiohttp and all) would add a quarter of a second to every pytest start."""
-    module = sys.modules.get("sktmls.config")
-    if module is None:
-        spec = importlib.util.find_spec("sktmls")
-        path = Path(spec.origin).parent / "config" / "__init__.py" if spec and spec.origin else None
-        if path is not None and path.is_file():
-            namespace: dict = {}
-            try:
-                exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
-                return namespace["CONFIG"]
-            except Exception:  # a future sktmls whose config imports things: import it
-                pass
-        from .lightweight import allow_light_sktmls
-
-        allow_light_sktmls()
-        module = sys.modules["sktmls.config"]
-    return module.CONFIG
-
-
 def mls_hosts() -> Set[str]:
     """Every host name in sktmls's configuration (AB API and the other MLS services)."""
+    from .lightweight import allow_light_sktmls
+
+    allow_light_sktmls()
+    from sktmls.config import CONFIG
+
     hosts = set()
-    for settings in _sktmls_config().values():
+    for settings in CONFIG.values():
         for urls in settings.values():
             if isinstance(urls, dict):
                 hosts.update(transport.origin(url)[1] for url in urls.values() if url)
