@@ -30,6 +30,9 @@ def pytest_configure(config):
         config.addinivalue_line("markers", marker)
     settings = helpers.Settings.from_config(config)
     config.stash[SETTINGS] = settings
+    # Before collection: test modules may import sktmls at module level, and a --no-deps
+    # install needs mls-mock's stand-ins for torch & co. to import at all.
+    helpers.light_sktmls()
     config.stash[GUARD] = NetworkGuard(allowed=[settings.url] if settings.remote else ()).install()
     if settings.remote:
         config.stash[REDIRECT] = point_sktmls_at(settings.url)
