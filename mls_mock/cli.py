@@ -142,7 +142,7 @@ def serve_command(args, on_ready=None) -> int:
         token = args.admin_token if args.admin_token is not None else os.environ.get("MLS_MOCK_ADMIN_TOKEN")
         store = Store()
         seed = _read_seed(args.seed) if args.seed else None
-        state_file, origin = _open_state(args.state, store, seed) if args.state else (None, "memory")
+        state_file, origin = _open_state(args.state, store, seed) if args.state else (None, "an empty store")
         if seed is not None and state_file is None:
             _load_seed(store, seed)
             origin = f"seed {seed[1]}"
@@ -166,9 +166,9 @@ def _run(service: Service, args, users, token, origin: str, on_ready) -> int:
     restore_signals = _handle_signals(service)
     try:
         counts = service.store.counts()
-        log.info("serving the fake MLS AB API on %s with waitress (%d threads); records from %s: %s; "
+        log.info("serving the fake MLS AB API on %s with waitress (%d threads); records: %s (from %s); "
                  "state %s; credentials: %s; admin token: %s",
-                 service.url, args.threads, origin, _describe_counts(counts),
+                 service.url, args.threads, _describe_counts(counts), origin,
                  f"saved to {service.state_file.path}" if service.state_file else "in memory only",
                  f"{len(users)} accounts from {args.users}" if users is not None else "any",
                  "required" if token else "none")
@@ -260,7 +260,7 @@ def _open_state(path: str, store: Store, seed):
     if found and seed is not None:
         log.info("%s holds saved state: --seed %s not loaded", state_file.path, seed[1])
     return state_file, (f"state file {state_file.path}" if found else
-                        f"seed {seed[1]}" if seed is not None else "nothing (new state file)")
+                        f"seed {seed[1]}" if seed is not None else "a new state file")
 
 
 class GracefulServer:

@@ -5,6 +5,7 @@ import queue
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 import requests
@@ -125,3 +126,10 @@ def test_point_runs_a_program_against_the_server(server, tmp_path):
         assert done.returncode == 0, done.stderr
     calls = server.admin("GET", "calls").json()["results"]
     assert [(c["json"]["name"], c["user"]) for c in calls] == [("from-PRD", "job"), ("from-LOCAL", "job")]
+
+
+def test_console_script_and_module_are_the_same_command():
+    script = Path(sys.executable).with_name("mls-mock")
+    outputs = [subprocess.run(command, capture_output=True, text=True, timeout=30).stdout
+               for command in ([str(script), "serve", "--help"], [sys.executable, "-m", "mls_mock", "serve", "--help"])]
+    assert outputs[0] == outputs[1] and "--state FILE" in outputs[0]
