@@ -203,14 +203,18 @@ def mls_faker_locale(pytestconfig) -> str:
 
 
 @pytest.fixture
-def mls_factory(request, mls_mock, mls_faker_locale):
+def mls_factory(request, _mls_target, mls_settings, mls_faker_locale):
     """Builders writing straight into this test's fake and returning what the client returns:
     `.experiment(**f)`, `.channel(**f)` (makes an experiment if none given), `.filter(...)`,
     `.bucket(experiment, ...)`, `.model(model_type="manual"|"automl", ...)`. Faker data seeded
-    from the test id: the same test gets the same data every run."""
-    from fixtures.factories import MLSFactory
+    from the test id: the same test gets the same data every run. Under --mls-url it POSTs
+    to that server instead (no models, ids or timestamps there)."""
+    from fixtures.factories import HTTPBackend, MLSFactory
 
-    return MLSFactory(mls_mock.store, seed=request.node.nodeid, locale=mls_faker_locale)
+    if mls_settings.remote:
+        backend = HTTPBackend(mls_settings.url, mls_settings.username, mls_settings.password)
+        return MLSFactory(backend, seed=request.node.nodeid, locale=mls_faker_locale, user=mls_settings.username)
+    return MLSFactory(_mls_target.store, seed=request.node.nodeid, locale=mls_faker_locale)
 
 
 @pytest.fixture

@@ -60,10 +60,8 @@ def test_fake_only_fixtures_skip_and_header_says_where_clients_go(run, standalon
         @pytest.mark.mls_seed("demo")
         def test_seeded(mls_channel_client):
             pass
-        def test_factory(mls_factory):
-            pass
     ''', *_options(standalone), "-rs")
-    result.assert_outcomes(skipped=3)
+    result.assert_outcomes(skipped=2)
     result.stdout.fnmatch_lines([f"mls-mock: clients target {standalone.url} as suite-user (read-only)",
                                  "*needs the in-process fake; this run targets*"])
 
@@ -74,3 +72,24 @@ def test_url_without_credentials_is_a_usage_error(run, monkeypatch):
     result = run("def test_it():\n    pass\n", "--mls-url", "http://127.0.0.1:9")
     assert result.ret == 4
     result.stderr.fnmatch_lines(["*--mls-url needs credentials*"])
+
+
+def test_factory_posts_to_the_server_and_its_records_are_cleaned_up(run, standalone):
+    result = run('''
+        import pytest
+        from sktmls.channels import Channel
+        from mls_mock.remote import WritesNotAllowed
+        def test_it(mls_factory, mls_channel_client, mls_experiment_client):
+            channel = mls_factory.channel()
+            assert type(channel) is Channel and channel.user == "suite-user"
+            experiment = mls_experiment_client.get_experiment(id=channel.experiments[0])
+            bucket = mls_factory.bucket(experiment, prediction_type="static")
+            assert [b.id for b in mls_experiment_client.list_buckets(experiment)] == [bucket.id]
+            with pytest.raises(NotImplementedError, match="cannot create models"):
+                mls_factory.model()
+            with pytest.raises(NotImplementedError, match="in-process fake"):
+                mls_factory.experiment(id=50)
+    ''', *_options(standalone, "--mls-allow-writes"))
+    result.assert_outcomes(passed=1)
+    assert standalone.store.counts() == dict.fromkeys(standalone.store.counts(), 0)
+    assert sum(c.method == "POST" for c in standalone.journal) == 3
