@@ -36,10 +36,10 @@ def mls_hosts() -> Set[str]:
     from .lightweight import allow_light_sktmls
 
     allow_light_sktmls()
-    from sktmls.config import CONFIG
+    from .redirect import shipped_config
 
     hosts = set()
-    for settings in CONFIG.values():
+    for settings in shipped_config().values():
         for urls in settings.values():
             if isinstance(urls, dict):
                 hosts.update(transport.origin(url)[1] for url in urls.values() if url)

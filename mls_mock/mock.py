@@ -17,10 +17,10 @@ MLS_DOMAINS = (".sktmls.com", ".sktmls.ai")
 
 def mls_api_origins():
     """(AB API origins, every other MLS origin) named in sktmls's own config."""
-    from sktmls.config import CONFIG
+    from .redirect import shipped_config
 
     ab, other = set(), set()
-    for runtime in CONFIG.values():
+    for runtime in shipped_config().values():
         for key, urls in runtime.items():
             if isinstance(urls, dict):
                 for url in filter(None, urls.values()):

@@ -1,7 +1,17 @@
 """Pointing the real sktmls clients at another AB API base URL (a standalone fake, a real
 staging server), for every env and runtime at once."""
 import contextlib
+import copy
 from typing import Dict, Iterator
+
+_pristine = None  # sktmls's CONFIG as shipped, kept before the first rewrite
+
+
+def shipped_config() -> dict:
+    """sktmls's CONFIG as it was before any redirect: what MLSMock serves and guards."""
+    from sktmls.config import CONFIG
+
+    return _pristine if _pristine is not None else CONFIG
 
 
 def point_sktmls_at(url: str) -> Dict[str, Dict[str, str]]:
@@ -15,6 +25,9 @@ def point_sktmls_at(url: str) -> Dict[str, Dict[str, str]]:
     allow_light_sktmls()
     from sktmls.config import CONFIG
 
+    global _pristine
+    if _pristine is None:
+        _pristine = copy.deepcopy(CONFIG)
     base = url.rstrip("/")
     previous = {}
     for runtime, settings in CONFIG.items():

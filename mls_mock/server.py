@@ -24,7 +24,7 @@ class ServerThread:
     def port(self) -> int:
         if self._server is None:
             raise RuntimeError("the server is not started")
-        return self._server.effective_port
+        return int(self._server.effective_port)  # waitress reports it as a string
 
     @property
     def url(self) -> str:
@@ -40,6 +40,24 @@ class ServerThread:
         self._thread.start()
         return self
 
+    def _close_all_sockets(self, timeout: float) -> None:
+        """waitress's loop runs while any socket is open, so an idle keep-alive connection
+        would hold stop() for a second or more; close them all from inside the loop (its
+        trigger runs a callable there) before closing the listener."""
+        closed = threading.Event()
+
+        def close_everything():
+            for channel in list(self._server._map.values()):
+                if channel is not self._server.trigger:
+                    channel.close()
+            closed.set()
+
+        try:
+            self._server.trigger.pull_trigger(close_everything)
+        except OSError:  # the loop is gone already
+            return
+        closed.wait(timeout)
+
     def _serve(self):
         try:
             self._server.run()
@@ -49,6 +67,7 @@ class ServerThread:
     def stop(self, timeout: float = 10.0) -> None:
         if self._thread is None:
             return
+        self._close_all_sockets(timeout)
         self._server.close()
         self._thread.join(timeout)
         self._thread = None

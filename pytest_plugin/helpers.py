@@ -135,28 +135,6 @@ def light_sktmls() -> None:
         _light_sktmls_ready = True
 
 
-class Switch:
-    """Turns the session's MLSMock on and off per test. The first `on()` is a full
-    `MLSMock.start()`; later ones only re-activate its router, skipping start()'s per-call
-    sys.modules scan (the served origins and the sktmls import are settled by then)."""
-
-    def __init__(self, mock):
-        self.mock = mock
-        self._started_once = False
-
-    def on(self) -> None:
-        if self._started_once:
-            from mls_mock import transport
-
-            transport.activate(self.mock)
-        else:
-            self.mock.start()
-            self._started_once = True
-
-    def off(self) -> None:
-        self.mock.stop()
-
-
 def build_client(class_path: str, settings: Settings):
     """A real sktmls client for `settings` (env and account)."""
     import importlib
@@ -181,33 +159,10 @@ class LiveServer:
 
     @property
     def port(self) -> int:
-        return int(self.thread.port)  # waitress reports it as a string
+        return self.thread.port
 
     def __repr__(self) -> str:
         return f"<mls-mock live server {self.url}>"
-
-
-def stop_server(thread, timeout: float = 5.0) -> None:
-    """Stop a ServerThread at once. waitress's loop runs while any socket is open, and an
-    idle keep-alive connection keeps it open for up to a second or more after the listening
-    socket is closed; so close every socket from inside the loop (its trigger runs a
-    callable there), then stop the thread as usual."""
-    server = getattr(thread, "_server", None)
-    trigger = getattr(server, "trigger", None)
-    if trigger is not None:
-        closed = threading.Event()
-
-        def close_everything():
-            for channel in list(server._map.values()):
-                channel.close()
-            closed.set()
-
-        try:
-            trigger.pull_trigger(close_everything)
-            closed.wait(timeout)
-        except OSError:  # already closed
-            pass
-    thread.stop()
 
 
 def cleanup_report(deleted, problems) -> Optional[str]:

@@ -94,19 +94,13 @@ def _mls_seeds() -> helpers.SeedLoader:
 
 
 @pytest.fixture(scope="session")
-def _mls_switch(mls_mock_session) -> helpers.Switch:
-    """Turns the session's fake on and off around each test that uses it."""
-    return helpers.Switch(mls_mock_session)
-
-
-@pytest.fixture(scope="session")
 def mls_live_server_session(mls_mock_session):
     """The session's fake on 127.0.0.1 (a free port, read back); stopped at session end."""
     from mls_mock.server import ServerThread
 
     thread = ServerThread(mls_mock_session.app, host="127.0.0.1", port=0).start()
     yield thread
-    helpers.stop_server(thread)
+    thread.stop()
 
 
 class _PerTest:
@@ -144,7 +138,7 @@ def mls_env(request, monkeypatch, mls_settings):
 
 
 @pytest.fixture
-def mls_mock(request, mls_env, mls_settings, mls_mock_session, _mls_seeds, _mls_switch):
+def mls_mock(request, mls_env, mls_settings, mls_mock_session, _mls_seeds):
     """The fake MLS AB API for this test, emptied when the test starts, active (every sktmls
     client of the process reaches it in-process) until it ends. `@pytest.mark.mls_seed(...)`
     sets are loaded first. `.store`, `.calls` (journal: method, path, query, json, status,
@@ -153,11 +147,11 @@ def mls_mock(request, mls_env, mls_settings, mls_mock_session, _mls_seeds, _mls_
     helpers.skip_if_remote(mls_settings, "mls_mock")
     mls_mock_session.reset()
     _mls_seeds.apply(mls_mock_session, request.node)
-    _mls_switch.on()
+    mls_mock_session.start()
     try:
         yield mls_mock_session
     finally:
-        _mls_switch.off()
+        mls_mock_session.stop()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import pytest
 
 from mls_mock import create_app
 from mls_mock.server import ServerThread
-from pytest_plugin.helpers import stop_server
 
 
 @pytest.fixture
@@ -30,4 +29,4 @@ def standalone():
     state = app.extensions["mls_mock"]
     server.store, server.journal, server.faults = state.store, state.journal, state.faults
     yield server
-    stop_server(server)
+    server.stop()
