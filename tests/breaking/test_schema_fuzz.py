@@ -1,0 +1,69 @@
+"""Schemathesis reads the app's own /openapi.json and throws generated requests, valid and
+invalid, at every documented operation over WSGI. Whatever it sends: never a 5xx, always
+the JSON envelope with code == status, and every response matches the document (status,
+content type, body schema). The app runs with exceptions propagated, so a bug in the fake
+fails here with its traceback instead of hiding behind a 500."""
+import json
+
+import pytest
+import schemathesis
+from hypothesis import settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
+                                               status_code_conformance)
+
+from mls_mock import create_app
+
+from breaking_support import AUTH, BREAKING, tally
+
+APP = create_app(propagate_exceptions=True)
+STORE = APP.extensions["mls_mock"].store
+schema = schemathesis.openapi.from_wsgi("/openapi.json", APP)
+
+
+def seed_world():
+    """Records for generated ids to hit now and then (ids 1-3 of every kind)."""
+    STORE.reset()
+    STORE.create_filter({"name": "f", "body": {"conditions": [{"key": "k", "operator": "==", "value": 1}]}})
+    STORE.create_model({"name": "m", "version": "v1", "model_type": "manual"})
+    STORE.create_model({"name": "a", "version": "v1", "model_type": "automl"})
+    for n in (1, 2, 3):
+        STORE.create_experiment({"name": f"exp{n}", "model_filter_id": 1 if n == 1 else None}, "seed")
+        STORE.create_bucket(1, {"name": f"b{n}", "prediction_type": "empty"})
+        STORE.create_channel({"screen_id": f"ch{n}", "experiments": [n]}, "seed")
+
+
+def envelope(ctx, response, case):
+    """Every body is the client's envelope: JSON, code == status, an error iff status >= 400.
+    /openapi.json itself is the one non-envelope document."""
+    if case.path == "/openapi.json":
+        return None
+    payload = json.loads(response.content)
+    assert set(payload) == {"code", "error", "results"}, payload
+    assert payload["code"] == response.status_code
+    if response.status_code >= 400:
+        assert isinstance(payload["error"], str) and payload["error"], payload
+    else:
+        assert payload["error"] is None, payload
+    return None
+
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance, envelope]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def world():
+    seed_world()
+
+
+@schema.parametrize()
+@settings(BREAKING, max_examples=40)
+def test_every_operation_survives_generated_requests(case):
+    headers = None if case.path.startswith("/_mock") else AUTH
+    if case.path in ("/_mock/reset", "/_mock/seed", "/_mock/state") and case.method.upper() in ("POST", "PUT", "DELETE"):
+        response = case.call_and_validate(headers=headers, checks=CHECKS)
+        seed_world()  # a wiped or replaced store would leave nothing for the next operations to find
+    else:
+        response = case.call_and_validate(headers=headers, checks=CHECKS)
+    tally("schemathesis requests (generated from /openapi.json)")
+    assert response.status_code < 500
