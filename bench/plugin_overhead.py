@@ -1,0 +1,100 @@
+"""Section 3: what the pytest plugin costs a suite.
+
+A generated suite of 500 tests is run by pytest in a subprocess twice: each test asking for
+`mls_channel_client` and making one call (`list_channels()` on an empty fake), and the same
+500 tests without the fixture, answered by a canned transport instead (so both do the same
+client work). The difference per test is the plugin's share: building or resetting the fake
+and the client. Start-up is a one-test suite with the plugin against `-p no:mls_mock`.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import List
+
+from timing import interleaved, table, us, verdict
+
+TESTS = 500
+PER_TEST_TARGET = 1e-3
+
+WITH_FIXTURE = '''
+def test_{n}(mls_channel_client):
+    assert mls_channel_client.list_channels() == []
+'''
+
+WITHOUT_FIXTURE = '''
+def test_{n}(client):
+    assert client.list_channels() == []
+'''
+
+# The baseline suite's stand-in: the same real client, answered by a prebuilt response.
+BASELINE_CONFTEST = '''
+import pytest
+import requests
+from requests.adapters import HTTPAdapter
+
+CANNED = requests.Response()
+CANNED.status_code, CANNED._content = 200, b'{"code": 200, "error": null, "results": []}'
+CANNED.headers["Content-Type"] = "application/json"
+
+
+@pytest.fixture
+def client(monkeypatch):
+    from mls_mock.lightweight import allow_light_sktmls
+    allow_light_sktmls()
+    from sktmls import MLSENV
+    from sktmls.channels import ChannelClient
+    monkeypatch.setattr(HTTPAdapter, "send", lambda adapter, request, **kwargs: CANNED)
+    return ChannelClient(env=MLSENV.STG, username="u", password="p")
+'''
+
+
+def _write_suite(directory: Path, template: str, conftest: str = "") -> Path:
+    directory.mkdir()
+    (directory / "conftest.py").write_text(conftest)
+    for module in range(10):  # 10 modules of 50 tests, like a real suite's spread
+        body = "".join(template.format(n=n) for n in range(module * 50, module * 50 + 50))
+        (directory / f"test_generated_{module}.py").write_text(body)
+    return directory
+
+
+def _pytest(directory: Path, *extra: str) -> float:
+    """Wall time of one pytest run (subprocess), asserting it passed."""
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", *extra, str(directory)]
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=directory, env=env, capture_output=True, text=True, timeout=300)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"generated suite failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    return elapsed
+
+
+def section(rounds: int, scale: float) -> List[str]:
+    rounds = max(2, rounds // 2)
+    with tempfile.TemporaryDirectory(prefix="mls-mock-bench-") as tmp:
+        root = Path(tmp)
+        with_fixture = _write_suite(root / "with_fixture", WITH_FIXTURE)
+        baseline = _write_suite(root / "baseline", WITHOUT_FIXTURE, BASELINE_CONFTEST)
+        single = root / "single"
+        single.mkdir()
+        (single / "test_one.py").write_text("def test_one():\n    pass\n")
+
+        suites = interleaved({"with": lambda: _pytest(with_fixture), "baseline": lambda: _pytest(baseline)}, rounds)
+        startup = interleaved({"plugin": lambda: _pytest(single),
+                               "no plugin": lambda: _pytest(single, "-p", "no:mls_mock")}, rounds)
+    per_test = (suites["with"] - suites["baseline"]) / TESTS
+    startup_cost = startup["plugin"] - startup["no plugin"]
+    rows = [
+        [f"{TESTS} tests, each `mls_channel_client` + one call", f"{suites['with']:.2f} s",
+         f"baseline (canned transport, no fixture) {suites['baseline']:.2f} s", ""],
+        ["plugin overhead per test", us(per_test), f"{per_test / PER_TEST_TARGET:.2f}× the 1 ms target",
+         verdict(per_test <= PER_TEST_TARGET)],
+        ["plugin import and start-up (one-test suite)", us(startup_cost),
+         f"{startup['plugin']:.2f} s vs {startup['no plugin']:.2f} s with `-p no:mls_mock`", "—"],
+    ]
+    lines = ["### 3. The pytest plugin", "", "Each figure is the best of interleaved pytest runs in a subprocess.", ""]
+    lines += table(["measure", "time", "against", "target"], rows)
+    return lines
