@@ -129,8 +129,9 @@ def test_markers_are_registered(pytester):
 def test_the_readme_example_runs_as_written(run):
     import pathlib
 
-    readme = pathlib.Path(__file__).parents[2].joinpath("pytest_plugin", "README.md").read_text(encoding="utf-8")
-    example = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    readme = pathlib.Path(__file__).parents[2].joinpath("README.md").read_text(encoding="utf-8")
+    section = readme.split("## pytest plugin\n", 1)[1]
+    example = section.split("```python\n", 1)[1].split("```", 1)[0]
     result = run("import pytest, my_job\n" + example, **{"my_job.py": """
 from sktmls.channels import ChannelClient
 from sktmls.experiments import ExperimentClient
