@@ -51,7 +51,7 @@ def create_app(store: Optional[Store] = None, users: Optional[Dict[str, str]] = 
         app.register_blueprint(blueprint)
     app.before_request(_inject_fault_then_authenticate)
     app.after_request(_record_call)
-    app.register_error_handler(MLSMockError, lambda e: envelope(None, e.status, e.message))
+    app.register_error_handler(MLSMockError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
     if not propagate_exceptions:
         app.register_error_handler(Exception, _internal_error)
@@ -111,6 +111,12 @@ def _record_call(response):
             body = None
         _state().journal.record(Call(req.method, req.path, req.args.to_dict(), body,
                                      response.status_code, g.get("mls_user")))
+    return response
+
+
+def _domain_error(error: MLSMockError):
+    response = envelope(None, error.status, error.message)
+    response.headers.update(error.headers)
     return response
 
 

@@ -4,6 +4,7 @@ client's JSON envelope, so no HTTP type ever appears in domain code."""
 
 class MLSMockError(Exception):
     status = 500
+    headers: dict = {}
 
     def __init__(self, message: str):
         super().__init__(message)
@@ -24,6 +25,7 @@ class FieldError(BadRequest):
 
 class Unauthorized(MLSMockError):
     status = 401
+    headers = {"WWW-Authenticate": 'Basic realm="mls-mock"'}  # what HTTP clients expect with a 401
 
 
 class NotFound(MLSMockError):
