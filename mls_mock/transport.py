@@ -18,6 +18,7 @@ from flask.globals import _cv_app, _cv_request
 from flask.signals import (appcontext_popped, appcontext_pushed, appcontext_tearing_down, got_request_exception,
                            request_finished, request_started, request_tearing_down)
 from requests.adapters import HTTPAdapter
+from requests.cookies import RequestsCookieJar
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
 from werkzeug.exceptions import HTTPException
@@ -75,7 +76,7 @@ def wsgi_environ(prepared: requests.PreparedRequest) -> dict:
         "wsgi.multiprocess": False,
         "wsgi.run_once": False,
     }
-    for name, value in prepared.headers.items():
+    for name, value in prepared.headers.lower_items():
         key = name.upper().replace("-", "_")
         if key == "CONTENT_TYPE":
             environ["CONTENT_TYPE"] = value
@@ -84,8 +85,23 @@ def wsgi_environ(prepared: requests.PreparedRequest) -> dict:
     return environ
 
 
+# What requests.Response() sets, copied per response: its constructor also builds a cookie
+# jar and policy, a fifth of an in-process request; each response still gets its own jar.
+_RESPONSE_FIELDS = vars(requests.Response())
+_COOKIE_POLICY = _RESPONSE_FIELDS["cookies"]._policy
+
+
+def _new_response() -> requests.Response:
+    response = requests.Response.__new__(requests.Response)
+    fields = response.__dict__
+    fields.update(_RESPONSE_FIELDS)
+    fields["history"] = []
+    fields["cookies"] = RequestsCookieJar(_COOKIE_POLICY)
+    return response
+
+
 def _to_response(prepared: requests.PreparedRequest, status: str, headers, content: bytes) -> requests.Response:
-    response = requests.Response()
+    response = _new_response()
     response.status_code = int(status.split(" ", 1)[0])
     response.reason = REASONS.get(response.status_code, "")
     response.headers = CaseInsensitiveDict(headers)
@@ -151,6 +167,54 @@ def _blueprint_hooks(app: Flask, blueprints) -> bool:
     return any(name in app.before_request_funcs or name in app.after_request_funcs for name in blueprints)
 
 
+def _wsgi_parts(response, environ):
+    """(status, headers, body) as Flask's WSGI call would send them. get_wsgi_response fixes
+    up Location headers, HEAD and 1xx/204/304 answers: when none applies, its result is the
+    response's own headers and data, had without copying them."""
+    code = response.status_code
+    if (environ["REQUEST_METHOD"] == "HEAD" or code < 200 or code in (204, 304) or not response.is_sequence
+            or "Location" in response.headers or "Content-Location" in response.headers
+            or "Content-Length" not in response.headers):
+        chunks, status, headers = response.get_wsgi_response(environ)
+        return status, headers, _drain(chunks)
+    content = response.get_data()
+    response.close()
+    return response.status, response.headers.to_wsgi_list(), content
+
+
+class _Matches:
+    """Per app: URL adapters per (host, scheme), and the routing of recent (method, path)
+    pairs, dropped whenever the app's rules change. Binding and matching cost a seventh of
+    an in-process request; a suite calls the same few paths over and over."""
+
+    LIMIT = 4096
+
+    def __init__(self):
+        self.adapters, self.found = {}, {}
+
+
+def _match(app: Flask, host: str, scheme: str, path: str, method: str):
+    """(rule, view_args) as Flask's routing gives them, or None where Flask would raise."""
+    matches = app.extensions.get("mls_mock.matches")
+    if matches is None:
+        matches = app.extensions["mls_mock.matches"] = _Matches()
+    if app.url_map._remap or len(matches.found) >= _Matches.LIMIT:  # _remap: a rule was added since
+        matches.adapters.clear()
+        matches.found.clear()
+    key = (host, scheme, method, path)
+    found = matches.found.get(key)
+    if found is None:
+        adapter = matches.adapters.get((host, scheme))
+        if adapter is None:
+            adapter = matches.adapters[host, scheme] = app.url_map.bind(host, url_scheme=scheme)
+        try:
+            found = matches.found[key] = adapter.match(path, method, return_rule=True)
+        except HTTPException:
+            return None
+    rule, view_args = found
+    return rule, dict(view_args)  # a view may change its arguments; the cache must not see it
+
+
 def call_flask(app: Flask, prepared: requests.PreparedRequest) -> requests.Response:
     """`call_wsgi` for a Flask app, cheaper on the happy path.
 
@@ -169,15 +233,10 @@ def call_flask(app: Flask, prepared: requests.PreparedRequest) -> requests.Respo
     path = environ["PATH_INFO"]
     if not path.isascii():
         return call_wsgi(app, prepared)
-    adapters = app.extensions.setdefault("mls_mock.url_adapters", {})  # binding costs more than matching
-    key = (environ["SERVER_NAME"], environ["wsgi.url_scheme"])
-    adapter = adapters.get(key)
-    if adapter is None:
-        adapter = adapters[key] = app.url_map.bind(key[0], url_scheme=key[1])
-    try:
-        rule, view_args = adapter.match(path, environ["REQUEST_METHOD"], return_rule=True)
-    except HTTPException:
+    matched = _match(app, environ["SERVER_NAME"], environ["wsgi.url_scheme"], path, environ["REQUEST_METHOD"])
+    if matched is None:
         return call_wsgi(app, prepared)
+    rule, view_args = matched
     request = app.request_class(environ)
     request.json_module = app.json
     request.url_rule, request.view_args = rule, view_args
@@ -196,8 +255,7 @@ def call_flask(app: Flask, prepared: requests.PreparedRequest) -> requests.Respo
         response = app.make_response(result)
         for hook in reversed(app.after_request_funcs.get(None, ())):
             response = hook(response)
-        chunks, status, headers = response.get_wsgi_response(environ)
-        content = _drain(chunks)
+        status, headers, content = _wsgi_parts(response, environ)
     except (MLSMockError, HTTPException):
         response = None
     finally:

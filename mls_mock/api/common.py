@@ -49,7 +49,7 @@ def body() -> dict:
     if not isinstance(parsed, dict):
         raise BadRequest("request body must be a JSON object")
     try:  # JSON allows "\ud800"; it is not text, and could never be sent back as UTF-8
-        json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+        _ENCODER.encode(parsed).encode("utf-8")
     except UnicodeEncodeError:
         raise BadRequest("request body is not valid JSON: a string holds a lone UTF-16 surrogate") from None
     return parsed
