@@ -239,6 +239,10 @@ def call_flask(app: Flask, prepared: requests.PreparedRequest) -> requests.Respo
     rule, view_args = matched
     request = app.request_class(environ)
     request.json_module = app.json
+    body = environ["wsgi.input"].getvalue()
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    if limit is None or len(body) <= limit:  # what get_data() would read, without its stream set-up
+        request._cached_data = body
     request.url_rule, request.view_args = rule, view_args
     if _blueprint_hooks(app, request.blueprints):  # only app-wide hooks are run here
         return call_wsgi(app, prepared)
