@@ -57,7 +57,7 @@ def world():
 
 
 @schema.parametrize()
-@settings(BREAKING, max_examples=40)
+@settings(BREAKING, max_examples=60)
 def test_every_operation_survives_generated_requests(case):
     headers = None if case.path.startswith("/_mock") else AUTH
     if case.path in ("/_mock/reset", "/_mock/seed", "/_mock/state") and case.method.upper() in ("POST", "PUT", "DELETE"):

@@ -225,5 +225,5 @@ class FakeAgainstModel(RuleBasedStateMachine):
         tally("state-machine invariant checks")
 
 
-FakeAgainstModel.TestCase.settings = settings(BREAKING, max_examples=60, stateful_step_count=25)
+FakeAgainstModel.TestCase.settings = settings(BREAKING, max_examples=120, stateful_step_count=30)
 test_fake_against_model = FakeAgainstModel.TestCase

@@ -83,7 +83,7 @@ def answer(response: requests.Response):
     return response.status_code, sorted(response.headers.items()), response.content
 
 
-@settings(BREAKING, max_examples=200)
+@settings(BREAKING, max_examples=400)
 @given(st.lists(requests_, min_size=1, max_size=12))
 def test_fast_path_and_wsgi_path_answer_alike(sequence):
     fast, full = world(), world()
