@@ -172,14 +172,15 @@ def _wsgi_parts(response, environ):
     up Location headers, HEAD and 1xx/204/304 answers: when none applies, its result is the
     response's own headers and data, had without copying them."""
     code = response.status_code
+    headers = response.headers.to_wsgi_list()
+    names = {name.lower() for name, _ in headers}  # one pass: Headers' `in` scans per lookup
     if (environ["REQUEST_METHOD"] == "HEAD" or code < 200 or code in (204, 304) or not response.is_sequence
-            or "Location" in response.headers or "Content-Location" in response.headers
-            or "Content-Length" not in response.headers):
+            or "location" in names or "content-location" in names or "content-length" not in names):
         chunks, status, headers = response.get_wsgi_response(environ)
         return status, headers, _drain(chunks)
     content = response.get_data()
     response.close()
-    return response.status, response.headers.to_wsgi_list(), content
+    return response.status, headers, content
 
 
 class _Matches:
