@@ -268,7 +268,6 @@ def call_flask(app: Flask, prepared: requests.PreparedRequest) -> requests.Respo
         _cv_request.reset(request_token)
         _cv_app.reset(app_token)
     if response is None:
-        environ["wsgi.input"].seek(0)
         return call_wsgi(app, prepared)
     return _to_response(prepared, status, headers, content)
 
