@@ -18,7 +18,7 @@ from requests.adapters import HTTPAdapter
 from mls_mock import MLSMock
 from mls_mock.lightweight import allow_light_sktmls
 
-from timing import interleaved, per_call, ratio, table, us, verdict
+from timing import interleaved, per_call, us, verdict
 
 FLOOR_TARGET = 1.25
 GROWTH_TARGET = 1.2
@@ -214,11 +214,10 @@ class ListBuckets(Op):
 OPS = (CreateChannel, GetChannelByName, ListChannels, UpdateChannel, DeleteChannel, GetExperiment, ListBuckets)
 
 
-def section_per_call(rounds: int, scale: float) -> Tuple[List[str], Dict[str, float]]:
-    """Section 1: per-call cost of each client call, floor vs responses vs mls-mock."""
+def section_per_call(rounds: int, scale: float) -> List[list]:
+    """Section 1: per-call cost of each client call, mls-mock against the floor and `responses`."""
     cc, ec = clients()
     rows = []
-    figures = {}
     for op_class in OPS:
         mls = MLSMock()
         op = op_class(mls, cc, ec)
@@ -241,16 +240,12 @@ def section_per_call(rounds: int, scale: float) -> Tuple[List[str], Dict[str, fl
 
         best = interleaved({"floor": with_floor, "responses": with_responses, "mock": with_mock}, rounds)
         vs_floor, vs_responses = best["mock"] / best["floor"], best["mock"] / best["responses"]
-        figures[op.label] = vs_floor
-        rows.append([op.label, us(best["floor"]), f"{us(best['responses'])} ({ratio(best['responses'], best['floor'])})",
-                     f"{us(best['mock'])} ({ratio(best['mock'], best['floor'])})",
-                     f"{us(best['mock'] - best['floor'])} / {us(best['responses'] - best['floor'])}",
-                     verdict(vs_floor <= FLOOR_TARGET), f"{vs_responses:.2f}× {verdict(vs_responses < 1)}"])
-    lines = ["### 1. Per call through the real sktmls client, in-process",
-             "", f"Target: mls-mock ≤ {FLOOR_TARGET}× floor and below `responses` on every row.", ""]
-    lines += table(["call", "floor (canned at the transport)", "responses stub (× floor)", "mls-mock (× floor)",
-                    "added per call: mls-mock / responses", f"≤ {FLOOR_TARGET}× floor", "mls-mock ÷ responses < 1"], rows)
-    return lines, figures
+        rows.append(["1 per call", f"`{op.label}`", us(best["mock"]),
+                     f"floor {us(best['floor'])} · responses {us(best['responses'])}",
+                     f"{vs_floor:.2f}× floor · {vs_responses:.2f}× responses",
+                     f"≤ {FLOOR_TARGET}× floor · < 1× responses",
+                     f"{verdict(vs_floor <= FLOOR_TARGET)} · {verdict(vs_responses < 1)}"])
+    return rows
 
 
 # ---- section 2: growth -------------------------------------------------------------------
@@ -263,7 +258,8 @@ def _large_store(size: int) -> MLSMock:
     return mls
 
 
-def section_growth(rounds: int, scale: float) -> List[str]:
+def section_growth(rounds: int, scale: float) -> List[list]:
+    """Section 2: lookups against store size, list cost per record, reset and seed loading."""
     cc, ec = clients()
     calls = max(20, int(200 * scale))
     small, big = _large_store(10), _large_store(10_000)
@@ -279,8 +275,9 @@ def section_growth(rounds: int, scale: float) -> List[str]:
                         ("get_experiment(id=)", lambda: ec.get_experiment(id=5))):
         best = interleaved({"10": lookup(small, call), "10000": lookup(big, call)}, rounds)
         growth = best["10000"] / best["10"]
-        rows.append([f"{label}: 10 vs 10,000 records", f"{us(best['10'])} → {us(best['10000'])}",
-                     f"{growth:.2f}× (target ≤ {GROWTH_TARGET}×)", verdict(growth <= GROWTH_TARGET)])
+        rows.append(["2 growth", f"`{label}` with 10,000 records", us(best["10000"]),
+                     f"same call with 10 records {us(best['10'])}", f"{growth:.2f}×", f"≤ {GROWTH_TARGET}×",
+                     verdict(growth <= GROWTH_TARGET)])
 
     # list_channels(): the slope between 100 and 1,000 records, mls-mock against the floor.
     slopes = {}
@@ -300,9 +297,8 @@ def section_growth(rounds: int, scale: float) -> List[str]:
                     return per_call(lambda i: cc.list_channels(), max(2, int(5 * scale)))
             timings[count] = interleaved({"x": measure}, max(3, rounds // 2))["x"]
         slopes[backend] = (timings[1000] - timings[100]) / 900
-    rows.append(["list_channels(): cost per record (100 → 1,000)",
-                 f"floor {us(slopes['floor'])}, mls-mock {us(slopes['mock'])}",
-                 f"{slopes['mock'] / slopes['floor']:.2f}× floor's", "—"])
+    rows.append(["2 growth", "`list_channels()`: cost per record (100 → 1,000)", us(slopes["mock"]),
+                 f"floor {us(slopes['floor'])} per record", f"{slopes['mock'] / slopes['floor']:.2f}×", "—", ""])
 
     # reset() and loading the large set, against one floor get_channel call as the unit.
     unit_mls = _large_store(10)
@@ -314,7 +310,6 @@ def section_growth(rounds: int, scale: float) -> List[str]:
             return per_call(lambda i: cc.get_channel(name="screen_00005"), calls)
     one_call = interleaved({"x": unit}, rounds)["x"]
 
-    from fixtures.large import build
     from mls_mock.seeds import read_seed
 
     document, _ = read_seed("large")
@@ -329,10 +324,9 @@ def section_growth(rounds: int, scale: float) -> List[str]:
         mls.reset()
         reset_times.append(time.perf_counter() - start)
     load, reset = min(load_times), min(reset_times)
-    rows.append([f"reset() with the large set loaded ({records:,} records)", us(reset),
-                 f"{reset / one_call:.2f} floor get_channel calls", "—"])
-    rows.append([f"loading the large seed set ({records:,} records)", f"{us(load)} ({us(load / records)} per record)",
-                 f"{load / one_call:.0f} floor get_channel calls", "—"])
-    lines = ["### 2. Growth", "", f"Unit for the last rows: one floor `get_channel(name=)` call = {us(one_call)}.", ""]
-    lines += table(["measure", "time", "ratio", "target"], rows)
-    return lines
+    unit_label = f"one floor `get_channel(name=)` call {us(one_call)}"
+    rows.append(["2 growth", f"`reset()` holding the large seed set ({records:,} records)", us(reset), unit_label,
+                 f"{reset / one_call:.1f}×", "—", ""])
+    rows.append(["2 growth", f"loading the large seed set ({records:,} records, {us(load / records)} each)", us(load),
+                 unit_label, f"{load / one_call:.0f}×", "—", ""])
+    return rows

@@ -14,8 +14,19 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+NOTES = """Every figure is the best of interleaved rounds (the run least disturbed by the rest of
+the machine); each ratio is to a baseline measured in the same run. **1**: real sktmls
+client calls in-process; *floor* = `HTTPAdapter.send` returning a prebuilt response (the
+cost of `requests` and the client alone), *responses* = a `responses` static stub with the
+same bytes. **2**: the same calls against a store of 10 and of 10,000 units (fixtures/large.py).
+**3**: pytest in a subprocess on 500 generated tests. **4**: `mls-mock serve` (waitress,
+8 threads) on 1,000 seeded units, N keep-alive loopback clients in this process for 3 s or
+30,000 requests; GET+POST is half `create_channel`; *waitress floor* serves a constant body.
+The load generator shares the 2 cores with the server."""
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
+
+from timing import table  # noqa: E402  (after the path set-up)
 
 
 def machine() -> str:
@@ -45,21 +56,23 @@ def main(argv=None) -> int:
     rounds, scale = (3, 0.3) if args.quick else (7, 1.0)
 
     started = time.time()
-    lines = ["## Benchmark", "", f"Machine: {machine()}.", "",
-             "Every figure is the best of interleaved rounds; every ratio is to a baseline measured in the same run.", ""]
+    rows = []
     if "1" in sections or "2" in sections:
         import inprocess
         if "1" in sections:
-            lines += inprocess.section_per_call(rounds, scale)[0] + [""]
+            rows += inprocess.section_per_call(rounds, scale)
         if "2" in sections:
-            lines += inprocess.section_growth(rounds, scale) + [""]
+            rows += inprocess.section_growth(rounds, scale)
     if "3" in sections:
         import plugin_overhead
-        lines += plugin_overhead.section(rounds, scale) + [""]
+        rows += plugin_overhead.section(rounds, scale)
     if "4" in sections:
         import server_load
-        lines += server_load.section(scale) + [""]
-    lines.append(f"Run took {time.time() - started:.0f} s (`{' '.join(['bench/run.py'] + (argv if argv is not None else sys.argv[1:]))}`).")
+        rows += server_load.section(scale)
+    command = " ".join(["bench/run.py"] + (argv if argv is not None else sys.argv[1:]))
+    lines = ["## Benchmark", "", f"Machine: {machine()}.", ""]
+    lines += table(["section", "measure", "mls-mock", "baseline (same run)", "ratio", "target", "verdict"], rows)
+    lines += ["", NOTES, "", f"Run: `{command}`, {time.time() - started:.0f} s."]
     text = "\n".join(lines) + "\n"
     print(text)
     if args.output:
