@@ -9,7 +9,6 @@ the same load. The load generator shares the machine's cores with the server.
 import http.client
 import itertools
 import json
-import os
 import subprocess
 import sys
 import tempfile

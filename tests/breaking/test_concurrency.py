@@ -7,8 +7,6 @@ import threading
 from collections import Counter
 from typing import Dict, List
 
-import pytest
-
 from mls_mock import MLSMock
 
 from breaking_support import sktmls_clients, tally
@@ -93,6 +91,10 @@ def check(crew, store, base_url, shared_experiment_id):
     winners = Counter(name for w in crew for name in w.raced)
     assert winners == Counter(f"contested-{r}" for r in range(ROUNDS)), "each contested name won exactly once"
 
+    dump = store.dump()
+    for kind in ("channels", "experiments", "buckets"):
+        ids = [record["id"] for record in dump[kind]]
+        assert len(ids) == len(set(ids)) and dump["sequences"][kind] >= max(ids, default=0), kind
     cc, ec, _ = sktmls_clients(base_url)
     channels = {c.id: {"name": c.screen_id, "experiments": c.experiments} for c in cc.list_channels()}
     acknowledged = {i: row for w in crew for i, row in w.alive.items()}
