@@ -1,7 +1,6 @@
 """The application factory: a fresh Flask app around one store, answering every request,
 errors included, with the client's JSON envelope."""
 import base64
-import binascii
 import json
 from dataclasses import dataclass, field
 from typing import Dict, Optional
@@ -29,6 +28,12 @@ class MockState:
     users: Optional[Dict[str, str]] = None
     journal: Journal = field(default_factory=Journal)
     faults: Faults = field(default_factory=Faults)
+
+    def reset(self) -> None:
+        """Empty the store (IDs restart at 1), the journal and the faults."""
+        self.store.reset()
+        self.journal.clear()
+        self.faults.clear()
 
 
 def create_app(store: Optional[Store] = None, users: Optional[Dict[str, str]] = None,
@@ -110,7 +115,7 @@ def _decode_basic(header: str) -> tuple:
         raise Unauthorized("Authorization: Basic credentials are required")
     try:
         decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # binascii.Error, UnicodeDecodeError, and non-ASCII text given to b64decode
         raise Unauthorized("Authorization: malformed Basic credentials") from None
     username, colon, password = decoded.partition(":")
     if not colon or not username:

@@ -93,9 +93,7 @@ class MLSMock(transport.Router):
 
     def reset(self) -> None:
         """Empty the store (IDs restart at 1), the journal and the faults."""
-        self.store.reset()
-        self.state.journal.clear()
-        self.state.faults.clear()
+        self.state.reset()
 
     def seed(self, data: Union[str, os.PathLike, dict]) -> Dict[str, int]:
         """Load a seed: a document in the fixtures/ format, a path to one, or the name of a

@@ -39,7 +39,8 @@ class StateFileError(Exception):
 
 
 class StateWriteError(MLSMockError):
-    """Saving failed (disk full, permissions): the request is answered 503, not acknowledged."""
+    """Saving failed (disk full, permissions): the change is undone in memory too and the
+    request answered 503, so a refused request changes nothing, in memory or on disk."""
 
     status = 503
 
@@ -52,6 +53,8 @@ class StateFile:
         self._lock_fd: Optional[int] = None
         self._held = 0
         self._dirty = False
+        self._rolling_back = False
+        self._saved: Optional[dict] = None  # what the file holds: the state to roll back to
         self.writes = 0
 
     # ---- start ------------------------------------------------------------------------
@@ -68,6 +71,8 @@ class StateFile:
         self._take_lock()
         try:
             found = self._load_into(store)
+            if found:
+                self._saved = store.dump()
             if not found and initial is not None:
                 initial()
             self._remove_stale_temps()
@@ -135,6 +140,8 @@ class StateFile:
     # ---- saving -----------------------------------------------------------------------
 
     def _changed(self, store: Store) -> None:
+        if self._rolling_back:
+            return
         if self._held:
             self._dirty = True
         else:
@@ -160,9 +167,21 @@ class StateFile:
             except OSError as error:
                 with contextlib.suppress(OSError):
                     temp.unlink()
+                self._roll_back(store)
                 raise StateWriteError(
-                    f"the change was made in memory but could not be saved to {self.path}: {error}") from None
+                    f"the change could not be saved to {self.path} ({error}), so it was undone") from None
+            self._saved = document
             self.writes += 1
+
+    def _roll_back(self, store: Store) -> None:
+        """Put the store back to what the file holds (we hold the store's lock)."""
+        self._rolling_back = True
+        try:
+            store.reset()
+            if self._saved is not None:
+                store.load(self._saved, str(self.path))
+        finally:
+            self._rolling_back = False
 
     @contextlib.contextmanager
     def batch(self, store: Store) -> Iterator[None]:

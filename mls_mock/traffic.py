@@ -6,6 +6,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Deque, List, Optional, Type
 
+from .errors import FieldError
+
 
 @dataclass(frozen=True)
 class Call:
@@ -38,7 +40,8 @@ class Journal:
         return len(self._calls)
 
     def __getitem__(self, index):
-        return list(self._calls)[index]
+        # calls[-1] is the common case: a deque indexes its ends in O(1); slices need a copy.
+        return list(self._calls)[index] if isinstance(index, slice) else self._calls[index]
 
 
 @dataclass
@@ -54,6 +57,22 @@ class Fault:
     error: Optional[str] = None
     times: Optional[int] = 1
     raises: Optional[Type[BaseException]] = None
+
+    def __post_init__(self):
+        """One rule for MLSMock.fail and POST /_mock/faults. An answer the client cannot
+        parse (204, 304: no body) is not a fault the fake will fake."""
+        for field in ("method", "path"):
+            value = getattr(self, field)
+            if not isinstance(value, str) or not value or len(value) > 1000:
+                raise FieldError(field, "must be a non-empty glob pattern, `*` for any")
+        if not isinstance(self.status, int) or isinstance(self.status, bool) or not 400 <= self.status <= 599:
+            raise FieldError("status", "must be an HTTP error status, 400 to 599")
+        if self.error is not None and (not isinstance(self.error, str) or not self.error):
+            raise FieldError("error", "must be a non-empty string or null")
+        if self.times is not None and (not isinstance(self.times, int) or isinstance(self.times, bool) or self.times < 1):
+            raise FieldError("times", "must be a positive integer, or null for every matching request")
+        if self.raises is not None and not (isinstance(self.raises, type) and issubclass(self.raises, BaseException)):
+            raise FieldError("raises", "must be an exception class, e.g. requests.ConnectionError")
 
     def matches(self, method: str, path: str) -> bool:
         return fnmatch.fnmatchcase(method.upper(), self.method.upper()) and fnmatch.fnmatchcase(path, self.path)
@@ -73,8 +92,6 @@ class Faults:
         self._lock = threading.Lock()
 
     def add(self, fault: Fault) -> Fault:
-        if fault.times is not None and fault.times < 1:
-            raise ValueError("times must be at least 1, or None for every request")
         with self._lock:
             self._faults.append(fault)
         return fault

@@ -38,6 +38,7 @@ AUTH_ROWS = [
     row("basic_without_colon", "GET", C, 401, auth=False, headers=basic(b"user")),
     row("basic_empty_username", "GET", C, 401, auth=False, headers=basic(b":password")),
     row("basic_not_utf8", "GET", C, 401, auth=False, headers=basic(b"\xff\xfe:pw")),
+    row("basic_non_ascii_token", "GET", C, 401, auth=False, headers={"Authorization": "Basic \u00e9t\u00e9"}),
     row("basic_huge_token", "GET", C, 401, auth=False, headers={"Authorization": "Basic " + "QUFB" * 4000}),
     row("create_without_authorization", "POST", C, 401, auth=False, body=GOOD_CHANNEL),
     row("delete_with_bearer", "DELETE", f"{C}/1", 401, auth=False, headers={"Authorization": "Bearer x"}),

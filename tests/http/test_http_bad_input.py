@@ -149,6 +149,7 @@ AUTHENTICATION = [
     case("auth_basic_empty", "GET", C, 401, "Authorization", headers={"Authorization": "Basic "}),
     case("auth_not_base64", "POST", C, 401, "Authorization", headers={"Authorization": "Basic %%%"},
          json={"screen_id": "new", "experiments": [1]}),
+    case("auth_non_ascii_token", "GET", C, 401, "Authorization", headers={"Authorization": "Basic \u00e9t\u00e9"}),
     case("auth_no_colon", "DELETE", "/api/v1/channels/1", 401, "Authorization", headers=_basic(b"useronly")),
     case("auth_empty_username", "DELETE", "/api/v1/filters/1", 401, "Authorization", headers=_basic(b":pw")),
     case("auth_not_utf8", "PUT", "/api/v1/channels/1", 401, "Authorization", headers=_basic(b"\xff:pw"),

@@ -22,6 +22,29 @@ def test_a_failed_save_is_a_503_envelope_not_an_acknowledgement(tmp_path):
     state.close()
 
 
+def test_a_failed_save_undoes_the_change_in_memory_too(tmp_path, monkeypatch):
+    """A refused request changes nothing: a retry must not meet a 409 from a ghost record."""
+    store, state = Store(), StateFile(tmp_path / "state.json")
+    state.attach(store)
+    client = create_app(store).test_client()
+    assert client.post("/api/v1/experiments", json={"name": "kept"}, headers=AUTH).status_code == 201
+    before = store.dump()
+
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(persistence.os, "replace", disk_full)
+        refused = client.post("/api/v1/experiments", json={"name": "lost"}, headers=AUTH)
+        assert refused.status_code == 503 and "undone" in refused.get_json()["error"]
+        assert store.dump() == before
+    retried = client.post("/api/v1/experiments", json={"name": "lost"}, headers=AUTH)
+    assert retried.status_code == 201 and retried.get_json()["results"]["id"] == 2
+    saved = json.loads((tmp_path / "state.json").read_text())
+    assert [e["name"] for e in saved["experiments"]] == ["kept", "lost"]
+    state.close()
+
+
 def test_replacing_the_state_is_one_save(tmp_path):
     store, state = Store(), StateFile(tmp_path / "state.json")
     state.attach(store)

@@ -1,0 +1,86 @@
+"""MLSMock's own surface, used directly (no plugin fixtures): lifecycle, nesting, faults,
+journal. The plugin's session guard is active around these tests, as in a user's suite."""
+import pytest
+import requests
+
+from mls_mock import FieldError, MLSMock
+
+AB = "https://ab.stg.sktmls.com/api/v1/experiments"
+AUTH = ("alice", "pw")
+
+
+def test_nested_fakes_answer_innermost_first_and_stop_cleanly():
+    with MLSMock() as outer:
+        requests.post(AB, json={"name": "outer"}, auth=AUTH)
+        with MLSMock() as inner:
+            requests.post(AB, json={"name": "inner"}, auth=AUTH)
+        requests.post(AB, json={"name": "outer-again"}, auth=AUTH)
+    assert [e["name"] for e in outer.store.list_experiments()] == ["outer", "outer-again"]
+    assert [e["name"] for e in inner.store.list_experiments()] == ["inner"]
+
+
+def test_a_fake_cannot_be_started_twice():
+    with MLSMock() as mock:
+        with pytest.raises(RuntimeError, match="already started"):
+            mock.start()
+
+
+def test_as_a_decorator_the_fake_is_active_only_inside():
+    mock = MLSMock()
+
+    @mock
+    def create():
+        return requests.post(AB, json={"name": "decorated"}, auth=AUTH).json()["results"]["id"]
+
+    assert create() == 1
+    assert mock.store.get_experiment(1)["name"] == "decorated"
+    assert mock.calls[-1].status == 201
+
+
+def test_reset_empties_data_journal_and_faults():
+    with MLSMock() as mock:
+        requests.post(AB, json={"name": "x"}, auth=AUTH)
+        mock.fail("GET", "*", status=503, times=None)
+        mock.reset()
+        answer = requests.post(AB, json={"name": "x"}, auth=AUTH).json()
+        assert answer["results"]["id"] == 1  # ids restart, no 409 from the old record
+        assert requests.get(AB, auth=AUTH).status_code == 200  # the fault went too
+        assert [c.method for c in mock.calls] == ["POST", "GET"]
+
+
+@pytest.mark.parametrize("kwargs, field", [
+    ({"status": 204}, "status"),  # no body: the client would crash on json.loads
+    ({"status": 302}, "status"),
+    ({"status": 600}, "status"),
+    ({"status": True}, "status"),
+    ({"times": 0}, "times"),
+    ({"times": True}, "times"),
+    ({"path": ""}, "path"),
+    ({"error": ""}, "error"),
+    ({"raises": "ConnectionError"}, "raises"),
+], ids=lambda value: str(value))
+def test_a_fault_the_client_could_not_parse_is_refused(kwargs, field):
+    mock = MLSMock()
+    with pytest.raises(FieldError) as refused:
+        mock.fail(**{"method": "GET", "path": "/api/v1/experiments", **kwargs})
+    assert refused.value.field == field
+    assert mock.state.faults.describe() == []
+
+
+def test_network_faults_raise_before_the_fake_is_reached():
+    with MLSMock() as mock:
+        mock.fail("POST", "/api/v1/experiments", raises=requests.Timeout, times=2)
+        for _ in range(2):
+            with pytest.raises(requests.Timeout):
+                requests.post(AB, json={"name": "slow"}, auth=AUTH)
+        assert len(mock.calls) == 0 and mock.store.list_experiments() == []
+        assert requests.post(AB, json={"name": "slow"}, auth=AUTH).status_code == 201
+
+
+def test_journal_indexes_and_slices():
+    with MLSMock() as mock:
+        for name in ("a", "b", "c"):
+            requests.post(AB, json={"name": name}, auth=AUTH)
+        assert mock.calls[-1].json == {"name": "c"}
+        assert [c.json["name"] for c in mock.calls[:2]] == ["a", "b"]
+        assert mock.calls[0].user == "alice" and len(mock.calls) == 3
