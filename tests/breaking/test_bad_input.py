@@ -40,6 +40,8 @@ AUTH_ROWS = [
     row("basic_not_utf8", "GET", C, 401, auth=False, headers=basic(b"\xff\xfe:pw")),
     row("basic_non_ascii_token", "GET", C, 401, auth=False, headers={"Authorization": "Basic \u00e9t\u00e9"}),
     row("basic_huge_token", "GET", C, 401, auth=False, headers={"Authorization": "Basic " + "QUFB" * 4000}),
+    row("basic_latin1_token", "GET", C, 401, auth=False, headers={"Authorization": "Basic caf\u00e9=="}),
+    row("scheme_only", "GET", C, 401, auth=False, headers={"Authorization": "Basic"}),
     row("create_without_authorization", "POST", C, 401, auth=False, body=GOOD_CHANNEL),
     row("delete_with_bearer", "DELETE", f"{C}/1", 401, auth=False, headers={"Authorization": "Bearer x"}),
 ]
