@@ -183,7 +183,7 @@ OPERATIONS = {
                                             body="ExperimentBody"),
     "DELETE experiments.delete_experiment": op("Delete an experiment, its buckets and its channel links", DELETED),
     "GET buckets.list_buckets": op("List an experiment's buckets", array(ref("Bucket")),
-                                   query={"id": ID, "name": {"type": "string"}}),
+                                   query=LIST_QUERY),
     "POST buckets.create_bucket": op("Create a bucket", ref("Bucket"), 201, "BucketBody"),
     "GET buckets.get_bucket": op("Get a bucket", ref("Bucket")),
     "PUT buckets.update_bucket": op("Replace a bucket", ref("Bucket"), body="BucketBody"),

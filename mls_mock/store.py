@@ -393,11 +393,12 @@ class Store:
         return [self._buckets.rows[i] for i in ids]
 
     @_read
-    def list_buckets(self, experiment_id: int, id=None, name=None) -> List[dict]:
+    def list_buckets(self, experiment_id: int, id=None, name=None, query=None, page=None) -> List[dict]:
         self._experiments.get(experiment_id)
         rows = self._experiment_buckets(experiment_id)
-        rows = [r for r in rows if (id is None or r["id"] == id) and (name is None or r["name"] == name)]
-        return [self.render_bucket(r) for r in rows]
+        rows = [r for r in rows if (id is None or r["id"] == id) and (name is None or r["name"] == name)
+                and _matches_query(r["name"], query)]
+        return [self.render_bucket(r) for r in _paginate(rows, page)]
 
     @_read
     def get_bucket(self, experiment_id: int, bucket_id: int) -> dict:

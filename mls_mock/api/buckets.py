@@ -9,7 +9,8 @@ BUCKETS = "/experiments/<int:experiment_id>/buckets"
 
 @bp.get(BUCKETS)
 def list_buckets(experiment_id):
-    return envelope(store().list_buckets(experiment_id, **query(id=positive_int, name=text)))
+    args = query(id=positive_int, name=text, query=text, page=positive_int)
+    return envelope(store().list_buckets(experiment_id, **args))
 
 
 @bp.post(BUCKETS)

@@ -244,3 +244,13 @@ def test_list_buckets_builds_the_model_components(mls_experiment_client, experim
 
     [built] = bucket.prediction.ml_model.components
     assert (built.id, built.name, built.is_latest) == (7, "feature_store", True)
+
+
+def test_list_buckets_filters_by_query_and_pages(mls_experiment_client, experiment):
+    """`query` and `page` are documented list arguments of list_buckets, as of every list."""
+    names = ["search_a", "search_b", "other"]
+    for name in names:
+        mls_experiment_client.create_bucket(experiment, name=name, prediction_type="empty")
+    found = mls_experiment_client.list_buckets(experiment, query="SEARCH")
+    assert [b.name for b in found] == ["search_a", "search_b"]
+    assert [b.name for b in mls_experiment_client.list_buckets(experiment, page=1)] == names
