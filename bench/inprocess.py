@@ -251,10 +251,7 @@ def section_per_call(rounds: int, scale: float) -> List[list]:
 # ---- section 2: growth -------------------------------------------------------------------
 
 def _large_store(size: int) -> MLSMock:
-    try:  # the large set's builder, wherever the packaging puts fixtures/
-        from mls_mock.fixtures.large import build
-    except ImportError:
-        from fixtures.large import build
+    from mls_mock.fixtures.large import build
 
     mls = MLSMock()
     mls.store.load(build(size), f"large({size})")

@@ -129,10 +129,7 @@ def section(scale: float) -> List[list]:
     seconds = 3.0 if scale >= 1 else 1.0
     quota = 30_000
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    try:  # the large set's builder, wherever the packaging puts fixtures/
-        from mls_mock.fixtures.large import build
-    except ImportError:
-        from fixtures.large import build
+    from mls_mock.fixtures.large import build
 
     results: Dict[Tuple[str, str, int], Tuple[float, List[float], int]] = {}
     with tempfile.TemporaryDirectory(prefix="mls-mock-load-") as tmp:

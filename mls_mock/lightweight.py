@@ -18,6 +18,11 @@ STOOD_IN = frozenset(
 CLIENT_MODULES = ("sktmls", "sktmls.channels", "sktmls.experiments", "sktmls.filters", "sktmls.models")
 
 _lock = threading.Lock()
+INSTALL_HINT = ('pip install --no-deps "sktmls==2026.10.7" requests python-dateutil aiohttp')
+
+
+class SktmlsMissing(ModuleNotFoundError):
+    """The sktmls client itself is not installed: nothing to fake for."""
 _ready = False
 
 
@@ -89,7 +94,13 @@ def allow_light_sktmls() -> None:
         if not any(isinstance(f, StandInFinder) for f in sys.meta_path):
             sys.meta_path.append(StandInFinder())
         for name in CLIENT_MODULES:
-            __import__(name)
+            try:
+                __import__(name)
+            except ModuleNotFoundError as error:
+                if error.name != "sktmls":
+                    raise
+                raise SktmlsMissing(f"mls-mock fakes the server of the sktmls client, which is not installed: "
+                                    f"{INSTALL_HINT}", name="sktmls") from None
         # sktmls keeps its references; other code importing torch later must not get ours.
         for name in [n for n, m in sys.modules.items() if getattr(m, "__mls_mock_stand_in__", False)]:
             del sys.modules[name]

@@ -9,7 +9,7 @@ from .errors import SeedError
 
 
 def fixtures_dir() -> Path:
-    import fixtures
+    from . import fixtures  # the repository's fixtures/, installed as mls_mock.fixtures
 
     return Path(fixtures.__file__).resolve().parent
 

@@ -7,6 +7,7 @@ from typing import Dict, List, Optional, Tuple
 
 import pytest
 
+from mls_mock.lightweight import allow_light_sktmls
 from mls_mock.seeds import read_seed
 
 TEST_USERNAME = "mls-test"
@@ -121,25 +122,11 @@ def skip_if_remote(settings: Settings, what: str) -> None:
         pytest.skip(f"{what} needs the in-process fake; this run targets --mls-url {settings.url}")
 
 
-_light_sktmls_ready = False
-
-
-def light_sktmls() -> None:
-    """`allow_light_sktmls()` once per process: it scans sys.modules on every call (~0.4 ms),
-    which would be most of a test's overhead."""
-    global _light_sktmls_ready
-    if not _light_sktmls_ready:
-        from mls_mock.lightweight import allow_light_sktmls
-
-        allow_light_sktmls()
-        _light_sktmls_ready = True
-
-
 def build_client(class_path: str, settings: Settings):
     """A real sktmls client for `settings` (env and account)."""
     import importlib
 
-    light_sktmls()
+    allow_light_sktmls()
     from sktmls import MLSENV
 
     module, _, name = class_path.rpartition(".")

@@ -1,5 +1,5 @@
 """mls-mock's pytest plugin: fixtures and hooks only; the logic lives in `mls_mock` and
-`pytest_plugin.helpers`.
+`mls_mock.pytest_plugin.helpers`.
 
 One MLSMock (one Flask app and store) is built per session (per xdist worker) and emptied
 when each test that asks for it *starts*; a guard installed for the whole session refuses
@@ -8,6 +8,7 @@ every connection to a real MLS host.
 import pytest
 
 from mls_mock.guard import NetworkGuard
+from mls_mock.lightweight import SktmlsMissing, allow_light_sktmls
 from mls_mock.redirect import point_sktmls_at, restore_sktmls
 from mls_mock.remote import RemoteGate
 
@@ -17,6 +18,7 @@ SETTINGS = pytest.StashKey()
 GUARD = pytest.StashKey()
 GATE = pytest.StashKey()
 REDIRECT = pytest.StashKey()
+MISSING = pytest.StashKey()
 
 
 # ---- hooks ----------------------------------------------------------------------------------
@@ -31,8 +33,13 @@ def pytest_configure(config):
     settings = helpers.Settings.from_config(config)
     config.stash[SETTINGS] = settings
     # Before collection: test modules may import sktmls at module level, and a --no-deps
-    # install needs mls-mock's stand-ins for torch & co. to import at all.
-    helpers.light_sktmls()
+    # install needs mls-mock's stand-ins for torch & co. to import at all. Without sktmls
+    # the plugin must not break a suite that merely has mls-mock installed: the fixtures
+    # then say what to install.
+    try:
+        allow_light_sktmls()
+    except SktmlsMissing as missing:
+        config.stash[MISSING] = str(missing)
     config.stash[GUARD] = NetworkGuard(allowed=[settings.url] if settings.remote else ()).install()
     if settings.remote:
         config.stash[REDIRECT] = point_sktmls_at(settings.url)
@@ -54,6 +61,8 @@ def pytest_unconfigure(config):
 
 
 def pytest_report_header(config):
+    if MISSING in config.stash:
+        return f"mls-mock: {config.stash[MISSING]}"
     settings = config.stash.get(SETTINGS, None)
     if settings is not None and settings.remote:
         writes = "writes allowed, cleaned up per test" if settings.allow_writes else "read-only"
@@ -203,7 +212,7 @@ def mls_factory(request, _mls_target, mls_settings, mls_faker_locale):
     `.bucket(experiment, ...)`, `.model(model_type="manual"|"automl", ...)`. Faker data seeded
     from the test id: the same test gets the same data every run. Under --mls-url it POSTs
     to that server instead (no models, ids or timestamps there)."""
-    from fixtures.factories import HTTPBackend, MLSFactory
+    from mls_mock.fixtures.factories import HTTPBackend, MLSFactory
 
     if mls_settings.remote:
         backend = HTTPBackend(mls_settings.url, mls_settings.username, mls_settings.password)

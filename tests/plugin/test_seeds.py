@@ -1,7 +1,7 @@
 """The `mls_seed` marker and the shipped seed sets."""
 import json
 
-from fixtures import large
+from mls_mock.fixtures import large
 from mls_mock import Store
 from mls_mock.seeds import read_seed
 
