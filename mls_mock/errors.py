@@ -48,3 +48,17 @@ class SeedError(MLSMockError):
     """A seed document is malformed; the message names the source, the record and the field."""
 
     status = 400
+
+
+class MethodNotAllowed(MLSMockError):
+    """The path exists, the method does not; `Allow` lists the methods that do."""
+
+    status = 405
+
+    def __init__(self, message: str, allowed=()):
+        super().__init__(message)
+        self.headers = {"Allow": ", ".join(allowed)} if allowed else {}
+
+
+class PayloadTooLarge(MLSMockError):
+    status = 413

@@ -8,6 +8,7 @@ import requests
 
 from . import transport
 from .app import MockState, create_app
+from .inprocess import Direct
 from .lightweight import allow_light_sktmls
 from .store import Store
 from .traffic import Fault, Journal
@@ -41,6 +42,7 @@ class MLSMock(transport.Router):
                  base_urls: Iterable[str] = (), seed: Union[None, str, os.PathLike, dict] = None):
         self.store = store or Store()
         self.app = create_app(self.store, users=users, propagate_exceptions=True)
+        self._direct = Direct(self.app)
         self._extra_origins = {transport.origin(url) for url in base_urls}
         self._served = self._blocked = None
         if seed is not None:
@@ -119,7 +121,7 @@ class MLSMock(transport.Router):
             fault = self.state.faults.take(prepared.method, path, network=True)
             if fault is not None:
                 raise fault.raises(fault.message, request=prepared)
-            return transport.call_flask(self.app, prepared)
+            return self._direct(prepared)
         host = key[1]
         if key in self._blocked or host.endswith(MLS_DOMAINS):
             raise requests.ConnectionError(

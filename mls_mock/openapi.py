@@ -5,12 +5,14 @@ missing from the document; what a route takes and returns comes from `OPERATIONS
 by "METHOD endpoint". `undocumented(app)` lists routes without an entry and `stale(app)`
 entries without a route: the test suite requires both to be empty.
 """
+import json
 import re
 from typing import Dict, List, Optional
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint
 
 from . import assumptions
+from .api.common import json_reply, route
 from .store import FILTER_OPERATORS, MODEL_FIELDS, MODEL_TYPES, PREDICTION_TYPES, SEED_KINDS
 
 bp = Blueprint("openapi", __name__)
@@ -339,9 +341,12 @@ def _version() -> str:
         return "0"
 
 
-@bp.get("/openapi.json")
-def document():
-    cached = current_app.extensions.get("mls_mock.openapi")
+@route(bp, "GET", "/openapi.json")
+def document(req):
+    """The document itself, not an envelope; compact JSON with sorted keys, as Flask's
+    jsonify writes it."""
+    cached = req.app.extensions.get("mls_mock.openapi")
     if cached is None:
-        cached = current_app.extensions["mls_mock.openapi"] = build(current_app)
-    return jsonify(cached)
+        text = json.dumps(build(req.app), ensure_ascii=True, sort_keys=True, separators=(",", ":")) + "\n"
+        cached = req.app.extensions["mls_mock.openapi"] = json_reply(text.encode("ascii"))
+    return cached

@@ -3,11 +3,12 @@ besides the MLS API itself. Same envelope; no Basic auth (it is not an MLS route
 optional token (`app.config["MLS_MOCK_ADMIN_TOKEN"]`, set by `serve --admin-token`)
 protects every route but health, which probes need."""
 import dataclasses
+import functools
 import hmac
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint
 
-from .common import body, envelope, store
+from .common import body, route
 from .. import persistence
 from ..errors import BadRequest, NotFound, Unauthorized
 from ..seeds import available_seeds, read_seed
@@ -19,58 +20,61 @@ TOKEN_CONFIG = "MLS_MOCK_ADMIN_TOKEN"
 FAULT_FIELDS = ("method", "path", "status", "error", "times")
 
 
-def _state():
-    return current_app.extensions["mls_mock"]
+def token_required(handler):
+    """The handler runs only for a request carrying the admin token, when one is set."""
+    @functools.wraps(handler)
+    def checked(req, **view_args):
+        expected = req.app.config.get(TOKEN_CONFIG)
+        if expected:
+            given = req.headers.get("X-Admin-Token")
+            if given is None:
+                scheme, _, token = req.headers.get("Authorization", "").partition(" ")
+                given = token.strip() if scheme.lower() == "bearer" else ""
+            if not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
+                raise Unauthorized("the admin API needs the admin token: `Authorization: Bearer <token>` or "
+                                   "`X-Admin-Token: <token>`")
+        return handler(req, **view_args)
+    return checked
 
 
-@bp.before_request
-def _check_token():
-    expected = current_app.config.get(TOKEN_CONFIG)
-    if not expected or request.endpoint == "admin.health":
-        return
-    given = request.headers.get("X-Admin-Token")
-    if given is None:
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        given = token.strip() if scheme.lower() == "bearer" else ""
-    if not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
-        raise Unauthorized("the admin API needs the admin token: `Authorization: Bearer <token>` or `X-Admin-Token: <token>`")
+@route(bp, "GET", "/health")
+def health(req):
+    return {"status": "ok", "records": req.store.counts(), "persistent": persistence.EXTENSION in req.app.extensions}
 
 
-@bp.get("/health")
-def health():
-    return envelope({"status": "ok", "records": store().counts(),
-                     "persistent": persistence.EXTENSION in current_app.extensions})
-
-
-@bp.post("/reset")
-def reset():
+@route(bp, "POST", "/reset")
+@token_required
+def reset(req):
     """Data, journal and faults, like MLSMock.reset: IDs start again at 1."""
-    _state().reset()
-    return envelope({"records": store().counts()})
+    req.state.reset()
+    return {"records": req.store.counts()}
 
 
-@bp.get("/state")
-def get_state():
-    return envelope(store().dump())
+@route(bp, "GET", "/state")
+@token_required
+def get_state(req):
+    return req.store.dump()
 
 
-@bp.put("/state")
-def put_state():
+@route(bp, "PUT", "/state")
+@token_required
+def put_state(req):
     """Replace every record with the document's. Checked on a scratch store first, then
     swapped in under the lock as one saved change, so a bad document changes nothing."""
-    document = body()
-    live = store()
+    document = body(req)
+    live = req.store
     Store(live.clock, live.timezone).load(document, "PUT /_mock/state")
-    with persistence.batch(current_app, live):
+    with persistence.batch(req.app, live):
         live.reset()
         live.load(document, "PUT /_mock/state")
-    return envelope({"records": live.counts()})
+    return {"records": live.counts()}
 
 
-@bp.post("/seed")
-def seed():
+@route(bp, "POST", "/seed", status=201)
+@token_required
+def seed(req):
     """Add records: `{"name": "<set in fixtures/>"}`, or a seed document itself."""
-    document = body()
+    document = body(req)
     if set(document) == {"name"}:
         name = document["name"]
         if not isinstance(name, str) or name not in available_seeds():
@@ -78,40 +82,44 @@ def seed():
         document, source = read_seed(name)
     else:
         source = "POST /_mock/seed"
-    added = store().load(document, source)
-    return envelope({"added": added, "records": store().counts()}, 201)
+    added = req.store.load(document, source)
+    return {"added": added, "records": req.store.counts()}
 
 
-@bp.get("/calls")
-def list_calls():
+@route(bp, "GET", "/calls")
+@token_required
+def list_calls(req):
     """The journal of /api/ requests, oldest first (admin requests are not journaled)."""
-    return envelope([dataclasses.asdict(call) for call in _state().journal])
+    return [dataclasses.asdict(call) for call in req.state.journal]
 
 
-@bp.delete("/calls")
-def clear_calls():
-    journal = _state().journal
+@route(bp, "DELETE", "/calls")
+@token_required
+def clear_calls(req):
+    journal = req.state.journal
     cleared = len(journal)
     journal.clear()
-    return envelope({"cleared": cleared})
+    return {"cleared": cleared}
 
 
-@bp.get("/faults")
-def list_faults():
-    return envelope(_state().faults.describe())
+@route(bp, "GET", "/faults")
+@token_required
+def list_faults(req):
+    return req.state.faults.describe()
 
 
-@bp.post("/faults")
-def add_fault():
+@route(bp, "POST", "/faults", status=201)
+@token_required
+def add_fault(req):
     """Like MLSMock.fail, but status faults only: a network error cannot cross HTTP."""
-    spec = body()
+    spec = body(req)
     unknown = sorted(set(spec) - set(FAULT_FIELDS))
     if unknown:
         raise BadRequest(f"unknown fault fields {unknown}; known: {', '.join(FAULT_FIELDS)}")
     fault = Fault(spec.get("method", "*"), spec.get("path", "*"), _integer(spec.get("status", 500)),
                   spec.get("error"), _integer(spec.get("times", 1)))
-    _state().faults.add(fault)
-    return envelope(fault.describe(), 201)
+    req.state.faults.add(fault)
+    return fault.describe()
 
 
 def _integer(value):
@@ -122,9 +130,10 @@ def _integer(value):
     return value
 
 
-@bp.delete("/faults")
-def clear_faults():
-    faults = _state().faults
+@route(bp, "DELETE", "/faults")
+@token_required
+def clear_faults(req):
+    faults = req.state.faults
     cleared = len(faults.describe())
     faults.clear()
-    return envelope({"cleared": cleared})
+    return {"cleared": cleared}

@@ -1,45 +1,85 @@
-"""What every handler needs: the store, the caller, the body, the query and the envelope."""
+"""What every handler needs, without Flask: the request, the body, the query, the envelope.
+
+A handler is a plain function `handler(req, **path_params)` returning its results (sent in
+the envelope with the status its route declares) or a `Reply`, or raising a domain error.
+`route` registers one on a blueprint; the same function serves Flask (through a generated
+view, see `views`) and the in-process path (`mls_mock.inprocess`).
+"""
 import json
-from typing import Any, Callable, Dict
+from typing import Any, Callable, Dict, List, NamedTuple, Optional
 
-from flask import Response, current_app, g, request
+from werkzeug.http import parse_options_header
 
-from ..errors import BadRequest, FieldError, UnsupportedMediaType
-from ..store import Store
-
-
-def store() -> Store:
-    return current_app.extensions["mls_mock"].store
+from ..errors import BadRequest, FieldError, PayloadTooLarge, UnsupportedMediaType
+from .. import assumptions
 
 
-def user() -> str:
-    return g.mls_user
+class Reply(NamedTuple):
+    """An answer: status, headers (a list of pairs), body bytes."""
+
+    status: int
+    headers: List[tuple]
+    body: bytes
+
+
+class Request:
+    """One request, as every path sees it. `args` maps each query name to its values;
+    `headers.get(name)` reads a header as a WSGI server passed it; `data` is the body, or
+    None when it is larger than the app accepts; `user` is set by Basic auth."""
+
+    __slots__ = ("app", "state", "method", "path", "args", "headers", "content_length", "data", "user")
+
+    def __init__(self, app, method: str, path: str, args: Dict[str, List[str]], headers, content_length: Optional[int],
+                 data: Optional[bytes]):
+        self.app, self.state = app, app.extensions["mls_mock"]
+        self.method, self.path, self.args, self.headers = method, path, args, headers
+        self.content_length, self.data, self.user = content_length, data, None
+
+    @property
+    def store(self):
+        return self.state.store
+
+
+def route(bp, method: str, rule: str, status: int = 200) -> Callable:
+    """Register `handler` on `bp` for `method` and `rule`; its results go out with `status`."""
+    def register(handler):
+        from .views import flask_view  # the Flask side; handlers themselves never import Flask
+
+        bp.add_url_rule(rule, handler.__name__, flask_view(handler, status), methods=[method])
+        return handler
+    return register
 
 
 # json.dumps with options builds an encoder per call; one shared encoder gives the same text.
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
-def envelope(results: Any = None, status: int = 200, error: str = None) -> Response:
+def json_reply(data: bytes, status: int = 200, headers=()) -> Reply:
+    return Reply(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data))), *headers], data)
+
+
+def envelope(results: Any = None, status: int = 200, error: str = None, headers=()) -> Reply:
     document = {"code": status, "error": error, "results": results}
     payload = _ENCODER.encode(document)
     try:
         data = payload.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate (e.g. from a seed file) only fits escaped
         data = json.dumps(document).encode("ascii")
-    return Response(data, status=status, mimetype="application/json")
+    return json_reply(data, status, headers)
 
 
 def _reject_constant(name: str):
     raise ValueError(f"{name} is not JSON")
 
 
-def body() -> dict:
+def body(req: Request) -> dict:
     """The request's JSON object. Any Content-Type but JSON's is refused, none is accepted."""
-    mimetype = request.mimetype
+    mimetype = parse_options_header(req.headers.get("Content-Type", ""))[0].lower()
     if mimetype and mimetype != "application/json" and not mimetype.endswith("+json"):
         raise UnsupportedMediaType(f"Content-Type must be application/json, not {mimetype}")
-    raw = request.get_data(cache=True)
+    raw = req.data
+    if raw is None:
+        raise PayloadTooLarge(f"request body is larger than {assumptions.MAX_BODY_BYTES} bytes")
     if not raw.strip():
         raise BadRequest("request body is required: a JSON object")
     try:
@@ -61,18 +101,18 @@ def positive_int(text: str, field: str) -> int:
     return int(text)
 
 
-def query(**spec: Callable[[str, str], Any]) -> Dict[str, Any]:
+def query(req: Request, **spec: Callable[[str, str], Any]) -> Dict[str, Any]:
     """Known query parameters, converted; unknown ones are ignored like most servers do, a
     repeated known one is refused since it is ambiguous."""
     found = {}
-    args = request.args
-    if not args:  # the common case; a proxy lookup per field costs more than the rest
+    args = req.args
+    if not args:
         return found
     for field, convert in spec.items():
-        values = args.getlist(field)
-        if len(values) > 1:
-            raise FieldError(field, "must be given once")
+        values = args.get(field)
         if values:
+            if len(values) > 1:
+                raise FieldError(field, "must be given once")
             found[field] = convert(values[0], field)
     return found
 

@@ -1,32 +1,32 @@
 from flask import Blueprint
 
-from .common import body, envelope, positive_int, query, store, text, user
+from .common import body, positive_int, query, route, text
 from .. import assumptions
 
 bp = Blueprint("experiments", __name__, url_prefix="/api/v1/experiments")
 
 
-@bp.get("")
-def list_experiments():
-    return envelope(store().list_experiments(**query(id=positive_int, name=text, query=text, page=positive_int)))
+@route(bp, "GET", "")
+def list_experiments(req):
+    return req.store.list_experiments(**query(req, id=positive_int, name=text, query=text, page=positive_int))
 
 
-@bp.post("")
-def create_experiment():
-    return envelope(store().create_experiment(body(), user()), 201)
+@route(bp, "POST", "", status=201)
+def create_experiment(req):
+    return req.store.create_experiment(body(req), req.user)
 
 
-@bp.get("/<int:experiment_id>")
-def get_experiment(experiment_id):
-    return envelope(store().get_experiment(experiment_id))
+@route(bp, "GET", "/<int:experiment_id>")
+def get_experiment(req, experiment_id):
+    return req.store.get_experiment(experiment_id)
 
 
-@bp.put("/<int:experiment_id>")
-def update_experiment(experiment_id):
-    return envelope(store().update_experiment(experiment_id, body()))
+@route(bp, "PUT", "/<int:experiment_id>")
+def update_experiment(req, experiment_id):
+    return req.store.update_experiment(experiment_id, body(req))
 
 
-@bp.delete("/<int:experiment_id>")
-def delete_experiment(experiment_id):
-    store().delete_experiment(experiment_id)
-    return envelope(assumptions.DELETE_RESULTS)
+@route(bp, "DELETE", "/<int:experiment_id>")
+def delete_experiment(req, experiment_id):
+    req.store.delete_experiment(experiment_id)
+    return assumptions.DELETE_RESULTS

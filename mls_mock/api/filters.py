@@ -1,36 +1,36 @@
 from flask import Blueprint
 
-from .common import body, envelope, positive_int, query, store, text
+from .common import body, positive_int, query, route, text
 from .. import assumptions
 
 bp = Blueprint("filters", __name__, url_prefix="/api/v1/filters")
 
 
-@bp.get("")
-def list_filters():
+@route(bp, "GET", "")
+def list_filters(req):
     # `type` is sent by get_filter (None, so dropped, unless a caller gives one); what it
     # selects on the real server is unknown, so it is accepted and ignored.
-    args = query(id=positive_int, name=text, query=text, page=positive_int, type=text)
+    args = query(req, id=positive_int, name=text, query=text, page=positive_int, type=text)
     args.pop("type", None)
-    return envelope(store().list_filters(**args))
+    return req.store.list_filters(**args)
 
 
-@bp.post("")
-def create_filter():
-    return envelope(store().create_filter(body()), 201)
+@route(bp, "POST", "", status=201)
+def create_filter(req):
+    return req.store.create_filter(body(req))
 
 
-@bp.get("/<int:filter_id>")
-def get_filter(filter_id):
-    return envelope(store().get_filter(filter_id))
+@route(bp, "GET", "/<int:filter_id>")
+def get_filter(req, filter_id):
+    return req.store.get_filter(filter_id)
 
 
-@bp.put("/<int:filter_id>")
-def update_filter(filter_id):
-    return envelope(store().update_filter(filter_id, body()))
+@route(bp, "PUT", "/<int:filter_id>")
+def update_filter(req, filter_id):
+    return req.store.update_filter(filter_id, body(req))
 
 
-@bp.delete("/<int:filter_id>")
-def delete_filter(filter_id):
-    store().delete_filter(filter_id)
-    return envelope(assumptions.DELETE_RESULTS)
+@route(bp, "DELETE", "/<int:filter_id>")
+def delete_filter(req, filter_id):
+    req.store.delete_filter(filter_id)
+    return assumptions.DELETE_RESULTS

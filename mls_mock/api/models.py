@@ -2,7 +2,7 @@
 through the store or a seed, never over HTTP."""
 from flask import Blueprint
 
-from .common import envelope, positive_int, query, store, text
+from .common import positive_int, query, route, text
 from ..store import MODEL_TYPES
 from ..errors import FieldError
 
@@ -15,12 +15,12 @@ def model_type(value: str, field: str) -> str:
     return value
 
 
-@bp.get("")
-def list_models():
-    args = query(id=positive_int, name=text, version=text, model_type=model_type, query=text, page=positive_int)
-    return envelope(store().list_models(**args))
+@route(bp, "GET", "")
+def list_models(req):
+    args = query(req, id=positive_int, name=text, version=text, model_type=model_type, query=text, page=positive_int)
+    return req.store.list_models(**args)
 
 
-@bp.get("/<int:model_id>")
-def get_model(model_id):
-    return envelope(store().get_model(model_id))
+@route(bp, "GET", "/<int:model_id>")
+def get_model(req, model_id):
+    return req.store.get_model(model_id)

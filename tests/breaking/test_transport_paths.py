@@ -1,14 +1,16 @@
-"""The in-process transport answers matched routes without Flask's context machinery
-(`transport.call_flask`) and everything else through the full WSGI call. Both must give the
-same answer to any request: two identical fakes, one per path, get the same random request
-sequences and must agree on every status, header and byte, then on the journal and store."""
+"""The in-process path (`inprocess.Direct`, what MLSMock answers with) runs the app's own
+handlers and pipeline without Flask; the full WSGI call runs them through Flask. Both must
+give the same answer to any request: two identical fakes, one per path, get the same random
+request sequences and must agree on every status, header and byte, then on the journal and
+store."""
 import base64
 import datetime
 
+import pytest
 import requests
 from hypothesis import given, settings, strategies as st
 
-from mls_mock import MLSMock, Store, transport
+from mls_mock import MLSMock, Store, inprocess, transport
 
 from breaking_support import BREAKING, tally
 
@@ -42,7 +44,9 @@ paths = st.one_of(
     st.builds("/api/v1/experiments/{}/buckets".format, ids),
     st.builds("/api/v1/experiments/{}/buckets/{}".format, ids, ids),
     st.builds("/api/v1/experiments/{}/bucket_ratio".format, ids),
-    st.sampled_from(["/", "/openapi.json", "/_mock/health", "/_mock/state", "/api/v1/channels/", "/api"]),
+    st.sampled_from(["/", "/openapi.json", "/_mock/health", "/_mock/state", "/_mock/calls", "/_mock/faults",
+                     "/api/v1/channels/", "/api", "/api//v1/channels", "/api/v1/channels//1", "/api/v1/%FF",
+                     "/api/v1/channels/%2F1"]),
 )
 names = st.sampled_from(["home", "exp", "exp2", "new", "f", "a", "b", "", " ", "a\nb", "é", 5, None, ["x"]])
 id_values = st.sampled_from([1, 2, 3, 99, 0, -1, "1", True, None, 2.5])
@@ -57,13 +61,14 @@ bodies = st.one_of(
     st.fixed_dictionaries({"model_id": id_values, "migration_request": st.just({"prediction_type": "empty"})}),
     st.none(), st.just([]), st.just("text"),
 )
-queries = st.dictionaries(st.sampled_from(["id", "name", "screen_id", "query", "page", "type", "model_type", "zzz"]),
-                          st.sampled_from(["1", "2", "0", "x", "home", "exp", "", "manual"]), max_size=3)
+queries = st.lists(st.tuples(st.sampled_from(["id", "name", "screen_id", "query", "page", "type", "model_type", "zzz"]),
+                            st.sampled_from(["1", "2", "0", "x", "home", "exp", "", "manual", "%FF", "a+b", "é"])),
+                  max_size=3)
 auths = st.sampled_from([GOOD_AUTH, GOOD_AUTH, GOOD_AUTH, None, "Bearer x", "Basic !!", "Basic " + base64.b64encode(b"nocolon").decode()])
 content_types = st.sampled_from([None, None, "application/json", "text/plain"])
 requests_ = st.builds(
     lambda method, path, body, query, auth, content_type: (method, path, body, query, auth, content_type),
-    st.sampled_from(["GET", "GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]), paths, bodies, queries, auths,
+    st.sampled_from(["GET", "GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"]), paths, bodies, queries, auths,
     content_types)
 
 
@@ -85,22 +90,51 @@ def answer(response: requests.Response):
 
 @settings(BREAKING, max_examples=400)
 @given(st.lists(requests_, min_size=1, max_size=12))
-def test_fast_path_and_wsgi_path_answer_alike(sequence):
+def test_direct_path_and_wsgi_path_answer_alike(sequence):
     fast, full = world(), world()
     for parts in sequence:
-        assert answer(transport.call_flask(fast.app, prepare(*parts))) == answer(
+        assert answer(inprocess.Direct(fast.app)(prepare(*parts))) == answer(
             transport.call_wsgi(full.app, prepare(*parts))), parts
-    tally("requests compared between the fast and the WSGI in-process path", len(sequence))
+    tally("requests compared between the direct and the WSGI in-process path", len(sequence))
     assert list(fast.calls) == list(full.calls)
     assert fast.store.dump() == full.store.dump()
 
 
-def test_fast_path_is_taken_for_ordinary_calls(monkeypatch):
-    """Guards the benchmark: a plain sktmls-style GET must not fall back to WSGI."""
+def test_direct_path_is_taken_for_ordinary_calls(monkeypatch):
+    """Guards the benchmark: sktmls-style calls, refused ones included, must not fall back
+    to WSGI, nor reach Flask's request machinery at all."""
     fallbacks = []
     real = transport.call_wsgi
-    monkeypatch.setattr(transport, "call_wsgi", lambda app, prepared: fallbacks.append(prepared.url) or real(app, prepared))
+    monkeypatch.setattr(inprocess, "call_wsgi", lambda app, prepared: fallbacks.append(prepared.url) or real(app, prepared))
     mls = world()
-    response = transport.call_flask(mls.app, prepare("GET", "/api/v1/channels", None, {"screen_id": "home"}, GOOD_AUTH, None))
-    assert response.status_code == 200 and response.json()["results"][0]["id"] == 1
+    mls.app.before_request_funcs.setdefault("never", [])  # a hook for no blueprint changes nothing
+    monkeypatch.setattr(mls.app, "request_class", None)  # Flask could not build a request
+    with mls:
+        response = requests.get(BASE + "/api/v1/channels", params={"screen_id": "home"}, auth=("u", "p"))
+        assert response.status_code == 200 and response.json()["results"][0]["id"] == 1
+        assert requests.put(BASE + "/api/v1/channels/1", json={"screen_id": "x", "experiments": [9]},
+                            auth=("u", "p")).status_code == 400  # no experiment 9
+        assert requests.get(BASE + "/api/v1/nothing", auth=("u", "p")).status_code == 404
+        assert requests.patch(BASE + "/api/v1/channels/1", auth=("u", "p")).status_code == 405
+        assert requests.get(BASE + "/api/v1/channels").status_code == 401
+        assert requests.get(BASE + "/openapi.json").status_code == 200
     assert fallbacks == []
+
+
+def test_an_app_with_hooks_of_its_own_is_answered_through_flask():
+    """A hook someone added to MLSMock's app runs: such an app is served by the WSGI call."""
+    mls = world()
+    seen = []
+    mls.app.before_request(lambda: seen.append("before"))
+    mls.app.after_request(lambda response: seen.append("after") or response)
+    with mls:
+        assert requests.get(BASE + "/api/v1/channels/1", auth=("u", "p")).status_code == 200
+    assert seen == ["before", "after"]
+
+
+def test_a_bug_in_the_fake_raises_in_the_caller(monkeypatch):
+    mls = world()
+    monkeypatch.setattr(mls.store, "get_channel", lambda channel_id: 1 / 0)
+    with mls, pytest.raises(ZeroDivisionError):
+        requests.get(BASE + "/api/v1/channels/1", auth=("u", "p"))
+    assert len(mls.calls) == 0
