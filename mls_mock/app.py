@@ -6,7 +6,7 @@ from typing import Dict, Optional
 
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, Map
 
 from . import assumptions, openapi
 from .api import admin, buckets, channels, experiments, filters, models
@@ -43,7 +43,7 @@ def create_app(store: Optional[Store] = None, users: Optional[Dict[str, str]] = 
     `propagate_exceptions` lets a bug in the fake raise in the caller (in-process use)
     instead of becoming a 500 envelope (served use).
     """
-    app = Flask("mls_mock")
+    app = MockApp("mls_mock")
     # No automatic OPTIONS: Flask answers it with an empty text/html body; 405 is an envelope.
     app.config.update(MAX_CONTENT_LENGTH=assumptions.MAX_BODY_BYTES, PROPAGATE_EXCEPTIONS=propagate_exceptions,
                       PROVIDE_AUTOMATIC_OPTIONS=False)
@@ -59,6 +59,20 @@ def create_app(store: Optional[Store] = None, users: Optional[Dict[str, str]] = 
     if not propagate_exceptions:
         app.register_error_handler(Exception, lambda error: to_flask(internal_error(error)))
     return app
+
+
+class RouteMap(Map):
+    """A url_map that counts its changes, so the in-process path may keep its matches."""
+
+    version = 0
+
+    def add(self, rulefactory) -> None:
+        super().add(rulefactory)
+        self.version += 1
+
+
+class MockApp(Flask):
+    url_map_class = RouteMap
 
 
 def answer_unrouted():

@@ -46,6 +46,21 @@ class Direct:
         self.app = app
         self.adapter = app.url_map.bind("localhost")  # the server name only matters to redirects
         self._own_hooks = [[answer_unrouted]]
+        self._matches, self._version = {}, None
+
+    def _match(self, path: str, method: str):
+        """(rule, view_args), kept per (path, method) while the app's rules stay the same
+        (handlers get the view args as keywords: the kept dict is never changed)."""
+        url_map = self.app.url_map
+        version = getattr(url_map, "version", None)
+        if version is None:  # not a RouteMap: changes cannot be seen
+            return self.adapter.match(path, method, return_rule=True)
+        if version != self._version or len(self._matches) >= 1024:
+            self._matches, self._version = {}, version
+        found = self._matches.get((path, method))
+        if found is None:
+            found = self._matches[path, method] = self.adapter.match(path, method, return_rule=True)
+        return found
 
     def plain(self) -> bool:
         """Whether the app runs nothing Flask would run besides the pipeline."""
@@ -70,7 +85,7 @@ class Direct:
         path = "/" + unquote_to_bytes(parts.path or "/").decode("utf-8", "replace").lstrip("/")
         status, view_args = 200, None
         try:
-            rule, view_args = self.adapter.match(path, method, return_rule=True)
+            rule, view_args = self._match(path, method)
             handler, status = getattr(self.app.view_functions.get(rule.endpoint), "mls_handler", (None, 0))
             if handler is None:  # a route added to the app by hand
                 return _UNSUPPORTED

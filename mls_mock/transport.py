@@ -102,13 +102,19 @@ def _new_response() -> requests.Response:
     return response
 
 
+@functools.lru_cache(maxsize=64)
+def _encoding(content_type: Optional[str]) -> Optional[str]:
+    """What requests makes of a Content-Type; the fake sends few distinct ones."""
+    return get_encoding_from_headers({"content-type": content_type} if content_type is not None else {})
+
+
 def to_response(prepared: requests.PreparedRequest, status: int, headers, content: bytes) -> requests.Response:
     """The Response a real adapter would return for this answer."""
     response = _new_response()
     response.status_code = status
     response.reason = REASONS.get(response.status_code, "")
     response.headers = CaseInsensitiveDict(headers)
-    response.encoding = get_encoding_from_headers(response.headers)
+    response.encoding = _encoding(response.headers.get("content-type"))
     response._content = content
     response.url = prepared.url
     response.request = prepared

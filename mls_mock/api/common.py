@@ -54,8 +54,11 @@ def route(bp, method: str, rule: str, status: int = 200) -> Callable:
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
+JSON = "application/json"
+
+
 def json_reply(data: bytes, status: int = 200, headers=()) -> Reply:
-    return Reply(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data))), *headers], data)
+    return Reply(status, [("Content-Type", JSON), ("Content-Length", str(len(data))), *headers], data)
 
 
 def envelope(results: Any = None, status: int = 200, error: str = None, headers=()) -> Reply:
@@ -74,7 +77,8 @@ def _reject_constant(name: str):
 
 def body(req: Request) -> dict:
     """The request's JSON object. Any Content-Type but JSON's is refused, none is accepted."""
-    mimetype = parse_options_header(req.headers.get("Content-Type", ""))[0].lower()
+    content_type = req.headers.get("Content-Type", "")
+    mimetype = content_type if content_type == JSON else parse_options_header(content_type)[0].lower()
     if mimetype and mimetype != "application/json" and not mimetype.endswith("+json"):
         raise UnsupportedMediaType(f"Content-Type must be application/json, not {mimetype}")
     raw = req.data
@@ -88,10 +92,13 @@ def body(req: Request) -> dict:
         raise BadRequest("request body is not valid JSON") from None
     if not isinstance(parsed, dict):
         raise BadRequest("request body must be a JSON object")
-    try:  # JSON allows "\ud800"; it is not text, and could never be sent back as UTF-8
-        _ENCODER.encode(parsed).encode("utf-8")
-    except UnicodeEncodeError:
-        raise BadRequest("request body is not valid JSON: a string holds a lone UTF-16 surrogate") from None
+    # JSON allows "\ud800"; it is not text, and could never be sent back as UTF-8. An ASCII
+    # body without a \u escape or a NUL (UTF-16/32 text has NULs) cannot hold one.
+    if not raw.isascii() or b"\\u" in raw or b"\x00" in raw:
+        try:
+            _ENCODER.encode(parsed).encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadRequest("request body is not valid JSON: a string holds a lone UTF-16 surrogate") from None
     return parsed
 
 
