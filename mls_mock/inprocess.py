@@ -44,22 +44,25 @@ class Direct:
         from .app import answer_unrouted
 
         self.app = app
-        self.adapter = app.url_map.bind("localhost")  # the server name only matters to redirects
         self._own_hooks = [[answer_unrouted]]
+        self._map = self._adapter = None
         self._matches, self._version = {}, None
 
     def _match(self, path: str, method: str):
         """(rule, view_args), kept per (path, method) while the app's rules stay the same
         (handlers get the view args as keywords: the kept dict is never changed)."""
         url_map = self.app.url_map
+        if url_map is not self._map:
+            self._map, self._adapter = url_map, url_map.bind("localhost")  # a name only redirects use
+            self._matches = {}
         version = getattr(url_map, "version", None)
         if version is None:  # not a RouteMap: changes cannot be seen
-            return self.adapter.match(path, method, return_rule=True)
+            return self._adapter.match(path, method, return_rule=True)
         if version != self._version or len(self._matches) >= 1024:
             self._matches, self._version = {}, version
         found = self._matches.get((path, method))
         if found is None:
-            found = self._matches[path, method] = self.adapter.match(path, method, return_rule=True)
+            found = self._matches[path, method] = self._adapter.match(path, method, return_rule=True)
         return found
 
     def plain(self) -> bool:

@@ -1,5 +1,5 @@
 """The request pipeline, written once for every path into the fake (Flask's views and the
-in-process `inprocess.call`): an injected fault, then Basic auth and the body limit (on
+in-process `inprocess.Direct`): an injected fault, then Basic auth and the body limit (on
 /api/ routes), then the handler; any domain error becomes the envelope; every /api/ answer
 is journaled. No Flask here."""
 import base64

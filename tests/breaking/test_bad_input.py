@@ -1,5 +1,5 @@
-"""Hostile requests, each sent twice: in-process (through `requests` and MLSMock's transport,
-both its fast path and its WSGI fallback) and over loopback to the waitress server. Every
+"""Hostile requests, each sent twice: in-process (through `requests` and MLSMock's direct
+path, which bypasses Flask) and over loopback to the waitress server (through Flask). Every
 one must get the JSON envelope with code == status and leave the store exactly as it was.
 
 tests/http covers body fields one by one; this table is about what arrives around them:

@@ -46,7 +46,7 @@ paths = st.one_of(
     st.builds("/api/v1/experiments/{}/bucket_ratio".format, ids),
     st.sampled_from(["/", "/openapi.json", "/_mock/health", "/_mock/state", "/_mock/calls", "/_mock/faults",
                      "/api/v1/channels/", "/api", "/api//v1/channels", "/api/v1/channels//1", "/api/v1/%FF",
-                     "/api/v1/channels/%2F1"]),
+                     "/api/v1/channels/%2F1", "/api/v1/channels?name=%FF"]),
 )
 names = st.sampled_from(["home", "exp", "exp2", "new", "f", "a", "b", "", " ", "a\nb", "é", 5, None, ["x"]])
 id_values = st.sampled_from([1, 2, 3, 99, 0, -1, "1", True, None, 2.5])
@@ -138,3 +138,13 @@ def test_a_bug_in_the_fake_raises_in_the_caller(monkeypatch):
     with mls, pytest.raises(ZeroDivisionError):
         requests.get(BASE + "/api/v1/channels/1", auth=("u", "p"))
     assert len(mls.calls) == 0
+
+
+def test_a_route_added_after_the_first_call_is_served():
+    """Matches are kept between calls, but never past a change of the app's rules; a view
+    that is not one of the fake's handlers is served by Flask."""
+    mls = world()
+    with mls:
+        assert requests.get(BASE + "/api/v1/widgets/1", auth=("u", "p")).status_code == 404
+        mls.app.add_url_rule("/api/v1/widgets/<int:widget_id>", "widgets.get", lambda widget_id: {"widget": widget_id})
+        assert requests.get(BASE + "/api/v1/widgets/1", auth=("u", "p")).json() == {"widget": 1}
