@@ -44,7 +44,7 @@ class Direct:
         from .app import answer_unrouted
 
         self.app = app
-        self._own_hooks = [[answer_unrouted]]
+        self._own_before = {None: [answer_unrouted]}
         self._map = self._adapter = None
         self._matches, self._version = {}, None
 
@@ -68,10 +68,15 @@ class Direct:
     def plain(self) -> bool:
         """Whether the app runs nothing Flask would run besides the pipeline."""
         app = self.app
-        return ([funcs for funcs in app.before_request_funcs.values() if funcs] == self._own_hooks
-                and not any(app.after_request_funcs.values())
-                and not any(app.teardown_request_funcs.values()) and not app.teardown_appcontext_funcs
-                and not any(app.url_value_preprocessors.values()) and not any(s.receivers for s in _SIGNALS))
+        if any(signal.receivers for signal in _SIGNALS):
+            return False
+        if (app.before_request_funcs == self._own_before and not app.after_request_funcs
+                and not app.teardown_request_funcs and not app.teardown_appcontext_funcs
+                and not app.url_value_preprocessors):  # the common case, at a glance
+            return True
+        return ([funcs for funcs in app.before_request_funcs.values() if funcs] == [self._own_before[None]]
+                and not any(app.after_request_funcs.values()) and not any(app.teardown_request_funcs.values())
+                and not app.teardown_appcontext_funcs and not any(app.url_value_preprocessors.values()))
 
     def __call__(self, prepared: requests.PreparedRequest) -> requests.Response:
         if not self.plain():

@@ -58,7 +58,7 @@ def _record(req: Request, status: int) -> None:
         body = json.loads(raw) if raw else None  # an oversized body (None) is journaled without it
     except (ValueError, RecursionError):
         body = None
-    query = {name: values[0] for name, values in req.args.items()}
+    query = {name: values[0] for name, values in req.args.items()} if req.args else {}
     req.state.journal.record(Call(req.method, req.path, query, body, status, req.user))
 
 

@@ -58,7 +58,10 @@ JSON = "application/json"
 
 
 def json_reply(data: bytes, status: int = 200, headers=()) -> Reply:
-    return Reply(status, [("Content-Type", JSON), ("Content-Length", str(len(data))), *headers], data)
+    pairs = [("Content-Type", JSON), ("Content-Length", str(len(data)))]
+    if headers:
+        pairs.extend(headers)
+    return Reply(status, pairs, data)
 
 
 def envelope(results: Any = None, status: int = 200, error: str = None, headers=()) -> Reply:
