@@ -72,6 +72,8 @@ class RouteMap(Map):
 
 
 class MockApp(Flask):
+    """Flask, with a url_map that counts its changes."""
+
     url_map_class = RouteMap
 
 

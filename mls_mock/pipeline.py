@@ -4,7 +4,6 @@ in-process `inprocess.Direct`): an injected fault, then Basic auth and the body 
 is journaled. No Flask here."""
 import base64
 import json
-import logging
 from typing import Callable, Dict, Optional
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed as RouteMethodNotAllowed, NotFound as RouteNotFound
@@ -16,7 +15,6 @@ from .errors import MLSMockError, MethodNotAllowed, NotFound, PayloadTooLarge, U
 from .traffic import Call
 
 API_PREFIX = "/api/"
-LOGGER = logging.getLogger("mls_mock")  # the Flask app's logger (named after the app)
 
 
 def serve(req: Request, handler: Callable, status: int = 200, view_args: Optional[dict] = None) -> Reply:
@@ -34,7 +32,7 @@ def serve(req: Request, handler: Callable, status: int = 200, view_args: Optiona
     except Exception as error:
         if req.app.config["PROPAGATE_EXCEPTIONS"]:
             raise
-        LOGGER.error(f"Exception on {req.path} [{req.method}]", exc_info=True)
+        req.app.logger.error(f"Exception on {req.path} [{req.method}]", exc_info=True)  # as Flask logs it
         reply = internal_error(error)
     if api:
         _record(req, reply.status)
