@@ -80,6 +80,9 @@ def _reject_constant(name: str):
     raise ValueError(f"{name} is not JSON")
 
 
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
 def body(req: Request) -> dict:
     """The request's JSON object. Any Content-Type but JSON's is refused, none is accepted."""
     content_type = req.headers.get("Content-Type", "")
@@ -91,8 +94,8 @@ def body(req: Request) -> dict:
         raise PayloadTooLarge(f"request body is larger than {assumptions.MAX_BODY_BYTES} bytes")
     if not raw.strip():
         raise BadRequest("request body is required: a JSON object")
-    try:
-        parsed = json.loads(raw, parse_constant=_reject_constant)
+    try:  # json.loads(raw, parse_constant=...), without building a decoder per call
+        parsed = _DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))
     except (ValueError, RecursionError):
         raise BadRequest("request body is not valid JSON") from None
     if not isinstance(parsed, dict):
