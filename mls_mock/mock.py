@@ -3,6 +3,7 @@ import functools
 import inspect
 import os
 from typing import Dict, Iterable, Optional, Union
+from urllib.parse import unquote
 
 import requests
 
@@ -117,10 +118,12 @@ class MLSMock(transport.Router):
     def handle(self, adapter, prepared, **kwargs):
         key = transport.origin(prepared.url)
         if key in self._served:
-            path = transport.urlsplit(prepared.url).path
-            fault = self.state.faults.take(prepared.method, path, network=True)
-            if fault is not None:
-                raise fault.raises(fault.message, request=prepared)
+            if self.state.faults:
+                # Decoded, as the app sees it: one glob matches the same requests either way.
+                path = unquote(transport.urlsplit(prepared.url).path)
+                fault = self.state.faults.take(prepared.method, path, network=True)
+                if fault is not None:
+                    raise fault.raises(fault.message, request=prepared)
             return self._direct(prepared)
         host = key[1]
         if key in self._blocked or host.endswith(MLS_DOMAINS):

@@ -100,6 +100,9 @@ class Faults:
         with self._lock:
             self._faults.clear()
 
+    def __len__(self) -> int:
+        return len(self._faults)
+
     def take(self, method: str, path: str, network: bool) -> Optional[Fault]:
         """Use up one matching fault of the given kind (network: one that raises)."""
         if not self._faults:  # the common case, without the lock

@@ -134,6 +134,6 @@ def _integer(value):
 @token_required
 def clear_faults(req):
     faults = req.state.faults
-    cleared = len(faults.describe())
+    cleared = len(faults)
     faults.clear()
     return {"cleared": cleared}

@@ -84,3 +84,12 @@ def test_journal_indexes_and_slices():
         assert mock.calls[-1].json == {"name": "c"}
         assert [c.json["name"] for c in mock.calls[:2]] == ["a", "b"]
         assert mock.calls[0].user == "alice" and len(mock.calls) == 3
+
+
+def test_network_and_status_faults_match_the_same_decoded_path():
+    with MLSMock() as mock:
+        mock.fail("GET", "/api/v1/channels/ *", raises=requests.ConnectionError)
+        with pytest.raises(requests.ConnectionError):
+            requests.get("https://ab.stg.sktmls.com/api/v1/channels/%20x", auth=AUTH)
+        mock.fail("GET", "/api/v1/channels/ *", status=418)
+        assert requests.get("https://ab.stg.sktmls.com/api/v1/channels/%20x", auth=AUTH).status_code == 418
