@@ -51,6 +51,8 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer rounds and calls (a smoke run)")
     parser.add_argument("--only", default="1,2,3,4", help="comma-separated sections to run")
     parser.add_argument("--output", default=str(HERE / "RESULTS.md"), help="markdown file to write ('' for none)")
+    parser.add_argument("--no-readme", action="store_true",
+                        help="leave README.md alone (a full run, not --quick, rewrites its table)")
     args = parser.parse_args(argv)
     sections = {s.strip() for s in args.only.split(",")}
     rounds, scale = (3, 0.3) if args.quick else (7, 1.0)
@@ -77,7 +79,23 @@ def main(argv=None) -> int:
     print(text)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
+    if not (args.quick or args.no_readme) and sections == {"1", "2", "3", "4"}:
+        update_readme("\n".join(lines[2:]) + "\n")
     return 0
+
+
+README_START, README_END = "<!-- bench:start (written by bench/run.py) -->\n", "<!-- bench:end -->\n"
+
+
+def update_readme(table_text: str) -> None:
+    """The README shows the last full run: the same figures as RESULTS.md, never retyped."""
+    readme = HERE.parent / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    if README_START not in text or README_END not in text:
+        return
+    head, rest = text.split(README_START, 1)
+    tail = rest.split(README_END, 1)[1]
+    readme.write_text(head + README_START + table_text + README_END + tail, encoding="utf-8")
 
 
 if __name__ == "__main__":
