@@ -12,13 +12,13 @@ def _error(call, *args, **kwargs) -> MLSClientError:
     return caught.value
 
 
-def test_create_channel_returns_the_record(mls_channel_client, experiment):
+def test_create_channel_returns_the_record(mls_channel_client, experiment, mls_settings):
     channel = mls_channel_client.create_channel(name="home", experiments=[experiment])
 
     assert isinstance(channel, Channel)
     assert isinstance(channel.id, int)
     assert (channel.screen_id, channel.experiments) == ("home", [experiment.id])
-    assert channel.user == "mls-test"  # the account the client authenticated with
+    assert channel.user == mls_settings.username  # the account the client authenticated with
 
 
 def test_user_is_the_authenticated_account(mls_mock, experiment):
@@ -75,7 +75,7 @@ def test_get_channel_that_does_not_exist_is_404(mls_channel_client, experiment):
     assert _error(mls_channel_client.get_channel, id=99).code == 404
 
 
-def test_update_channel_renames_and_relinks(mls_channel_client, mls_experiment_client, experiment):
+def test_update_channel_renames_and_relinks(mls_channel_client, mls_experiment_client, experiment, mls_settings):
     other = mls_experiment_client.create_experiment(name="other")
     channel = mls_channel_client.create_channel(name="home", experiments=[experiment])
     created_at = channel.created_at
@@ -85,7 +85,7 @@ def test_update_channel_renames_and_relinks(mls_channel_client, mls_experiment_c
     assert updated is channel  # the client resets its own object from the response
     assert (updated.screen_id, updated.experiments) == ("home2", [other.id, experiment.id])
     fetched = mls_channel_client.get_channel(id=channel.id)
-    assert (fetched.screen_id, fetched.experiments, fetched.user) == ("home2", [other.id, experiment.id], "mls-test")
+    assert (fetched.screen_id, fetched.experiments, fetched.user) == ("home2", [other.id, experiment.id], mls_settings.username)
     assert fetched.created_at == created_at
     assert fetched.updated_at > fetched.created_at
 

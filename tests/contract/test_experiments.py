@@ -14,13 +14,13 @@ def _error(call, *args, **kwargs) -> MLSClientError:
     return caught.value
 
 
-def test_create_experiment_returns_the_record(mls_experiment_client):
+def test_create_experiment_returns_the_record(mls_experiment_client, mls_settings):
     made = mls_experiment_client.create_experiment(name="exp", description="about", bucketing_seed="seed-1")
 
     assert isinstance(made, Experiment)
     assert isinstance(made.id, int)
     assert (made.name, made.description, made.bucketing_seed) == ("exp", "about", "seed-1")
-    assert (made.model_filter, made.channels, made.user) == (None, [], "mls-test")
+    assert (made.model_filter, made.channels, made.user) == (None, [], mls_settings.username)
     assert isinstance(made.created_at, datetime.datetime) and made.created_at.utcoffset() is not None
     assert made.updated_at == made.created_at
 
