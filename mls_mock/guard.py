@@ -2,14 +2,16 @@
 
 `NetworkGuard` refuses, for as long as it is installed, every connection to an MLS host
 (every host named in `sktmls.config`, and any `*.sktmls.com` / `*.sktmls.ai`) at two levels:
-`requests` (an in-process router, so the error names the URL) and `socket.getaddrinfo` (so
-aiohttp, urllib and anything else that resolves the name fails too, before a packet is sent).
+`requests` (an in-process router, so the error names the URL) and the socket module's name
+lookups (so aiohttp, urllib and anything else that resolves the name fails too, before a
+packet is sent; MLS domains are added to NO_PROXY so that no proxy resolves them instead).
 An active `MLSMock` still answers first: the guard only sees what no fake served. Origins in
 `allowed` (the URL a suite was pointed at with `--mls-url`) pass.
 """
+import os
 import socket
 import threading
-from typing import Iterable, List, Set
+from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
 
 from . import transport
 from .mock import MLS_DOMAINS
@@ -27,17 +29,21 @@ class _BlockedLookup(socket.gaierror, RealMLSBlocked):
     a RealMLSBlocked to anyone checking."""
 
 
+# Every name lookup in the socket module; aiohttp with aiodns resolves through c-ares and
+# escapes them (README says so).
+LOOKUPS = ("getaddrinfo", "gethostbyname", "gethostbyname_ex")
+
 HINT = ("use the `mls_mock` fixture (or another mls_* fixture) so that sktmls reaches the fake, "
         "or run the suite with --mls-url to target a chosen server")
 
 
 def mls_hosts() -> Set[str]:
     """Every host name in sktmls's configuration (AB API and the other MLS services)."""
-    from .lightweight import SktmlsMissing, allow_light_sktmls
+    from .lightweight import allow_light_sktmls
 
     try:
         allow_light_sktmls()
-    except SktmlsMissing:  # no sktmls, no config: the *.sktmls.com / *.sktmls.ai rule still holds
+    except Exception:  # sktmls missing or broken: the *.sktmls.com / *.sktmls.ai rule still holds
         return set()
     from .redirect import shipped_config
 
@@ -59,7 +65,8 @@ class NetworkGuard(transport.Router):
         self._allowed_origins = {transport.origin(url) for url in allowed}
         self._allowed_hosts = {origin[1] for origin in self._allowed_origins}
         self._hosts = mls_hosts() - self._allowed_hosts
-        self._real_getaddrinfo = None
+        self._patched: Dict[str, Tuple[Callable, Callable]] = {}
+        self._saved_environ: Dict[str, Optional[str]] = {}
         self._lock = threading.Lock()
         self.blocked: List[str] = []
 
@@ -84,27 +91,44 @@ class NetworkGuard(transport.Router):
 
     # ---- sockets ----------------------------------------------------------------------------
 
-    def _getaddrinfo(self, host, *args, **kwargs):
-        name = host.decode("idna") if isinstance(host, bytes) else host
-        if isinstance(name, str) and self.is_mls_host(name):
-            raise _BlockedLookup(socket.EAI_NONAME, self._refuse(f"resolving {name}"))
-        return self._real_getaddrinfo(host, *args, **kwargs)
+    def _lookup(self, real: Callable) -> Callable:
+        def guarded(host, *args, **kwargs):
+            name = host.decode("idna") if isinstance(host, bytes) else host
+            if isinstance(name, str) and self.is_mls_host(name):
+                raise _BlockedLookup(socket.EAI_NONAME, self._refuse(f"resolving {name}"))
+            return real(host, *args, **kwargs)
+
+        guarded.__wrapped__ = real
+        return guarded
 
     def install(self) -> "NetworkGuard":
-        if self._real_getaddrinfo is not None:
+        if self._patched:
             raise RuntimeError("this guard is already installed")
         transport.activate(self)
-        self._real_getaddrinfo = socket.getaddrinfo
-        socket.getaddrinfo = self._getaddrinfo
+        for name in LOOKUPS:
+            real = getattr(socket, name)
+            self._patched[name] = (real, self._lookup(real))
+            setattr(socket, name, self._patched[name][1])
+        # A proxy would resolve the name itself, past every lookup above.
+        for variable in ("NO_PROXY", "no_proxy"):
+            self._saved_environ[variable] = os.environ.get(variable)
+            os.environ[variable] = ",".join(filter(None, [os.environ.get(variable), *MLS_DOMAINS]))
         return self
 
     def uninstall(self) -> None:
-        if self._real_getaddrinfo is None:
+        if not self._patched:
             return
-        # Guards nest (pytester runs a session inside a session): undo only our own patch.
-        if socket.getaddrinfo == self._getaddrinfo:
-            socket.getaddrinfo = self._real_getaddrinfo
-        self._real_getaddrinfo = None
+        # Guards nest (pytester runs a session inside a session): undo only our own patches.
+        for name, (real, guarded) in self._patched.items():
+            if getattr(socket, name) is guarded:
+                setattr(socket, name, real)
+        self._patched = {}
+        for variable, value in self._saved_environ.items():
+            if value is None:
+                os.environ.pop(variable, None)
+            else:
+                os.environ[variable] = value
+        self._saved_environ = {}
         transport.deactivate(self)
 
     def __enter__(self) -> "NetworkGuard":

@@ -102,7 +102,7 @@ class Direct:
         except HTTPException as error:
             handler = unrouted(error)
         headers = Headers(wsgi_headers(prepared))
-        if "HTTP_TRANSFER_ENCODING" in headers:  # werkzeug reads no body without a length
+        if "HTTP_TRANSFER_ENCODING" in headers:  # chunked: the WSGI path reads it as werkzeug would
             return _UNSUPPORTED
         try:
             args = _query(parts.query)

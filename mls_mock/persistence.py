@@ -22,6 +22,7 @@ from typing import Callable, Iterator, Optional, Union
 
 from .errors import MLSMockError, SeedError
 from .store import Store
+from .validation import STRICT_JSON
 
 try:
     import fcntl
@@ -115,7 +116,7 @@ class StateFile:
             return False
         refuse = "mls-mock refuses to start and leaves the file untouched; move it away or pass another --state"
         try:
-            document = json.loads(raw.decode("utf-8"))
+            document = STRICT_JSON.decode(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError) as error:
             raise StateFileError(f"{self.path}: not a valid JSON state file ({error}); {refuse}") from None
         marker = document.get("format") if isinstance(document, dict) else None
@@ -151,7 +152,7 @@ class StateFile:
         """Write the whole state atomically and durably (see the module docstring)."""
         with store.lock:
             document = {"format": FORMAT, **store.dump()}
-            data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            data = _encode(document)
             temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
             try:
                 fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -164,7 +165,7 @@ class StateFile:
                     os.close(fd)
                 os.replace(temp, self.path)
                 _fsync_directory(self.path.parent)
-            except OSError as error:
+            except Exception as error:  # disk full, permissions, or anything else: nothing acknowledged
                 with contextlib.suppress(OSError):
                     temp.unlink()
                 self._roll_back(store)
@@ -190,17 +191,30 @@ class StateFile:
             self._held += 1
             try:
                 yield
-            finally:
+            except BaseException:
                 self._held -= 1
-                if not self._held and self._dirty:
+                if not self._held and self._dirty:  # half applied: back to what the file holds
                     self._dirty = False
-                    self.save(store)
+                    self._roll_back(store)
+                raise
+            self._held -= 1
+            if not self._held and self._dirty:
+                self._dirty = False
+                self.save(store)
 
     def close(self) -> None:
         """Release the lock; the file is already up to date."""
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None
+
+
+def _encode(document: dict) -> bytes:
+    """Readable UTF-8, or \\u escapes when a lone surrogate (from a seed file) cannot be UTF-8."""
+    try:
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(document, separators=(",", ":")).encode("ascii")
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -73,9 +73,8 @@ def unrouted(error: HTTPException) -> Callable:
     RequestRedirect for a `//` in the path): it runs the pipeline like any other, so faults,
     auth and the journal apply."""
     def refuse(req: Request):
-        if isinstance(error, RequestRedirect):  # werkzeug's own 308 to the merged path
-            response = error.get_response()
-            return Reply(response.status_code, response.headers.to_wsgi_list(), response.get_data())
+        if isinstance(error, RequestRedirect):  # werkzeug's 308 to the merged path, in the envelope
+            return envelope(None, error.code, f"moved to {error.new_url}", [("Location", error.new_url)])
         if isinstance(error, RouteNotFound):
             raise NotFound(f"no such route: {req.method} {req.path}")
         if isinstance(error, RouteMethodNotAllowed):
@@ -87,7 +86,8 @@ def unrouted(error: HTTPException) -> Callable:
 
 
 # Authorization header -> (username, password): decoding is pure, and a suite sends the
-# same header thousands of times. Bounded; refused headers are never kept.
+# same header thousands of times. Bounded in count and size; malformed headers are never
+# kept (they raise before the cache is written).
 _DECODED: Dict[str, tuple] = {}
 
 
@@ -97,7 +97,7 @@ def authenticate(header: str, users: Optional[Dict[str, str]]) -> str:
         username, password = known
     else:
         username, password = _decode_basic(header)
-        if len(_DECODED) < 1024:
+        if len(_DECODED) < 1024 and len(header) <= 512:
             _DECODED[header] = (username, password)
     if users is not None and users.get(username) != password:
         raise Unauthorized("Authorization: wrong username or password")

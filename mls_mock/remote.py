@@ -99,7 +99,7 @@ class RemoteGate(transport.Router):
                 f"mls-mock refused {method} {path} on {self.url}: this suite targets a server given with "
                 f"--mls-url, and writing to it needs --mls-allow-writes (the plugin then deletes what each "
                 f"test created)")
-        response = transport._real_send(adapter, prepared, **kwargs)
+        response = transport.send_onward(adapter, prepared, **kwargs)
         self._note(method, path[len(self._prefix):] if path.startswith(self._prefix) else path, response)
         return response
 

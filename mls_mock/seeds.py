@@ -1,11 +1,11 @@
 """Finding and reading seed documents: a dict, a path to a JSON file, or the name of a set
 shipped in the top-level `fixtures/` package."""
-import json
 import os
 from pathlib import Path
 from typing import List, Tuple, Union
 
 from .errors import SeedError
+from .validation import STRICT_JSON
 
 
 def fixtures_dir() -> Path:
@@ -28,6 +28,6 @@ def read_seed(data: Union[str, os.PathLike, dict]) -> Tuple[dict, str]:
     if not path.is_file():
         raise SeedError(f"{data}: no such seed file, nor a set in fixtures/ (shipped: {', '.join(available_seeds())})")
     try:
-        return json.loads(path.read_text(encoding="utf-8")), str(path)
+        return STRICT_JSON.decode(path.read_text(encoding="utf-8")), str(path)
     except (ValueError, UnicodeDecodeError) as error:
         raise SeedError(f"{path}: not valid JSON: {error}") from None

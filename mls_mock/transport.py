@@ -10,7 +10,7 @@ import io
 import sys
 import threading
 from http.client import responses as REASONS
-from typing import Callable, List, Optional
+from typing import Callable, Dict, List, Optional
 from urllib.parse import unquote_to_bytes, urlsplit
 
 import requests
@@ -26,7 +26,8 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 def _origin_of_prefix(prefix: str):
     parts = urlsplit(prefix)
     scheme = parts.scheme.lower()
-    return scheme, (parts.hostname or "").lower(), parts.port or DEFAULT_PORTS.get(scheme)
+    # "ab.stg.sktmls.com." is the same host as without the dot: it must not slip past.
+    return scheme, (parts.hostname or "").lower().rstrip("."), parts.port or DEFAULT_PORTS.get(scheme)
 
 
 def origin(url: str):
@@ -65,6 +66,7 @@ def wsgi_environ(prepared: requests.PreparedRequest) -> dict:
         "wsgi.version": (1, 0),
         "wsgi.url_scheme": scheme,
         "wsgi.input": io.BytesIO(body),
+        "wsgi.input_terminated": True,  # read whole already: werkzeug may read a chunked body to its end
         "wsgi.errors": sys.stderr,
         "wsgi.multithread": True,
         "wsgi.multiprocess": False,
@@ -79,6 +81,8 @@ def wsgi_headers(prepared: requests.PreparedRequest) -> dict:
     Content-Length is the body's own length, set apart."""
     headers = {}
     for name, value in prepared.headers.lower_items():
+        if isinstance(value, bytes):  # requests sends bytes values as they are; a server reads latin-1
+            value = value.decode("latin-1")
         key = name.upper().replace("-", "_")
         if key == "CONTENT_TYPE":
             headers["CONTENT_TYPE"] = value
@@ -151,7 +155,20 @@ class Router:
 
 _routers: List[Router] = []
 _lock = threading.Lock()
-_real_send = HTTPAdapter.send
+# A router activated while HTTPAdapter.send was someone else's (a `responses` mock, say)
+# keeps that send: what no router answers goes there, and it is put back when the router
+# stops. Nesting is expected to be last-in, first-out, as with context managers.
+_displaced: Dict[Router, Callable] = {}
+_network_send = HTTPAdapter.send
+
+
+def send_onward(adapter, request, **kwargs):
+    """Send past every router: to the newest displaced send, else to the network."""
+    for router in reversed(_routers):
+        below = _displaced.get(router)
+        if below is not None:
+            return below(adapter, request, **kwargs)
+    return _network_send(adapter, request, **kwargs)
 
 
 def _routed_send(adapter, request, **kwargs):
@@ -159,20 +176,28 @@ def _routed_send(adapter, request, **kwargs):
         response = router.handle(adapter, request, **kwargs)
         if response is not None:
             return response
-    return _real_send(adapter, request, **kwargs)
+    return send_onward(adapter, request, **kwargs)
 
 
 def activate(router: Router) -> None:
     with _lock:
         if router in _routers:
             raise RuntimeError("this MLSMock is already started")
+        current = HTTPAdapter.send
+        if current is not _routed_send and current is not _network_send:
+            _displaced[router] = current
         _routers.append(router)
         HTTPAdapter.send = _routed_send
 
 
 def deactivate(router: Router) -> None:
     with _lock:
-        if router in _routers:
-            _routers.remove(router)
-        if not _routers:
-            HTTPAdapter.send = _real_send
+        if router not in _routers:
+            return
+        _routers.remove(router)
+        below = _displaced.pop(router, None)
+        if HTTPAdapter.send is _routed_send:  # else someone patched on top of us: leave theirs
+            if below is not None:
+                HTTPAdapter.send = below
+            elif not _routers:
+                HTTPAdapter.send = _network_send

@@ -2,11 +2,28 @@
 naming the field, raised before anything is changed."""
 import contextlib
 import datetime
+import json
+import math
 import re
 from typing import Any, Iterable, List, Mapping, Optional
 
 from . import assumptions
 from .errors import FieldError
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):  # 1e999 would come back as Infinity, which is not JSON
+        raise ValueError(f"{text} is out of range")
+    return value
+
+
+# JSON as RFC 8259 has it: no NaN/Infinity in, so none can come out. For bodies, seeds and
+# state files alike.
+STRICT_JSON = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 _MISSING = object()

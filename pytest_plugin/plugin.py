@@ -40,6 +40,8 @@ def pytest_configure(config):
         allow_light_sktmls()
     except SktmlsMissing as missing:
         config.stash[MISSING] = str(missing)
+    except Exception as broken:  # e.g. a newer sktmls importing a package nobody stands in for
+        config.stash[MISSING] = f"sktmls does not import ({type(broken).__name__}: {broken}); the mls_* fixtures will fail"
     config.stash[GUARD] = NetworkGuard(allowed=[settings.url] if settings.remote else ()).install()
     if settings.remote:
         config.stash[REDIRECT] = point_sktmls_at(settings.url)

@@ -10,8 +10,9 @@ from typing import Any, Callable, Dict, List, NamedTuple, Optional
 
 from werkzeug.http import parse_options_header
 
-from ..errors import BadRequest, FieldError, PayloadTooLarge, UnsupportedMediaType
 from .. import assumptions
+from ..errors import BadRequest, FieldError, PayloadTooLarge, UnsupportedMediaType
+from ..validation import STRICT_JSON
 
 
 class Reply(NamedTuple):
@@ -76,11 +77,7 @@ def envelope(results: Any = None, status: int = 200, error: str = None, headers=
     return json_reply(data, status, headers)
 
 
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not JSON")
-
-
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+_DECODER = STRICT_JSON
 
 
 def body(req: Request) -> dict:

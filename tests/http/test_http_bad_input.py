@@ -24,6 +24,8 @@ BODY_SYNTAX = [
     case("malformed_json", "POST", C, 400, "JSON", data=b'{"screen_id": ', headers=JSON),
     case("trailing_garbage", "POST", C, 400, "JSON", data=b'{"screen_id": "x", "experiments": [1]} x', headers=JSON),
     case("nan_constant", "POST", E, 400, "JSON", data=b'{"name": NaN}', headers=JSON),
+    case("float_overflowing_to_infinity", "POST", "/api/v1/filters", 400, "JSON", headers=JSON,
+         data=b'{"name": "f", "body": {"conditions": [{"key": "a", "operator": "<", "value": 1e999}]}}'),
     case("invalid_utf8", "POST", C, 400, "JSON", data=b'{"screen_id": "\xff"}', headers=JSON),
     case("deeply_nested", "POST", C, 400, "JSON", data=b"[" * 100_000, headers=JSON),
     case("lone_surrogate", "POST", C, 400, "surrogate", data=b'{"screen_id": "\\ud800", "experiments": [1]}', headers=JSON),

@@ -93,3 +93,41 @@ def test_network_and_status_faults_match_the_same_decoded_path():
             requests.get("https://ab.stg.sktmls.com/api/v1/channels/%20x", auth=AUTH)
         mock.fail("GET", "/api/v1/channels/ *", status=418)
         assert requests.get("https://ab.stg.sktmls.com/api/v1/channels/%20x", auth=AUTH).status_code == 418
+
+
+def test_a_chunked_body_reaches_the_fake():
+    """requests sends a generator body chunked; a server reads it whole, so must the fake."""
+    with MLSMock() as mock:
+        answer = requests.post(AB, data=(part for part in [b'{"name": ', b'"chunked"}']), auth=AUTH,
+                               headers={"Content-Type": "application/json"})
+        assert answer.status_code == 201, answer.text
+        assert mock.store.list_experiments(name="chunked")[0]["id"] == answer.json()["results"]["id"]
+
+
+def test_bytes_header_values_are_read_as_a_server_would():
+    with MLSMock():
+        answer = requests.get(AB, headers={"Authorization": b"Basic YWxpY2U6cHc="})  # alice:pw
+        assert answer.status_code == 200
+
+
+def test_a_trailing_dot_on_the_host_is_the_same_host():
+    with MLSMock() as mock:
+        assert requests.post("https://ab.stg.sktmls.com./api/v1/experiments", json={"name": "dot"},
+                             auth=AUTH).status_code == 201
+        assert mock.calls[-1].path == "/api/v1/experiments"
+        with pytest.raises(requests.ConnectionError, match="does not serve"):
+            requests.get("https://pf.stg.sktmls.com./v1/profiles", timeout=1)
+
+
+def test_a_responses_mock_started_first_keeps_its_hosts():
+    """MLSMock answers MLS hosts and hands everything else to what was patched before it."""
+    import responses
+
+    with responses.RequestsMock() as stub:
+        stub.get("https://api.example.com/ping", json={"pong": True})
+        with MLSMock() as mock:
+            assert requests.get("https://api.example.com/ping").json() == {"pong": True}
+            assert requests.post(AB, json={"name": "both"}, auth=AUTH).status_code == 201
+        stub.get("https://api.example.com/again", json={"ok": True})
+        assert requests.get("https://api.example.com/again").json() == {"ok": True}
+    assert [e["name"] for e in mock.store.list_experiments()] == ["both"]

@@ -48,7 +48,27 @@ def test_the_guard_is_gone_after_the_session(run):
     result = run('''
         def test_it():
             import socket
-            assert socket.getaddrinfo.__qualname__ == "NetworkGuard._getaddrinfo"
+            assert socket.getaddrinfo.__qualname__ == "NetworkGuard._lookup.<locals>.guarded"
+            assert socket.gethostbyname.__qualname__ == "NetworkGuard._lookup.<locals>.guarded"
     ''')
     result.assert_outcomes(passed=1)
     assert socket.getaddrinfo is before
+
+
+def test_no_lookup_or_proxy_reaches_an_mls_host(run, monkeypatch):
+    """gethostbyname is refused like getaddrinfo, and a proxy (which would resolve the name
+    itself) is bypassed for MLS domains, so the refused lookup is the last word."""
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    result = run('''
+        import os, socket, urllib.request, pytest
+        from mls_mock.guard import RealMLSBlocked
+
+        def test_it():
+            with pytest.raises(RealMLSBlocked):
+                socket.gethostbyname("ab.stg.sktmls.com")
+            assert urllib.request.proxy_bypass("ab.stg.sktmls.com")
+            with pytest.raises(Exception) as refused:
+                urllib.request.urlopen("https://ab.stg.sktmls.com/api/v1/channels", timeout=2)
+            assert "mls-mock blocked" in str(refused.value)
+    ''')
+    result.assert_outcomes(passed=1)

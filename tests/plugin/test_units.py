@@ -46,7 +46,7 @@ def test_gate_records_creations_under_a_path_prefix_and_forgets_deletions(monkey
                "POST /ab/api/v1/channels": _response(201, {"id": 4}),
                "POST /ab/api/v1/filters": _response(400, None),
                "DELETE /ab/api/v1/experiments/3/buckets/9": _response(200, None)}
-    monkeypatch.setattr(transport, "_real_send", lambda adapter, prepared, **kw: answers[
+    monkeypatch.setattr(transport, "_network_send", lambda adapter, prepared, **kw: answers[
         f"{prepared.method} {transport.urlsplit(prepared.url).path}"])
     gate = RemoteGate("https://mls.example.com/ab/", "u", "p", allow_writes=True).start()
     try:

@@ -74,3 +74,32 @@ def test_an_empty_file_starts_afresh_and_a_closed_file_can_be_reopened(tmp_path)
     assert [c["screen_id"] for c in again.list_channels()] == ["c"]
     assert json.loads(path.read_text())["format"] == FORMAT
     second.close()
+
+
+def test_a_state_file_with_a_lone_surrogate_still_saves(tmp_path):
+    """A seed may carry "\\ud800" (escaped JSON allows it); saving must not fail on it forever."""
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps({"format": FORMAT, "experiments": [{"id": 1, "name": "bad\ud800"}]}))
+    store, state = Store(), StateFile(path)
+    state.attach(store)
+    client = create_app(store).test_client()
+    assert client.post("/api/v1/experiments", json={"name": "next"}, headers=AUTH).status_code == 201
+    saved = json.loads(path.read_text())
+    assert [e["name"] for e in saved["experiments"]] == ["bad\ud800", "next"]
+    state.close()
+
+
+def test_a_failed_batch_leaves_memory_as_the_file_has_it(tmp_path):
+    store, state = Store(), StateFile(tmp_path / "state.json")
+    state.attach(store)
+    store.create_experiment({"name": "kept"}, "u")
+    before = store.dump()
+    try:
+        with state.batch(store):
+            store.reset()
+            raise RuntimeError("a failure half way through")
+    except RuntimeError:
+        pass
+    assert store.dump() == before
+    assert [e["name"] for e in json.loads((tmp_path / "state.json").read_text())["experiments"]] == ["kept"]
+    state.close()
