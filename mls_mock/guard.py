@@ -14,7 +14,7 @@ import threading
 from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
 
 from . import transport
-from .mock import MLS_DOMAINS
+from .mock import MLS_DOMAINS, mls_api_origins
 
 
 class RealMLSBlocked(RuntimeError):
@@ -45,14 +45,8 @@ def mls_hosts() -> Set[str]:
         allow_light_sktmls()
     except Exception:  # sktmls missing or broken: the *.sktmls.com / *.sktmls.ai rule still holds
         return set()
-    from .redirect import shipped_config
-
-    hosts = set()
-    for settings in shipped_config().values():
-        for urls in settings.values():
-            if isinstance(urls, dict):
-                hosts.update(transport.origin(url)[1] for url in urls.values() if url)
-    return hosts
+    ab, other = mls_api_origins()
+    return {host for _, host, _ in ab | other}
 
 
 class NetworkGuard(transport.Router):
