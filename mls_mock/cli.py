@@ -18,8 +18,6 @@ import threading
 import time
 from typing import Callable, Dict, List, Optional
 
-from waitress import wasyncore
-from waitress.server import BaseWSGIServer, create_server
 
 from . import persistence
 from .api.admin import TOKEN_CONFIG
@@ -27,6 +25,7 @@ from .app import create_app
 from .errors import SeedError
 from .persistence import StateFile, StateFileError
 from .seeds import available_seeds, read_seed
+from .server import ServerThread
 from .store import Store
 
 log = logging.getLogger("mls_mock.serve")
@@ -112,7 +111,7 @@ def main(argv: Optional[List[str]] = None, on_ready: Optional[Callable[["Service
 class Service:
     """A running `serve`: stop() ends it as SIGTERM does."""
 
-    def __init__(self, server: "GracefulServer", store: Store, app, state_file: Optional[StateFile]):
+    def __init__(self, server: ServerThread, store: Store, app, state_file: Optional[StateFile]):
         self.server, self.store, self.app, self.state_file = server, store, app, state_file
         self.stopping = threading.Event()
         self.stop_reason = "stop()"
@@ -151,7 +150,7 @@ def serve_command(args, on_ready=None) -> int:
         if state_file is not None:
             persistence.install(app, state_file)
         try:
-            server = GracefulServer(AccessLog(app), host=args.host, port=args.port, threads=args.threads).start()
+            server = ServerThread(AccessLog(app), host=args.host, port=args.port, threads=args.threads).start()
         except OSError as error:
             raise UsageError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
         service = Service(server, store, app, state_file)
@@ -261,60 +260,6 @@ def _open_state(path: str, store: Store, seed):
         log.info("%s holds saved state: --seed %s not loaded", state_file.path, seed[1])
     return state_file, (f"state file {state_file.path}" if found else
                         f"seed {seed[1]}" if seed is not None else "a new state file")
-
-
-class GracefulServer:
-    """waitress in a background thread, stopped the way a service should be: stop accepting,
-    let requests in flight finish and their responses go out, then close idle keep-alive
-    connections (which would otherwise keep waitress's loop, and the process, alive)."""
-
-    def __init__(self, app, host: str, port: int, threads: int):
-        self.host = host
-        # waitress's own idle poll (1 s): stop() wakes the loop through its trigger. (waitress
-        # reads this setting as an int: the 0.2 once here became 0, a busy loop that held the
-        # GIL and cut one-client throughput about 4x.)
-        self._server = create_server(app, host=host, port=port, threads=threads, ident="mls-mock")
-        # One listener, or several when a name like "localhost" resolves to IPv4 and IPv6.
-        self._map = self._server.map if hasattr(self._server, "map") else self._server._map
-        self._listeners = [d for d in self._map.values() if isinstance(d, BaseWSGIServer)]
-        self._thread = threading.Thread(target=self._loop, name=f"mls-mock:{self.port}", daemon=True)
-
-    @property
-    def port(self) -> int:
-        return self._listeners[0].effective_port
-
-    @property
-    def url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
-
-    def start(self) -> "GracefulServer":
-        self._thread.start()
-        return self
-
-    def _loop(self):
-        try:
-            self._server.run()
-        except OSError:  # a socket closed under the loop at shutdown
-            pass
-
-    def _busy(self) -> bool:
-        tasks = self._listeners[0].task_dispatcher
-        return bool(tasks.active_count or tasks.queue or
-                    any(getattr(channel, "total_outbufs_len", 0) for channel in list(self._map.values())))
-
-    def _in_loop(self, thunk) -> None:
-        self._listeners[0].trigger.pull_trigger(thunk)
-
-    def stop(self, grace: float = 5.0) -> None:
-        listeners = self._listeners
-        self._in_loop(lambda: [wasyncore.dispatcher.close(listener) for listener in listeners])  # no new connections
-        deadline = time.monotonic() + grace
-        while self._busy() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        self._in_loop(lambda: wasyncore.close_all(self._map))  # idle connections too: the loop ends
-        self._thread.join(grace)
-        listeners[0].task_dispatcher.shutdown(cancel_pending=True, timeout=grace)
 
 
 class AccessLog:
