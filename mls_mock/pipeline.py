@@ -51,9 +51,9 @@ def _before(req: Request) -> Optional[Reply]:
 
 
 def _record(req: Request, status: int) -> None:
-    raw = req.data
-    try:
-        body = json.loads(raw) if raw else None  # an oversized body (None) is journaled without it
+    raw = req.data  # None for an oversized body: journaled without it
+    try:  # the handler's parse when it made one; else the body as sent, if it is JSON at all
+        body = req.json if req.json is not None else json.loads(raw) if raw else None
     except (ValueError, RecursionError):
         body = None
     query = {name: values[0] for name, values in req.args.items()} if req.args else {}

@@ -26,15 +26,16 @@ class Reply(NamedTuple):
 class Request:
     """One request, as every path sees it. `args` maps each query name to its values;
     `headers.get(name)` reads a header as a WSGI server passed it; `data` is the body, or
-    None when it is larger than the app accepts; `user` is set by Basic auth."""
+    None when it is larger than the app accepts; `user` is set by Basic auth; `json` is the
+    body once `body()` has parsed it, so the journal need not parse it again."""
 
-    __slots__ = ("app", "state", "method", "path", "args", "headers", "content_length", "data", "user")
+    __slots__ = ("app", "state", "method", "path", "args", "headers", "content_length", "data", "user", "json")
 
     def __init__(self, app, method: str, path: str, args: Dict[str, List[str]], headers, content_length: Optional[int],
                  data: Optional[bytes]):
         self.app, self.state = app, app.extensions["mls_mock"]
         self.method, self.path, self.args, self.headers = method, path, args, headers
-        self.content_length, self.data, self.user = content_length, data, None
+        self.content_length, self.data, self.user, self.json = content_length, data, None, None
 
     @property
     def store(self):
@@ -104,6 +105,7 @@ def body(req: Request) -> dict:
             _ENCODER.encode(parsed).encode("utf-8")
         except UnicodeEncodeError:
             raise BadRequest("request body is not valid JSON: a string holds a lone UTF-16 surrogate") from None
+    req.json = parsed
     return parsed
 
 
