@@ -7,11 +7,11 @@
 from .app import create_app
 from .errors import BadRequest, Conflict, FieldError, MLSMockError, NotFound, SeedError, Unauthorized
 from .lightweight import allow_light_sktmls
-from .mock import MLSMock
+from .mock import MLSMock, UnmatchedFaultWarning
 from .store import Clock, Store
 from .traffic import Call, Fault
 
 __all__ = [
-    "MLSMock", "Store", "Clock", "create_app", "allow_light_sktmls", "Call", "Fault",
+    "MLSMock", "Store", "Clock", "create_app", "allow_light_sktmls", "Call", "Fault", "UnmatchedFaultWarning",
     "MLSMockError", "BadRequest", "FieldError", "NotFound", "Conflict", "Unauthorized", "SeedError",
 ]

@@ -9,14 +9,14 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Map
 
 from . import assumptions, openapi
-from .api import admin, buckets, channels, experiments, filters, models
+from .api import admin, buckets, channels, experiments, filters, models, unfaked
 from .api.common import envelope
 from .api.views import from_flask, to_flask
 from .pipeline import internal_error, serve, unrouted
 from .store import Store
 from .traffic import Faults, Journal
 
-BLUEPRINTS = (channels.bp, experiments.bp, buckets.bp, filters.bp, models.bp, admin.bp, openapi.bp)
+BLUEPRINTS = (channels.bp, experiments.bp, buckets.bp, filters.bp, models.bp, unfaked.bp, admin.bp, openapi.bp)
 
 
 @dataclass

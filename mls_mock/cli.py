@@ -46,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="mls-mock",
         description="A fake MLS AB API (the server the sktmls client talks to), for tests and local work.",
     )
-    commands = parser.add_subparsers(dest="command", required=True, title="commands")
+    parser.add_argument("--version", action="version", version=_versions())
+    commands = parser.add_subparsers(dest="command", title="commands")
     serve = commands.add_parser(
         "serve", help="serve the fake over HTTP",
         description="Serve the fake MLS AB API (/api/v1/...), its admin API (/_mock/...) and /openapi.json "
@@ -98,12 +99,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[List[str]] = None, on_ready: Optional[Callable[["Service"], None]] = None) -> int:
     """Run the command; returns the exit status (0, or 2 for a usage or start-up error)."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:  # a bare `mls-mock` asks what it can do
+        parser.print_help()
+        return 0
     try:
         return args.run(args, on_ready) if args.command == "serve" else args.run(args)
     except UsageError as error:
         print(f"mls-mock: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    def of(package: str) -> str:
+        try:
+            return version(package)
+        except PackageNotFoundError:
+            return "not installed"
+
+    return f"mls-mock {of('mls-mock')} (sktmls {of('sktmls')})"
 
 
 # ---- serve -------------------------------------------------------------------------------

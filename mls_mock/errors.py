@@ -62,3 +62,11 @@ class MethodNotAllowed(MLSMockError):
 
 class PayloadTooLarge(MLSMockError):
     status = 413
+
+
+class NotFaked(MLSMockError):
+    """A route the sktmls client calls that the fake does not serve yet. 501, never 404:
+    the client reads 404 as "no such record", so `meta_table_exists()` would quietly say
+    False."""
+
+    status = 501

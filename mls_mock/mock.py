@@ -1,7 +1,9 @@
 """`MLSMock`: one fake MLS, wired into every sktmls client of the process while active."""
+import fnmatch
 import functools
 import inspect
 import os
+import warnings
 from typing import Dict, Iterable, Optional, Union
 from urllib.parse import unquote
 
@@ -15,6 +17,11 @@ from .store import Store
 from .traffic import Fault, Journal
 
 MLS_DOMAINS = (".sktmls.com", ".sktmls.ai")
+
+
+class UnmatchedFaultWarning(UserWarning):
+    """A fault added with `MLSMock.fail` never matched a request: the test did not exercise
+    the failure it meant to (a typo in the path, a relative path, the wrong method)."""
 
 
 def mls_api_origins():
@@ -61,6 +68,23 @@ class MLSMock(transport.Router):
 
     def stop(self) -> None:
         transport.deactivate(self)
+        self._warn_unmatched_faults()
+
+    def _warn_unmatched_faults(self) -> None:
+        """Like WireMock's near misses: name each fault nothing matched, with the requests
+        that came closest, once per fault."""
+        for fault in self.state.faults.never_matched():
+            if getattr(fault, "_warned", False):
+                continue
+            fault._warned = True
+            same_method = [f"{c.method} {c.path}" for c in self.calls 
+                           if fnmatch.fnmatchcase(c.method.upper(), fault.method.upper())]
+            hint = f"; requests with that method: {', '.join(dict.fromkeys(same_method[-3:]))}" if same_method else ""
+            if not fault.path.startswith(("/api/", "*", "?", "[")):
+                hint += "; paths are globs on the whole decoded URL path, e.g. '/api/v1/channels*'"
+            warnings.warn(UnmatchedFaultWarning(
+                f"mls-mock: the fault fail({fault.method!r}, {fault.path!r}, status={fault.status}) never matched a "
+                f"request{hint}"), stacklevel=3)
 
     def __enter__(self) -> "MLSMock":
         return self.start()

@@ -1,8 +1,8 @@
 """Finding and reading seed documents: a dict, a path to a JSON file, or the name of a set
-shipped in the top-level `fixtures/` package."""
+shipped in the top-level `fixtures/` package (a JSON file there, or a set built on demand)."""
 import os
 from pathlib import Path
-from typing import List, Tuple, Union
+from typing import Callable, Dict, List, Tuple, Union
 
 from .errors import SeedError
 from .validation import STRICT_JSON
@@ -14,8 +14,15 @@ def fixtures_dir() -> Path:
     return Path(fixtures.__file__).resolve().parent
 
 
+def _generated() -> Dict[str, Callable[[], dict]]:
+    """Sets too large to ship as JSON, built when asked for."""
+    from .fixtures import large
+
+    return {"large": large.build}
+
+
 def available_seeds() -> List[str]:
-    return sorted(p.stem for p in fixtures_dir().glob("*.json"))
+    return sorted({p.stem for p in fixtures_dir().glob("*.json")} | set(_generated()))
 
 
 def read_seed(data: Union[str, os.PathLike, dict]) -> Tuple[dict, str]:
@@ -23,6 +30,9 @@ def read_seed(data: Union[str, os.PathLike, dict]) -> Tuple[dict, str]:
     if isinstance(data, dict):
         return data, "seed document"
     path = Path(data)
+    build = _generated().get(str(data))
+    if build is not None and not path.is_file():
+        return build(), f"the {data} set (built by mls_mock.fixtures.{data})"
     if not path.is_file() and path.suffix != ".json":
         path = fixtures_dir() / f"{data}.json"
     if not path.is_file():

@@ -3,7 +3,7 @@ Both belong to an app (not the store), so `reset()` of the data leaves them alon
 import collections
 import fnmatch
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Deque, List, Optional, Type
 
 from .errors import FieldError
@@ -57,6 +57,7 @@ class Fault:
     error: Optional[str] = None
     times: Optional[int] = 1
     raises: Optional[Type[BaseException]] = None
+    hits: int = field(default=0, init=False, compare=False)  # requests it failed so far
 
     def __post_init__(self):
         """One rule for MLSMock.fail and POST /_mock/faults. An answer the client cannot
@@ -110,6 +111,7 @@ class Faults:
         with self._lock:
             for fault in self._faults:
                 if (fault.raises is not None) == network and fault.matches(method, path):
+                    fault.hits += 1
                     if fault.times is not None:
                         fault.times -= 1
                         if fault.times == 0:
@@ -120,3 +122,7 @@ class Faults:
     def describe(self) -> List[dict]:
         with self._lock:
             return [f.describe() for f in self._faults]
+
+    def never_matched(self) -> List[Fault]:
+        with self._lock:
+            return [f for f in self._faults if not f.hits]

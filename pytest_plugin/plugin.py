@@ -223,11 +223,14 @@ def mls_factory(request, _mls_target, mls_settings, mls_faker_locale):
 
 
 @pytest.fixture
-def mls_clock():
+def mls_clock(mls_settings):
     """A frozen clock (freezegun) that the fake's created_at/updated_at follow, starting at
     2026-01-05T09:00:00Z: `.tick(seconds_or_timedelta=1)`, `.move_to(datetime_or_str)`,
-    `()` for now. Real time resumes when the test ends."""
+    `()` for now. Real time resumes when the test ends. Skipped under --mls-url: a real
+    server keeps its own clock."""
     from freezegun import freeze_time
+
+    helpers.skip_if_remote(mls_settings, "mls_clock")
 
     freezer = freeze_time("2026-01-05T09:00:00+00:00")
     clock = freezer.start()
@@ -240,8 +243,10 @@ def mls_clock():
 @pytest.fixture
 def mls_live_server(mls_mock, mls_live_server_session):
     """The same fake as `mls_mock` (same state, journal and faults), served on a real
-    127.0.0.1 port for aiohttp code, subprocesses and non-Python clients: `.url`, `.port`.
-    sktmls's configuration points at `.url` during the test, so every client uses the socket."""
+    127.0.0.1 port for aiohttp code, subprocesses and non-Python clients: `.url`, `.port`,
+    `.mock` (the `MLSMock` behind it). sktmls's configuration points at `.url` during the
+    test, so every client of this process uses the socket; for a subprocess, run it as
+    `mls-mock point {url} -- script.py` (or call `mls_mock.redirect.point_sktmls_at(url)` in it)."""
     previous = point_sktmls_at(mls_live_server_session.url)
     try:
         yield helpers.LiveServer(mls_live_server_session, mls_mock)

@@ -18,7 +18,8 @@ from breaking_support import AUTH, BREAKING, tally
 
 APP = create_app(propagate_exceptions=True)
 STORE = APP.extensions["mls_mock"].store
-schema = schemathesis.openapi.from_wsgi("/openapi.json", APP)
+# Routes the fake does not serve yet answer 501 by design (tests/contract/test_client_routes.py).
+schema = schemathesis.openapi.from_wsgi("/openapi.json", APP).exclude(tag="unfaked")
 
 
 def seed_world():

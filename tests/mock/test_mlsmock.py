@@ -131,3 +131,19 @@ def test_a_responses_mock_started_first_keeps_its_hosts():
         stub.get("https://api.example.com/again", json={"ok": True})
         assert requests.get("https://api.example.com/again").json() == {"ok": True}
     assert [e["name"] for e in mock.store.list_experiments()] == ["both"]
+
+
+def test_a_fault_that_never_matched_is_reported_when_the_fake_stops():
+    from mls_mock import UnmatchedFaultWarning
+
+    with pytest.warns(UnmatchedFaultWarning, match=r"fail\('POST', '/channels'.*POST /api/v1/experiments.*globs"):
+        with MLSMock() as mock:
+            mock.fail("POST", "/channels", status=503)  # the path lacks /api/v1: matches nothing
+            assert requests.post(AB, json={"name": "e"}, auth=AUTH).status_code == 201
+
+
+def test_a_fault_that_fired_is_not_reported(recwarn):
+    with MLSMock() as mock:
+        mock.fail("POST", "/api/v1/experiments", status=503, times=None)
+        assert requests.post(AB, json={"name": "e"}, auth=AUTH).status_code == 503
+    assert not [w for w in recwarn if "never matched" in str(w.message)]

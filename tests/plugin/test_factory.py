@@ -59,9 +59,14 @@ def test_korean_locale_by_fixture_override(run):
         @pytest.fixture
         def mls_faker_locale():
             return "ko_KR"
-        def test_it(mls_factory):
+        def test_it(mls_factory, mls_experiment_client):
             experiment = mls_factory.experiment()
-            assert re.search("[\\uac00-\\ud7a3]", experiment.description), experiment.description
+            hangul = "[\\uac00-\\ud7a3]"
+            assert re.search(hangul, experiment.description), experiment.description
+            assert re.search(hangul, experiment.name), experiment.name  # names follow the locale too
+            assert re.search(hangul, mls_factory.bucket(experiment).name)
+            assert mls_experiment_client.get_experiment(name=experiment.name).id == experiment.id
+            assert mls_factory.channel().screen_id.isascii()  # an identifier code looks up
     ''')
     result.assert_outcomes(passed=1)
 

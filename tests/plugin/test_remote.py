@@ -60,8 +60,10 @@ def test_fake_only_fixtures_skip_and_header_says_where_clients_go(run, standalon
         @pytest.mark.mls_seed("demo")
         def test_seeded(mls_channel_client):
             pass
+        def test_frozen_clock(mls_clock, mls_channel_client):
+            pass  # a real server keeps its own clock: freezing ours would make timestamp asserts lie
     ''', *_options(standalone), "-rs")
-    result.assert_outcomes(skipped=2)
+    result.assert_outcomes(skipped=3)
     result.stdout.fnmatch_lines([f"mls-mock: clients target {standalone.url} as suite-user (read-only)",
                                  "*needs the in-process fake; this run targets*"])
 

@@ -53,11 +53,19 @@ def test_help_explains_every_flag(capsys):
     assert "waitress" in text and "SIGTERM" in text
 
 
-def test_a_command_is_required(capsys):
+def test_a_bare_command_prints_help(capsys):
+    assert main([]) == 0
+    text = capsys.readouterr().out
+    assert "usage: mls-mock" in text and "serve" in text and "--version" in text
+
+
+def test_version_names_mls_mock_and_the_sktmls_it_runs_with(capsys):
+    from importlib.metadata import version
+
     with pytest.raises(SystemExit) as exited:
-        main([])
-    assert exited.value.code == 2
-    assert "serve" in capsys.readouterr().err
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.strip() == f"mls-mock {version('mls-mock')} (sktmls {version('sktmls')})"
 
 
 def test_serves_in_process_until_stopped(run_main, capsys):

@@ -1,0 +1,57 @@
+"""AB API routes the sktmls client calls that the fake does not serve yet.
+
+Each answers 501 in the envelope, through the same routing and pipeline as every route
+(Basic auth, faults and the journal apply). A route leaves this table when its resource is
+faked. `tests/contract/test_client_routes.py` walks the installed client's source and fails
+when a route it calls is neither served nor listed here.
+"""
+from flask import Blueprint
+
+from .common import route
+from ..errors import NotFaked
+
+bp = Blueprint("unfaked", __name__, url_prefix="/api/v1")
+
+NOT_FAKED = (
+    ("GET", "/clients"), ("POST", "/clients"), ("DELETE", "/clients/<int:id>"),
+    ("GET", "/components"), ("POST", "/components"),
+    ("GET", "/components/<int:id>"), ("PUT", "/components/<int:id>"), ("DELETE", "/components/<int:id>"),
+    ("GET", "/data_status/batch"), ("GET", "/data_status/dynamodb"), ("GET", "/data_status/s3"),
+    ("GET", "/datasets"), ("POST", "/datasets"), ("DELETE", "/datasets/<int:id>"),
+    ("GET", "/datasets/<int:id>/columns"), ("PUT", "/datasets/<int:id>/columnspecs"),
+    ("GET", "/dimensions"), ("POST", "/dimensions"), ("PUT", "/dimensions/<int:id>"), ("DELETE", "/dimensions/<int:id>"),
+    ("POST", "/dynamodb"), ("DELETE", "/dynamodb/tables/<table>"),
+    ("GET", "/dynamodb/tables/<table>/is_active"), ("GET", "/dynamodb/tables/<table>/is_loading"),
+    ("GET", "/edges"), ("POST", "/edges"), ("PUT", "/edges/<int:id>"), ("DELETE", "/edges/<int:id>"),
+    ("GET", "/meta_tables"), ("POST", "/meta_tables"), ("PUT", "/meta_tables/<int:id>"),
+    ("DELETE", "/meta_tables/<int:id>"), ("POST", "/meta_tables/<int:id>/bulk"),
+    ("GET", "/meta_tables/<int:id>/meta_items"), ("POST", "/meta_tables/<int:id>/meta_items"),
+    ("PUT", "/meta_tables/<int:id>/meta_items/<int:item_id>"),
+    ("DELETE", "/meta_tables/<int:id>/meta_items/<int:item_id>"),
+    ("GET", "/ml_feature_groups"),
+    ("GET", "/ml_features"), ("POST", "/ml_features"), ("PUT", "/ml_features/<int:id>"),
+    ("DELETE", "/ml_features/<int:id>"),
+    ("GET", "/model_registry/artifacts/info"),
+    ("POST", "/models"), ("PUT", "/models/<int:id>"), ("DELETE", "/models/<int:id>"),
+    ("GET", "/models/<int:id>/automl_model_server"), ("POST", "/models/<int:id>/automl_model_server"),
+    ("DELETE", "/models/<int:id>/automl_model_server"),
+    ("GET", "/models/<int:id>/automl_online_prediction"), ("POST", "/models/<int:id>/automl_online_prediction"),
+    ("POST", "/models/<int:id>/predictions"),
+    ("GET", "/profile"), ("POST", "/profile"), ("PUT", "/profile/<int:id>"), ("DELETE", "/profile/<int:id>"),
+    ("GET", "/vertices"), ("POST", "/vertices"), ("PUT", "/vertices/<int:id>"), ("DELETE", "/vertices/<int:id>"),
+)
+
+
+def not_faked(req, **_path_params):
+    raise NotFaked(f"mls-mock does not fake {req.method} {req.path} yet")
+
+
+def _endpoint(method: str, rule: str) -> str:
+    words = [part for part in rule.replace("<int:", "<").split("/") if part]
+    return "_".join([method.lower()] + [w.strip("<>") for w in words])
+
+
+for _method, _rule in NOT_FAKED:
+    handler = lambda req, **params: not_faked(req, **params)  # noqa: E731 - one endpoint name per route
+    handler.__name__ = _endpoint(_method, _rule)
+    route(bp, _method, _rule)(handler)
