@@ -93,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     point.set_defaults(run=point_command)
     document = commands.add_parser("openapi", help="print the OpenAPI 3.1 document (as GET /openapi.json)")
     document.set_defaults(run=openapi_command)
+    from .verify import add_parser as add_verify_parser  # `mls-mock verify URL`, in its own module
+
+    add_verify_parser(commands)
     return parser
 
 
