@@ -17,6 +17,7 @@ import dataclasses
 import datetime
 import json
 import os
+import re
 import secrets
 from importlib import metadata
 from typing import Any, Callable, List, Optional, Tuple
@@ -238,18 +239,20 @@ def _check_one(target: Target, assumption: Assumption, probes, allow_writes: boo
 
 
 class Redactor:
-    """Replaces the account's username, password and Basic token wherever they appear."""
+    """Replaces the account's username, password and Basic token wherever they appear; one
+    shorter than `ANYWHERE` only where it stands alone, so "p" leaves "http" alone."""
+
+    ANYWHERE = 6
 
     def __init__(self, username: str, password: str):
         token = base64.b64encode(f"{username}:{password}".encode()).decode()
-        self.secrets = sorted({s for s in (f"{username}:{password}", token, password, username) if s},
-                              key=len, reverse=True)
+        secrets_ = sorted({s for s in (f"{username}:{password}", token, password, username) if s}, key=len, reverse=True)
+        self.pattern = re.compile("|".join(
+            re.escape(s) if len(s) >= self.ANYWHERE else rf"(?<![^\W_]){re.escape(s)}(?![^\W_])" for s in secrets_))
 
     def __call__(self, value: Any) -> Any:
         if isinstance(value, str):
-            for secret in self.secrets:
-                value = value.replace(secret, "***")
-            return value
+            return self.pattern.sub("***", value)
         if isinstance(value, dict):
             return {self(k): self(v) for k, v in value.items()}
         if isinstance(value, list):
