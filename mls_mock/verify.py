@@ -246,9 +246,9 @@ class Redactor:
 
     def __init__(self, username: str, password: str):
         token = base64.b64encode(f"{username}:{password}".encode()).decode()
-        secrets_ = sorted({s for s in (f"{username}:{password}", token, password, username) if s}, key=len, reverse=True)
+        hidden = sorted({s for s in (f"{username}:{password}", token, password, username) if s}, key=len, reverse=True)
         self.pattern = re.compile("|".join(
-            re.escape(s) if len(s) >= self.ANYWHERE else rf"(?<![^\W_]){re.escape(s)}(?![^\W_])" for s in secrets_))
+            re.escape(s) if len(s) >= self.ANYWHERE else rf"(?<![^\W_]){re.escape(s)}(?![^\W_])" for s in hidden))
 
     def __call__(self, value: Any) -> Any:
         if isinstance(value, str):

@@ -57,7 +57,8 @@ ASSUMPTIONS = (
     Assumption("list-name-filters", "`name` / `screen_id` list filters",
                "`name`/`screen_id` match exactly; `query` matches a case-insensitive substring of the name"),
     Assumption("list-channels-name", "`list_channels(name=...)`", "`name=` selects what `screen_id=` selects"),
-    Assumption("filter-type", "`type` on the filter list", "`type=` is accepted and ignored: the same list as without it"),
+    Assumption("filter-type", "`type` on the filter list",
+               "`type=` is accepted and ignored: the same list as without it"),
     Assumption("paging", "paging",
                "no `page`: every match; `page=N`: the N-th slice of {PAGE_SIZE} in id order; past the end: "
                "{PAST_THE_LAST_PAGE}"),

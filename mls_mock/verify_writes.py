@@ -124,7 +124,8 @@ def missing_reference(t):
                                     prediction_type="batch", model=ManualModel(id=t.missing_id("models"))),
     }
     in_url = t.raw("GET", f"/api/v1/experiments/{missing_experiment}")
-    shown = "; ".join(f"{field}: {o.status} {o.error!r}" for field, o in refused.items()) + f"; in the URL: {in_url.status}"
+    shown = "; ".join(f"{field}: {o.status} {o.error!r}" for field, o in refused.items())
+    shown += f"; in the URL: {in_url.status}"
     expect(all(o.status == 400 and field in (o.error or "") for field, o in refused.items()) and in_url.status == 404,
            shown)
     return shown
@@ -214,7 +215,8 @@ def model_type_for_prediction(t):
                 status = t.attempt(t.experiments.create_bucket, experiment=experiment, name=body["name"],
                                    prediction_type=prediction_type, model=model).status
             if (status == 201) != (model.model_type == wanted):
-                mismatched.append(f"a {prediction_type} bucket with a {model.model_type} model: {status}")
+                mismatched.append(f"a {prediction_type} bucket with the {model.model_type} model {model.id}: "
+                                  f"{status}")
     expect(not mismatched, "; ".join(mismatched))
     return f"each prediction type took only its model type ({len(assumptions.MODEL_TYPE_FOR_PREDICTION) * 2} tries)"
 

@@ -2,6 +2,7 @@
 can check must hold, a read-only run must send no write, a run with --allow-writes must leave
 the server as it found it, and credentials never reach the output."""
 import base64
+import datetime
 import json
 import os
 import socket
@@ -156,18 +157,41 @@ def test_what_a_failing_probe_created_is_deleted_children_first(server, monkeypa
     assert state(server) == before
 
 
-def test_expectations_follow_the_constants(server, monkeypatch, capsys, tmp_path):
-    monkeypatch.setattr(assumptions, "PAGE_SIZE", 7)
-    monkeypatch.setattr(assumptions, "ACCEPT_ANY_CREDENTIALS", False)
+# (constant, a value the fake does not use, the row whose probe must then see the fake differ)
+CHANGED_CONSTANTS = [
+    ("PAGE_SIZE", 7, "paging"),
+    ("ACCEPT_ANY_CREDENTIALS", False, "credentials"),
+    ("DEFAULT_TIMEZONE", datetime.timezone(datetime.timedelta(hours=9)), "timestamps"),
+    ("MAX_NAME_LENGTH", 100, "names"),
+    ("MISSING_DESCRIPTION", "", "missing-description"),
+    ("DELETE_RESULTS", {}, "delete-response"),
+    ("BUCKET_SLOTS", 1000, "bucket-range"),
+    ("MODEL_TYPE_FOR_PREDICTION", {"batch": "automl", "online": "manual", "automl": "automl"},
+     "model-type-for-prediction"),
+    ("MAX_BODY_BYTES", 1000, "bodies"),
+]
+
+
+def test_expectations_follow_the_constants_and_each_probe_can_see_a_difference(server, monkeypatch, capsys,
+                                                                                tmp_path):
+    """Verify run in-process with constants the served fake does not share: each probe built
+    on one reports `differs`, and what the server accepted meanwhile is deleted."""
     seed_for_verify(server)
+    before = state(server)
+    expected_before = {a.id: a.expectation() for a in ASSUMPTIONS}
+    for name, value, _ in CHANGED_CONSTANTS:
+        monkeypatch.setattr(assumptions, name, value)
     report = tmp_path / "report.json"
-    assert main(["verify", server.url, "--username", USERNAME, "--password", PASSWORD, "--report", str(report)]) == 1
+    status = main(["verify", server.url, "--username", USERNAME, "--password", PASSWORD, "--allow-writes",
+                   "--report", str(report)])
     found = verdicts(capsys.readouterr().out)
+    assert status == 1
+    assert [row for _, _, row in CHANGED_CONSTANTS if not found[row].startswith("differs: ")] == []
     assert found["paging"].startswith("differs: experiments?page=1 gave 50 records")
-    assert found["credentials"].startswith("differs: ")
     rows = {row["id"]: row for row in json.loads(report.read_text(encoding="utf-8"))["rows"]}
+    assert [row for _, _, row in CHANGED_CONSTANTS if rows[row]["expected"] == expected_before[row]] == []
     assert "the N-th slice of 7" in rows["paging"]["expected"]
-    assert "accepted: false" in rows["credentials"]["expected"]
+    assert state(server) == before
 
 
 def _closed_port() -> int:
