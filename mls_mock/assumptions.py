@@ -41,3 +41,31 @@ DELETE_RESULTS = None
 
 # Without a users table any username/password pair is accepted (Basic auth still required).
 ACCEPT_ANY_CREDENTIALS = True
+
+# What a list item of `GET /channels` and `GET /filters` holds, and what an experiment's
+# `channels` and `model_filter` hold: sktmls documents list_channels and list_filters as
+# returning id, name, created_at, updated_at "(conditions excluded)" and
+# Experiment.model_filter "(conditions excluded)". A channel's name is sent as
+# `screen_id`, the only key sktmls's Channel reads it from.
+CHANNEL_SUMMARY_FIELDS = ("id", "screen_id", "created_at", "updated_at")
+FILTER_SUMMARY_FIELDS = ("id", "name", "created_at", "updated_at")
+
+# Behaviours beyond what the client documents, each turned on by name
+# (`MLSMock(generous=...)`, `mls-mock serve --generous`, the plugin's `mls_mock_generous`).
+# All off by default: the fake then answers the least the client documents.
+GENEROUS = {
+    "full_lists": "list items of channels and filters, and an experiment's channels and model_filter, are full "
+                  "records (experiments, user, conditions) instead of the documented summaries",
+    "shared_automl_models": "every user can read every automl model, not only the ones they created",
+}
+
+
+def generous_switches(names) -> frozenset:
+    """The switch names as a set; an unknown name is refused, naming the known ones."""
+    if isinstance(names, str):
+        names = [names]
+    chosen = frozenset(names)
+    unknown = sorted(chosen - set(GENEROUS))
+    if unknown:
+        raise ValueError(f"generous: unknown switch {', '.join(map(repr, unknown))}; known: {', '.join(GENEROUS)}")
+    return chosen

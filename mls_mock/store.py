@@ -132,12 +132,14 @@ class Store:
     """All records of one fake MLS. One per app: isolation is the default.
 
     `clock` needs only `now()` returning an aware datetime; `timezone` is the zone the
-    timestamps are rendered in.
+    timestamps are rendered in; `generous` names switches of `assumptions.GENEROUS` to turn on.
     """
 
-    def __init__(self, clock: Optional[Clock] = None, timezone: Optional[datetime.tzinfo] = None):
+    def __init__(self, clock: Optional[Clock] = None, timezone: Optional[datetime.tzinfo] = None,
+                 generous: Iterable[str] = ()):
         self.clock = clock or Clock()
         self.timezone = timezone or assumptions.DEFAULT_TIMEZONE
+        self.generous = assumptions.generous_switches(generous)
         self._lock = threading.RLock()
         self._listeners: List[Callable[["Store"], None]] = []
         self._depth = 0
@@ -184,6 +186,12 @@ class Store:
     def render_channel(self, row: dict) -> dict:
         return {**row, "experiments": list(row["experiments"])}
 
+    def _listed_channel(self, row: dict) -> dict:
+        """A channel as lists show it: the documented summary unless `full_lists` is on."""
+        if "full_lists" in self.generous:
+            return self.render_channel(row)
+        return {key: row[key] for key in assumptions.CHANNEL_SUMMARY_FIELDS}
+
     def _channel_fields(self, body: dict) -> dict:
         screen_id = v.name(body, "screen_id")
         experiments = v.id_list(body, "experiments")
@@ -212,7 +220,7 @@ class Store:
     def list_channels(self, id=None, screen_id=None, query=None, page=None) -> List[dict]:
         rows = self._select(self._channels, id, screen_id, "screen_id")
         rows = [r for r in rows if _matches_query(r["screen_id"], query)]
-        return [self.render_channel(r) for r in _paginate(rows, page)]
+        return [self._listed_channel(r) for r in _paginate(rows, page)]
 
     @_read
     def get_channel(self, channel_id: int) -> dict:
@@ -246,8 +254,8 @@ class Store:
             "name": row["name"],
             "description": row["description"],
             "bucketing_seed": row["bucketing_seed"],
-            "model_filter": None if filter_id is None else self.render_filter(self._filters.rows[filter_id]),
-            "channels": [self.render_channel(self._channels.rows[c]) for c in channel_ids],
+            "model_filter": None if filter_id is None else self._listed_filter(self._filters.rows[filter_id]),
+            "channels": [self._listed_channel(self._channels.rows[c]) for c in channel_ids],
             "user": row["user"],
             "created_at": row["created_at"],
             "updated_at": row["updated_at"],
@@ -336,11 +344,12 @@ class Store:
         # round trip (and a seeded bucket) keeps it without a sequence of its own.
         return {"id": row["id"], "request": request, "ml_model": model_id}
 
-    def _prediction_fields(self, body: dict, prefix: str = "") -> dict:
+    def _prediction_fields(self, body: dict, prefix: str = "", current: Optional[dict] = None) -> dict:
+        """`current`: the bucket being replaced, whose model a body may leave out."""
         with v.within(prefix):
-            return self._prediction_fields_of(body)
+            return self._prediction_fields_of(body, current)
 
-    def _prediction_fields_of(self, body: dict) -> dict:
+    def _prediction_fields_of(self, body: dict, current: Optional[dict]) -> dict:
         kind = v.choice(body, "prediction_type", PREDICTION_TYPES)
         fields = {"prediction_type": kind, "model_id": None, "static_items": None}
         if kind == "static":
@@ -351,7 +360,12 @@ class Store:
             fields["static_items"] = copy.deepcopy(items)
         elif kind != "empty":
             field = f"{kind}_model_id"
-            model_id = v.required_id(body, field)
+            if field not in body and current is not None and current["prediction_type"] == kind:
+                # sktmls's update_bucket never sends automl_model_id (Bucket.generate_request_body
+                # writes only batch/online ids): the type stays, so does its model.
+                model_id = current["model_id"]
+            else:
+                model_id = v.required_id(body, field)
             model = self._models.referenced(model_id, field)
             wanted = assumptions.MODEL_TYPE_FOR_PREDICTION[kind]
             if model["model_type"] != wanted:
@@ -359,11 +373,11 @@ class Store:
             fields["model_id"] = model_id
         return fields
 
-    def _bucket_fields(self, body: dict) -> dict:
+    def _bucket_fields(self, body: dict, current: Optional[dict] = None) -> dict:
         return {
             "name": v.name(body, "name"),
             "description": v.text(body, "description", assumptions.MISSING_DESCRIPTION),
-            **self._prediction_fields(body),
+            **self._prediction_fields(body, current=current),
         }
 
     def _bucket_of(self, experiment_id: int, bucket_id: int) -> dict:
@@ -407,7 +421,7 @@ class Store:
     @_atomic
     def update_bucket(self, experiment_id: int, bucket_id: int, body: dict) -> dict:
         row = self._bucket_of(experiment_id, bucket_id)
-        fields = self._bucket_fields(body)
+        fields = self._bucket_fields(body, current=row)
         self._buckets.check_name((experiment_id, fields["name"]), fields["name"], "name", bucket_id)
         self._buckets.rename((experiment_id, row["name"]), (experiment_id, fields["name"]), bucket_id)
         row.update(fields)
@@ -475,6 +489,13 @@ class Store:
     def render_filter(self, row: dict) -> dict:
         return {**row, "body": {"conditions": copy.deepcopy(row["body"]["conditions"])}}
 
+    def _listed_filter(self, row: dict) -> dict:
+        """A filter as lists (and experiments) show it: without its conditions unless
+        `full_lists` is on."""
+        if "full_lists" in self.generous:
+            return self.render_filter(row)
+        return {key: row[key] for key in assumptions.FILTER_SUMMARY_FIELDS}
+
     def _filter_fields(self, body: dict) -> dict:
         name = v.name(body, "name")
         filter_body = v.expect_object(body.get("body"), "body")
@@ -505,7 +526,7 @@ class Store:
     def list_filters(self, id=None, name=None, query=None, page=None) -> List[dict]:
         rows = self._select(self._filters, id, name, "name")
         rows = [r for r in rows if _matches_query(r["name"], query)]
-        return [self.render_filter(r) for r in _paginate(rows, page)]
+        return [self._listed_filter(r) for r in _paginate(rows, page)]
 
     @_read
     def get_filter(self, filter_id: int) -> dict:
@@ -550,12 +571,20 @@ class Store:
         self._models.insert(self._stamp(row, stamps), (name, version))
         return self.render_model(row)
 
+    def _visible_model(self, row: dict, viewer: Optional[str]) -> bool:
+        """Whether `viewer` may read the model: an automl model is its creator's alone unless
+        `shared_automl_models` is on; `viewer` None (the store's own callers) sees all."""
+        return (viewer is None or row["model_type"] != "automl" or row["creator"] == viewer
+                or "shared_automl_models" in self.generous)
+
     @_read
-    def list_models(self, id=None, name=None, version=None, model_type=None, query=None, page=None) -> List[dict]:
+    def list_models(self, id=None, name=None, version=None, model_type=None, query=None, page=None,
+                    viewer: Optional[str] = None) -> List[dict]:
         rows = self._select(self._models, id, None, "name")
         rows = [
             r for r in rows
-            if (name is None or r["name"] == name)
+            if self._visible_model(r, viewer)
+            and (name is None or r["name"] == name)
             and (version is None or r["version"] == version)
             and (model_type is None or r["model_type"] == model_type)
             and _matches_query(r["name"], query)
@@ -563,8 +592,11 @@ class Store:
         return [self.render_model(r) for r in _paginate(rows, page)]
 
     @_read
-    def get_model(self, model_id: int) -> dict:
-        return self.render_model(self._models.get(model_id))
+    def get_model(self, model_id: int, viewer: Optional[str] = None) -> dict:
+        row = self._models.get(model_id)
+        if not self._visible_model(row, viewer):
+            raise NotFound.record("model", model_id)  # as if absent: nothing to learn about others' models
+        return self.render_model(row)
 
     # ---- shared ---------------------------------------------------------------------------
 

@@ -22,14 +22,15 @@ def _bucket(store, experiment_id, name, kind="empty", **extra):
     return store.create_bucket(experiment_id, {"name": name, "prediction_type": kind, **extra})
 
 
-def test_an_experiment_lists_the_full_records_of_its_channels(store):
+def test_an_experiment_lists_the_summaries_of_its_channels(store):
     home = store.create_channel({"screen_id": "home", "experiments": [1, 2]}, "u")
     cart = store.create_channel({"screen_id": "cart", "experiments": [2]}, "u")
+    home_summary, cart_summary = ({k: c[k] for k in assumptions.CHANNEL_SUMMARY_FIELDS} for c in (home, cart))
 
-    assert store.get_experiment(1)["channels"] == [home]
-    assert store.get_experiment(2)["channels"] == [home, cart]
+    assert store.get_experiment(1)["channels"] == [home_summary]
+    assert store.get_experiment(2)["channels"] == [home_summary, cart_summary]
     store.update_channel(home["id"], {"screen_id": "home", "experiments": [1]})
-    assert store.get_experiment(2)["channels"] == [cart]
+    assert store.get_experiment(2)["channels"] == [cart_summary]
     assert [c["id"] for c in store.get_experiment(1)["channels"]] == [home["id"]]
 
 
