@@ -20,12 +20,13 @@ import os
 import re
 import secrets
 from importlib import metadata
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any, Callable, FrozenSet, List, Optional, Tuple
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
 from . import transport
+from .assumptions import GENEROUS, generous_switches
 from .redirect import sktmls_pointed_at
 from .remote import RemoteGate, WritesNotAllowed
 from .verify_registry import ASSUMPTIONS, Assumption, Differs, NotChecked, load_probes
@@ -118,7 +119,8 @@ class Target:
     """The server under test, as probes see it: the real sktmls clients (`.experiments`,
     `.channels`, `.filters`, `.models`), raw requests, and unique names for what they create."""
 
-    def __init__(self, url: str, username: str, password: str, env: str, gate: VerifyGate):
+    def __init__(self, url: str, username: str, password: str, env: str, gate: VerifyGate,
+                 generous: FrozenSet[str] = frozenset()):
         from sktmls import MLSENV
         from sktmls.channels import ChannelClient
         from sktmls.experiments import ExperimentClient
@@ -129,6 +131,7 @@ class Target:
         self.channels, self.experiments = ChannelClient(**account), ExperimentClient(**account)
         self.filters, self.models = FilterClient(**account), MLModelClient(**account)
         self.url, self.username, self.gate = url, username, gate
+        self.generous = generous  # the assumptions.GENEROUS switches the server is expected to behave as
         self._auth = (username, password)
         self.run_id = secrets.token_hex(3)
 
@@ -278,6 +281,9 @@ def add_parser(commands) -> argparse.ArgumentParser:
                                            "process list)")
     verify.add_argument("--env", default="STG", type=str.upper,
                         help="the sktmls MLSENV the clients are built with (default: STG); every env goes to URL")
+    verify.add_argument("--generous", metavar="NAME[,NAME]", action="append", default=[],
+                        help="expect the behaviours `mls-mock serve --generous NAME` turns on instead of the default "
+                             "ones (repeatable, or a comma list): " + ", ".join(GENEROUS))
     verify.add_argument("--allow-writes", action="store_true",
                         help="also run the probes that create, update and delete records (each deletes what it "
                              "created, children first, even when it fails)")
@@ -295,6 +301,10 @@ def verify_command(args) -> int:
     password = args.password or url_password or os.environ.get("MLS_PASSWORD")
     if not username or not password:
         raise UsageError("verify needs --username and --password (or $MLS_USERNAME and $MLS_PASSWORD)")
+    try:
+        generous = generous_switches([n.strip() for value in args.generous for n in value.split(",") if n.strip()])
+    except ValueError as error:
+        raise UsageError(f"--{error}") from None
     if args.report and not os.path.isdir(os.path.dirname(os.path.abspath(args.report))):
         raise UsageError(f"--report {args.report}: no such directory")
     redact = Redactor(username, password)
@@ -310,12 +320,12 @@ def verify_command(args) -> int:
             raise UsageError(f"--env must be one of {', '.join(MLSENV.__members__)}")
         gate = VerifyGate(url, username, password, args.allow_writes).start()
         try:
-            target = Target(url, username, password, args.env, gate)
+            target = Target(url, username, password, args.env, gate, generous)
             problem = _cannot_start(target)
             if problem:
                 raise UsageError(redact(problem))
             writes = sum(a.writes for a in ASSUMPTIONS)
-            out(f"mls-mock verify: {url} (env {args.env}); " + (
+            out(f"mls-mock verify: {url} (env {args.env}, generous: {', '.join(sorted(generous)) or 'none'}); " + (
                 "all probes, deleting what they create" if args.allow_writes else
                 f"read-only probes ({writes} more need --allow-writes)"))
             rows, left = check(target, args.allow_writes, lambda row: out(f"{row.assumption.id:<26} {row.line()}"))
@@ -326,7 +336,7 @@ def verify_command(args) -> int:
     for problem in left:
         out(f"left on the server, delete it by hand: {problem}")
     if args.report:
-        document = redact(_report(url, args, started, rows, left))
+        document = redact(_report(url, args, generous, started, rows, left))
         with open(args.report, "w", encoding="utf-8") as file:
             json.dump(document, file, indent=2, ensure_ascii=False)
             file.write("\n")
@@ -362,7 +372,7 @@ def _cannot_start(target: Target) -> Optional[str]:
     return None
 
 
-def _report(url: str, args, started: str, rows: List[Row], left: List[str]) -> dict:
+def _report(url: str, args, generous: FrozenSet[str], started: str, rows: List[Row], left: List[str]) -> dict:
     counts = collections.Counter(row.verdict for row in rows)
     return {
         "mls_mock": _version("mls-mock"),
@@ -370,12 +380,13 @@ def _report(url: str, args, started: str, rows: List[Row], left: List[str]) -> d
         "url": url,
         "env": args.env,
         "allow_writes": args.allow_writes,
+        "generous": sorted(generous),
         "started_at": started,
         "finished_at": _now(),
         "summary": {HELD: counts[HELD], DIFFERS: counts[DIFFERS], NOT_CHECKED: counts[NOT_CHECKED]},
         "left_on_server": left,
         "rows": [{"id": row.assumption.id, "question": row.assumption.question,
-                  "expected": row.assumption.expectation(), "observed": row.observed, "verdict": row.verdict}
+                  "expected": row.assumption.expectation(generous), "observed": row.observed, "verdict": row.verdict}
                  for row in rows],
     }
 

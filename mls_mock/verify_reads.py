@@ -182,3 +182,59 @@ def options_head(t):
            f"HEAD -> {head.status} {head.headers.get('Content-Type')} with {len(head.text)} characters; GET -> "
            f"{get.status} {get.headers.get('Content-Type')}")
     return f"OPTIONS -> 405 envelope; HEAD -> {head.status}, no body"
+
+
+# What only a full record carries, per kind of summary.
+FULL_ONLY = {"channels": ("experiments",), "filters": ("body", "conditions")}
+SUMMARY_FIELDS = {"channels": assumptions.CHANNEL_SUMMARY_FIELDS, "filters": assumptions.FILTER_SUMMARY_FIELDS}
+
+
+@probe("list-summaries")
+def list_summaries(t):
+    full = "full_lists" in t.generous
+    seen = {"channels": [], "filters": []}  # (where, record) of every summary looked at
+    for kind in seen:
+        seen[kind] += [(f"GET /api/v1/{kind} item", item) for item in t.listing(kind, page=1)]
+    for experiment in t.listing("experiments", page=1):
+        where = f"experiment {experiment['id']}'s"
+        seen["channels"] += [(f"{where} channels item", c) for c in experiment.get("channels") or []]
+        if isinstance(experiment.get("model_filter"), dict):
+            seen["filters"].append((f"{where} model_filter", experiment["model_filter"]))
+    if not seen["channels"] and not seen["filters"]:
+        raise NotChecked("no channels or filters on the server")
+    for kind, records in seen.items():
+        for where, record in records:
+            missing = [f for f in SUMMARY_FIELDS[kind] if f not in record]
+            expect(not missing, f"{where} {record.get('id')} lacks {', '.join(missing)}")
+            extra = [f for f in FULL_ONLY[kind] if f in record]
+            expect(bool(extra) == full, f"{where} {record.get('id')} " + (
+                f"carries {', '.join(extra)} (as with --generous full_lists)" if extra else
+                f"has no {' or '.join(FULL_ONLY[kind])} (as without --generous full_lists)"))
+    return f"{len(seen['channels'])} channel and {len(seen['filters'])} filter list items, " + (
+        "full records" if full else "summaries")
+
+
+@probe("automl-per-user")
+def automl_per_user(t):
+    model_id = _someone_elses_automl_model(t)
+    shared = "shared_automl_models" in t.generous
+    found = t.attempt(t.models.get_automl_model, id=model_id)
+    by_id = t.raw("GET", f"/api/v1/models/{model_id}")
+    shown = (f"another user's automl model {model_id}: get_automl_model " +
+             ("returned it" if found.error is None else f"raised {found.error!r}") + f"; GET by id: {by_id.status}")
+    expect((found.error is None, by_id.status) == ((True, 200) if shared else (False, 404)),
+           shown + (" (as without" if found.error else " (as with") + " --generous shared_automl_models)")
+    return shown
+
+
+def _someone_elses_automl_model(t, experiments: int = 50) -> int:
+    """The model of an automl bucket whose request names another user, from the buckets of
+    the first `experiments` experiments (lists may hide others' automl models)."""
+    for experiment in t.listing("experiments", page=1)[:experiments]:
+        for bucket in t.listing(f"experiments/{experiment['id']}/buckets"):
+            prediction = bucket.get("prediction") or {}
+            request = prediction.get("request") or {}
+            if request.get("type") == "automl" and request.get("username") not in (None, t.username) \
+                    and isinstance(prediction.get("ml_model"), int):
+                return prediction["ml_model"]
+    raise NotChecked(f"no automl bucket of another user's model in the first {experiments} experiments")

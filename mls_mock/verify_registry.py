@@ -10,7 +10,7 @@ the server did when the assumption held, raises `Differs(what it did)` when it d
 """
 import dataclasses
 import json
-from typing import Callable, Dict, Optional
+from typing import Callable, Dict, FrozenSet, Optional
 
 from . import assumptions
 
@@ -30,9 +30,12 @@ class Assumption:
     expected: str  # str.format template over assumptions.py's constants
     writes: bool = False  # its probe creates, changes or deletes records
     unprobeable: Optional[str] = None  # why no client of the server can check it
+    switch: Optional[str] = None  # the assumptions.GENEROUS switch that changes the answer
+    generous_expected: Optional[str] = None  # the answer with that switch on
 
-    def expectation(self) -> str:
-        return self.expected.format(**constants())
+    def expectation(self, generous: FrozenSet[str] = frozenset()) -> str:
+        template = self.generous_expected if self.switch in generous else self.expected
+        return template.format(**constants())
 
 
 def constants() -> Dict[str, str]:
@@ -40,7 +43,8 @@ def constants() -> Dict[str, str]:
     shown = {}
     for name, value in vars(assumptions).items():
         if name.isupper():
-            shown[name] = json.dumps(value) if value is None or isinstance(value, (bool, str)) else str(value)
+            shown[name] = (json.dumps(value) if value is None or isinstance(value, (bool, str)) else
+                           ", ".join(value) if isinstance(value, tuple) else str(value))
     shown["MODEL_TYPES"] = ", ".join(f"{p}: {m}" for p, m in assumptions.MODEL_TYPE_FOR_PREDICTION.items())
     shown["TIMEZONE_OFFSET"] = assumptions.DEFAULT_TIMEZONE.tzname(None)
     shown["PAST_THE_LAST_PAGE"] = "404" if assumptions.EMPTY_PAGE_IS_ERROR else "200 with []"
@@ -98,11 +102,11 @@ ASSUMPTIONS = (
                "English, `field: problem` naming the query parameter (the wording itself is reported, not judged)"),
     Assumption("prediction-id", "`prediction.id`", "a bucket's `prediction.id` is the bucket's own id", writes=True),
     Assumption("bucket-put", "PUT of a bucket",
-               "a full replace: the client's update_bucket of an automl bucket (no `automl_model_id` sent) gets 400 "
-               "naming automl_model_id", writes=True),
+               "the client's update_bucket of an automl bucket (which sends no `automl_model_id`): 200, the bucket "
+               "keeps its model", writes=True),
     Assumption("experiment-channels", "an experiment's `channels`",
-               "full channel records (id, screen_id, experiments, user, created_at, updated_at) in channel id order",
-               writes=True),
+               "channel summaries ({CHANNEL_SUMMARY_FIELDS}) in channel id order", writes=True, switch="full_lists",
+               generous_expected="full channel records (with `experiments` and `user`) in channel id order"),
     Assumption("updated-at-side-effects", "side effects on `updated_at`",
                "deleting an experiment moves `updated_at` of the channels it leaves; linking a channel to it does "
                "not move the experiment's", writes=True),
@@ -115,6 +119,16 @@ ASSUMPTIONS = (
                writes=True),
     Assumption("seeded-timestamps", "seeded timestamps", "kept as given (seed files and /_mock/ only)",
                unprobeable="it is about the fake's seed files; the real server is not seeded through its API"),
+    Assumption("list-summaries", "list items of channels and filters (`full_lists`)",
+               "summaries: channels ({CHANNEL_SUMMARY_FIELDS}) without `experiments`, filters "
+               "({FILTER_SUMMARY_FIELDS}) without conditions, also as an experiment's channels and model_filter",
+               switch="full_lists",
+               generous_expected="full records: channels with `experiments`, filters with their conditions, also as "
+                                 "an experiment's channels and model_filter"),
+    Assumption("automl-per-user", "another user's automl model (`shared_automl_models`)",
+               "not readable: get_automl_model does not find it and GET /api/v1/models/<id> is 404",
+               switch="shared_automl_models",
+               generous_expected="readable: get_automl_model returns it and GET /api/v1/models/<id> is 200"),
 )
 
 PROBES: Dict[str, Callable] = {}

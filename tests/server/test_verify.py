@@ -67,6 +67,10 @@ def expected_verdicts(allow_writes: bool) -> dict:
             for a in ASSUMPTIONS}
 
 
+SWITCHES = "full_lists,shared_automl_models"
+SWITCHED_ROWS = {a.id for a in ASSUMPTIONS if a.switch}
+
+
 def test_read_only_run_holds_every_read_row_and_sends_no_write(server):
     seed_for_verify(server)
     before = state(server)
@@ -95,6 +99,28 @@ def test_allow_writes_run_holds_every_row_and_leaves_the_server_as_it_was(server
     assert [(row["id"], row["question"]) for row in document["rows"]] == [(a.id, a.question) for a in ASSUMPTIONS]
     assert {row["verdict"] for row in document["rows"]} == {"held", "not checked"}
     assert all(row["expected"] and row["observed"] for row in document["rows"])
+
+
+@pytest.mark.parametrize("served, expected", [((), (SWITCHES,)), ((SWITCHES,), ()), ((SWITCHES,), (SWITCHES,))],
+                         ids=["default-server,generous-verify", "generous-server,default-verify", "both-generous"])
+def test_switched_rows_hold_in_the_matching_position_and_differ_in_the_other(start_server, served, expected):
+    flags = [flag for switches in served for flag in ("--generous", switches)]
+    generous_server = start_server(*flags, "--log-level", "warning")
+    seed_for_verify(generous_server)
+    before = state(generous_server)
+    result = run_verify(generous_server.url, "--allow-writes", *[f for s in expected for f in ("--generous", s)])
+    found, want = verdicts(result.stdout), expected_verdicts(allow_writes=True)
+    if served == expected:
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert found == want
+    else:
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert {row for row, line in found.items() if line.startswith("differs: ")} == SWITCHED_ROWS
+        assert {row: line for row, line in found.items() if row not in SWITCHED_ROWS} == {
+            row: line for row, line in want.items() if row not in SWITCHED_ROWS}
+        hint = "(as with --generous" if served else "(as without --generous"
+        assert all(hint in found[row] for row in SWITCHED_ROWS), found
+    assert state(generous_server) == before
 
 
 def test_a_server_that_differs_exits_1_and_says_what_it_did(start_server, tmp_path):
