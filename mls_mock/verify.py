@@ -73,7 +73,8 @@ class VerifyGate(RemoteGate):
 
 @dataclasses.dataclass
 class Reply:
-    """A raw answer: status, headers, text, and the body parsed when it is JSON."""
+    """A raw answer: status, headers, text, the body parsed when it is JSON, and the
+    envelope's fields when it is one (else None)."""
 
     method: str
     path: str
@@ -81,21 +82,13 @@ class Reply:
     headers: Any
     text: str
     body: Any
+    code: Any = None
+    error: Any = None
+    results: Any = None
 
-    def _field(self, name: str):
-        return self.body.get(name) if isinstance(self.body, dict) else None
-
-    @property
-    def code(self):
-        return self._field("code")
-
-    @property
-    def error(self):
-        return self._field("error")
-
-    @property
-    def results(self):
-        return self._field("results")
+    def __post_init__(self):
+        if isinstance(self.body, dict):
+            self.code, self.error, self.results = (self.body.get(k) for k in ("code", "error", "results"))
 
     def __str__(self) -> str:
         shown = f"{self.method} {self.path} -> {self.status}"
@@ -200,16 +193,16 @@ class Row:
         return f"{DIFFERS}: {self.observed}" if self.verdict == DIFFERS else f"{NOT_CHECKED} ({self.observed})"
 
 
-def check(target: Target, allow_writes: bool, emit: Callable[[Row], None]) -> Tuple[List[Row], List[str]]:
-    """Every assumption, in the README's order; returns the rows and what could not be
-    deleted."""
+def check(target: Target, allow_writes: bool, emit: Callable[[Row], None], left: List[str]) -> List[Row]:
+    """Every assumption, in the README's order; what could not be deleted goes to `left`
+    as soon as it is known (an interrupted run has it too)."""
     probes = load_probes()
-    rows, left = [], []
+    rows = []
     for assumption in ASSUMPTIONS:
         row = _check_one(target, assumption, probes, allow_writes, left)
         rows.append(row)
         emit(row)
-    return rows, left
+    return rows
 
 
 def _check_one(target: Target, assumption: Assumption, probes, allow_writes: bool, left: List[str]) -> Row:
@@ -328,18 +321,22 @@ def verify_command(args) -> int:
             out(f"mls-mock verify: {url} (env {args.env}, generous: {', '.join(sorted(generous)) or 'none'}); " + (
                 "all probes, deleting what they create" if args.allow_writes else
                 f"read-only probes ({writes} more need --allow-writes)"))
-            rows, left = check(target, args.allow_writes, lambda row: out(f"{row.assumption.id:<26} {row.line()}"))
+            left: List[str] = []
+            try:
+                rows = check(target, args.allow_writes, lambda row: out(f"{row.assumption.id:<26} {row.line()}"), left)
+            finally:  # also when interrupted
+                for problem in left:
+                    out(f"left on the server, delete it by hand: {problem}")
         finally:
             gate.stop()
     counts = collections.Counter(row.verdict for row in rows)
     out(f"{len(rows)} assumptions: {counts[HELD]} held, {counts[DIFFERS]} differ, {counts[NOT_CHECKED]} not checked")
-    for problem in left:
-        out(f"left on the server, delete it by hand: {problem}")
     if args.report:
-        document = redact(_report(url, args, generous, started, rows, left))
-        with open(args.report, "w", encoding="utf-8") as file:
-            json.dump(document, file, indent=2, ensure_ascii=False)
-            file.write("\n")
+        try:
+            with open(args.report, "w", encoding="utf-8") as file:
+                json.dump(redact(_report(url, args, generous, started, rows, left)), file, indent=2, ensure_ascii=False)
+        except OSError as error:
+            raise UsageError(f"--report {args.report}: {error.strerror}") from None
         out(f"report written to {args.report}")
     return EXIT_DIFFERS if counts[DIFFERS] or left else EXIT_HELD
 

@@ -198,6 +198,19 @@ CHANGED_CONSTANTS = [
 ]
 
 
+def test_what_cannot_be_deleted_is_named_and_fails_the_run(start_server):
+    served = start_server("--log-level", "warning")
+    seed_for_verify(served)
+    fault = {"method": "DELETE", "path": "/api/v1/filters/*", "status": 503, "times": None, "error": "read-only"}
+    assert served.admin("POST", "faults", json=fault).status_code == 201
+    result = run_verify(served.url, "--allow-writes")
+    assert result.returncode == 1, result.stdout + result.stderr
+    left = [line for line in result.stdout.splitlines() if line.startswith("left on the server")]
+    created = [f for f in served.admin("GET", "state").json()["results"]["filters"] if f["name"].startswith("mlsmock-")]
+    assert len(left) == len(created) > 0
+    assert all("DELETE answered 503" in line and "read-only" in line for line in left)
+
+
 def test_expectations_follow_the_constants_and_each_probe_can_see_a_difference(server, monkeypatch, capsys,
                                                                                 tmp_path):
     """Verify run in-process with constants the served fake does not share: each probe built
