@@ -191,17 +191,35 @@ SUMMARY_FIELDS = {"channels": assumptions.CHANNEL_SUMMARY_FIELDS, "filters": ass
 
 @probe("list-summaries")
 def list_summaries(t):
-    full = "full_lists" in t.generous
-    seen = {"channels": [], "filters": []}  # (where, record) of every summary looked at
-    for kind in seen:
-        seen[kind] += [(f"GET /api/v1/{kind} item", item) for item in t.listing(kind, page=1)]
+    items = {kind: [(f"GET /api/v1/{kind} item", item) for item in t.listing(kind, page=1)] for kind in SUMMARY_FIELDS}
+    if not any(items.values()):
+        raise NotChecked("no channels or filters on the server")
+    _check_shapes(t, items)
+    experiments = t.listing("experiments", page=1)
+    partial = [e["id"] for e in experiments if not {"channels", "model_filter", "bucketing_seed", "user"} <= set(e)]
+    expect(not partial, f"experiment list items {partial[:5]} are not full records")
+    return f"{len(items['channels'])} channel and {len(items['filters'])} filter items, " + (
+        "full records" if "full_lists" in t.generous else "summaries") + f"; {len(experiments)} full experiments"
+
+
+@probe("full-lists")
+def full_lists(t):
+    seen = {kind: [(f"GET /api/v1/{kind} item", item) for item in t.listing(kind, page=1)] for kind in SUMMARY_FIELDS}
     for experiment in t.listing("experiments", page=1):
         where = f"experiment {experiment['id']}'s"
         seen["channels"] += [(f"{where} channels item", c) for c in experiment.get("channels") or []]
         if isinstance(experiment.get("model_filter"), dict):
             seen["filters"].append((f"{where} model_filter", experiment["model_filter"]))
-    if not seen["channels"] and not seen["filters"]:
+    if not any(seen.values()):
         raise NotChecked("no channels or filters on the server")
+    _check_shapes(t, seen)
+    return f"{len(seen['channels'])} channels and {len(seen['filters'])} filters in lists and experiments, " + (
+        "full records" if "full_lists" in t.generous else "summaries")
+
+
+def _check_shapes(t, seen) -> None:
+    """Each (where, record) of `seen[kind]` is a summary, or a full record with full_lists."""
+    full = "full_lists" in t.generous
     for kind, records in seen.items():
         for where, record in records:
             missing = [f for f in SUMMARY_FIELDS[kind] if f not in record]
@@ -210,12 +228,10 @@ def list_summaries(t):
             expect(bool(extra) == full, f"{where} {record.get('id')} " + (
                 f"carries {', '.join(extra)} (as with --generous full_lists)" if extra else
                 f"has no {' or '.join(FULL_ONLY[kind])} (as without --generous full_lists)"))
-    return f"{len(seen['channels'])} channel and {len(seen['filters'])} filter list items, " + (
-        "full records" if full else "summaries")
 
 
-@probe("automl-per-user")
-def automl_per_user(t):
+@probe("shared-automl-models")
+def shared_automl_models(t):
     model_id = _someone_elses_automl_model(t)
     shared = "shared_automl_models" in t.generous
     found = t.attempt(t.models.get_automl_model, id=model_id)

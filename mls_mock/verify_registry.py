@@ -104,9 +104,25 @@ ASSUMPTIONS = (
     Assumption("bucket-put", "PUT of a bucket",
                "the client's update_bucket of an automl bucket (which sends no `automl_model_id`): 200, the bucket "
                "keeps its model", writes=True),
-    Assumption("experiment-channels", "an experiment's `channels`",
-               "channel summaries ({CHANNEL_SUMMARY_FIELDS}) in channel id order", writes=True, switch="full_lists",
-               generous_expected="full channel records (with `experiments` and `user`) in channel id order"),
+    Assumption("list-summaries", "list items of channels and filters",
+               "channel items hold ({CHANNEL_SUMMARY_FIELDS}) without `experiments`, filter items "
+               "({FILTER_SUMMARY_FIELDS}) without conditions; experiment items are full records",
+               switch="full_lists", generous_expected="channel and filter items are full records (with `experiments`, "
+                                                      "with conditions); experiment items too"),
+    Assumption("experiment-channels", "an experiment's `channels` and `model_filter`",
+               "channel summaries ({CHANNEL_SUMMARY_FIELDS}) in channel id order; a filter summary "
+               "({FILTER_SUMMARY_FIELDS})", writes=True, switch="full_lists",
+               generous_expected="full channel records (with `experiments`) in channel id order; the filter with its "
+                                 "conditions"),
+    Assumption("full-lists", "switch `full_lists` (default **off**)",
+               "off: summaries in channel and filter lists and as an experiment's channels and model_filter",
+               switch="full_lists", generous_expected="on: full records in channel and filter lists and as an "
+                                                      "experiment's channels and model_filter"),
+    Assumption("shared-automl-models", "switch `shared_automl_models` (default **off**)",
+               "off: another user's automl model is not readable: get_automl_model does not find it and "
+               "GET /api/v1/models/<id> is 404", switch="shared_automl_models",
+               generous_expected="on: another user's automl model is readable: get_automl_model returns it and "
+                                 "GET /api/v1/models/<id> is 200"),
     Assumption("updated-at-side-effects", "side effects on `updated_at`",
                "deleting an experiment moves `updated_at` of the channels it leaves; linking a channel to it does "
                "not move the experiment's", writes=True),
@@ -119,16 +135,6 @@ ASSUMPTIONS = (
                writes=True),
     Assumption("seeded-timestamps", "seeded timestamps", "kept as given (seed files and /_mock/ only)",
                unprobeable="it is about the fake's seed files; the real server is not seeded through its API"),
-    Assumption("list-summaries", "list items of channels and filters (`full_lists`)",
-               "summaries: channels ({CHANNEL_SUMMARY_FIELDS}) without `experiments`, filters "
-               "({FILTER_SUMMARY_FIELDS}) without conditions, also as an experiment's channels and model_filter",
-               switch="full_lists",
-               generous_expected="full records: channels with `experiments`, filters with their conditions, also as "
-                                 "an experiment's channels and model_filter"),
-    Assumption("automl-per-user", "another user's automl model (`shared_automl_models`)",
-               "not readable: get_automl_model does not find it and GET /api/v1/models/<id> is 404",
-               switch="shared_automl_models",
-               generous_expected="readable: get_automl_model returns it and GET /api/v1/models/<id> is 200"),
 )
 
 PROBES: Dict[str, Callable] = {}

@@ -268,13 +268,22 @@ def bucket_put(t):
 
 @probe("experiment-channels")
 def experiment_channels(t):
-    experiment = _experiment(t, "channels")
+    flt = t.filters.create_filter(name=t.name("channels"), conditions=CONDITIONS)
+    experiment = _experiment(t, "channels", model_filter=flt)
     made = [t.channels.create_channel(name=t.name(f"channel-{n}"), experiments=[experiment]).id for n in (1, 2)]
     listed = t.listing("experiments", id=experiment.id)
     channels = listed[0].get("channels") if listed else None
     expect(isinstance(channels, list) and all(isinstance(c, dict) for c in channels),
            f"the experiment's channels are {str(channels)[:100]}")
     full = "full_lists" in t.generous
+    model_filter = listed[0].get("model_filter")
+    expect(isinstance(model_filter, dict) and model_filter.get("id") == flt.id
+           and all(f in model_filter for f in assumptions.FILTER_SUMMARY_FIELDS),
+           f"the experiment's model_filter is {str(model_filter)[:100]}")
+    conditions = "body" in model_filter or "conditions" in model_filter
+    expect(conditions == full, "the experiment's model_filter " + (
+        "carries conditions (as with --generous full_lists)" if conditions else
+        "has no conditions (as without --generous full_lists)"))
     fields = set(FULL_CHANNEL_FIELDS if full else assumptions.CHANNEL_SUMMARY_FIELDS)
     ids = [c.get("id") for c in channels]
     expect(ids == sorted(made), f"channels {ids}, made {made}")
@@ -283,7 +292,7 @@ def experiment_channels(t):
     hint = "" if carried == full else f" (as {'with' if carried else 'without'} --generous full_lists)"
     expect(not missing and carried == full, "the experiment's channels " + (
         f"lack {', '.join(missing)}" if missing else "carry experiments") + hint)
-    return f"channels {ids}, " + ("full records" if full else "summaries")
+    return f"channels {ids} and the model_filter, " + ("full records" if full else "summaries")
 
 
 @probe("updated-at-side-effects")

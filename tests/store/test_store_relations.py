@@ -202,6 +202,24 @@ def test_an_automl_bucket_names_the_model_creator(store):
     assert bucket["prediction"]["request"] == {"type": "automl", "model_name": "a", "model_version": "v1", "username": "alice"}
 
 
+def test_a_bucket_put_that_leaves_out_the_model_of_its_type_keeps_it(store):
+    """sktmls's update_bucket never sends automl_model_id: the same type keeps its model; a new
+    type, or an explicit null, still needs one."""
+    bucket = _bucket(store, 1, "b", "automl", automl_model_id=3)
+
+    renamed = store.update_bucket(1, bucket["id"], {"name": "renamed", "prediction_type": "automl"})
+
+    assert (renamed["name"], renamed["prediction"]["ml_model"]) == ("renamed", 3)
+    for body, field in (({"prediction_type": "batch"}, "batch_model_id"),
+                        ({"prediction_type": "automl", "automl_model_id": None}, "automl_model_id")):
+        with pytest.raises(FieldError, match=f"^{field}: is required"):
+            store.update_bucket(1, bucket["id"], {"name": "again", **body})
+    assert store.get_bucket(1, bucket["id"]) == renamed
+    assert _bucket(store, 1, "new", "batch", batch_model_id=1)["prediction"]["ml_model"] == 1
+    with pytest.raises(FieldError, match="^automl_model_id: is required"):  # a create always names its model
+        _bucket(store, 1, "other", "automl")
+
+
 def test_listeners_hear_every_change_once_and_no_failure(store):
     heard = []
     store.subscribe(lambda s: heard.append(s.counts()["experiments"]))
