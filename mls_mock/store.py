@@ -25,6 +25,10 @@ MODEL_FIELDS = (
 )
 SEED_KINDS = ("models", "filters", "experiments", "buckets", "channels")
 SEED_USER = "mls-mock"
+# Levels a state document (see `dump`) puts around each free-form JSON value it holds:
+# {"filters": [{"body": {"conditions": [<condition>]}}]}, {"buckets": [{"static_value":
+# {"items": <items>}}]}, {"models": [{"model_meta": <value>}]}.
+ENCLOSING_CONDITION, ENCLOSING_STATIC_ITEMS, ENCLOSING_MODEL_FIELD = 5, 4, 3
 
 
 class Clock:
@@ -335,7 +339,7 @@ class Store:
             items = static_value.get("items")
             if not isinstance(items, list):
                 raise FieldError("static_value.items", "must be a list")
-            fields["static_items"] = v.json_value(items, "static_value.items")
+            fields["static_items"] = v.json_value(items, "static_value.items", ENCLOSING_STATIC_ITEMS)
         elif kind != "empty":
             field = f"{kind}_model_id"
             model_id = v.required_id(body, field)
@@ -520,7 +524,8 @@ class Store:
                 raise FieldError(f"{field}.operator", f"must be one of {', '.join(FILTER_OPERATORS)}")
             if "value" not in condition or isinstance(condition["value"], dict):
                 raise FieldError(f"{field}.value", "must be a string, number, boolean or list")
-        return {"name": name, "body": {"conditions": [v.json_value(c, f"body.conditions[{i}]") for i, c in enumerate(conditions)]}}
+        stored = [v.json_value(c, f"body.conditions[{i}]", ENCLOSING_CONDITION) for i, c in enumerate(conditions)]
+        return {"name": name, "body": {"conditions": stored}}
 
     @_atomic
     def create_filter(self, body: dict, record_id=None, stamps=None) -> dict:
@@ -574,7 +579,7 @@ class Store:
             raise FieldError("components", "must be a list of component objects ({\"id\", \"name\", ...}) or null")
         self._models.check_name((name, version), f"{name} {version}", "name")
         row = {"id": self._models.claim_id(record_id), "name": name, "version": version, "model_type": model_type}
-        row.update({key: v.json_value(body.get(key), key) for key in MODEL_FIELDS})
+        row.update({key: v.json_value(body.get(key), key, ENCLOSING_MODEL_FIELD) for key in MODEL_FIELDS})
         self._tx.insert(self._models, self._stamp(row, stamps), (name, version))
         return self.render_model(row)
 
@@ -650,7 +655,7 @@ class Store:
                 raise SeedError(f"{where} must be a JSON object")
             shown_id = record.get("id")
             if isinstance(shown_id, str) and len(shown_id) <= 20 or (
-                    isinstance(shown_id, int) and abs(shown_id) <= assumptions.MAX_ID):  # never print a huge int
+                    isinstance(shown_id, int) and abs(shown_id) < 10 ** 20):  # never print a huge int
                 where += f" (id {shown_id})"
             try:
                 self._load_record(kind, record)

@@ -181,13 +181,15 @@ def nested_deeper_than(text: str, limit: int) -> bool:
 _SCALARS = (str, bool, type(None))
 
 
-def json_value(value: Any, field: str) -> Any:
+def json_value(value: Any, field: str, enclosing: int = 0) -> Any:
     """A copy of `value`, checked to be JSON the fake can always copy, encode and answer:
     objects with string keys, arrays, strings, booleans, null, finite numbers, integers
-    short enough to print, at most MAX_JSON_DEPTH levels deep. Values from Python (seeds,
+    short enough to print. `enclosing` is how many levels a state document (GET
+    /_mock/state) puts around the value: with them it must fit in MAX_JSON_DEPTH, so every
+    state the fake holds is a document PUT /_mock/state accepts. Values from Python (seeds,
     `MLSMock.seed(dict)`) can be anything; HTTP bodies are checked at parse time as well.
     Iterative, so no depth of input can exhaust the stack."""
-    limit = assumptions.MAX_JSON_DEPTH
+    limit = assumptions.MAX_JSON_DEPTH - enclosing
     root: list = [None]
     pending = [(value, root, 0, 0)]  # (value, container to put its copy in, key there, depth)
     while pending:
@@ -204,7 +206,8 @@ def json_value(value: Any, field: str) -> Any:
             parent[key] = item
         elif isinstance(item, (dict, list, tuple)):
             if depth == limit:
-                raise FieldError(field, f"is nested more than {limit} levels deep")
+                raise FieldError(field, f"is nested more than {limit} levels deep (a state document puts "
+                                        f"{enclosing} more around it, {assumptions.MAX_JSON_DEPTH} at most)")
             if isinstance(item, dict):
                 copy: Any = {}
                 for child_key, child in item.items():
