@@ -19,8 +19,19 @@ MAX_NAME_LENGTH = 255
 # Bodies larger than this get 413.
 MAX_BODY_BYTES = 1024 * 1024
 
+# JSON nested deeper than this (a body, or a value from a seed or state file) gets 400. Real
+# MLS payloads are a few levels deep; the bound keeps every later read (copy, encode) safe.
+MAX_JSON_DEPTH = 64
+
+# The one id range: body, query and path ids, seeded ids and ID sequences. 2**53 - 1 is the
+# largest integer every JSON reader (JavaScript's included) holds exactly. A path id above
+# it is no route (404); a create once a sequence has reached it gets 409.
+MAX_ID = 2**53 - 1
+
 # Bucket ranges split 100 slots; a bucket with ratio 30 after one with 20 gets "20-49"
-# (inclusive bounds), a bucket with ratio 0 or never given a ratio gets "".
+# (inclusive bounds), a bucket with ratio 0 or never given a ratio gets "". Adding or
+# deleting a bucket clears every range of its experiment: the ratio must be set again.
+# An experiment's ranges always cover the slots exactly once, or are all unset.
 BUCKET_SLOTS = 100
 BUCKET_RANGE_UNSET = ""
 

@@ -155,6 +155,19 @@ def credentials(t):
     return shown
 
 
+@probe("id-range")
+def id_range(t):
+    largest = assumptions.MAX_ID
+    at_limit = t.raw("GET", "/api/v1/experiments", params={"id": largest})
+    past = t.raw("GET", "/api/v1/experiments", params={"id": largest + 1})
+    paths = [t.raw("GET", f"/api/v1/experiments/{i}") for i in (largest + 1, 10 ** len(str(largest)))]
+    shown = (f"id={largest}: {at_limit.status}; id={largest + 1}: {past.status} {past.error!r}; "
+             f"path ids past it: {[reply.status for reply in paths]}")
+    expect(at_limit.status == 200 and past.status == 400 and "id" in (past.error or "")
+           and all(reply.status == 404 for reply in paths), shown)
+    return shown
+
+
 @probe("error-messages")
 def error_messages(t):
     bad = [("page", {"page": "0"}), ("id", {"id": "not-a-number"}), ("id", {"id": ["1", "2"]})]

@@ -47,6 +47,7 @@ def constants() -> Dict[str, str]:
                            ", ".join(value) if isinstance(value, tuple) else str(value))
     shown["MODEL_TYPES"] = ", ".join(f"{p}: {m}" for p, m in assumptions.MODEL_TYPE_FOR_PREDICTION.items())
     shown["TIMEZONE_OFFSET"] = assumptions.DEFAULT_TIMEZONE.tzname(None)
+    shown["MAX_ID_PLUS_ONE"] = str(assumptions.MAX_ID + 1)
     shown["PAST_THE_LAST_PAGE"] = "404" if assumptions.EMPTY_PAGE_IS_ERROR else "200 with []"
     return shown
 
@@ -86,6 +87,9 @@ ASSUMPTIONS = (
     Assumption("bucket-range", "`bucket_range`",
                "{BUCKET_RANGE_UNSET} before a ratio is set and for a 0 share; otherwise \"start-end\" inclusive "
                "over {BUCKET_SLOTS} slots in bucket-id order", writes=True),
+    Assumption("ranges-on-bucket-change", "ranges when buckets come and go",
+               "adding or deleting a bucket sets every range of its experiment to {BUCKET_RANGE_UNSET} and moves "
+               "those buckets' `updated_at`", writes=True),
     Assumption("bucket-ratio", "`bucket_ratio`",
                "a ratio leaving out a bucket, with a negative share, or not adding up to {BUCKET_SLOTS}: 400",
                writes=True),
@@ -98,6 +102,10 @@ ASSUMPTIONS = (
     Assumption("bodies", "bodies",
                "a body that is not a JSON object: 400; another Content-Type: 415; over {MAX_BODY_BYTES} bytes: "
                "413; NaN: 400", writes=True),
+    Assumption("json-depth", "JSON nesting",
+               "a body nested {MAX_JSON_DEPTH} levels deep: 201; one level deeper: 400", writes=True),
+    Assumption("id-range", "ids",
+               "id={MAX_ID} in a query: 200; id={MAX_ID_PLUS_ONE}: 400 naming id; a path id past {MAX_ID}: 404"),
     Assumption("error-messages", "error messages",
                "English, `field: problem` naming the query parameter (the wording itself is reported, not judged)"),
     Assumption("prediction-id", "`prediction.id`", "a bucket's `prediction.id` is the bucket's own id", writes=True),

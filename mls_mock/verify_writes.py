@@ -183,6 +183,27 @@ def _ranges(buckets) -> dict:
     return {b.id: b.bucket_range for b in sorted(buckets, key=lambda b: b.id)}
 
 
+@probe("ranges-on-bucket-change")
+def ranges_on_bucket_change(t):
+    experiment = _experiment(t, "ranges")
+    first, second = _empty_bucket(t, experiment, "a"), _empty_bucket(t, experiment, "b")
+    half = assumptions.BUCKET_SLOTS // 2
+    set_once = t.experiments.update_bucket_ratio(experiment, {first: half, second: assumptions.BUCKET_SLOTS - half})
+    stamps = {b.id: b.updated_at for b in set_once}
+    third = _empty_bucket(t, experiment, "c")
+    after_add = t.experiments.list_buckets(experiment)
+    unmoved = [b.id for b in after_add if b.id in stamps and b.updated_at <= stamps[b.id]]
+    t.experiments.update_bucket_ratio(experiment, {b: share for b, share in zip((first, second, third), (
+        half, assumptions.BUCKET_SLOTS - half, 0))})
+    t.experiments.delete_bucket(third)
+    after_delete = t.experiments.list_buckets(experiment)
+    unset = assumptions.BUCKET_RANGE_UNSET
+    shown = (f"after adding a bucket: ranges {[b.bucket_range for b in after_add]}, updated_at unmoved on {unmoved}; "
+             f"after deleting one: {[b.bucket_range for b in after_delete]}")
+    expect(all(b.bucket_range == unset for b in after_add + after_delete) and not unmoved, shown)
+    return shown
+
+
 @probe("bucket-ratio")
 def bucket_ratio(t):
     experiment = _experiment(t, "ratio")
@@ -339,6 +360,21 @@ def bodies(t):
     }
     shown = "; ".join(f"{what}: {status}" for what, status in statuses.items())
     expect(list(statuses.values()) == [400, 415, 413, 400], shown)
+    return shown
+
+
+@probe("json-depth")
+def json_depth(t):
+    def nested(label: str, depth: int) -> str:
+        """A body `depth` levels deep in all, the nesting under a key the server ignores."""
+        inner = "[" * (depth - 1) + "]" * (depth - 1)
+        return '{"name": "%s", "mls_mock_verify_nested": %s}' % (t.name(label), inner)
+
+    limit = assumptions.MAX_JSON_DEPTH
+    at_limit = _post(t, "/api/v1/experiments", nested("depth-limit", limit))
+    deeper = _post(t, "/api/v1/experiments", nested("depth-over", limit + 1))
+    shown = f"{limit} levels: {at_limit.status}; {limit + 1} levels: {deeper}"
+    expect(at_limit.status == 201 and deeper.status == 400, shown)
     return shown
 
 

@@ -195,6 +195,8 @@ CHANGED_CONSTANTS = [
     ("MODEL_TYPE_FOR_PREDICTION", {"batch": "automl", "online": "manual", "automl": "automl"},
      "model-type-for-prediction"),
     ("MAX_BODY_BYTES", 1000, "bodies"),
+    ("MAX_JSON_DEPTH", 10, "json-depth"),
+    ("MAX_ID", 10**6, "id-range"),
 ]
 
 
