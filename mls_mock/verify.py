@@ -1,20 +1,18 @@
-"""`mls-mock verify URL`: check the fake's assumptions about the real MLS AB API server (the
-README's table, `verify_registry.ASSUMPTIONS`) against a server, through the real sktmls
-clients pointed at URL, and raw `requests` where no client call shows what is checked (a
-status code, a header, a body the client never sends).
+"""`mls-mock verify URL`: check the fake's assumptions (the README's table,
+`verify_registry.ASSUMPTIONS`) against a server, through the real sktmls clients pointed at
+URL, and raw `requests` where no client call shows what is checked (a status, a header).
 
-Read-only probes always run. Probes that create, change or delete records run only with
---allow-writes. All traffic to URL passes a `VerifyGate` (the plugin's `RemoteGate`): without
-the flag a write is refused before it leaves the process, whatever a probe does; with it,
-every record a probe created is deleted when the probe ends, children first, whether it
-held, differed or broke. Credentials never reach the output: every line and the report go
-through `Redactor`.
+All traffic to URL passes a `VerifyGate` (the plugin's `RemoteGate`): without --allow-writes
+a write is refused before it leaves the process, whatever a probe does; with it, what a
+probe created is deleted when it ends, children first, whether it held, differed or broke.
+Every line and the report go through `Redactor`, so credentials never reach the output.
 """
 import argparse
 import base64
 import collections
 import dataclasses
 import datetime
+import importlib.util
 import json
 import os
 import re
@@ -300,6 +298,8 @@ def verify_command(args) -> int:
         raise UsageError(f"--{error}") from None
     if args.report and not os.path.isdir(os.path.dirname(os.path.abspath(args.report))):
         raise UsageError(f"--report {args.report}: no such directory")
+    if importlib.util.find_spec("sktmls") is None:
+        raise UsageError("verify runs the sktmls client, which is not installed: pip install --no-deps sktmls")
     redact = Redactor(username, password)
 
     def out(line: str) -> None:

@@ -3,6 +3,7 @@ can check must hold, a read-only run must send no write, a run with --allow-writ
 the server as it found it, and credentials never reach the output."""
 import base64
 import datetime
+import importlib.util
 import json
 import os
 import socket
@@ -264,3 +265,11 @@ def test_refused_credentials_exit_2_naming_the_url_not_the_password(start_server
     assert main(["verify", served.url, "--username", USERNAME, "--password", PASSWORD]) == 2
     err = capsys.readouterr().err
     assert f"{served.url} refused the account" in err and PASSWORD not in err
+
+
+def test_without_sktmls_it_says_how_to_install_it(monkeypatch, capsys):
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *rest: None if name == "sktmls" else
+                        find_spec(name, *rest))
+    assert main(["verify", "http://127.0.0.1:1", "--username", "u", "--password", "p"]) == 2
+    assert "pip install --no-deps sktmls" in capsys.readouterr().err
