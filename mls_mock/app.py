@@ -92,6 +92,8 @@ def _http_error(error: HTTPException):
 
 class AsciiIntConverter(IntegerConverter):
     """`<int:...>` with ASCII digits only: werkzeug's `\\d+` also matches other scripts' digits,
-    so `DELETE /api/v1/channels/１` (a fullwidth 1) deleted channel 1."""
+    so `DELETE /api/v1/channels/１` (a fullwidth 1) deleted channel 1. An id with more digits
+    than MAX_ID matches no route (404 for every method, where a converter's ValidationError gives
+    405 for some); a 16-digit one past it is a record that does not exist (404)."""
 
-    regex = r"[0-9]+"
+    regex = r"[0-9]{1,%d}" % len(str(assumptions.MAX_ID))

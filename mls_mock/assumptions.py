@@ -19,8 +19,19 @@ MAX_NAME_LENGTH = 255
 # Bodies larger than this get 413.
 MAX_BODY_BYTES = 1024 * 1024
 
+# JSON nested deeper than this (a body, or a value from a seed or state file) gets 400. Real
+# MLS payloads are a few levels deep; the bound keeps every later read (copy, encode) safe.
+MAX_JSON_DEPTH = 64
+
+# The one id range: body, query and path ids, seeded ids and ID sequences. 2**53 - 1 is the
+# largest integer every JSON reader (JavaScript's included) holds exactly. A path id above
+# it is no route (404); a create once a sequence has reached it gets 409.
+MAX_ID = 2**53 - 1
+
 # Bucket ranges split 100 slots; a bucket with ratio 30 after one with 20 gets "20-49"
-# (inclusive bounds), a bucket with ratio 0 or never given a ratio gets "".
+# (inclusive bounds), a bucket with ratio 0 or never given a ratio gets "". Adding or
+# deleting a bucket clears every range of its experiment: the ratio must be set again.
+# An experiment's ranges always cover the slots exactly once, or are all unset.
 BUCKET_SLOTS = 100
 BUCKET_RANGE_UNSET = ""
 
@@ -41,3 +52,31 @@ DELETE_RESULTS = None
 
 # Without a users table any username/password pair is accepted (Basic auth still required).
 ACCEPT_ANY_CREDENTIALS = True
+
+# What a list item of `GET /channels` and `GET /filters` holds, and what an experiment's
+# `channels` and `model_filter` hold: sktmls documents list_channels and list_filters as
+# returning id, name, created_at, updated_at "(conditions excluded)" and
+# Experiment.model_filter "(conditions excluded)". A channel's name is sent as
+# `screen_id`, the only key sktmls's Channel reads it from.
+CHANNEL_SUMMARY_FIELDS = ("id", "screen_id", "created_at", "updated_at")
+FILTER_SUMMARY_FIELDS = ("id", "name", "created_at", "updated_at")
+
+# Behaviours beyond what the client documents, each turned on by name
+# (`MLSMock(generous=...)`, `mls-mock serve --generous`, the plugin's `mls_mock_generous`).
+# All off by default: the fake then answers the least the client documents.
+GENEROUS = {
+    "full_lists": "list items of channels and filters, and an experiment's channels and model_filter, are full "
+                  "records (experiments, user, conditions) instead of the documented summaries",
+    "shared_automl_models": "every user can read every automl model, not only the ones they created",
+}
+
+
+def generous_switches(names) -> frozenset:
+    """The switch names as a set; an unknown name is refused, naming the known ones."""
+    if isinstance(names, str):
+        names = [names]
+    chosen = frozenset(names)
+    unknown = sorted(chosen - set(GENEROUS))
+    if unknown:
+        raise ValueError(f"generous: unknown switch {', '.join(map(repr, unknown))}; known: {', '.join(GENEROUS)}")
+    return chosen

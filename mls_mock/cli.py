@@ -20,6 +20,7 @@ from typing import Callable, Dict, List, Optional
 
 
 from . import persistence
+from .assumptions import GENEROUS, generous_switches
 from .api.admin import TOKEN_CONFIG
 from .app import create_app
 from .errors import SeedError
@@ -81,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="info", type=str.lower, choices=LOG_LEVELS,
                        help="info (the default) shows one access-log line per request; warning hides them")
     serve.add_argument("--threads", type=int, default=8, help="worker threads answering requests (default: 8)")
+    serve.add_argument("--generous", metavar="NAME[,NAME]", action="append", default=[],
+                       help="turn on a behaviour beyond what the sktmls client documents (repeatable, or a comma "
+                            "list; default: none, the least the client documents): "
+                            + "; ".join(f"{name}: {text}" for name, text in GENEROUS.items()))
     serve.set_defaults(run=serve_command)
     point = commands.add_parser(
         "point", help="run a command whose sktmls clients all talk to URL",
@@ -94,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     point.set_defaults(run=point_command)
     document = commands.add_parser("openapi", help="print the OpenAPI 3.1 document (as GET /openapi.json)")
     document.set_defaults(run=openapi_command)
+    from .verify import add_parser as add_verify_parser  # `mls-mock verify URL`, in its own module
+
+    add_verify_parser(commands)
     return parser
 
 
@@ -156,7 +164,7 @@ def serve_command(args, on_ready=None) -> int:
             raise UsageError("--port must be 0 to 65535")
         users = _read_users(args.users) if args.users else None
         token = args.admin_token if args.admin_token is not None else os.environ.get("MLS_MOCK_ADMIN_TOKEN")
-        store = Store()
+        store = Store(generous=_generous(args.generous))
         seed = _read_seed(args.seed) if args.seed else None
         state_file, origin = _open_state(args.state, store, seed) if args.state else (None, "an empty store")
         if seed is not None and state_file is None:
@@ -183,11 +191,11 @@ def _run(service: Service, args, users, token, origin: str, on_ready) -> int:
     try:
         counts = service.store.counts()
         log.info("serving the fake MLS AB API on %s with waitress (%d threads); records: %s (from %s); "
-                 "state %s; credentials: %s; admin token: %s",
+                 "state %s; credentials: %s; admin token: %s; generous: %s",
                  service.url, args.threads, _describe_counts(counts), origin,
                  f"saved to {service.state_file.path}" if service.state_file else "in memory only",
                  f"{len(users)} accounts from {args.users}" if users is not None else "any",
-                 "required" if token else "none")
+                 "required" if token else "none", ", ".join(sorted(service.store.generous)) or "none")
         print(f"mls-mock listening on {service.url}", flush=True)
         if on_ready is not None:
             on_ready(service)
@@ -237,6 +245,14 @@ def _configure_logging(level: str) -> Callable[[], None]:
             logger.setLevel(old_level)
 
     return undo
+
+
+def _generous(values: List[str]) -> frozenset:
+    names = [name.strip() for value in values for name in value.split(",") if name.strip()]
+    try:
+        return generous_switches(names)
+    except ValueError as error:
+        raise UsageError(f"--{error}") from None
 
 
 def _read_users(path: str) -> Dict[str, str]:

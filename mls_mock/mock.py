@@ -43,12 +43,16 @@ class MLSMock(transport.Router):
     Use it as a context manager, a decorator, or with `start()` / `stop()`. Every MLS AB base
     URL of every env and runtime in `sktmls.config` is served; any other MLS host fails at
     once; other hosts go to the network as usual. `base_urls` adds origins to serve (e.g. the
-    URL a suite's `--mls-url` points at).
+    URL a suite's `--mls-url` points at). `generous` turns on switches of
+    `mls_mock.assumptions.GENEROUS` (behaviours beyond what the client documents).
     """
 
     def __init__(self, store: Optional[Store] = None, users: Optional[Dict[str, str]] = None,
-                 base_urls: Iterable[str] = (), seed: Union[None, str, os.PathLike, dict] = None):
-        self.store = store or Store()
+                 base_urls: Iterable[str] = (), seed: Union[None, str, os.PathLike, dict] = None,
+                 generous: Iterable[str] = ()):
+        if store is not None and generous:
+            raise ValueError("generous: give the switches to the Store (Store(generous=...)) when passing a store")
+        self.store = store or Store(generous=generous)
         self.app = create_app(self.store, users=users, propagate_exceptions=True)
         self._direct = Direct(self.app)
         self._extra_origins = {transport.origin(url) for url in base_urls}

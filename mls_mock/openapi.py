@@ -72,6 +72,10 @@ SCHEMAS = {
         "id": ID, "screen_id": {"type": "string"}, "experiments": array(ID),
         "user": {"type": "string"}, "created_at": STAMP, "updated_at": STAMP,
     }),
+    # What lists and experiments hold; a full record (generous `full_lists`) is one too.
+    "ChannelSummary": obj(list(assumptions.CHANNEL_SUMMARY_FIELDS), {
+        "id": ID, "screen_id": {"type": "string"}, "created_at": STAMP, "updated_at": STAMP,
+    }),
     "ChannelBody": obj(["screen_id", "experiments"], {
         "screen_id": NAME, "experiments": {**array(ID), "uniqueItems": True},
     }),
@@ -85,13 +89,16 @@ SCHEMAS = {
         "body": obj(["conditions"], {"conditions": array(ref("Condition"))}),
         "created_at": STAMP, "updated_at": STAMP,
     }),
+    "FilterSummary": obj(list(assumptions.FILTER_SUMMARY_FIELDS), {
+        "id": ID, "name": {"type": "string"}, "created_at": STAMP, "updated_at": STAMP,
+    }),
     "FilterBody": obj(["name", "body"], {
         "name": NAME, "body": obj(["conditions"], {"conditions": array(ref("Condition"))}),
     }),
     "Experiment": obj(["id", "name", "description", "bucketing_seed", "model_filter", "channels", "user",
                        "created_at", "updated_at"], {
         "id": ID, "name": {"type": "string"}, "description": TEXT, "bucketing_seed": {"type": "string"},
-        "model_filter": nullable(ref("Filter")), "channels": array(ref("Channel")),
+        "model_filter": nullable(ref("FilterSummary")), "channels": array(ref("ChannelSummary")),
         "user": {"type": "string"}, "created_at": STAMP, "updated_at": STAMP,
     }),
     "ExperimentBody": obj(["name"], {
@@ -176,7 +183,7 @@ LIST_QUERY = {"id": ID, "name": {"type": "string"}, "query": {"type": "string"},
 DELETED = {"type": "null"} if assumptions.DELETE_RESULTS is None else ANY
 
 OPERATIONS = {
-    "GET channels.list_channels": op("List channels (exact `screen_id`/`name`, substring `query`)", array(ref("Channel")),
+    "GET channels.list_channels": op("List channels (exact `screen_id`/`name`, substring `query`)", array(ref("ChannelSummary")),
                                      query={**LIST_QUERY, "screen_id": {"type": "string"}}),
     "POST channels.create_channel": op("Create a channel", ref("Channel"), 201, "ChannelBody"),
     "GET channels.get_channel": op("Get a channel", ref("Channel")),
@@ -198,7 +205,7 @@ OPERATIONS = {
                                        body="BucketRatioBody"),
     "POST buckets.migrate_buckets": op("Point every bucket using a model at a new prediction", array(ref("Bucket")),
                                        body="BucketMigrationBody"),
-    "GET filters.list_filters": op("List filters", array(ref("Filter")), query={**LIST_QUERY, "type": {"type": "string"}}),
+    "GET filters.list_filters": op("List filters (without conditions)", array(ref("FilterSummary")), query={**LIST_QUERY, "type": {"type": "string"}}),
     "POST filters.create_filter": op("Create a filter", ref("Filter"), 201, "FilterBody"),
     "GET filters.get_filter": op("Get a filter", ref("Filter")),
     "PUT filters.update_filter": op("Replace a filter", ref("Filter"), body="FilterBody"),

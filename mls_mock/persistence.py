@@ -151,10 +151,10 @@ class StateFile:
     def save(self, store: Store) -> None:
         """Write the whole state atomically and durably (see the module docstring)."""
         with store.lock:
-            document = {"format": FORMAT, **store.dump()}
-            data = _encode(document)
             temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
             try:
+                document = {"format": FORMAT, **store.dump()}
+                data = _encode(document)
                 fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
                 try:
                     view = memoryview(data)

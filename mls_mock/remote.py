@@ -95,13 +95,17 @@ class RemoteGate(transport.Router):
             return None
         path = transport.urlsplit(prepared.url).path
         if not self.allow_writes:
-            raise WritesNotAllowed(
-                f"mls-mock refused {method} {path} on {self.url}: this suite targets a server given with "
-                f"--mls-url, and writing to it needs --mls-allow-writes (the plugin then deletes what each "
-                f"test created)")
+            raise self.refusal(method, path)
         response = transport.send_onward(adapter, prepared, **kwargs)
         self._note(method, path[len(self._prefix):] if path.startswith(self._prefix) else path, response)
         return response
+
+    def refusal(self, method: str, path: str) -> WritesNotAllowed:
+        """The error a write gets before it leaves the process, saying how to allow it."""
+        return WritesNotAllowed(
+            f"mls-mock refused {method} {path} on {self.url}: this suite targets a server given with "
+            f"--mls-url, and writing to it needs --mls-allow-writes (the plugin then deletes what each "
+            f"test created)")
 
     def _note(self, method: str, path: str, response: requests.Response) -> None:
         if not 200 <= response.status_code < 300:

@@ -1,18 +1,20 @@
 """The fake's state: records, IDs, clock, relations and every domain rule. No Flask here.
 
 Public methods take and return plain JSON-ready dicts in the wire shape of the real server
-(`render_*`), so the HTTP layer only translates. Each public method runs under one lock and
-either completes or raises a domain error having changed nothing: everything is validated
-before the first write.
+(`render_*`), so the HTTP layer only translates. Each public method runs under one lock as
+one transaction (see `transaction.py`): it completes, or it raises (a domain error or
+anything else) having changed nothing. Values are still validated before the first write,
+so a refused request costs no undo.
 """
 import copy
 import datetime
 import functools
 import threading
-from typing import Callable, Dict, Iterable, List, Optional
+from typing import Callable, ContextManager, Dict, Iterable, List, Optional
 
 from . import assumptions, validation as v
 from .errors import Conflict, FieldError, NotFound, SeedError
+from .transaction import Table, Transaction
 
 PREDICTION_TYPES = ("empty", "static", "batch", "online", "automl")
 FILTER_OPERATORS = ("==", "!=", "<=", ">=", "<", ">", "contains")
@@ -23,6 +25,10 @@ MODEL_FIELDS = (
 )
 SEED_KINDS = ("models", "filters", "experiments", "buckets", "channels")
 SEED_USER = "mls-mock"
+# Levels a state document (see `dump`) puts around each free-form JSON value it holds:
+# {"filters": [{"body": {"conditions": [<condition>]}}]}, {"buckets": [{"static_value":
+# {"items": <items>}}]}, {"models": [{"model_meta": <value>}]}.
+ENCLOSING_CONDITION, ENCLOSING_STATIC_ITEMS, ENCLOSING_MODEL_FIELD = 5, 4, 3
 
 
 class Clock:
@@ -32,23 +38,55 @@ class Clock:
         return datetime.datetime.now(datetime.timezone.utc)
 
 
+class _Write:
+    """One write under the store lock. The outermost opens the transaction, runs the checks
+    deferred to its commit, and tells the listeners once it has succeeded; an exception
+    rolls back to where this write began, and the outermost leaves no trace."""
+
+    __slots__ = ("store", "outermost", "savepoint")
+
+    def __init__(self, store: "Store"):
+        self.store = store
+
+    def __enter__(self) -> None:
+        store = self.store
+        store._lock.acquire()
+        self.outermost = store._tx is None
+        if self.outermost:
+            store._tx = Transaction()
+        self.savepoint = store._tx.savepoint()
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        store = self.store
+        try:
+            tx = store._tx
+            try:
+                if exc_type is None and self.outermost:
+                    tx.run_commit_checks()
+            except BaseException:
+                tx.roll_back(0)
+                raise
+            finally:
+                if exc_type is not None:
+                    tx.roll_back(self.savepoint)
+                if self.outermost:
+                    store._tx = None
+            if self.outermost and exc_type is None:
+                for listener in store._listeners:  # a seed load is one change, not one per record
+                    listener(store)
+        finally:
+            store._lock.release()
+
+
 def _atomic(method):
-    """Run under the store lock; tell listeners after a successful change."""
+    """Run as one transaction of the store (nested in the caller's, if it has one)."""
 
     @functools.wraps(method)
-    def locked(self, *args, **kwargs):
-        with self._lock:
-            self._depth += 1
-            try:
-                result = method(self, *args, **kwargs)
-            finally:
-                self._depth -= 1
-            if not self._depth:  # a seed load is one change, not one per record
-                for listener in self._listeners:
-                    listener(self)
-            return result
+    def write(self, *args, **kwargs):
+        with _Write(self):
+            return method(self, *args, **kwargs)
 
-    return locked
+    return write
 
 
 def _read(method):
@@ -58,60 +96,6 @@ def _read(method):
             return method(self, *args, **kwargs)
 
     return locked
-
-
-class _Table:
-    """Rows of one resource by id (kept in id order), its ID sequence and its name index."""
-
-    def __init__(self, kind: str):
-        self.kind = kind
-        self.rows: Dict[int, dict] = {}
-        self.last_id = 0
-        self.ids_by_name: Dict[object, int] = {}
-
-    def get(self, record_id: int) -> dict:
-        row = self.rows.get(record_id)
-        if row is None:
-            raise NotFound.record(self.kind, record_id)
-        return row
-
-    def referenced(self, record_id: int, field: str) -> dict:
-        """A row named in a body: its absence is the body's fault (400), not the URL's."""
-        row = self.rows.get(record_id)
-        if row is None:
-            raise FieldError(field, f"{self.kind} {record_id} does not exist")
-        return row
-
-    def claim_id(self, wanted: Optional[int]) -> int:
-        if wanted is None:
-            return self.last_id + 1
-        if wanted in self.rows:
-            raise Conflict(f"{self.kind} id {wanted} already exists")
-        return wanted
-
-    def check_name(self, key, shown: str, field: str, own_id: Optional[int] = None):
-        holder = self.ids_by_name.get(key)
-        if holder is not None and holder != own_id:
-            article = "an" if self.kind[0] in "aeiou" else "a"
-            raise Conflict(f"{field}: {article} {self.kind} named {shown!r} already exists (id {holder})")
-
-    def insert(self, row: dict, name_key):
-        record_id = row["id"]
-        out_of_order = bool(self.rows) and record_id < next(reversed(self.rows))
-        self.rows[record_id] = row
-        if out_of_order:
-            self.rows = dict(sorted(self.rows.items()))
-        self.last_id = max(self.last_id, record_id)
-        self.ids_by_name[name_key] = record_id
-
-    def rename(self, old_key, new_key, record_id: int):
-        if old_key != new_key:
-            del self.ids_by_name[old_key]
-            self.ids_by_name[new_key] = record_id
-
-    def remove(self, record_id: int, name_key) -> dict:
-        del self.ids_by_name[name_key]
-        return self.rows.pop(record_id)
 
 
 def _paginate(rows: List[dict], page: Optional[int]) -> List[dict]:
@@ -132,26 +116,31 @@ class Store:
     """All records of one fake MLS. One per app: isolation is the default.
 
     `clock` needs only `now()` returning an aware datetime; `timezone` is the zone the
-    timestamps are rendered in.
+    timestamps are rendered in; `generous` names switches of `assumptions.GENEROUS` to turn on.
     """
 
-    def __init__(self, clock: Optional[Clock] = None, timezone: Optional[datetime.tzinfo] = None):
+    def __init__(self, clock: Optional[Clock] = None, timezone: Optional[datetime.tzinfo] = None,
+                 generous: Iterable[str] = ()):
         self.clock = clock or Clock()
         self.timezone = timezone or assumptions.DEFAULT_TIMEZONE
+        self.generous = assumptions.generous_switches(generous)
         self._lock = threading.RLock()
         self._listeners: List[Callable[["Store"], None]] = []
-        self._depth = 0
-        self._clear()
+        self._tx: Optional[Transaction] = None  # the write in progress, if any
+        self.__dict__.update(self._empty_state())
 
-    def _clear(self):
-        self._channels = _Table("channel")
-        self._experiments = _Table("experiment")
-        self._buckets = _Table("bucket")
-        self._filters = _Table("filter")
-        self._models = _Table("model")
-        # Reverse relations, kept in step so reads never scan: experiment id -> ordered ids.
-        self._channel_ids_by_experiment: Dict[int, Dict[int, None]] = {}
-        self._bucket_ids_by_experiment: Dict[int, Dict[int, None]] = {}
+    @staticmethod
+    def _empty_state() -> dict:
+        return {
+            "_channels": Table("channel"),
+            "_experiments": Table("experiment"),
+            "_buckets": Table("bucket"),
+            "_filters": Table("filter"),
+            "_models": Table("model"),
+            # Reverse relations, kept in step so reads never scan: experiment id -> ids.
+            "_channel_ids_by_experiment": {},
+            "_bucket_ids_by_experiment": {},
+        }
 
     @property
     def lock(self) -> threading.RLock:
@@ -162,9 +151,15 @@ class Store:
         """Call `listener(store)` after every successful change, still under the lock."""
         self._listeners.append(listener)
 
+    def transaction(self) -> ContextManager[None]:
+        """Several writes as one, under the lock: all of them or, if anything raises inside,
+        none; listeners hear of it once, at the end."""
+        return _Write(self)
+
     @_atomic
     def reset(self) -> None:
-        self._clear()
+        for attribute, empty in self._empty_state().items():
+            self._tx.assign(self, attribute, empty)
 
     def _now(self) -> str:
         return self.clock.now().astimezone(self.timezone).isoformat(timespec="microseconds")
@@ -176,13 +171,20 @@ class Store:
         row["updated_at"] = stamps.get("updated_at") or row["created_at"]
         return row
 
-    def _touch(self, row: dict) -> None:
-        row["updated_at"] = self._now()
+    def _touch(self, row: dict, fields: Optional[dict] = None) -> None:
+        """Write `fields` into the row and move its `updated_at`."""
+        self._tx.update(row, {**(fields or {}), "updated_at": self._now()})
 
     # ---- channels -------------------------------------------------------------------------
 
     def render_channel(self, row: dict) -> dict:
         return {**row, "experiments": list(row["experiments"])}
+
+    def _listed_channel(self, row: dict) -> dict:
+        """A channel as lists show it: the documented summary unless `full_lists` is on."""
+        if "full_lists" in self.generous:
+            return self.render_channel(row)
+        return {key: row[key] for key in assumptions.CHANNEL_SUMMARY_FIELDS}
 
     def _channel_fields(self, body: dict) -> dict:
         screen_id = v.name(body, "screen_id")
@@ -193,18 +195,18 @@ class Store:
 
     def _link(self, channel_id: int, experiment_ids: Iterable[int]):
         for experiment_id in experiment_ids:
-            self._channel_ids_by_experiment.setdefault(experiment_id, {})[channel_id] = None
+            self._tx.index_add(self._channel_ids_by_experiment, experiment_id, channel_id)
 
     def _unlink(self, channel_id: int, experiment_ids: Iterable[int]):
         for experiment_id in experiment_ids:
-            self._channel_ids_by_experiment.get(experiment_id, {}).pop(channel_id, None)
+            self._tx.index_discard(self._channel_ids_by_experiment, experiment_id, channel_id)
 
     @_atomic
     def create_channel(self, body: dict, user: str, record_id=None, stamps=None) -> dict:
         fields = self._channel_fields(body)
         self._channels.check_name(fields["screen_id"], fields["screen_id"], "screen_id")
         row = {"id": self._channels.claim_id(record_id), **fields, "user": user}
-        self._channels.insert(self._stamp(row, stamps), row["screen_id"])
+        self._tx.insert(self._channels, self._stamp(row, stamps), row["screen_id"])
         self._link(row["id"], row["experiments"])
         return self.render_channel(row)
 
@@ -212,7 +214,7 @@ class Store:
     def list_channels(self, id=None, screen_id=None, query=None, page=None) -> List[dict]:
         rows = self._select(self._channels, id, screen_id, "screen_id")
         rows = [r for r in rows if _matches_query(r["screen_id"], query)]
-        return [self.render_channel(r) for r in _paginate(rows, page)]
+        return [self._listed_channel(r) for r in _paginate(rows, page)]
 
     @_read
     def get_channel(self, channel_id: int) -> dict:
@@ -223,18 +225,17 @@ class Store:
         row = self._channels.get(channel_id)
         fields = self._channel_fields(body)
         self._channels.check_name(fields["screen_id"], fields["screen_id"], "screen_id", channel_id)
-        self._channels.rename(row["screen_id"], fields["screen_id"], channel_id)
+        self._tx.rename(self._channels, row["screen_id"], fields["screen_id"], channel_id)
         self._unlink(channel_id, row["experiments"])
-        row.update(fields)
-        self._link(channel_id, row["experiments"])
-        self._touch(row)
+        self._link(channel_id, fields["experiments"])
+        self._touch(row, fields)
         return self.render_channel(row)
 
     @_atomic
     def delete_channel(self, channel_id: int) -> None:
         row = self._channels.get(channel_id)
         self._unlink(channel_id, row["experiments"])
-        self._channels.remove(channel_id, row["screen_id"])
+        self._tx.remove(self._channels, channel_id, row["screen_id"])
 
     # ---- experiments ----------------------------------------------------------------------
 
@@ -246,8 +247,8 @@ class Store:
             "name": row["name"],
             "description": row["description"],
             "bucketing_seed": row["bucketing_seed"],
-            "model_filter": None if filter_id is None else self.render_filter(self._filters.rows[filter_id]),
-            "channels": [self.render_channel(self._channels.rows[c]) for c in channel_ids],
+            "model_filter": None if filter_id is None else self._listed_filter(self._filters.rows[filter_id]),
+            "channels": [self._listed_channel(self._channels.rows[c]) for c in channel_ids],
             "user": row["user"],
             "created_at": row["created_at"],
             "updated_at": row["updated_at"],
@@ -269,7 +270,7 @@ class Store:
         fields = self._experiment_fields(body)
         self._experiments.check_name(fields["name"], fields["name"], "name")
         row = {"id": self._experiments.claim_id(record_id), **fields, "user": user}
-        self._experiments.insert(self._stamp(row, stamps), row["name"])
+        self._tx.insert(self._experiments, self._stamp(row, stamps), row["name"])
         return self.render_experiment(row)
 
     @_read
@@ -288,23 +289,21 @@ class Store:
         row = self._experiments.get(experiment_id)
         fields = self._experiment_fields(body)
         self._experiments.check_name(fields["name"], fields["name"], "name", experiment_id)
-        self._experiments.rename(row["name"], fields["name"], experiment_id)
-        row.update(fields)
-        self._touch(row)
+        self._tx.rename(self._experiments, row["name"], fields["name"], experiment_id)
+        self._touch(row, fields)
         return self.render_experiment(row)
 
     @_atomic
     def delete_experiment(self, experiment_id: int) -> None:
         """Also drops it from every channel and deletes its buckets."""
         row = self._experiments.get(experiment_id)
-        for channel_id in self._channel_ids_by_experiment.pop(experiment_id, {}):
+        for channel_id in self._tx.index_pop(self._channel_ids_by_experiment, experiment_id):
             channel = self._channels.rows[channel_id]
-            channel["experiments"].remove(experiment_id)
-            self._touch(channel)
-        for bucket_id in self._bucket_ids_by_experiment.pop(experiment_id, {}):
+            self._touch(channel, {"experiments": [e for e in channel["experiments"] if e != experiment_id]})
+        for bucket_id in self._tx.index_pop(self._bucket_ids_by_experiment, experiment_id):
             bucket = self._buckets.rows[bucket_id]
-            self._buckets.remove(bucket_id, (experiment_id, bucket["name"]))
-        self._experiments.remove(experiment_id, row["name"])
+            self._tx.remove(self._buckets, bucket_id, (experiment_id, bucket["name"]))
+        self._tx.remove(self._experiments, experiment_id, row["name"])
 
     # ---- buckets --------------------------------------------------------------------------
 
@@ -336,11 +335,12 @@ class Store:
         # round trip (and a seeded bucket) keeps it without a sequence of its own.
         return {"id": row["id"], "request": request, "ml_model": model_id}
 
-    def _prediction_fields(self, body: dict, prefix: str = "") -> dict:
+    def _prediction_fields(self, body: dict, prefix: str = "", current: Optional[dict] = None) -> dict:
+        """`current`: the bucket being replaced, whose model a body may leave out."""
         with v.within(prefix):
-            return self._prediction_fields_of(body)
+            return self._prediction_fields_of(body, current)
 
-    def _prediction_fields_of(self, body: dict) -> dict:
+    def _prediction_fields_of(self, body: dict, current: Optional[dict]) -> dict:
         kind = v.choice(body, "prediction_type", PREDICTION_TYPES)
         fields = {"prediction_type": kind, "model_id": None, "static_items": None}
         if kind == "static":
@@ -348,10 +348,15 @@ class Store:
             items = static_value.get("items")
             if not isinstance(items, list):
                 raise FieldError("static_value.items", "must be a list")
-            fields["static_items"] = copy.deepcopy(items)
+            fields["static_items"] = v.json_value(items, "static_value.items", ENCLOSING_STATIC_ITEMS)
         elif kind != "empty":
             field = f"{kind}_model_id"
-            model_id = v.required_id(body, field)
+            if field not in body and current is not None and current["prediction_type"] == kind:
+                # sktmls's update_bucket never sends automl_model_id (Bucket.generate_request_body
+                # writes only batch/online ids): the type stays, so does its model.
+                model_id = current["model_id"]
+            else:
+                model_id = v.required_id(body, field)
             model = self._models.referenced(model_id, field)
             wanted = assumptions.MODEL_TYPE_FOR_PREDICTION[kind]
             if model["model_type"] != wanted:
@@ -359,11 +364,11 @@ class Store:
             fields["model_id"] = model_id
         return fields
 
-    def _bucket_fields(self, body: dict) -> dict:
+    def _bucket_fields(self, body: dict, current: Optional[dict] = None) -> dict:
         return {
             "name": v.name(body, "name"),
             "description": v.text(body, "description", assumptions.MISSING_DESCRIPTION),
-            **self._prediction_fields(body),
+            **self._prediction_fields(body, current=current),
         }
 
     def _bucket_of(self, experiment_id: int, bucket_id: int) -> dict:
@@ -375,18 +380,60 @@ class Store:
 
     @_atomic
     def create_bucket(self, experiment_id: int, body: dict, record_id=None, stamps=None, bucket_range=None) -> dict:
+        """A new bucket unsets its siblings' ranges (the ratio must be set again); a seeded
+        one (`bucket_range` given, even "") keeps them, and the experiment's ranges are
+        checked when the transaction commits, so a seed may give them one bucket at a time."""
         self._experiments.get(experiment_id)
         fields = self._bucket_fields(body)
         self._buckets.check_name((experiment_id, fields["name"]), fields["name"], "name")
+        record_id = self._buckets.claim_id(record_id)
+        if bucket_range is None:
+            self._unset_ranges(experiment_id)
+        else:
+            span = v.bucket_range(bucket_range, "bucket_range")
+            bucket_range = assumptions.bucket_range(span[0], span[1] - span[0] + 1) if span else bucket_range
+            self._tx.check_at_commit(("ranges", experiment_id), lambda: self._check_ranges(experiment_id))
         row = {
-            "id": self._buckets.claim_id(record_id),
+            "id": record_id,
             "experiment": experiment_id,
             **fields,
             "bucket_range": bucket_range or assumptions.BUCKET_RANGE_UNSET,
         }
-        self._buckets.insert(self._stamp(row, stamps), (experiment_id, row["name"]))
-        self._bucket_ids_by_experiment.setdefault(experiment_id, {})[row["id"]] = None
+        self._tx.insert(self._buckets, self._stamp(row, stamps), (experiment_id, row["name"]))
+        self._tx.index_add(self._bucket_ids_by_experiment, experiment_id, row["id"])
         return self.render_bucket(row)
+
+    def _unset_ranges(self, experiment_id: int) -> None:
+        """When the set of buckets changes, the old ratio no longer adds up: every range of
+        the experiment is unset (BUCKET_RANGE_UNSET), moving `updated_at` of those it changes."""
+        for row in self._experiment_buckets(experiment_id):
+            if row["bucket_range"] != assumptions.BUCKET_RANGE_UNSET:
+                self._touch(row, {"bucket_range": assumptions.BUCKET_RANGE_UNSET})
+
+    def ranges_problem(self, experiment_id: int) -> Optional[str]:
+        """Why the experiment's bucket ranges break the invariant (they cover the slots
+        exactly once, or are all unset), or None when they keep it."""
+        with self._lock:
+            covered = [0] * assumptions.BUCKET_SLOTS
+            for row in self._experiment_buckets(experiment_id):
+                span = v.bucket_range(row["bucket_range"], f"bucket {row['id']}: bucket_range")
+                if span is not None:
+                    for slot in range(span[0], span[1] + 1):
+                        covered[slot] += 1
+        if not any(covered) or all(count == 1 for count in covered):
+            return None
+        missing = [slot for slot, count in enumerate(covered) if count == 0]
+        doubled = [slot for slot, count in enumerate(covered) if count > 1]
+        found = [f"{len(missing)} slots in no bucket (first {missing[0]})"] if missing else []
+        found += [f"{len(doubled)} slots in two buckets or more (first {doubled[0]})"] if doubled else []
+        return (f"the ranges of experiment {experiment_id}'s buckets must cover 0-{assumptions.BUCKET_SLOTS - 1} "
+                f"exactly once or all be unset: {', '.join(found)}")
+
+    def _check_ranges(self, experiment_id: int) -> None:
+        if experiment_id in self._experiments.rows:
+            problem = self.ranges_problem(experiment_id)
+            if problem:
+                raise FieldError("bucket_range", problem)
 
     def _experiment_buckets(self, experiment_id: int) -> List[dict]:
         ids = sorted(self._bucket_ids_by_experiment.get(experiment_id, ()))
@@ -407,18 +454,19 @@ class Store:
     @_atomic
     def update_bucket(self, experiment_id: int, bucket_id: int, body: dict) -> dict:
         row = self._bucket_of(experiment_id, bucket_id)
-        fields = self._bucket_fields(body)
+        fields = self._bucket_fields(body, current=row)
         self._buckets.check_name((experiment_id, fields["name"]), fields["name"], "name", bucket_id)
-        self._buckets.rename((experiment_id, row["name"]), (experiment_id, fields["name"]), bucket_id)
-        row.update(fields)
-        self._touch(row)
+        self._tx.rename(self._buckets, (experiment_id, row["name"]), (experiment_id, fields["name"]), bucket_id)
+        self._touch(row, fields)
         return self.render_bucket(row)
 
     @_atomic
     def delete_bucket(self, experiment_id: int, bucket_id: int) -> None:
+        """Unsets the ranges of the buckets left (see `_unset_ranges`)."""
         row = self._bucket_of(experiment_id, bucket_id)
-        self._bucket_ids_by_experiment[experiment_id].pop(bucket_id)
-        self._buckets.remove(bucket_id, (experiment_id, row["name"]))
+        self._tx.index_discard(self._bucket_ids_by_experiment, experiment_id, bucket_id)
+        self._tx.remove(self._buckets, bucket_id, (experiment_id, row["name"]))
+        self._unset_ranges(experiment_id)
 
     @_atomic
     def set_bucket_ratio(self, experiment_id: int, body: dict) -> List[dict]:
@@ -429,11 +477,12 @@ class Store:
         shares = {}
         for key, share in ratio.items():
             field = f"bucket_ratio.{key}"
-            if not (key.isascii() and key.isdigit()) or len(key) > 18:
-                raise FieldError(field, "keys must be bucket ids")
-            bucket_id = int(key)
-            if not isinstance(share, int) or isinstance(share, bool) or share < 0:
-                raise FieldError(field, "must be a non-negative integer")
+            bucket_id = v.id_text(key)
+            if bucket_id is None:
+                raise FieldError(field, f"keys must be bucket ids, 1 to {assumptions.MAX_ID}")
+            # Bounded before any sum: huge shares would add up to a number too long to print.
+            if not isinstance(share, int) or isinstance(share, bool) or not 0 <= share <= assumptions.BUCKET_SLOTS:
+                raise FieldError(field, f"must be an integer from 0 to {assumptions.BUCKET_SLOTS}")
             shares[bucket_id] = share
         rows = self._experiment_buckets(experiment_id)
         expected = {row["id"] for row in rows}
@@ -453,8 +502,7 @@ class Store:
             new_range = assumptions.bucket_range(start, shares[row["id"]])
             start += shares[row["id"]]
             if new_range != row["bucket_range"]:
-                row["bucket_range"] = new_range
-                self._touch(row)
+                self._touch(row, {"bucket_range": new_range})
         return [self.render_bucket(r) for r in rows]
 
     @_atomic
@@ -466,14 +514,20 @@ class Store:
         fields = self._prediction_fields(request, "migration_request.")
         moved = [row for row in self._buckets.rows.values() if row["model_id"] == model_id]
         for row in moved:
-            row.update(copy.deepcopy(fields))  # no static items list shared between buckets
-            self._touch(row)
+            self._touch(row, copy.deepcopy(fields))  # no static items list shared between buckets
         return [self.render_bucket(r) for r in moved]
 
     # ---- filters --------------------------------------------------------------------------
 
     def render_filter(self, row: dict) -> dict:
         return {**row, "body": {"conditions": copy.deepcopy(row["body"]["conditions"])}}
+
+    def _listed_filter(self, row: dict) -> dict:
+        """A filter as lists (and experiments) show it: without its conditions unless
+        `full_lists` is on."""
+        if "full_lists" in self.generous:
+            return self.render_filter(row)
+        return {key: row[key] for key in assumptions.FILTER_SUMMARY_FIELDS}
 
     def _filter_fields(self, body: dict) -> dict:
         name = v.name(body, "name")
@@ -491,21 +545,22 @@ class Store:
                 raise FieldError(f"{field}.operator", f"must be one of {', '.join(FILTER_OPERATORS)}")
             if "value" not in condition or isinstance(condition["value"], dict):
                 raise FieldError(f"{field}.value", "must be a string, number, boolean or list")
-        return {"name": name, "body": {"conditions": copy.deepcopy(conditions)}}
+        stored = [v.json_value(c, f"body.conditions[{i}]", ENCLOSING_CONDITION) for i, c in enumerate(conditions)]
+        return {"name": name, "body": {"conditions": stored}}
 
     @_atomic
     def create_filter(self, body: dict, record_id=None, stamps=None) -> dict:
         fields = self._filter_fields(body)
         self._filters.check_name(fields["name"], fields["name"], "name")
         row = {"id": self._filters.claim_id(record_id), **fields}
-        self._filters.insert(self._stamp(row, stamps), row["name"])
+        self._tx.insert(self._filters, self._stamp(row, stamps), row["name"])
         return self.render_filter(row)
 
     @_read
     def list_filters(self, id=None, name=None, query=None, page=None) -> List[dict]:
         rows = self._select(self._filters, id, name, "name")
         rows = [r for r in rows if _matches_query(r["name"], query)]
-        return [self.render_filter(r) for r in _paginate(rows, page)]
+        return [self._listed_filter(r) for r in _paginate(rows, page)]
 
     @_read
     def get_filter(self, filter_id: int) -> dict:
@@ -516,9 +571,8 @@ class Store:
         row = self._filters.get(filter_id)
         fields = self._filter_fields(body)
         self._filters.check_name(fields["name"], fields["name"], "name", filter_id)
-        self._filters.rename(row["name"], fields["name"], filter_id)
-        row.update(fields)
-        self._touch(row)
+        self._tx.rename(self._filters, row["name"], fields["name"], filter_id)
+        self._touch(row, fields)
         return self.render_filter(row)
 
     @_atomic
@@ -528,7 +582,7 @@ class Store:
         if users:
             named = ", ".join(f"{e['id']} ({e['name']})" for e in users)
             raise Conflict(f"filter {filter_id} is used by experiments {named}; remove it from them first")
-        self._filters.remove(filter_id, row["name"])
+        self._tx.remove(self._filters, filter_id, row["name"])
 
     # ---- models (read-only over HTTP) -----------------------------------------------------
 
@@ -546,16 +600,24 @@ class Store:
             raise FieldError("components", "must be a list of component objects ({\"id\", \"name\", ...}) or null")
         self._models.check_name((name, version), f"{name} {version}", "name")
         row = {"id": self._models.claim_id(record_id), "name": name, "version": version, "model_type": model_type}
-        row.update({key: copy.deepcopy(body.get(key)) for key in MODEL_FIELDS})
-        self._models.insert(self._stamp(row, stamps), (name, version))
+        row.update({key: v.json_value(body.get(key), key, ENCLOSING_MODEL_FIELD) for key in MODEL_FIELDS})
+        self._tx.insert(self._models, self._stamp(row, stamps), (name, version))
         return self.render_model(row)
 
+    def _visible_model(self, row: dict, viewer: Optional[str]) -> bool:
+        """Whether `viewer` may read the model: an automl model is its creator's alone unless
+        `shared_automl_models` is on; `viewer` None (the store's own callers) sees all."""
+        return (viewer is None or row["model_type"] != "automl" or row["creator"] == viewer
+                or "shared_automl_models" in self.generous)
+
     @_read
-    def list_models(self, id=None, name=None, version=None, model_type=None, query=None, page=None) -> List[dict]:
+    def list_models(self, id=None, name=None, version=None, model_type=None, query=None, page=None,
+                    viewer: Optional[str] = None) -> List[dict]:
         rows = self._select(self._models, id, None, "name")
         rows = [
             r for r in rows
-            if (name is None or r["name"] == name)
+            if self._visible_model(r, viewer)
+            and (name is None or r["name"] == name)
             and (version is None or r["version"] == version)
             and (model_type is None or r["model_type"] == model_type)
             and _matches_query(r["name"], query)
@@ -563,13 +625,16 @@ class Store:
         return [self.render_model(r) for r in _paginate(rows, page)]
 
     @_read
-    def get_model(self, model_id: int) -> dict:
-        return self.render_model(self._models.get(model_id))
+    def get_model(self, model_id: int, viewer: Optional[str] = None) -> dict:
+        row = self._models.get(model_id)
+        if not self._visible_model(row, viewer):
+            raise NotFound.record("model", model_id)  # as if absent: nothing to learn about others' models
+        return self.render_model(row)
 
     # ---- shared ---------------------------------------------------------------------------
 
     @staticmethod
-    def _select(table: _Table, record_id, name, name_field: str) -> Iterable[dict]:
+    def _select(table: Table, record_id, name, name_field: str) -> Iterable[dict]:
         """Rows matching an exact id and/or name, found through the indexes, in id order."""
         if record_id is not None:
             row = table.rows.get(record_id)
@@ -585,7 +650,7 @@ class Store:
         with self._lock:
             return {kind: len(self._table(kind).rows) for kind in SEED_KINDS}
 
-    def _table(self, kind: str) -> _Table:
+    def _table(self, kind: str) -> Table:
         return getattr(self, f"_{kind}")
 
     # ---- seeding and dumping (the fixtures/ format) -----------------------------------------
@@ -595,20 +660,21 @@ class Store:
         """Add the records of a seed document (see fixtures/README.md) to the store.
 
         Explicit ids are kept and move the sequences past them. All or nothing: a bad record
-        raises SeedError naming `source`, the record and the field, and the store is as before.
+        raises SeedError naming `source`, the record and the field, and the transaction leaves
+        the store as before (anything else raised inside leaves it as before too).
         """
         if not isinstance(document, dict):
             raise SeedError(f"{source}: a seed document must be a JSON object")
         unknown = set(document) - set(SEED_KINDS) - {"sequences", "format"}
         if unknown:
-            raise SeedError(f"{source}: unknown top-level keys {sorted(unknown)}; expected {list(SEED_KINDS)}")
-        saved = self._snapshot()
-        try:
-            added = {kind: self._load_kind(document, kind, source) for kind in SEED_KINDS}
-            self._load_sequences(document.get("sequences") or {}, source)
-        except BaseException:
-            self._restore(saved)
-            raise
+            shown = sorted(repr(key) if isinstance(key, str) else f"a {type(key).__name__} key" for key in unknown)
+            raise SeedError(f"{source}: unknown top-level keys [{', '.join(shown)}]; expected {list(SEED_KINDS)}")
+        added = {kind: self._load_kind(document, kind, source) for kind in SEED_KINDS}
+        self._load_sequences(document.get("sequences") or {}, source)
+        for experiment_id in sorted({r["experiment"] for r in document.get("buckets") or ()}):
+            problem = self.ranges_problem(experiment_id)
+            if problem:
+                raise SeedError(f"{source}: experiment {experiment_id}: bucket_range: {problem}")
         return added
 
     def _load_kind(self, document: dict, kind: str, source: str) -> int:
@@ -619,8 +685,10 @@ class Store:
             where = f"{source}: {kind}[{index}]"
             if not isinstance(record, dict):
                 raise SeedError(f"{where} must be a JSON object")
-            if record.get("id") is not None:
-                where += f" (id {record['id']})"
+            shown_id = record.get("id")
+            if isinstance(shown_id, str) and len(shown_id) <= 20 or (
+                    isinstance(shown_id, int) and abs(shown_id) < 10 ** 20):  # never print a huge int
+                where += f" (id {shown_id})"
             try:
                 self._load_record(kind, record)
             except (FieldError, Conflict, NotFound) as error:
@@ -643,7 +711,7 @@ class Store:
         elif kind == "buckets":
             experiment_id = v.required_id(record, "experiment")
             self._experiments.referenced(experiment_id, "experiment")
-            bucket_range = v.text(record, "bucket_range")
+            bucket_range = v.text(record, "bucket_range", assumptions.BUCKET_RANGE_UNSET)
             self.create_bucket(experiment_id, record, record_id, stamps, bucket_range)
         else:
             self.create_channel(record, user, record_id, stamps)
@@ -652,10 +720,14 @@ class Store:
         if not isinstance(sequences, dict):
             raise SeedError(f"{source}: sequences must be an object")
         for kind, last_id in sequences.items():
-            if kind not in SEED_KINDS or not isinstance(last_id, int) or isinstance(last_id, bool) or last_id < 0:
-                raise SeedError(f"{source}: sequences.{kind} must be a known kind with a non-negative integer")
+            if kind not in SEED_KINDS:
+                field = f"sequences.{kind}" if isinstance(kind, str) else f"sequences (a {type(kind).__name__} key)"
+                raise SeedError(f"{source}: {field}: not a kind of record; expected one of {list(SEED_KINDS)}")
+            if not isinstance(last_id, int) or isinstance(last_id, bool) or not 0 <= last_id <= assumptions.MAX_ID:
+                raise SeedError(f"{source}: sequences.{kind}: must be an integer from 0 to {assumptions.MAX_ID}")
             table = self._table(kind)
-            table.last_id = max(table.last_id, last_id)
+            if last_id > table.last_id:
+                self._tx.set_last_id(table, last_id)
 
     @_read
     def dump(self) -> dict:
@@ -679,9 +751,3 @@ class Store:
             "sequences": {kind: self._table(kind).last_id for kind in SEED_KINDS},
         }
 
-    def _snapshot(self):
-        state = {k: val for k, val in self.__dict__.items() if k.startswith("_") and k not in ("_lock", "_listeners", "_depth")}
-        return copy.deepcopy(state)
-
-    def _restore(self, saved: dict):
-        self.__dict__.update(saved)

@@ -5,7 +5,8 @@ import datetime
 import json
 import math
 import re
-from typing import Any, Iterable, List, Mapping, Optional
+import sys
+from typing import Any, Iterable, List, Mapping, Optional, Tuple
 
 from . import assumptions
 from .errors import FieldError
@@ -74,9 +75,22 @@ def text(body: Mapping, field: str, default: Any = None, required: bool = False)
 
 def record_id(value: Any, field: str) -> int:
     # bool is an int subclass: `true` is not an id.
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise FieldError(field, "must be a positive integer id")
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= assumptions.MAX_ID:
+        raise FieldError(field, f"must be a positive integer id, at most {assumptions.MAX_ID}")
     return value
+
+
+_MAX_ID_DIGITS = len(str(assumptions.MAX_ID))
+
+
+def id_text(text: str) -> Optional[int]:
+    """The id an ASCII decimal string spells (1 to MAX_ID; leading zeros allowed), or None.
+    Its length is checked before `int()`, which refuses over 4,300 digits with ValueError."""
+    digits = text.lstrip("0")
+    if not (text.isascii() and text.isdigit()) or not digits or len(digits) > _MAX_ID_DIGITS:
+        return None
+    value = int(digits)
+    return value if value <= assumptions.MAX_ID else None
 
 
 def optional_id(body: Mapping, field: str) -> Optional[int]:
@@ -126,3 +140,92 @@ def timestamp(body: Mapping, field: str) -> Optional[str]:
     if parsed.tzinfo is None:
         raise FieldError(field, "must carry a UTC offset")
     return value
+
+
+def bucket_range(value: str, field: str) -> Optional[Tuple[int, int]]:
+    """`"start-end"` (inclusive, within the slots) as a pair; None for an unset range."""
+    if value == assumptions.BUCKET_RANGE_UNSET:
+        return None
+    start, dash, end = value.partition("-")
+    last = assumptions.BUCKET_SLOTS - 1
+    if (dash and 0 < len(start) <= 2 and 0 < len(end) <= 2 and (start + end).isascii() and (start + end).isdigit()
+            and int(start) <= int(end) <= last):
+        return int(start), int(end)
+    raise FieldError(field, f'must be "start-end" with 0 <= start <= end <= {last}, or "" when unset')
+
+
+# ---- JSON values: depth, types, numbers ----------------------------------------------------
+
+# A string, or a bracket outside one. An unterminated string runs to the end, so its
+# brackets are never counted; a lone trailing backslash is taken as part of it.
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]++|\\.?)*+(?:"|\Z)|[\[\]{}]', re.S)
+
+
+def nested_deeper_than(text: str, limit: int) -> bool:
+    """Whether JSON `text` nests arrays and objects more than `limit` deep. Scans the text
+    without recursion, before a parser would recurse once per level."""
+    if text.count("[") + text.count("{") <= limit:  # most bodies: a few C-speed counts
+        return False
+    depth = 0
+    for match in _JSON_TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in "]}":
+            depth -= 1
+    return False
+
+
+_SCALARS = (str, bool, type(None))
+
+
+def json_value(value: Any, field: str, enclosing: int = 0) -> Any:
+    """A copy of `value`, checked to be JSON the fake can always copy, encode and answer:
+    objects with string keys, arrays, strings, booleans, null, finite numbers, integers
+    short enough to print. `enclosing` is how many levels a state document (GET
+    /_mock/state) puts around the value: with them it must fit in MAX_JSON_DEPTH, so every
+    state the fake holds is a document PUT /_mock/state accepts. Values from Python (seeds,
+    `MLSMock.seed(dict)`) can be anything; HTTP bodies are checked at parse time as well.
+    Iterative, so no depth of input can exhaust the stack."""
+    limit = assumptions.MAX_JSON_DEPTH - enclosing
+    root: list = [None]
+    pending = [(value, root, 0, 0)]  # (value, container to put its copy in, key there, depth)
+    while pending:
+        item, parent, key, depth = pending.pop()
+        if isinstance(item, _SCALARS):
+            parent[key] = item
+        elif isinstance(item, int):
+            if not _printable(item):
+                raise FieldError(field, f"holds an integer of over {sys.get_int_max_str_digits()} digits")
+            parent[key] = int(item)
+        elif isinstance(item, float):
+            if item != item or item in (math.inf, -math.inf):
+                raise FieldError(field, "holds NaN or Infinity, which are not JSON")
+            parent[key] = item
+        elif isinstance(item, (dict, list, tuple)):
+            if depth == limit:
+                raise FieldError(field, f"is nested more than {limit} levels deep (a state document puts "
+                                        f"{enclosing} more around it, {assumptions.MAX_JSON_DEPTH} at most)")
+            if isinstance(item, dict):
+                copy: Any = {}
+                for child_key, child in item.items():
+                    if not isinstance(child_key, str):
+                        raise FieldError(field, "holds an object key that is not a string")
+                    copy[child_key] = None  # keeps the keys' order
+                    pending.append((child, copy, child_key, depth + 1))
+            else:
+                copy = [None] * len(item)
+                pending.extend((child, copy, index, depth + 1) for index, child in enumerate(item))
+            parent[key] = copy
+        else:
+            raise FieldError(field, f"holds a {type(item).__name__}, which is not JSON")
+    return root[0]
+
+
+def _printable(number: int) -> bool:
+    """Whether str(number) works under Python's integer-string limit (JSON parsing already
+    refuses longer ones; Python callers can pass any int)."""
+    limit = sys.get_int_max_str_digits()
+    return not limit or number.bit_length() <= int(limit * 3.32)  # log2(10) > 3.32: fewer digits than the limit

@@ -3,10 +3,11 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, FrozenSet, List, Optional, Tuple
 
 import pytest
 
+from mls_mock.assumptions import GENEROUS, generous_switches
 from mls_mock.lightweight import allow_light_sktmls
 from mls_mock.seeds import read_seed
 
@@ -33,6 +34,7 @@ class Settings:
     password: str = TEST_PASSWORD
     env: str = TEST_ENV
     allow_writes: bool = False
+    generous: FrozenSet[str] = frozenset()
 
     @property
     def remote(self) -> bool:
@@ -40,9 +42,15 @@ class Settings:
 
     @classmethod
     def from_config(cls, config) -> "Settings":
+        names = [name.strip() for value in [*config.getini("mls_mock_generous"), *(config.getoption("mls_generous") or [])]
+                 for name in value.split(",") if name.strip()]
+        try:
+            generous = generous_switches(names)
+        except ValueError as error:
+            raise pytest.UsageError(f"mls-mock: --mls-{error} (ini mls_mock_generous or --mls-generous)") from None
         url = config.getoption("mls_url") or os.environ.get("MLS_MOCK_URL") or None
         if url is None:
-            return cls()
+            return cls(generous=generous)
         username = config.getoption("mls_username") or os.environ.get("MLS_USERNAME")
         password = config.getoption("mls_password") or os.environ.get("MLS_PASSWORD")
         if not username or not password:
@@ -51,7 +59,7 @@ class Settings:
         if not url.startswith(("http://", "https://")):
             raise pytest.UsageError(f"--mls-url must be an http(s) URL, not {url!r}")
         return cls(url.rstrip("/"), username, password, config.getoption("mls_env") or TEST_ENV,
-                   bool(config.getoption("mls_allow_writes")))
+                   bool(config.getoption("mls_allow_writes")), generous)
 
     def environ(self) -> Dict[str, str]:
         """What a test's environment gets, so `ChannelClient()` with no arguments works."""
@@ -68,6 +76,11 @@ def add_options(parser) -> None:
     group.addoption("--mls-env", dest="mls_env", help="MLS_ENV value for --mls-url runs (default STG)")
     group.addoption("--mls-allow-writes", dest="mls_allow_writes", action="store_true", default=False,
                     help="allow tests to write to the --mls-url server; what each test creates is deleted after it")
+    group.addoption("--mls-generous", dest="mls_generous", action="append", metavar="NAME",
+                    help="turn on a behaviour of the fake beyond what sktmls documents (repeatable): "
+                         + "; ".join(f"{name}: {text}" for name, text in GENEROUS.items()))
+    parser.addini("mls_mock_generous", type="linelist", default=[],
+                  help=f"mls-mock: generous switches of the fake, one a line ({', '.join(GENEROUS)}); default none")
     parser.addini("mls_mock_autouse", type="bool", default=False,
                   help="mls-mock: give every test the fake (as if it requested `mls_mock`)")
     parser.addini("mls_faker_locale", default="en_US", help="mls-mock: Faker locale of mls_factory (e.g. ko_KR)")

@@ -90,12 +90,13 @@ def mls_settings(pytestconfig) -> helpers.Settings:
 
 
 @pytest.fixture(scope="session")
-def mls_mock_session():
+def mls_mock_session(mls_settings):
     """The session's one MLSMock (one Flask app, one store), built once and reused: `mls_mock`
-    empties it at the start of each test. Not started: use `mls_mock` in tests."""
+    empties it at the start of each test. Not started: use `mls_mock` in tests. Its generous
+    switches come from the `mls_mock_generous` ini and `--mls-generous`."""
     from mls_mock import MLSMock
 
-    return MLSMock()
+    return MLSMock(generous=mls_settings.generous)
 
 
 @pytest.fixture(scope="session")

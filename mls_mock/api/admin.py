@@ -12,7 +12,6 @@ from .common import body, route
 from .. import persistence
 from ..errors import BadRequest, NotFound, Unauthorized
 from ..seeds import available_seeds, read_seed
-from ..store import Store
 from ..traffic import Fault
 
 bp = Blueprint("admin", __name__, url_prefix="/_mock")
@@ -59,12 +58,11 @@ def get_state(req):
 @route(bp, "PUT", "/state")
 @token_required
 def put_state(req):
-    """Replace every record with the document's. Checked on a scratch store first, then
-    swapped in under the lock as one saved change, so a bad document changes nothing."""
+    """Replace every record with the document's: one transaction (one save), so a bad
+    document changes nothing."""
     document = body(req)
     live = req.store
-    Store(live.clock, live.timezone).load(document, "PUT /_mock/state")
-    with persistence.batch(req.app, live):
+    with live.transaction():
         live.reset()
         live.load(document, "PUT /_mock/state")
     return {"records": live.counts()}

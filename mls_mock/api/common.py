@@ -12,7 +12,7 @@ from werkzeug.http import parse_options_header
 
 from .. import assumptions
 from ..errors import BadRequest, FieldError, PayloadTooLarge, UnsupportedMediaType
-from ..validation import STRICT_JSON
+from ..validation import STRICT_JSON, id_text, nested_deeper_than
 
 
 class Reply(NamedTuple):
@@ -92,8 +92,16 @@ def body(req: Request) -> dict:
         raise PayloadTooLarge(f"request body is larger than {assumptions.MAX_BODY_BYTES} bytes")
     if not raw.strip():
         raise BadRequest("request body is required: a JSON object")
+    try:
+        text = raw.decode(json.detect_encoding(raw), "surrogatepass")
+    except ValueError:
+        raise BadRequest("request body is not valid JSON") from None
+    # Before parsing: the parser recurses once per level, and deep values would break every
+    # later copy or encode of what was stored.
+    if nested_deeper_than(text, assumptions.MAX_JSON_DEPTH):
+        raise BadRequest(f"request body: JSON nested more than {assumptions.MAX_JSON_DEPTH} levels deep")
     try:  # json.loads(raw, parse_constant=...), without building a decoder per call
-        parsed = _DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))
+        parsed = _DECODER.decode(text)
     except (ValueError, RecursionError):
         raise BadRequest("request body is not valid JSON") from None
     if not isinstance(parsed, dict):
@@ -110,9 +118,11 @@ def body(req: Request) -> dict:
 
 
 def positive_int(text: str, field: str) -> int:
-    if not (text.isascii() and text.isdigit()) or len(text) > 18 or int(text) < 1:
-        raise FieldError(field, "must be a positive integer")
-    return int(text)
+    """An id or page number: the one id range, 1 to MAX_ID."""
+    value = id_text(text)
+    if value is None:
+        raise FieldError(field, f"must be a positive integer, at most {assumptions.MAX_ID}")
+    return value
 
 
 def query(req: Request, **spec: Callable[[str, str], Any]) -> Dict[str, Any]:

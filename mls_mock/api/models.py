@@ -18,9 +18,9 @@ def model_type(value: str, field: str) -> str:
 @route(bp, "GET", "")
 def list_models(req):
     args = query(req, id=positive_int, name=text, version=text, model_type=model_type, query=text, page=positive_int)
-    return req.store.list_models(**args)
+    return req.store.list_models(**args, viewer=req.user)
 
 
 @route(bp, "GET", "/<int:model_id>")
 def get_model(req, model_id):
-    return req.store.get_model(model_id)
+    return req.store.get_model(model_id, viewer=req.user)

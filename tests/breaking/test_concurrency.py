@@ -96,7 +96,8 @@ def check(crew, store, base_url, shared_experiment_id):
         ids = [record["id"] for record in dump[kind]]
         assert len(ids) == len(set(ids)) and dump["sequences"][kind] >= max(ids, default=0), kind
     cc, ec, _ = sktmls_clients(base_url)
-    channels = {c.id: {"name": c.screen_id, "experiments": c.experiments} for c in cc.list_channels()}
+    # A listed channel is a summary: its experiments come with get_channel.
+    channels = {c.id: {"name": c.screen_id, "experiments": cc.get_channel(id=c.id).experiments} for c in cc.list_channels()}
     acknowledged = {i: row for w in crew for i, row in w.alive.items()}
     assert channels == acknowledged, "a lost, a resurrected or a stray channel"
     experiments = {e.id: e for e in ec.list_experiments()}

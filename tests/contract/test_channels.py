@@ -147,6 +147,8 @@ def test_experiment_lists_the_channels_that_contain_it(mls_channel_client, mls_e
 
     fetched = mls_experiment_client.get_experiment(id=experiment.id)
 
-    assert [c.get() for c in fetched.channels] == [home.get(), cart.get()]
+    # What a channel list documents (id, name, timestamps); an experiment's channels are a list of them.
+    assert [(c.id, c.screen_id, c.created_at, c.updated_at) for c in fetched.channels] == [
+        (c.id, c.screen_id, c.created_at, c.updated_at) for c in (home, cart)]
     mls_channel_client.delete_channel(home)
     assert [c.id for c in mls_experiment_client.get_experiment(id=experiment.id).channels] == [cart.id]

@@ -100,7 +100,7 @@ MUTATIONS = st.one_of(
 def _check_relations(store: Store):
     """What must hold after any sequence of requests, read back over the store's public reads."""
     experiments = {e["id"]: e for e in store.list_experiments()}
-    channels = store.list_channels()
+    channels = [store.get_channel(c["id"]) for c in store.list_channels()]
     filters = {f["id"] for f in store.list_filters()}
     models = {m["id"]: m for m in store.list_models()}
     for experiment in experiments.values():

@@ -147,3 +147,29 @@ def test_a_fault_that_fired_is_not_reported(recwarn):
         mock.fail("POST", "/api/v1/experiments", status=503, times=None)
         assert requests.post(AB, json={"name": "e"}, auth=AUTH).status_code == 503
     assert not [w for w in recwarn if "never matched" in str(w.message)]
+
+
+def test_generous_switches_are_named_and_checked():
+    from mls_mock import Store, assumptions
+
+    assert MLSMock(generous=("full_lists",)).store.generous == {"full_lists"}
+    assert MLSMock().store.generous == frozenset()  # strict unless asked
+    with pytest.raises(ValueError, match="unknown switch 'full_list'; known: " + ", ".join(assumptions.GENEROUS)):
+        MLSMock(generous=["full_list"])
+    with pytest.raises(ValueError, match=r"Store\(generous=...\)"):
+        MLSMock(store=Store(), generous=["full_lists"])
+    assert MLSMock(store=Store(generous={"shared_automl_models"})).store.generous == {"shared_automl_models"}
+
+
+def test_generous_switches_change_only_what_they_name():
+    """A channel list item is a summary unless full_lists is on; shared_automl_models leaves
+    lists alone."""
+    records = {}
+    for switches in ((), ("shared_automl_models",), ("full_lists",)):
+        with MLSMock(generous=switches) as mock:
+            experiment = requests.post(AB, json={"name": "e"}, auth=AUTH).json()["results"]
+            requests.post(AB.replace("experiments", "channels"), json={"screen_id": "c", "experiments": [experiment["id"]]},
+                          auth=AUTH)
+            records[switches] = requests.get(AB.replace("experiments", "channels"), auth=AUTH).json()["results"][0]
+    assert set(records[()]) == set(records["shared_automl_models",]) == {"id", "screen_id", "created_at", "updated_at"}
+    assert set(records["full_lists",]) == {"id", "screen_id", "experiments", "user", "created_at", "updated_at"}

@@ -22,14 +22,15 @@ def _bucket(store, experiment_id, name, kind="empty", **extra):
     return store.create_bucket(experiment_id, {"name": name, "prediction_type": kind, **extra})
 
 
-def test_an_experiment_lists_the_full_records_of_its_channels(store):
+def test_an_experiment_lists_the_summaries_of_its_channels(store):
     home = store.create_channel({"screen_id": "home", "experiments": [1, 2]}, "u")
     cart = store.create_channel({"screen_id": "cart", "experiments": [2]}, "u")
+    home_summary, cart_summary = ({k: c[k] for k in assumptions.CHANNEL_SUMMARY_FIELDS} for c in (home, cart))
 
-    assert store.get_experiment(1)["channels"] == [home]
-    assert store.get_experiment(2)["channels"] == [home, cart]
+    assert store.get_experiment(1)["channels"] == [home_summary]
+    assert store.get_experiment(2)["channels"] == [home_summary, cart_summary]
     store.update_channel(home["id"], {"screen_id": "home", "experiments": [1]})
-    assert store.get_experiment(2)["channels"] == [cart]
+    assert store.get_experiment(2)["channels"] == [cart_summary]
     assert [c["id"] for c in store.get_experiment(1)["channels"]] == [home["id"]]
 
 
@@ -199,6 +200,24 @@ def test_an_automl_bucket_names_the_model_creator(store):
     bucket = _bucket(store, 1, "auto", "automl", automl_model_id=3)
 
     assert bucket["prediction"]["request"] == {"type": "automl", "model_name": "a", "model_version": "v1", "username": "alice"}
+
+
+def test_a_bucket_put_that_leaves_out_the_model_of_its_type_keeps_it(store):
+    """sktmls's update_bucket never sends automl_model_id: the same type keeps its model; a new
+    type, or an explicit null, still needs one."""
+    bucket = _bucket(store, 1, "b", "automl", automl_model_id=3)
+
+    renamed = store.update_bucket(1, bucket["id"], {"name": "renamed", "prediction_type": "automl"})
+
+    assert (renamed["name"], renamed["prediction"]["ml_model"]) == ("renamed", 3)
+    for body, field in (({"prediction_type": "batch"}, "batch_model_id"),
+                        ({"prediction_type": "automl", "automl_model_id": None}, "automl_model_id")):
+        with pytest.raises(FieldError, match=f"^{field}: is required"):
+            store.update_bucket(1, bucket["id"], {"name": "again", **body})
+    assert store.get_bucket(1, bucket["id"]) == renamed
+    assert _bucket(store, 1, "new", "batch", batch_model_id=1)["prediction"]["ml_model"] == 1
+    with pytest.raises(FieldError, match="^automl_model_id: is required"):  # a create always names its model
+        _bucket(store, 1, "other", "automl")
 
 
 def test_listeners_hear_every_change_once_and_no_failure(store):

@@ -1,0 +1,186 @@
+"""All-or-nothing writes for the store.
+
+Every change of store state goes through a write primitive of `Transaction`: it logs how to
+undo itself, then writes. A write that raises anything (a domain error, a bug, a failing
+clock, MemoryError) is rolled back by replaying the log backwards, so the store is exactly
+as before. Logging costs O(changed rows); nothing is copied up front.
+"""
+from typing import Callable, Dict, Optional
+
+from .errors import Conflict, FieldError, NotFound
+from . import assumptions
+
+_ABSENT = object()
+
+
+class Table:
+    """Rows of one resource by id (kept in id order), its ID sequence and its name index.
+    Reads only: writes go through `Transaction`."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        self.rows: Dict[int, dict] = {}
+        self.last_id = 0
+        self.ids_by_name: Dict[object, int] = {}
+
+    def get(self, record_id: int) -> dict:
+        row = self.rows.get(record_id)
+        if row is None:
+            raise NotFound.record(self.kind, record_id)
+        return row
+
+    def referenced(self, record_id: int, field: str) -> dict:
+        """A row named in a body: its absence is the body's fault (400), not the URL's."""
+        row = self.rows.get(record_id)
+        if row is None:
+            raise FieldError(field, f"{self.kind} {record_id} does not exist")
+        return row
+
+    def claim_id(self, wanted: Optional[int]) -> int:
+        if wanted is None:
+            if self.last_id >= assumptions.MAX_ID:
+                raise Conflict(f"{self.kind} ids are used up: the sequence is at the largest id, {assumptions.MAX_ID}")
+            return self.last_id + 1
+        if wanted in self.rows:
+            raise Conflict(f"{self.kind} id {wanted} already exists")
+        return wanted
+
+    def check_name(self, key, shown: str, field: str, own_id: Optional[int] = None):
+        holder = self.ids_by_name.get(key)
+        if holder is not None and holder != own_id:
+            article = "an" if self.kind[0] in "aeiou" else "a"
+            raise Conflict(f"{field}: {article} {self.kind} named {shown!r} already exists (id {holder})")
+
+    def _sort(self):
+        self.rows = dict(sorted(self.rows.items()))
+
+
+class Transaction:
+    """The undo log of one write in progress (see the module docstring). Each primitive
+    logs its undo before it writes, so one that fails half-way is undone too."""
+
+    # Every way store state changes; tests inject failures into these.
+    WRITES = ("insert", "remove", "rename", "update", "index_add", "index_discard", "index_pop", "set_last_id",
+              "assign")
+
+    __slots__ = ("_undo", "_commit_checks")
+
+    def __init__(self):
+        self._undo = []
+        self._commit_checks: Optional[dict] = None
+
+    def savepoint(self) -> int:
+        return len(self._undo)
+
+    def check_at_commit(self, key, check: Callable[[], None]) -> None:
+        """Run `check()` (once per key) when the whole transaction is done: an invariant that
+        may break half-way through (two seeded buckets' ranges) but not at the end."""
+        if self._commit_checks is None:
+            self._commit_checks = {}
+        self._commit_checks[key] = check
+
+    def run_commit_checks(self) -> None:
+        for check in (self._commit_checks or {}).values():
+            check()
+
+    def roll_back(self, savepoint: int = 0) -> None:
+        """Undo every write since `savepoint`, newest first."""
+        undo, unsorted = self._undo, set()
+        while len(undo) > savepoint:
+            action, *args = undo.pop()
+            if action is _put_back:
+                unsorted.add(args[0])
+            action(*args)
+        for table in unsorted:  # once per table, not once per row put back
+            table._sort()
+
+    # ---- tables ---------------------------------------------------------------------------
+
+    def insert(self, table: Table, row: dict, name_key) -> None:
+        record_id = row["id"]
+        self._undo.append((_take_out, table, record_id, name_key, table.last_id))
+        out_of_order = bool(table.rows) and record_id < next(reversed(table.rows))
+        table.rows[record_id] = row
+        if out_of_order:
+            table._sort()
+        table.last_id = max(table.last_id, record_id)
+        table.ids_by_name[name_key] = record_id
+
+    def remove(self, table: Table, record_id: int, name_key) -> dict:
+        row = table.rows[record_id]
+        self._undo.append((_put_back, table, row, name_key))
+        del table.ids_by_name[name_key]
+        return table.rows.pop(record_id)
+
+    def rename(self, table: Table, old_key, new_key, record_id: int) -> None:
+        if old_key != new_key:
+            self._undo.append((_rename_back, table, old_key, new_key, record_id))
+            del table.ids_by_name[old_key]
+            table.ids_by_name[new_key] = record_id
+
+    def set_last_id(self, table: Table, last_id: int) -> None:
+        self._undo.append((setattr, table, "last_id", table.last_id))
+        table.last_id = last_id
+
+    # ---- rows: a stored value is replaced, never changed in place ----------------------
+
+    def update(self, row: dict, fields: dict) -> None:
+        self._undo.append((_restore_fields, row, {key: row.get(key, _ABSENT) for key in fields}))
+        row.update(fields)
+
+    # ---- reverse-relation indexes: key -> {member: None} -------------------------------
+
+    def index_add(self, index: dict, key, member) -> None:
+        members = index.get(key)
+        if members is None:
+            self._undo.append((index.pop, key, None))
+            index[key] = {member: None}
+        elif member not in members:
+            self._undo.append((members.pop, member, None))
+            members[member] = None
+
+    def index_discard(self, index: dict, key, member) -> None:
+        members = index.get(key)
+        if members is not None and member in members:
+            self._undo.append((members.__setitem__, member, None))
+            del members[member]
+
+    def index_pop(self, index: dict, key) -> dict:
+        members = index.get(key)
+        if members is None:
+            return {}
+        self._undo.append((index.__setitem__, key, members))
+        return index.pop(key)
+
+    # ---- whole state ------------------------------------------------------------------
+
+    def assign(self, owner, attribute: str, value) -> None:
+        """Replace one attribute of the store (e.g. a table, on reset): O(1) to undo."""
+        self._undo.append((setattr, owner, attribute, getattr(owner, attribute)))
+        setattr(owner, attribute, value)
+
+
+def _take_out(table: Table, record_id: int, name_key, last_id: int) -> None:
+    table.rows.pop(record_id, None)
+    if table.ids_by_name.get(name_key) == record_id:
+        del table.ids_by_name[name_key]
+    table.last_id = last_id
+
+
+def _put_back(table: Table, row: dict, name_key) -> None:
+    table.rows[row["id"]] = row  # out of id order: roll_back sorts the table once at the end
+    table.ids_by_name[name_key] = row["id"]
+
+
+def _rename_back(table: Table, old_key, new_key, record_id: int) -> None:
+    if table.ids_by_name.get(new_key) == record_id:
+        del table.ids_by_name[new_key]
+    table.ids_by_name[old_key] = record_id
+
+
+def _restore_fields(row: dict, old: dict) -> None:
+    for key, value in old.items():
+        if value is _ABSENT:
+            row.pop(key, None)
+        else:
+            row[key] = value

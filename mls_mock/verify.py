@@ -1,0 +1,399 @@
+"""`mls-mock verify URL`: check the fake's assumptions (the README's table,
+`verify_registry.ASSUMPTIONS`) against a server, through the real sktmls clients pointed at
+URL, and raw `requests` where no client call shows what is checked (a status, a header).
+
+All traffic to URL passes a `VerifyGate` (the plugin's `RemoteGate`): without --allow-writes
+a write is refused before it leaves the process, whatever a probe does; with it, what a
+probe created is deleted when it ends, children first, whether it held, differed or broke.
+Every line and the report go through `Redactor`, so credentials never reach the output.
+"""
+import argparse
+import base64
+import collections
+import dataclasses
+import datetime
+import importlib.util
+import json
+import os
+import re
+import secrets
+from importlib import metadata
+from typing import Any, Callable, FrozenSet, List, Optional, Tuple
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+
+from . import transport
+from .assumptions import GENEROUS, generous_switches
+from .redirect import sktmls_pointed_at
+from .remote import RemoteGate, WritesNotAllowed
+from .verify_registry import ASSUMPTIONS, Assumption, Differs, NotChecked, load_probes
+
+EXIT_HELD, EXIT_DIFFERS, EXIT_USAGE = 0, 1, 2
+REQUEST_TIMEOUT = 60.0  # the client sets none: a server that never answers must not hang the run
+HELD, DIFFERS, NOT_CHECKED = "held", "differs", "not checked"
+NEEDS_WRITES = "needs --allow-writes"
+
+
+@dataclasses.dataclass(frozen=True)
+class Exchange:
+    method: str
+    path: str
+    status: int
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} -> {self.status}"
+
+
+class VerifyGate(RemoteGate):
+    """RemoteGate that also keeps the last exchanges, so a probe can read the HTTP status
+    behind a client call, and bounds every request in time."""
+
+    def __init__(self, url: str, username: str, password: str, allow_writes: bool):
+        super().__init__(url, username, password, allow_writes)
+        self.exchanges = collections.deque(maxlen=64)
+
+    def handle(self, adapter, prepared, **kwargs):
+        if transport.origin(prepared.url) != self._origin:
+            return None
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = REQUEST_TIMEOUT
+        response = super().handle(adapter, prepared, **kwargs)  # a write: refused, or sent and noted
+        if response is None:
+            response = transport.send_onward(adapter, prepared, **kwargs)
+        self.exchanges.append(Exchange(prepared.method.upper(), urlsplit(prepared.url).path, response.status_code))
+        return response
+
+    def refusal(self, method: str, path: str) -> WritesNotAllowed:
+        return WritesNotAllowed(f"mls-mock verify refused {method} {path}: it could change data, which needs "
+                                f"--allow-writes")
+
+
+@dataclasses.dataclass
+class Reply:
+    """A raw answer: status, headers, text, the body parsed when it is JSON, and the
+    envelope's fields when it is one (else None)."""
+
+    method: str
+    path: str
+    status: int
+    headers: Any
+    text: str
+    body: Any
+    code: Any = None
+    error: Any = None
+    results: Any = None
+
+    def __post_init__(self):
+        if isinstance(self.body, dict):
+            self.code, self.error, self.results = (self.body.get(k) for k in ("code", "error", "results"))
+
+    def __str__(self) -> str:
+        shown = f"{self.method} {self.path} -> {self.status}"
+        if self.error:
+            shown += f" {self.error!r}"
+        elif not isinstance(self.body, dict):
+            shown += f" (not the JSON envelope: {self.text[:80]!r})"
+        return shown
+
+
+@dataclasses.dataclass
+class Outcome:
+    """What a client call did: its result, or the error it raised, and the HTTP status."""
+
+    result: Any
+    status: Optional[int]
+    error: Optional[str]
+
+
+class Target:
+    """The server under test, as probes see it: the real sktmls clients (`.experiments`,
+    `.channels`, `.filters`, `.models`), raw requests, and unique names for what they create."""
+
+    def __init__(self, url: str, username: str, password: str, env: str, gate: VerifyGate,
+                 generous: FrozenSet[str] = frozenset()):
+        from sktmls import MLSENV
+        from sktmls.channels import ChannelClient
+        from sktmls.experiments import ExperimentClient
+        from sktmls.filters import FilterClient
+        from sktmls.models import MLModelClient
+
+        account = dict(env=MLSENV[env], username=username, password=password)
+        self.channels, self.experiments = ChannelClient(**account), ExperimentClient(**account)
+        self.filters, self.models = FilterClient(**account), MLModelClient(**account)
+        self.url, self.username, self.gate = url, username, gate
+        self.generous = generous  # the assumptions.GENEROUS switches the server is expected to behave as
+        self._auth = (username, password)
+        self.run_id = secrets.token_hex(3)
+
+    def name(self, label: str) -> str:
+        """A name no one else uses: records of a shared server are left alone."""
+        return f"mlsmock-verify-{self.run_id}-{label}"
+
+    def raw(self, method: str, path: str, auth: Any = True, **kwargs) -> Reply:
+        """`requests.request` on URL + path, with the account's Basic auth unless `auth` is
+        None (none) or another (username, password)."""
+        if auth is not None:
+            kwargs["auth"] = self._auth if auth is True else auth
+        response = requests.request(method, self.url + path, **kwargs)
+        try:
+            body = json.loads(response.content) if response.content else None
+        except ValueError:
+            body = None
+        return Reply(method, path, response.status_code, response.headers, response.text, body)
+
+    def results(self, path: str, **params) -> Any:
+        """The results of a GET that must succeed."""
+        reply = self.raw("GET", path, params=params)
+        if reply.status != 200 or not isinstance(reply.body, dict):
+            raise Differs(f"{reply} (a GET the probe needs answered)")
+        return reply.results
+
+    def listing(self, kind: str, **params) -> List[dict]:
+        items = self.results(f"/api/v1/{kind}", **params)
+        if not isinstance(items, list) or not all(isinstance(item, dict) and "id" in item for item in items):
+            raise Differs(f"GET /api/v1/{kind} gave results that are not a list of records")
+        return items
+
+    def missing_id(self, kind: str) -> int:
+        """An id no record of `kind` has (well past the highest listed)."""
+        return max((item["id"] for item in self.listing(kind) if isinstance(item["id"], int)), default=0) + 1_000_000
+
+    def attempt(self, call: Callable, *args, **kwargs) -> Outcome:
+        """Run a client call that the server may refuse."""
+        from sktmls import MLSClientError
+
+        try:
+            result, error = call(*args, **kwargs), None
+        except MLSClientError as refused:
+            result, error = None, refused.msg
+        return Outcome(result, self.last_status(), error)
+
+    def last_status(self, method: Optional[str] = None) -> Optional[int]:
+        for exchange in reversed(self.gate.exchanges):
+            if method is None or exchange.method == method:
+                return exchange.status
+        return None
+
+    def last_exchange(self) -> str:
+        return str(self.gate.exchanges[-1]) if self.gate.exchanges else "no request"
+
+
+@dataclasses.dataclass
+class Row:
+    assumption: Assumption
+    verdict: str
+    observed: str
+
+    def line(self) -> str:
+        if self.verdict == HELD:
+            return HELD
+        return f"{DIFFERS}: {self.observed}" if self.verdict == DIFFERS else f"{NOT_CHECKED} ({self.observed})"
+
+
+def check(target: Target, allow_writes: bool, emit: Callable[[Row], None], left: List[str]) -> List[Row]:
+    """Every assumption, in the README's order; what could not be deleted goes to `left`
+    as soon as it is known (an interrupted run has it too)."""
+    probes = load_probes()
+    rows = []
+    for assumption in ASSUMPTIONS:
+        row = _check_one(target, assumption, probes, allow_writes, left)
+        rows.append(row)
+        emit(row)
+    return rows
+
+
+def _check_one(target: Target, assumption: Assumption, probes, allow_writes: bool, left: List[str]) -> Row:
+    from sktmls import MLSClientError
+
+    if assumption.unprobeable:
+        return Row(assumption, NOT_CHECKED, assumption.unprobeable)
+    if assumption.writes and not allow_writes:
+        return Row(assumption, NOT_CHECKED, NEEDS_WRITES)
+    try:
+        return Row(assumption, HELD, probes[assumption.id](target))
+    except Differs as differs:
+        return Row(assumption, DIFFERS, str(differs))
+    except NotChecked as why:
+        return Row(assumption, NOT_CHECKED, str(why))
+    except WritesNotAllowed as error:
+        return Row(assumption, NOT_CHECKED, f"its probe tried to write, a bug in mls-mock: {error}")
+    except (requests.ConnectionError, requests.Timeout) as error:
+        return Row(assumption, NOT_CHECKED, f"no answer from the server: {error}")
+    except MLSClientError as error:
+        return Row(assumption, DIFFERS, f"{target.last_exchange()}: {error.msg!r}")
+    except ValueError as error:  # the client parses every body as JSON
+        return Row(assumption, DIFFERS, f"{target.last_exchange()}: not the JSON envelope ({error})")
+    except Exception as error:  # noqa: BLE001  (a probe's own failure must not end the run)
+        return Row(assumption, NOT_CHECKED, f"the probe failed ({type(error).__name__}: {error}; last request "
+                                            f"{target.last_exchange()}); please report it")
+    finally:
+        if assumption.writes and allow_writes:
+            left.extend(target.gate.cleanup()[1])
+
+
+class Redactor:
+    """Replaces the account's username, password and Basic token wherever they appear; one
+    shorter than `ANYWHERE` only where it stands alone, so "p" leaves "http" alone."""
+
+    ANYWHERE = 6
+
+    def __init__(self, username: str, password: str):
+        token = base64.b64encode(f"{username}:{password}".encode()).decode()
+        hidden = sorted({s for s in (f"{username}:{password}", token, password, username) if s}, key=len, reverse=True)
+        self.pattern = re.compile("|".join(
+            re.escape(s) if len(s) >= self.ANYWHERE else rf"(?<![^\W_]){re.escape(s)}(?![^\W_])" for s in hidden))
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.pattern.sub("***", value)
+        if isinstance(value, dict):
+            return {self(k): self(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self(v) for v in value]
+        return value
+
+
+# ---- the command -----------------------------------------------------------------------------
+
+def add_parser(commands) -> argparse.ArgumentParser:
+    verify = commands.add_parser(
+        "verify", help="check the fake's assumptions against a real AB API server",
+        description="Check each row of the README's 'Assumptions about the real server' table against the AB "
+                    "API at URL, with the real sktmls clients, and print one line per row: held, differs: <what "
+                    "the server did>, or not checked (<why>). Read-only probes always run; probes that create, "
+                    "change and delete records run only with --allow-writes, use names of their own and delete "
+                    "what they created. Credentials are never printed.",
+        epilog="Exit status: 0 when every row checked held, 1 when a row differs or a record it created could not "
+               "be deleted, 2 for a usage error or a server it cannot reach or log in to.")
+    verify.add_argument("url", help="base URL of the AB API, e.g. https://ab.stg.example.com")
+    verify.add_argument("--username", help="the account (default: $MLS_USERNAME)")
+    verify.add_argument("--password", help="its password (default: $MLS_PASSWORD, which keeps it out of the "
+                                           "process list)")
+    verify.add_argument("--env", default="STG", type=str.upper,
+                        help="the sktmls MLSENV the clients are built with (default: STG); every env goes to URL")
+    verify.add_argument("--generous", metavar="NAME[,NAME]", action="append", default=[],
+                        help="expect the behaviours `mls-mock serve --generous NAME` turns on instead of the default "
+                             "ones (repeatable, or a comma list): " + ", ".join(GENEROUS))
+    verify.add_argument("--allow-writes", action="store_true",
+                        help="also run the probes that create, update and delete records (each deletes what it "
+                             "created, children first, even when it fails)")
+    verify.add_argument("--report", metavar="FILE", help="write a JSON report (versions, URL, time, each row's id, "
+                                                         "question, expected, observed, verdict) to attach to an issue")
+    verify.set_defaults(run=verify_command)
+    return verify
+
+
+def verify_command(args) -> int:
+    from .cli import UsageError
+
+    url, url_username, url_password = _split_url(args.url)
+    username = args.username or url_username or os.environ.get("MLS_USERNAME")
+    password = args.password or url_password or os.environ.get("MLS_PASSWORD")
+    if not username or not password:
+        raise UsageError("verify needs --username and --password (or $MLS_USERNAME and $MLS_PASSWORD)")
+    try:
+        generous = generous_switches([n.strip() for value in args.generous for n in value.split(",") if n.strip()])
+    except ValueError as error:
+        raise UsageError(f"--{error}") from None
+    if args.report and not os.path.isdir(os.path.dirname(os.path.abspath(args.report))):
+        raise UsageError(f"--report {args.report}: no such directory")
+    if importlib.util.find_spec("sktmls") is None:
+        raise UsageError("verify runs the sktmls client, which is not installed: pip install --no-deps sktmls")
+    redact = Redactor(username, password)
+
+    def out(line: str) -> None:
+        print(redact(line), flush=True)
+
+    started = _now()
+    with sktmls_pointed_at(url):
+        from sktmls import MLSENV
+
+        if args.env not in MLSENV.__members__:
+            raise UsageError(f"--env must be one of {', '.join(MLSENV.__members__)}")
+        gate = VerifyGate(url, username, password, args.allow_writes).start()
+        try:
+            target = Target(url, username, password, args.env, gate, generous)
+            problem = _cannot_start(target)
+            if problem:
+                raise UsageError(redact(problem))
+            writes = sum(a.writes for a in ASSUMPTIONS)
+            out(f"mls-mock verify: {url} (env {args.env}, generous: {', '.join(sorted(generous)) or 'none'}); " + (
+                "all probes, deleting what they create" if args.allow_writes else
+                f"read-only probes ({writes} more need --allow-writes)"))
+            left: List[str] = []
+            try:
+                rows = check(target, args.allow_writes, lambda row: out(f"{row.assumption.id:<26} {row.line()}"), left)
+            finally:  # also when interrupted
+                for problem in left:
+                    out(f"left on the server, delete it by hand: {problem}")
+        finally:
+            gate.stop()
+    counts = collections.Counter(row.verdict for row in rows)
+    out(f"{len(rows)} assumptions: {counts[HELD]} held, {counts[DIFFERS]} differ, {counts[NOT_CHECKED]} not checked")
+    if args.report:
+        try:
+            with open(args.report, "w", encoding="utf-8") as file:
+                json.dump(redact(_report(url, args, generous, started, rows, left)), file, indent=2, ensure_ascii=False)
+        except OSError as error:
+            raise UsageError(f"--report {args.report}: {error.strerror}") from None
+        out(f"report written to {args.report}")
+    return EXIT_DIFFERS if counts[DIFFERS] or left else EXIT_HELD
+
+
+def _split_url(url: str) -> Tuple[str, Optional[str], Optional[str]]:
+    """URL without credentials, query or fragment; and the credentials it held."""
+    from .cli import UsageError
+
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError as error:
+        raise UsageError(f"verify: not a URL ({error})") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise UsageError("verify: URL must be http:// or https:// with a host, e.g. https://ab.stg.example.com")
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None:
+        netloc += f":{port}"
+    return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", "")), parts.username, parts.password
+
+
+def _cannot_start(target: Target) -> Optional[str]:
+    """Why no probe can run (no server, refused credentials), or None."""
+    try:
+        reply = target.raw("GET", "/api/v1/experiments", params={"page": 1})
+    except requests.RequestException as error:
+        return f"cannot reach {target.url}: {error}"
+    if reply.status in (401, 403):
+        return f"{target.url} refused the account: {reply}"
+    return None
+
+
+def _report(url: str, args, generous: FrozenSet[str], started: str, rows: List[Row], left: List[str]) -> dict:
+    counts = collections.Counter(row.verdict for row in rows)
+    return {
+        "mls_mock": _version("mls-mock"),
+        "sktmls": _version("sktmls"),
+        "url": url,
+        "env": args.env,
+        "allow_writes": args.allow_writes,
+        "generous": sorted(generous),
+        "started_at": started,
+        "finished_at": _now(),
+        "summary": {HELD: counts[HELD], DIFFERS: counts[DIFFERS], NOT_CHECKED: counts[NOT_CHECKED]},
+        "left_on_server": left,
+        "rows": [{"id": row.assumption.id, "question": row.assumption.question,
+                  "expected": row.assumption.expectation(generous), "observed": row.observed, "verdict": row.verdict}
+                 for row in rows],
+    }
+
+
+def _version(distribution: str) -> Optional[str]:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
