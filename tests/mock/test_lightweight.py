@@ -1,14 +1,18 @@
 """The stand-in finder answers only for ML packages that are not installed at all.
 
-Each case runs in a fresh interpreter started with -S, so that neither venv's site-packages
-(the light one without torch, the full one with it) decides the outcome: the packages on its
-path are the synthetic ones each test writes, plus lightweight.py loaded by file (it needs
-only the standard library).
+The synthetic cases run in a fresh interpreter started with -S, so that neither venv's
+site-packages (the light one without torch, the full one with it) decides the outcome: the
+packages on its path are the ones each test writes, plus lightweight.py loaded by file (it
+needs only the standard library). The last case is the user's, in this process, under the
+full install of `make test-full`.
 """
 import json
 import subprocess
 import sys
 import textwrap
+import types
+
+import pytest
 
 import mls_mock.lightweight
 
@@ -106,3 +110,17 @@ def test_an_absent_package_is_stood_in_for_sktmls_only_and_raises_when_used(tmp_
     """)
     assert result == {"stood_in": [True, True], "tensor_is_placeholder": True, "used": "torch",
                       "elsewhere": "torch"}
+
+
+def test_under_a_full_install_sktmls_gets_only_real_packages():
+    """The user's case: MLSMock() with torch and the rest installed (make test-full)."""
+    pytest.importorskip("torch", reason="a light install, where standing in is the point")
+    from mls_mock import MLSMock
+
+    with MLSMock():
+        import sktmls.model_registry
+    references = {f"{module.__name__}.{name}": value for module in list(sys.modules.values())
+                  if (getattr(module, "__name__", "") or "").partition(".")[0] == "sktmls"
+                  for name, value in vars(module).items() if isinstance(value, types.ModuleType)}
+    assert [name for name, value in references.items() if mls_mock.lightweight.stood_in(value)] == []
+    assert sktmls.model_registry.torch is sys.modules["torch"]
