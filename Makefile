@@ -4,8 +4,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # The real client, without its ML stack (torch, xgboost...): see mls_mock/lightweight.py.
 SKTMLS := sktmls==2026.10.7
+# The same client as users install it, ML stack and all (torch 2.9.1, a CUDA build: ~8 GB).
+VENV_FULL := .venv-full
+BIN_FULL  := $(VENV_FULL)/bin
+# pip's own cache stores nothing here (the index's responses are not cacheable), so the
+# wheels are kept in a folder of our own, outside the clone, that survives between CI runs.
+WHEELHOUSE ?= $(HOME)/.cache/mls-mock/wheels
+FULL_TESTS ?= tests/contract tests/plugin tests/mock
 
-.PHONY: serve test bench install clean
+.PHONY: serve test test-full bench install install-full clean
 
 $(BIN)/.installed: pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -16,14 +23,29 @@ $(BIN)/.installed: pyproject.toml Makefile
 
 install: $(BIN)/.installed
 
+# Rebuilt from nothing whenever the pins may have changed: an upgraded venv can keep
+# packages that a fresh `pip install sktmls` would not have.
+$(BIN_FULL)/.installed: pyproject.toml Makefile
+	rm -rf $(VENV_FULL)
+	$(PYTHON) -m venv $(VENV_FULL)
+	$(BIN_FULL)/pip install --quiet --upgrade pip
+	$(BIN_FULL)/pip download --quiet --dest $(WHEELHOUSE) "$(SKTMLS)"
+	$(BIN_FULL)/pip install --quiet --find-links $(WHEELHOUSE) -e ".[test]" "$(SKTMLS)"
+	touch $@
+
+install-full: $(BIN_FULL)/.installed
+
 serve: install  ## the fake on 127.0.0.1:8000, in memory
 	$(BIN)/mls-mock serve $(ARGS)
 
 test: install   ## the whole suite
 	$(BIN)/python -m pytest $(ARGS)
 
+test-full: install-full  ## the contract, plugin and MLSMock tests against a full sktmls install
+	$(BIN_FULL)/python -m pytest $(FULL_TESTS) $(ARGS)
+
 bench: install  ## the benchmark table
 	$(BIN)/python bench/run.py $(ARGS)
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(VENV_FULL)

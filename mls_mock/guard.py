@@ -2,9 +2,10 @@
 
 `NetworkGuard` refuses, for as long as it is installed, every connection to an MLS host
 (every host named in `sktmls.config`, and any `*.sktmls.com` / `*.sktmls.ai`) at two levels:
-`requests` (an in-process router, so the error names the URL) and the socket module's name
-lookups (so aiohttp, urllib and anything else that resolves the name fails too, before a
-packet is sent; MLS domains are added to NO_PROXY so that no proxy resolves them instead).
+`requests` (an in-process router, so the error names the URL) and name lookups, in the socket
+module and in c-ares (so aiohttp, with or without aiodns, urllib and anything else that
+resolves the name fails too, before a packet is sent; MLS domains are added to NO_PROXY so
+that no proxy resolves them instead).
 An active `MLSMock` still answers first: the guard only sees what no fake served. Origins in
 `allowed` (the URL a suite was pointed at with `--mls-url`) pass.
 """
@@ -29,9 +30,11 @@ class _BlockedLookup(socket.gaierror, RealMLSBlocked):
     a RealMLSBlocked to anyone checking."""
 
 
-# Every name lookup in the socket module; aiohttp with aiodns resolves through c-ares and
-# escapes them (README says so).
+# Every name lookup in the socket module.
 LOOKUPS = ("getaddrinfo", "gethostbyname", "gethostbyname_ex")
+# And in c-ares, which resolves past the socket module: aiodns uses it, and aiohttp uses
+# aiodns whenever it is installed, as it is in every full sktmls install (aiohttp[speedups]).
+C_ARES_LOOKUPS = ("getaddrinfo", "gethostbyname", "query", "search")
 
 HINT = ("use the `mls_mock` fixture (or another mls_* fixture) so that sktmls reaches the fake, "
         "or run the suite with --mls-url to target a chosen server")
@@ -59,7 +62,7 @@ class NetworkGuard(transport.Router):
         self._allowed_origins = {transport.origin(url) for url in allowed}
         self._allowed_hosts = {origin[1] for origin in self._allowed_origins}
         self._hosts = mls_hosts() - self._allowed_hosts
-        self._patched: Dict[str, Tuple[Callable, Callable]] = {}
+        self._patched: Dict[Tuple[object, str], Tuple[Callable, Callable]] = {}
         self._saved_environ: Dict[str, Optional[str]] = {}
         self._lock = threading.Lock()
         self.blocked: List[str] = []
@@ -85,24 +88,47 @@ class NetworkGuard(transport.Router):
 
     # ---- sockets ----------------------------------------------------------------------------
 
+    def _check_lookup(self, host) -> None:
+        name = host.decode("idna") if isinstance(host, bytes) else host
+        if isinstance(name, str) and self.is_mls_host(name):
+            raise _BlockedLookup(socket.EAI_NONAME, self._refuse(f"resolving {name}"))
+
     def _lookup(self, real: Callable) -> Callable:
         def guarded(host, *args, **kwargs):
-            name = host.decode("idna") if isinstance(host, bytes) else host
-            if isinstance(name, str) and self.is_mls_host(name):
-                raise _BlockedLookup(socket.EAI_NONAME, self._refuse(f"resolving {name}"))
+            self._check_lookup(host)
             return real(host, *args, **kwargs)
 
         guarded.__wrapped__ = real
         return guarded
 
+    def _channel_lookup(self, real: Callable) -> Callable:
+        """A pycares.Channel method: raising before c-ares runs reaches aiodns's caller as
+        an OSError, which aiohttp reports as a ClientConnectorError naming the host."""
+        def guarded(channel, *args, **kwargs):
+            self._check_lookup(args[0] if args else kwargs.get("host", kwargs.get("name")))
+            return real(channel, *args, **kwargs)
+
+        guarded.__wrapped__ = real
+        return guarded
+
+    def _patch(self, owner, names: Iterable[str], wrap: Callable[[Callable], Callable]) -> None:
+        for name in names:
+            real = getattr(owner, name, None)
+            if real is not None:
+                self._patched[owner, name] = (real, wrap(real))
+                setattr(owner, name, self._patched[owner, name][1])
+
     def install(self) -> "NetworkGuard":
         if self._patched:
             raise RuntimeError("this guard is already installed")
         transport.activate(self)
-        for name in LOOKUPS:
-            real = getattr(socket, name)
-            self._patched[name] = (real, self._lookup(real))
-            setattr(socket, name, self._patched[name][1])
+        self._patch(socket, LOOKUPS, self._lookup)
+        try:
+            import pycares
+        except ImportError:  # no c-ares here: the socket module is the only resolver
+            pass
+        else:
+            self._patch(pycares.Channel, C_ARES_LOOKUPS, self._channel_lookup)
         # A proxy would resolve the name itself, past every lookup above.
         for variable in ("NO_PROXY", "no_proxy"):
             self._saved_environ[variable] = os.environ.get(variable)
@@ -113,9 +139,9 @@ class NetworkGuard(transport.Router):
         if not self._patched:
             return
         # Guards nest (pytester runs a session inside a session): undo only our own patches.
-        for name, (real, guarded) in self._patched.items():
-            if getattr(socket, name) is guarded:
-                setattr(socket, name, real)
+        for (owner, name), (real, guarded) in self._patched.items():
+            if getattr(owner, name) is guarded:
+                setattr(owner, name, real)
         self._patched = {}
         for variable, value in self._saved_environ.items():
             if value is None:

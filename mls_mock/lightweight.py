@@ -2,10 +2,11 @@
 
 `import sktmls` imports torch, joblib, xgboost and friends at module level although no HTTP
 path of the channel, experiment, filter or model clients uses them. `allow_light_sktmls()`
-adds an import finder, last in line, that stands in for those packages only when they are
-absent (any installed package is found first and used) and only for imports made by
-sktmls's own modules (any other library probing for torch still sees it missing). Using a
-stand-in raises ModuleNotFoundError naming the package.
+adds an import finder, last in line, that stands in for those packages only when their top
+level is not installed (an installed package is used, and its missing optional submodules
+stay missing), and only for imports made by sktmls's own modules (any other library probing
+for torch still sees it missing). Using a stand-in raises ModuleNotFoundError naming the
+package.
 """
 import importlib.abc
 import importlib.machinery
@@ -70,9 +71,28 @@ def _imported_by_sktmls() -> bool:
 
 class StandInFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def find_spec(self, fullname, path, target=None):
-        if fullname.partition(".")[0] not in STOOD_IN or not _imported_by_sktmls():
+        root, dot, _ = fullname.partition(".")
+        if root not in STOOD_IN or not _imported_by_sktmls():
             return None
+        if dot:
+            # Only inside a stand-in: an installed package's optional submodules (torch does
+            # `try: from . import _rocm_init`) must stay missing, or the package breaks.
+            parent = sys.modules.get(fullname.rpartition(".")[0])
+            return self._spec(fullname) if stood_in(parent) else None
+        return None if self._installed(root) else self._spec(fullname)
+
+    def _spec(self, fullname):
         return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+
+    def _installed(self, root) -> bool:
+        """Whether any other finder has `root`, whatever its place in sys.meta_path: a
+        finder appended after this one must not be shadowed by a stand-in."""
+        for finder in sys.meta_path:
+            if finder is self or isinstance(finder, StandInFinder) or not hasattr(finder, "find_spec"):
+                continue
+            if finder.find_spec(root, None) is not None:
+                return True
+        return False
 
     def create_module(self, spec):
         module = _StandInModule(spec.name)
