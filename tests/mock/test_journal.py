@@ -111,3 +111,16 @@ def test_the_journal_still_caps_its_entries():
     assert [call.path for call in journal[:]] == [f"/api/v1/channels/{n}" for n in (2, 3, 4)]
     journal.clear()
     assert (len(journal), journal.bytes) == (0, 0)
+
+
+def test_listing_the_journal_parses_each_body_without_keeping_the_parse():
+    """GET /_mock/calls over a full journal would otherwise hold every body parsed, about
+    25 times the bytes kept for bodies like `[{},{},...]`."""
+    body = json.dumps({"name": "e", "description": "d", "x": [{}] * 10_000}).encode()
+    with MLSMock() as mls:
+        requests.post(f"{AB}/experiments", data=body, auth=AUTH, headers={"Content-Type": "application/json"})
+        listed = mls.app.test_client().get("/_mock/calls").get_json()["results"]
+        call = mls.calls[-1]
+    assert listed[-1]["json"]["x"] == [{}] * 10_000 and listed[-1]["body_bytes"] == len(body)
+    assert "json" not in vars(call)  # not cached by the listing
+    assert call.json["x"] == [{}] * 10_000 and "json" in vars(call)  # a user's read caches it
