@@ -86,8 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "backlog. The open-files limit is raised to fit when it can "
                             f"(default: {DEFAULT_CONNECTION_LIMIT})")
     serve.add_argument("--channel-timeout", type=int, default=DEFAULT_CHANNEL_TIMEOUT, metavar="SECONDS",
-                       help="close a connection that sent or read nothing for this long: idle keep-alive, "
-                            f"stalled or trickling clients (default: {DEFAULT_CHANNEL_TIMEOUT})")
+                       help="close a connection that sent or read nothing for this long (idle keep-alive, "
+                            "stalled clients), or whose request has not arrived whole this long after its first "
+                            f"byte (trickling clients) (default: {DEFAULT_CHANNEL_TIMEOUT})")
     serve.add_argument("--journal-bytes", type=_size, default=DEFAULT_JOURNAL_BYTES, metavar="SIZE",
                        help="memory the request journal (GET /_mock/calls) may use, e.g. 64MiB or 1GiB; the oldest "
                             f"calls go first. It also keeps at most {DEFAULT_JOURNAL_ENTRIES:,} calls, and no "

@@ -42,7 +42,8 @@ class ServerThread:
     waitress's loop alive. Errors raised by the serving loop are re-raised by stop().
 
     Up to `connection_limit` connections are served at once (more wait in the listen
-    backlog); one silent for `channel_timeout` seconds is closed. A body over the app's
+    backlog); one silent for `channel_timeout` seconds is closed, and so is one whose request
+    has not arrived whole that long after its first byte. A body over the app's
     limit is refused from its Content-Length, before it is read, and waitress's own
     refusals (bad HTTP, headers over MAX_HEADER_BYTES) are answered in the JSON envelope.
     poll() instead of select() lets the loop watch more than 1,024 sockets.
@@ -154,7 +155,19 @@ class EnvelopeErrorTask(ErrorTask):
 
 
 class EnvelopeChannel(HTTPChannel):
+    """A connection whose request must arrive whole within `channel_timeout` of its first
+    byte: waitress only closes connections silent that long, so a client trickling a byte
+    now and then would hold its connection (and, a thousand times over, the server) forever."""
+
     error_task_class = EnvelopeErrorTask
+    request_began = 0.0
+
+    def handle_read(self):
+        if self.request is None:  # nothing partly received: these bytes begin a request
+            self.request_began = time.monotonic()
+        super().handle_read()
+        if self.request is not None and time.monotonic() - self.request_began > self.adj.channel_timeout:
+            self.will_close = True
 
 
 def open_files_for(connection_limit: int) -> Tuple[int, Optional[str]]:

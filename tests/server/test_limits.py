@@ -2,9 +2,11 @@
 connections, timeouts, the open-files limit, bodies and headers waitress refuses, and the
 memory the journal may keep. Real sockets on loopback; every wait is bounded."""
 import json
+import select
 import socket
 import sys
 import threading
+import time
 from contextlib import ExitStack
 
 import pytest
@@ -98,6 +100,20 @@ def test_an_idle_connection_is_closed_after_the_channel_timeout(start_server):
     server = start_server("--channel-timeout", "1", "--log-level", "warning")
     with socket.create_connection(_address(server), timeout=PROBE_TIMEOUT) as idle:
         assert idle.recv(1) == b""  # closed by the server well before waitress's default 120 s
+
+
+def test_a_request_trickled_a_byte_at_a_time_is_cut_off_after_the_channel_timeout(start_server):
+    """Each byte resets waitress's idle clock; the request as a whole must still arrive in time."""
+    server = start_server("--channel-timeout", "1", "--log-level", "warning")
+    with socket.create_connection(_address(server), timeout=PROBE_TIMEOUT) as trickle:
+        trickle.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with pytest.raises(OSError):  # reset or broken pipe once the server has closed it
+            for byte in b"GET /api/v1/channels HTTP/1.1\r\nHost: x\r\nX-Trickle: " + b"a" * 200:
+                trickle.sendall(bytes([byte]))
+                time.sleep(0.2)  # 47 s at most: far past the 1 s allowed
+                readable, _, _ = select.select([trickle], [], [], 0)
+                if readable and trickle.recv(1) == b"":
+                    raise ConnectionResetError("closed by the server")
 
 
 def test_a_body_over_the_limit_is_refused_from_its_content_length_before_it_is_sent(server):
