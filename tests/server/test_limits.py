@@ -96,6 +96,30 @@ def test_health_and_the_real_client_answer_while_500_slow_connections_hang_on(st
     assert "raised the open-files limit from 256" in server.log
 
 
+@linux_only
+def test_more_than_1024_connections_are_watched(start_server):
+    """select() cannot watch a descriptor above 1,023: waitress's loop would die with the
+    1,025th; poll() has no such bound."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 1300
+    if soft < wanted:
+        if hard != resource.RLIM_INFINITY and hard < wanted:
+            pytest.skip(f"this process may open only {hard} files")
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    try:
+        server = start_server("--connection-limit", "1200", "--log-level", "warning")
+        with ExitStack() as stack:
+            for _ in range(1100):
+                stack.enter_context(socket.create_connection(_address(server), timeout=PROBE_TIMEOUT))
+            for _ in range(3):
+                health = requests.get(f"{server.url}/_mock/health", timeout=PROBE_TIMEOUT)
+                assert health.status_code == 200
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
 def test_an_idle_connection_is_closed_after_the_channel_timeout(start_server):
     server = start_server("--channel-timeout", "1", "--log-level", "warning")
     with socket.create_connection(_address(server), timeout=PROBE_TIMEOUT) as idle:
