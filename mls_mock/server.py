@@ -189,7 +189,8 @@ def open_files_for(connection_limit: int) -> Tuple[int, Optional[str]]:
     except (ValueError, OSError):
         target = soft
     if target >= needed:
-        return connection_limit, f"raised the open-files limit from {soft} to {target} for {connection_limit} connections"
+        note = f"raised the open-files limit from {soft} to {target} for {connection_limit} connections"
+        return connection_limit, note
     fitting = max(1, (target - FDS_RESERVED) // FDS_PER_CONNECTION)
     return fitting, (f"the open-files limit is {target} (hard limit {hard}); {connection_limit} connections "
                      f"need {needed}: serving at most {fitting} connections (raise `ulimit -n` to allow more)")

@@ -17,7 +17,8 @@ def test_an_entry_keeps_the_body_as_sent_and_parses_it_when_read():
         from sktmls import MLSENV
         from sktmls.experiments import ExperimentClient
 
-        ExperimentClient(env=MLSENV.STG, username="alice", password="pw").create_experiment(name="exp", bucketing_seed="s")
+        client = ExperimentClient(env=MLSENV.STG, username="alice", password="pw")
+        client.create_experiment(name="exp", bucketing_seed="s")
         call = mls.calls[-1]
     assert json.loads(call.body) == {"name": "exp", "bucketing_seed": "s"}
     assert (call.body_bytes, call.body_truncated) == (len(call.body), False)
