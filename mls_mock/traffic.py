@@ -2,9 +2,7 @@
 Both belong to an app (not the store), so `reset()` of the data leaves them alone."""
 import collections
 import fnmatch
-import functools
 import json
-import sys
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Deque, Dict, List, Optional, Tuple, Type
@@ -18,13 +16,16 @@ from .validation import STRICT_JSON
 JOURNAL_BODY_CAP = 64 * 1024
 DEFAULT_JOURNAL_ENTRIES = 10_000
 DEFAULT_JOURNAL_BYTES = 64 * 1024 * 1024
-# Rough cost of an entry besides its strings (the Call object, its dicts and lists); only
-# used to count entries against the byte bound, so it errs high.
+# Rough cost of an entry besides its text (the Call object, its dicts and lists), and of
+# each query value's str and list slot; only used to count entries against the byte bound.
 _ENTRY_OVERHEAD = 800
-_VALUE_OVERHEAD = 64
+_VALUE_OVERHEAD = 100
 
 
-@dataclass(frozen=True)
+_UNPARSED = object()
+
+
+@dataclass(slots=True)
 class Call:
     """One request the fake answered.
 
@@ -44,12 +45,15 @@ class Call:
     body_bytes: int = 0
     body_truncated: bool = False
     query_all: Dict[str, List[str]] = field(default_factory=dict)
+    _parsed: Any = field(default=_UNPARSED, init=False, repr=False, compare=False)
 
-    @functools.cached_property
+    @property
     def json(self) -> Any:
         """Parsed once, when first read: kept as bytes, a body costs its size (parsed, a
         1 MiB body of `[{},{},...]` is about 25 MB of objects)."""
-        return self.parse_body()
+        if self._parsed is _UNPARSED:
+            self._parsed = self.parse_body()
+        return self._parsed
 
     def parse_body(self) -> Any:
         """The body parsed afresh, without caching it on the entry (for rendering many)."""
@@ -62,12 +66,18 @@ class Call:
 
     def cost(self) -> int:
         """Bytes this entry is counted as against the journal's byte bound (an estimate)."""
-        size = _ENTRY_OVERHEAD + len(self.body) + sys.getsizeof(self.path) + sys.getsizeof(self.user)
-        for name, values in self.query_all.items():
-            size += _VALUE_OVERHEAD + sys.getsizeof(name)
-            for value in values:
-                size += _VALUE_OVERHEAD + sys.getsizeof(value)
+        size = _ENTRY_OVERHEAD + len(self.body) + _text_cost(self.path) + _text_cost(self.user or "")
+        if self.query_all:
+            for name, values in self.query_all.items():
+                size += _VALUE_OVERHEAD + _text_cost(name)
+                for value in values:
+                    size += _VALUE_OVERHEAD + _text_cost(value)
         return size
+
+
+def _text_cost(text: str) -> int:
+    """A str's bytes: one a character for ASCII, at most four otherwise (isascii is O(1))."""
+    return len(text) if text.isascii() else 4 * len(text)
 
 
 class Journal:

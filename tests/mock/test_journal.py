@@ -1,6 +1,8 @@
 """The request journal (`MLSMock.calls`): what an entry keeps of a request, and the bounds
 that keep a journal small whatever is sent to the fake."""
+import gc
 import json
+import tracemalloc
 
 import pytest
 import requests
@@ -117,11 +119,23 @@ def test_the_journal_still_caps_its_entries():
 def test_listing_the_journal_parses_each_body_without_keeping_the_parse():
     """GET /_mock/calls over a full journal would otherwise hold every body parsed, about
     25 times the bytes kept for bodies like `[{},{},...]`."""
-    body = json.dumps({"name": "e", "description": "d", "x": [{}] * 10_000}).encode()
-    with MLSMock() as mls:
-        requests.post(f"{AB}/experiments", data=body, auth=AUTH, headers={"Content-Type": "application/json"})
-        listed = mls.app.test_client().get("/_mock/calls").get_json()["results"]
+    body = json.dumps({"name": "e", "x": [{}] * 16_000}).encode()  # 64 KB kept, about 1.3 MB parsed
+    assert len(body) <= JOURNAL_BODY_CAP
+    with MLSMock(journal_bytes=10 * 1024 * 1024) as mls:
+        for _ in range(20):
+            requests.post(f"{AB}/experiments", data=body, auth=AUTH, headers={"Content-Type": "application/json"})
+        client = mls.app.test_client()
+        client.get("/_mock/health")  # whatever a first request sets up
+        gc.collect()
+        tracemalloc.start()
+        try:
+            listed = client.get("/_mock/calls").get_json()["results"]
+            assert len(listed) == 20 and len(listed[-1]["json"]["x"]) == 16_000
+            del listed
+            gc.collect()
+            kept_after_listing = tracemalloc.get_traced_memory()[0]
+        finally:
+            tracemalloc.stop()
+        assert kept_after_listing < 2 * 1024 * 1024, f"{kept_after_listing / 2**20:.1f} MiB kept after listing"
         call = mls.calls[-1]
-    assert listed[-1]["json"]["x"] == [{}] * 10_000 and listed[-1]["body_bytes"] == len(body)
-    assert "json" not in vars(call)  # not cached by the listing
-    assert call.json["x"] == [{}] * 10_000 and "json" in vars(call)  # a user's read caches it
+        assert call.json is call.json and len(call.json["x"]) == 16_000  # a user's read is parsed once, kept
