@@ -120,6 +120,22 @@ def test_more_than_1024_connections_are_watched(start_server):
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
+@linux_only
+def test_stalled_uploads_hold_little_memory(start_server):
+    """waitress held up to 512 KB of each arriving body in memory: 200 uploads stalled at
+    400 KB were 80 MB. Past 64 KiB a body goes to a temp file."""
+    server = start_server("--log-level", "warning")
+    before = server.rss_bytes
+    with ExitStack() as stack:
+        for _ in range(200):
+            upload = stack.enter_context(socket.create_connection(_address(server), timeout=PROBE_TIMEOUT))
+            upload.sendall(b"POST /api/v1/channels HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                           b"Content-Length: 1000000\r\n\r\n" + b" " * 400_000)
+        assert requests.get(f"{server.url}/_mock/health", timeout=PROBE_TIMEOUT).status_code == 200  # all read
+        growth = server.rss_bytes - before
+    assert growth < 40 * 1024 * 1024, f"RSS grew by {growth / 2**20:.0f} MiB"
+
+
 def test_an_idle_connection_is_closed_after_the_channel_timeout(start_server):
     server = start_server("--channel-timeout", "1", "--log-level", "warning")
     with socket.create_connection(_address(server), timeout=PROBE_TIMEOUT) as idle:

@@ -56,3 +56,12 @@ def test_a_hard_linked_state_file_is_refused_and_left_alone(start_server, tmp_pa
     assert "has 2 hard links" in refused.log and "a single name" in refused.log
     assert original.read_text() == '{"format": "mls-mock-state/1"}'
     assert os.stat(original).st_nlink == 2
+
+
+def test_a_symlink_loop_is_a_clear_error(start_server, tmp_path):
+    loop = tmp_path / "state.json"
+    loop.symlink_to(tmp_path / "state.json")
+    refused = start_server("--state", loop, wait=False)
+    assert refused.wait_exit() == 2
+    assert "--state" in refused.log and "state.json" in refused.log
+    assert "Traceback" not in refused.log
