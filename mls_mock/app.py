@@ -14,7 +14,7 @@ from .api.common import envelope
 from .api.views import from_flask, to_flask
 from .pipeline import internal_error, serve, unrouted
 from .store import Store
-from .traffic import Faults, Journal
+from .traffic import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_ENTRIES, Faults, Journal
 
 BLUEPRINTS = (channels.bp, experiments.bp, buckets.bp, filters.bp, models.bp, unfaked.bp, admin.bp, openapi.bp)
 
@@ -36,12 +36,14 @@ class MockState:
 
 
 def create_app(store: Optional[Store] = None, users: Optional[Dict[str, str]] = None,
-               propagate_exceptions: bool = False, journal_limit: int = 10_000) -> Flask:
+               propagate_exceptions: bool = False, journal_limit: int = DEFAULT_JOURNAL_ENTRIES,
+               journal_bytes: int = DEFAULT_JOURNAL_BYTES) -> Flask:
     """Build a fake MLS AB API.
 
     `users` maps username to password; without it any credentials are accepted.
     `propagate_exceptions` lets a bug in the fake raise in the caller (in-process use)
-    instead of becoming a 500 envelope (served use).
+    instead of becoming a 500 envelope (served use). The journal keeps the newest
+    `journal_limit` calls within about `journal_bytes` of memory.
     """
     app = MockApp("mls_mock")
     # No automatic OPTIONS: Flask answers it with an empty text/html body; 405 is an envelope.
@@ -49,7 +51,7 @@ def create_app(store: Optional[Store] = None, users: Optional[Dict[str, str]] = 
                       PROVIDE_AUTOMATIC_OPTIONS=False)
     app.url_map.strict_slashes = False
     app.url_map.converters["int"] = AsciiIntConverter  # before any rule is added
-    state = MockState(store or Store(), users, Journal(journal_limit))
+    state = MockState(store or Store(), users, Journal(journal_limit, journal_bytes))
     app.extensions["mls_mock"] = state
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

@@ -26,8 +26,9 @@ from .app import create_app
 from .errors import SeedError
 from .persistence import StateFile, StateFileError
 from .seeds import available_seeds, read_seed
-from .server import ServerThread
+from .server import DEFAULT_CHANNEL_TIMEOUT, DEFAULT_CONNECTION_LIMIT, ServerThread, open_files_for
 from .store import Store
+from .traffic import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_ENTRIES, JOURNAL_BODY_CAP
 
 log = logging.getLogger("mls_mock.serve")
 access_log = logging.getLogger("mls_mock.access")
@@ -86,6 +87,18 @@ def build_parser() -> argparse.ArgumentParser:
                        help="turn on a behaviour beyond what the sktmls client documents (repeatable, or a comma "
                             "list; default: none, the least the client documents): "
                             + "; ".join(f"{name}: {text}" for name, text in GENEROUS.items()))
+    serve.add_argument("--connection-limit", type=int, default=DEFAULT_CONNECTION_LIMIT, metavar="N",
+                       help="connections served at once, idle keep-alive ones included; more wait in the listen "
+                            "backlog. The open-files limit is raised to fit when it can "
+                            f"(default: {DEFAULT_CONNECTION_LIMIT})")
+    serve.add_argument("--channel-timeout", type=int, default=DEFAULT_CHANNEL_TIMEOUT, metavar="SECONDS",
+                       help="close a connection that sent or read nothing for this long (idle keep-alive, "
+                            "stalled clients), or whose request has not arrived whole this long after its first "
+                            f"byte (trickling clients) (default: {DEFAULT_CHANNEL_TIMEOUT})")
+    serve.add_argument("--journal-bytes", type=_size, default=DEFAULT_JOURNAL_BYTES, metavar="SIZE",
+                       help="memory the request journal (GET /_mock/calls) may use, e.g. 64MiB or 1GiB; the oldest "
+                            f"calls go first. It also keeps at most {DEFAULT_JOURNAL_ENTRIES:,} calls, and no "
+                            f"body over {JOURNAL_BODY_CAP // 1024} KiB (default: 64MiB)")
     serve.set_defaults(run=serve_command)
     point = commands.add_parser(
         "point", help="run a command whose sktmls clients all talk to URL",
@@ -162,6 +175,10 @@ def serve_command(args, on_ready=None) -> int:
             raise UsageError("--threads must be at least 1")
         if not 0 <= args.port <= 65535:
             raise UsageError("--port must be 0 to 65535")
+        if args.connection_limit < 1:
+            raise UsageError("--connection-limit must be at least 1")
+        if args.channel_timeout < 1:
+            raise UsageError("--channel-timeout must be at least 1 second")
         users = _read_users(args.users) if args.users else None
         token = args.admin_token if args.admin_token is not None else os.environ.get("MLS_MOCK_ADMIN_TOKEN")
         store = Store(generous=_generous(args.generous))
@@ -170,12 +187,16 @@ def serve_command(args, on_ready=None) -> int:
         if seed is not None and state_file is None:
             _load_seed(store, seed)
             origin = f"seed {seed[1]}"
-        app = create_app(store, users=users)
+        app = create_app(store, users=users, journal_bytes=args.journal_bytes)
         app.config[TOKEN_CONFIG] = token or None
         if state_file is not None:
             persistence.install(app, state_file)
+        connection_limit, files_note = open_files_for(args.connection_limit)
+        if files_note:
+            (log.warning if connection_limit < args.connection_limit else log.info)("%s", files_note)
         try:
-            server = ServerThread(AccessLog(app), host=args.host, port=args.port, threads=args.threads).start()
+            server = ServerThread(AccessLog(app), host=args.host, port=args.port, threads=args.threads,
+                                  connection_limit=connection_limit, channel_timeout=args.channel_timeout).start()
         except OSError as error:
             raise UsageError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
         service = Service(server, store, app, state_file)
@@ -190,9 +211,10 @@ def _run(service: Service, args, users, token, origin: str, on_ready) -> int:
     restore_signals = _handle_signals(service)
     try:
         counts = service.store.counts()
-        log.info("serving the fake MLS AB API on %s with waitress (%d threads); records: %s (from %s); "
-                 "state %s; credentials: %s; admin token: %s; generous: %s",
-                 service.url, args.threads, _describe_counts(counts), origin,
+        log.info("serving the fake MLS AB API on %s with waitress (%d threads, up to %d connections, idle ones "
+                 "closed after %d s); records: %s (from %s); state %s; credentials: %s; admin token: %s; generous: %s",
+                 service.url, args.threads, service.server.connection_limit, args.channel_timeout,
+                 _describe_counts(counts), origin,
                  f"saved to {service.state_file.path}" if service.state_file else "in memory only",
                  f"{len(users)} accounts from {args.users}" if users is not None else "any",
                  "required" if token else "none", ", ".join(sorted(service.store.generous)) or "none")
@@ -255,6 +277,19 @@ def _generous(values: List[str]) -> frozenset:
         raise UsageError(f"--{error}") from None
 
 
+_SIZE_UNITS = {"": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}
+
+
+def _size(text: str) -> int:
+    """A byte count: 67108864, 64MiB, 64M, 512KiB (binary units)."""
+    number = text.strip().lower().removesuffix("ib").removesuffix("b")
+    unit = number[-1:] if number[-1:] in _SIZE_UNITS else ""
+    digits = number[:-1] if unit else number
+    if not (digits.isascii() and digits.isdigit()) or int(digits) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size: a positive number of bytes, or with KiB, MiB, GiB")
+    return int(digits) * _SIZE_UNITS[unit]
+
+
 def _read_users(path: str) -> Dict[str, str]:
     try:
         with open(path, encoding="utf-8") as file:
@@ -284,11 +319,13 @@ def _load_seed(store: Store, seed) -> None:
 
 
 def _open_state(path: str, store: Store, seed):
-    state_file = StateFile(path)
     try:
+        state_file = StateFile(path)
         found = state_file.attach(store, lambda: _load_seed(store, seed) if seed is not None else None)
     except StateFileError as error:
         raise UsageError(f"--state {error}") from None
+    if state_file.given != state_file.path:
+        log.info("--state %s leads to %s: saving there", state_file.given, state_file.path)
     if found and seed is not None:
         log.info("%s holds saved state: --seed %s not loaded", state_file.path, seed[1])
     return state_file, (f"state file {state_file.path}" if found else

@@ -14,7 +14,7 @@ from .app import MockState, create_app
 from .inprocess import Direct
 from .lightweight import allow_light_sktmls
 from .store import Store
-from .traffic import Fault, Journal
+from .traffic import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_ENTRIES, Fault, Journal
 
 MLS_DOMAINS = (".sktmls.com", ".sktmls.ai")
 
@@ -45,15 +45,18 @@ class MLSMock(transport.Router):
     once; other hosts go to the network as usual. `base_urls` adds origins to serve (e.g. the
     URL a suite's `--mls-url` points at). `generous` turns on switches of
     `mls_mock.assumptions.GENEROUS` (behaviours beyond what the client documents).
+    `journal_limit` and `journal_bytes` bound `.calls`.
     """
 
     def __init__(self, store: Optional[Store] = None, users: Optional[Dict[str, str]] = None,
                  base_urls: Iterable[str] = (), seed: Union[None, str, os.PathLike, dict] = None,
-                 generous: Iterable[str] = ()):
+                 generous: Iterable[str] = (), journal_limit: int = DEFAULT_JOURNAL_ENTRIES,
+                 journal_bytes: int = DEFAULT_JOURNAL_BYTES):
         if store is not None and generous:
             raise ValueError("generous: give the switches to the Store (Store(generous=...)) when passing a store")
         self.store = store or Store(generous=generous)
-        self.app = create_app(self.store, users=users, propagate_exceptions=True)
+        self.app = create_app(self.store, users=users, propagate_exceptions=True, journal_limit=journal_limit,
+                              journal_bytes=journal_bytes)
         self._direct = Direct(self.app)
         self._extra_origins = {transport.origin(url) for url in base_urls}
         self._served = self._blocked = None
@@ -119,7 +122,8 @@ class MLSMock(transport.Router):
 
     @property
     def calls(self) -> Journal:
-        """Every request answered, oldest first: `.method .path .query .json .status .user`."""
+        """Every request answered, oldest first: `.method .path .query .query_all .json .status
+        .user .body .body_bytes .body_truncated` (see `traffic.Call`)."""
         return self.state.journal
 
     def reset(self) -> None:

@@ -150,9 +150,11 @@ SCHEMAS = {
     "Health": obj(["status", "records", "persistent"], {
         "status": {"const": "ok"}, "records": COUNTS, "persistent": {"type": "boolean"},
     }),
-    "Call": obj(["method", "path", "query", "json", "status", "user"], {
+    "Call": obj(["method", "path", "query", "query_all", "json", "body_bytes", "body_truncated", "status", "user"], {
         "method": {"type": "string"}, "path": {"type": "string"}, "query": {"type": "object"},
-        "json": ANY, "status": {"type": "integer"}, "user": nullable({"type": "string"}),
+        "query_all": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+        "json": ANY, "body_bytes": {"type": "integer", "minimum": 0}, "body_truncated": {"type": "boolean"},
+        "status": {"type": "integer"}, "user": nullable({"type": "string"}),
     }),
     "FaultBody": obj([], {
         "method": {"type": "string", "minLength": 1, "default": "*", "description": "glob"},

@@ -13,6 +13,10 @@ state file is also a valid seed document. Guarantees:
 - IDs continue: the dump carries the ID sequences.
 - One server per file: a lock on a hidden sidecar (`.NAME.lock`) refuses a second server,
   whose writes would otherwise silently replace the first one's.
+- Links: a symlink is followed, so saves replace the file it points to and the lock sits
+  next to that file (a second server through another link is refused). A file with
+  several hard links is refused: a save (rename) would leave the other names on the old
+  contents, and a second server could lock and write through another name.
 """
 import contextlib
 import json
@@ -50,7 +54,11 @@ class StateFile:
     """One state file bound to one store; `attach` loads it and keeps it up to date."""
 
     def __init__(self, path: Union[str, os.PathLike]):
-        self.path = Path(path).expanduser().absolute()
+        self.given = Path(path).expanduser().absolute()
+        try:  # the real file: saves must replace it, not the link, and the lock must be its own
+            self.path = self.given.resolve()
+        except (OSError, RuntimeError) as error:  # a symlink loop
+            raise StateFileError(f"{self.given}: cannot follow the link: {error}") from None
         self._lock_fd: Optional[int] = None
         self._held = 0
         self._dirty = False
@@ -69,6 +77,15 @@ class StateFile:
         """
         if not self.path.parent.is_dir():
             raise StateFileError(f"{self.path}: the directory {self.path.parent} does not exist")
+        try:
+            links = self.path.stat().st_nlink
+        except OSError:
+            links = 1  # no file yet (or unreadable: _load_into says why)
+        if links > 1:
+            raise StateFileError(
+                f"{self.path}: the file has {links} hard links; each save replaces the file, which would leave "
+                f"the other names on old contents and let another server lock and write through one of them. "
+                f"Pass a file with a single name (a symlink to it is fine)")
         self._take_lock()
         try:
             found = self._load_into(store)

@@ -3,7 +3,6 @@ in-process `inprocess.Direct`): an injected fault, then Basic auth and the body 
 /api/ routes), then the handler; any domain error becomes the envelope; every /api/ answer
 is journaled. No Flask here."""
 import base64
-import json
 from typing import Callable, Dict, Optional
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed as RouteMethodNotAllowed, NotFound as RouteNotFound
@@ -22,8 +21,9 @@ def serve(req: Request, handler: Callable, status: int = 200, view_args: Optiona
     unexpected exception raises when the app propagates exceptions (in-process use), else
     it is a 500 envelope."""
     api = req.path.startswith(API_PREFIX)
+    faulted = None
     try:
-        reply = _before(req) if api else None
+        reply = faulted = _before(req) if api else None
         if reply is None:
             results = handler(req, **view_args) if view_args else handler(req)
             reply = results if isinstance(results, Reply) else envelope(results, status)
@@ -35,7 +35,7 @@ def serve(req: Request, handler: Callable, status: int = 200, view_args: Optiona
         req.app.logger.error(f"Exception on {req.path} [{req.method}]", exc_info=True)  # as Flask logs it
         reply = internal_error(error)
     if api:
-        _record(req, reply.status)
+        _record(req, reply.status, refused=faulted is None and req.user is None)  # Basic auth did not pass
     return reply
 
 
@@ -50,14 +50,18 @@ def _before(req: Request) -> Optional[Reply]:
     return None
 
 
-def _record(req: Request, status: int) -> None:
-    raw = req.data  # None for an oversized body: journaled without it
-    try:  # the handler's parse when it made one; else the body as sent, if it is JSON at all
-        body = req.json if req.json is not None else json.loads(raw) if raw else None
-    except (ValueError, RecursionError):
-        body = None
-    query = {name: values[0] for name, values in req.args.items()} if req.args else {}
-    req.state.journal.record(Call(req.method, req.path, query, body, status, req.user))
+def _record(req: Request, status: int, refused: bool) -> None:
+    """Journal the request. The body is kept as bytes (parsed only when read), and only when
+    the request passed Basic auth and fits the journal's per-entry cap: whoever can reach
+    the port must not be able to make the fake keep what they send."""
+    journal = req.state.journal
+    raw = req.data  # None for a body over the app's limit: never read
+    size = len(raw) if raw is not None else (req.content_length or 0)
+    kept = raw if raw is not None and not refused and size <= journal.body_cap else b""
+    args = req.args
+    query = {name: values[0] for name, values in args.items()} if args else {}
+    journal.record(Call(req.method, req.path, query, status, req.user, kept, size, len(kept) < size,
+                        args if args else {}))
 
 
 def error_reply(error: MLSMockError) -> Reply:

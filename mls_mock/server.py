@@ -1,13 +1,38 @@
 """Serving an app on a real port: waitress (a production WSGI server, multi-threaded, pure
-Python) in a background thread, for the plugin's live server and the CLI alike."""
+Python) in a background thread, for the plugin's live server and the CLI alike.
+
+waitress's defaults are set for a server behind a proxy; this one faces its clients
+directly, so the limits on what a connection may hold are set here (see `ServerThread`).
+"""
 import threading
 import time
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from waitress import wasyncore
+from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
+from waitress.task import ErrorTask
 
+from . import assumptions
+from .api.common import envelope
 
+try:
+    import resource
+except ImportError:  # Windows: no RLIMIT_NOFILE to raise
+    resource = None
+
+# waitress's own limit is 100: one more idle client and every request waits, even health.
+DEFAULT_CONNECTION_LIMIT = 1000
+# An idle (or stalled) connection is closed after this long; waitress's default is 120 s.
+DEFAULT_CHANNEL_TIMEOUT = 30
+# sktmls sends a few hundred bytes of headers; waitress accepts 256 KB per connection.
+MAX_HEADER_BYTES = 64 * 1024
+# A body being received is held in memory up to this size, then spooled to a temp file
+# (waitress's default is 512 KB per connection: 1,000 stalled uploads would be 500 MB).
+BODY_MEMORY_BYTES = 64 * 1024
+# File descriptors a connection may use at once: its socket, a spooled body, a spooled answer.
+FDS_PER_CONNECTION = 3
+FDS_RESERVED = 64  # listeners, the loop's trigger, the state file and its lock, logs
 class ServerThread:
     """`app` served on `host:port` (port 0 picks a free one; `.port` tells which).
 
@@ -15,11 +40,25 @@ class ServerThread:
     socket listens. stop() is what a service should do: stop accepting, let requests in
     flight finish, then close idle keep-alive connections, which would otherwise keep
     waitress's loop alive. Errors raised by the serving loop are re-raised by stop().
+
+    Up to `connection_limit` connections are served at once (more wait in the listen
+    backlog); one silent for `channel_timeout` seconds is closed, and so is one whose request
+    has not arrived whole that long after its first byte. A body over the app's
+    limit is refused from its Content-Length, before it is read, and waitress's own
+    refusals (bad HTTP, headers over MAX_HEADER_BYTES) are answered in the JSON envelope.
+    poll() instead of select() lets the loop watch more than 1,024 sockets.
     """
 
-    def __init__(self, app, host: str = "127.0.0.1", port: int = 0, threads: int = 8, **options):
+    def __init__(self, app, host: str = "127.0.0.1", port: int = 0, threads: int = 8,
+                 connection_limit: int = DEFAULT_CONNECTION_LIMIT, channel_timeout: int = DEFAULT_CHANNEL_TIMEOUT,
+                 **options):
         self.app, self.host, self.requested_port = app, host, port
-        self._options = dict(threads=threads, **options)
+        self._options = dict(threads=threads, connection_limit=connection_limit, channel_timeout=channel_timeout,
+                             # idle connections are looked for this often (waitress: every 30 s)
+                             cleanup_interval=max(1, min(30, channel_timeout // 2)),
+                             max_request_header_size=MAX_HEADER_BYTES, inbuf_overflow=BODY_MEMORY_BYTES,
+                             max_request_body_size=assumptions.MAX_BODY_BYTES, asyncore_use_poll=True)
+        self._options.update(options)
         self._server = None
         self._listeners: List[BaseWSGIServer] = []
         self._thread: Optional[threading.Thread] = None
@@ -30,6 +69,10 @@ class ServerThread:
         if not self._listeners:
             raise RuntimeError("the server is not started")
         return int(self._listeners[0].effective_port)  # waitress reports it as a string
+
+    @property
+    def connection_limit(self) -> int:
+        return self._options["connection_limit"]
 
     @property
     def url(self) -> str:
@@ -46,6 +89,8 @@ class ServerThread:
         # One listener, or several when a name like "localhost" is both IPv4 and IPv6.
         self._map = self._server.map if hasattr(self._server, "map") else self._server._map
         self._listeners = [d for d in self._map.values() if isinstance(d, BaseWSGIServer)]
+        for listener in self._listeners:
+            listener.channel_class = EnvelopeChannel
         self._thread = threading.Thread(target=self._serve, name=f"mls-mock:{self.port}", daemon=True)
         self._thread.start()
         return self
@@ -89,3 +134,63 @@ class ServerThread:
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+
+
+class EnvelopeErrorTask(ErrorTask):
+    """waitress's own refusals (malformed HTTP, headers or body too large), in the envelope
+    every other answer uses instead of waitress's plain text."""
+
+    def execute(self):
+        error = self.request.error
+        if error.code == 413:  # the app's wording: the body is refused before it is read
+            message = f"request body is larger than {assumptions.MAX_BODY_BYTES} bytes"
+        else:
+            message = f"{error.reason}: {error.body}"
+        reply = envelope(None, error.code, message)
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.extend((name, value) for name, value in reply.headers if name != "Content-Length")
+        self.set_close_on_finish()
+        self.content_length = len(reply.body)
+        self.write(reply.body)
+
+
+class EnvelopeChannel(HTTPChannel):
+    """A connection whose request must arrive whole within `channel_timeout` of its first
+    byte: waitress only closes connections silent that long, so a client trickling a byte
+    now and then would hold its connection (and, a thousand times over, the server) forever."""
+
+    error_task_class = EnvelopeErrorTask
+    request_began = 0.0
+
+    def handle_read(self):
+        if self.request is None:  # nothing partly received: these bytes begin a request
+            self.request_began = time.monotonic()
+        super().handle_read()
+        if self.request is not None and time.monotonic() - self.request_began > self.adj.channel_timeout:
+            self.will_close = True
+
+
+def open_files_for(connection_limit: int) -> Tuple[int, Optional[str]]:
+    """Make room for `connection_limit` connections in this process's open-file limit.
+
+    Raises the soft RLIMIT_NOFILE toward the hard one when needed (a connection can use
+    FDS_PER_CONNECTION descriptors; running out makes accept() fail in a loop). Returns the
+    connection limit that fits, lowered if the hard limit is too small, and what was done
+    (for the log), or None when nothing had to change."""
+    if resource is None:
+        return connection_limit, None
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    needed = connection_limit * FDS_PER_CONNECTION + FDS_RESERVED
+    if soft == resource.RLIM_INFINITY or soft >= needed:
+        return connection_limit, None
+    target = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    except (ValueError, OSError):
+        target = soft
+    if target >= needed:
+        note = f"raised the open-files limit from {soft} to {target} for {connection_limit} connections"
+        return connection_limit, note
+    fitting = max(1, (target - FDS_RESERVED) // FDS_PER_CONNECTION)
+    return fitting, (f"the open-files limit is {target} (hard limit {hard}); {connection_limit} connections "
+                     f"need {needed}: serving at most {fitting} connections (raise `ulimit -n` to allow more)")

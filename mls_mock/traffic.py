@@ -2,46 +2,132 @@
 Both belong to an app (not the store), so `reset()` of the data leaves them alone."""
 import collections
 import fnmatch
+import json
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Deque, List, Optional, Type
+from typing import Any, Deque, Dict, List, Optional, Tuple, Type
 
 from .errors import FieldError
+from .validation import STRICT_JSON
 
 
-@dataclass(frozen=True)
+# Per-entry body cap: a body larger than this is journaled as its size only. Keeps a full
+# journal of big bodies from evicting every small call, and bounds what one request costs.
+JOURNAL_BODY_CAP = 64 * 1024
+DEFAULT_JOURNAL_ENTRIES = 10_000
+DEFAULT_JOURNAL_BYTES = 64 * 1024 * 1024
+# Rough cost of an entry besides its text (the Call object, its dicts and lists), and of
+# each query value's str and list slot; only used to count entries against the byte bound.
+_ENTRY_OVERHEAD = 800
+_VALUE_OVERHEAD = 100
+
+
+_UNPARSED = object()
+
+
+@dataclass(slots=True)
 class Call:
-    """One request the fake answered."""
+    """One request the fake answered.
+
+    `query` holds the first value of each query parameter (as `request.args[name]` reads
+    it), `query_all` every value in order. `body` is the raw body as kept: empty when it
+    was not kept (`body_truncated`: over `JOURNAL_BODY_CAP`, over the app's body limit, or
+    the request was refused by Basic auth); `body_bytes` is its size as sent. `json` is the
+    body parsed (None when it is not strict JSON or was not kept), on first read.
+    """
 
     method: str
     path: str
-    query: dict
-    json: Any
+    query: Dict[str, str]
     status: int
     user: Optional[str]
+    body: bytes = field(default=b"", repr=False)
+    body_bytes: int = 0
+    body_truncated: bool = False
+    query_all: Dict[str, List[str]] = field(default_factory=dict)
+    _parsed: Any = field(default=_UNPARSED, init=False, repr=False, compare=False)
+
+    @property
+    def json(self) -> Any:
+        """Parsed once, when first read: kept as bytes, a body costs its size (parsed, a
+        1 MiB body of `[{},{},...]` is about 25 MB of objects)."""
+        if self._parsed is _UNPARSED:
+            self._parsed = self.parse_body()
+        return self._parsed
+
+    def parse_body(self) -> Any:
+        """The body parsed afresh, without caching it on the entry (for rendering many)."""
+        if not self.body:
+            return None
+        try:  # the same bytes-to-text rule as json.loads; NaN refused so the journal renders as JSON
+            return STRICT_JSON.decode(self.body.decode(json.detect_encoding(self.body), "surrogatepass"))
+        except (ValueError, RecursionError):
+            return None
+
+    def cost(self) -> int:
+        """Bytes this entry is counted as against the journal's byte bound (an estimate)."""
+        size = _ENTRY_OVERHEAD + len(self.body) + _text_cost(self.path) + _text_cost(self.user or "")
+        if self.query_all:
+            for name, values in self.query_all.items():
+                size += _VALUE_OVERHEAD + _text_cost(name)
+                for value in values:
+                    size += _VALUE_OVERHEAD + _text_cost(value)
+        return size
+
+
+def _text_cost(text: str) -> int:
+    """A str's bytes: one a character for ASCII, at most four otherwise (isascii is O(1))."""
+    return len(text) if text.isascii() else 4 * len(text)
 
 
 class Journal:
-    """The newest `limit` calls, oldest first; bounded so a long-running server stays small."""
+    """The newest calls, oldest first, bounded in count (`limit`) and in bytes (`max_bytes`,
+    an estimate of what the entries hold) so that no stream of requests can make a
+    long-running server grow; the oldest go first. The newest call is always kept."""
 
-    def __init__(self, limit: int = 10_000):
-        self._calls: Deque[Call] = collections.deque(maxlen=limit)
+    def __init__(self, limit: int = DEFAULT_JOURNAL_ENTRIES, max_bytes: int = DEFAULT_JOURNAL_BYTES):
+        if limit < 1 or max_bytes < 1:
+            raise ValueError("a journal keeps at least one call: limit and max_bytes must be positive")
+        self.limit, self.max_bytes = limit, max_bytes
+        self.body_cap = min(JOURNAL_BODY_CAP, max_bytes)
+        self._calls: Deque[Tuple[Call, int]] = collections.deque()
+        self._bytes = 0
+        self._lock = threading.Lock()
 
     def record(self, call: Call) -> None:
-        self._calls.append(call)  # deque.append is atomic under the GIL
+        cost = call.cost()
+        with self._lock:
+            calls = self._calls
+            calls.append((call, cost))
+            self._bytes += cost
+            while len(calls) > 1 and (len(calls) > self.limit or self._bytes > self.max_bytes):
+                self._bytes -= calls.popleft()[1]
+
+    @property
+    def bytes(self) -> int:
+        """What the kept entries are counted as, in bytes."""
+        return self._bytes
 
     def clear(self) -> None:
-        self._calls.clear()
+        with self._lock:
+            self._calls.clear()
+            self._bytes = 0
+
+    def _snapshot(self) -> List[Call]:
+        with self._lock:
+            return [call for call, _ in self._calls]
 
     def __iter__(self):
-        return iter(list(self._calls))
+        return iter(self._snapshot())
 
     def __len__(self) -> int:
         return len(self._calls)
 
     def __getitem__(self, index):
-        # calls[-1] is the common case: a deque indexes its ends in O(1); slices need a copy.
-        return list(self._calls)[index] if isinstance(index, slice) else self._calls[index]
+        if isinstance(index, slice):
+            return self._snapshot()[index]
+        with self._lock:  # calls[-1] is the common case: a deque indexes its ends in O(1)
+            return self._calls[index][0]
 
 
 @dataclass

@@ -2,13 +2,13 @@
 besides the MLS API itself. Same envelope; no Basic auth (it is not an MLS route); an
 optional token (`app.config["MLS_MOCK_ADMIN_TOKEN"]`, set by `serve --admin-token`)
 protects every route but health, which probes need."""
-import dataclasses
 import functools
 import hmac
+import json
 
 from flask import Blueprint
 
-from .common import body, route
+from .common import body, json_reply, route
 from .. import persistence
 from ..errors import BadRequest, NotFound, Unauthorized
 from ..seeds import available_seeds, read_seed
@@ -87,8 +87,27 @@ def seed(req):
 @route(bp, "GET", "/calls")
 @token_required
 def list_calls(req):
-    """The journal of /api/ requests, oldest first (admin requests are not journaled)."""
-    return [dataclasses.asdict(call) for call in req.state.journal]
+    """The journal of /api/ requests, oldest first (admin requests are not journaled).
+    Encoded an entry at a time, each body parsed only for its own entry and not kept: the
+    answer costs about its size, never the whole journal parsed (up to 25 times bigger)."""
+    entries = b", ".join(_encode(_render(call)) for call in req.state.journal)
+    return json_reply(b'{"code": 200, "error": null, "results": [' + entries + b"]}")
+
+
+def _render(call) -> dict:
+    return {"method": call.method, "path": call.path, "query": call.query, "query_all": call.query_all,
+            "json": call.parse_body(), "body_bytes": call.body_bytes, "body_truncated": call.body_truncated,
+            "status": call.status, "user": call.user}
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+
+
+def _encode(value) -> bytes:
+    try:
+        return _ENCODER.encode(value).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate in a body only fits escaped
+        return json.dumps(value).encode("ascii")
 
 
 @route(bp, "DELETE", "/calls")

@@ -26,12 +26,12 @@ class ServerProcess:
     """`python -m mls_mock serve --port 0 ARGS` with its URL read from the 'listening on'
     line on stdout; stderr (the log) goes to a file, so a full pipe can never block it."""
 
-    def __init__(self, args, log_path, env=None):
+    def __init__(self, args, log_path, env=None, preexec_fn=None):
         self.log_path = log_path
         self._log = open(log_path, "wb")
         command = [sys.executable, "-m", "mls_mock", "serve", "--port", "0", *args]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=self._log,
-                                        env={**os.environ, **(env or {})})
+                                        env={**os.environ, **(env or {})}, preexec_fn=preexec_fn)
         self.url = None
 
     def wait_listening(self) -> "ServerProcess":
@@ -80,6 +80,13 @@ class ServerProcess:
         self._log.flush()
         return self.log_path.read_text(errors="replace")
 
+    @property
+    def rss_bytes(self) -> int:
+        """The server's resident memory now (Linux: /proc)."""
+        with open(f"/proc/{self.process.pid}/status") as status:
+            kib = next(line for line in status if line.startswith("VmRSS:")).split()[1]
+        return int(kib) * 1024
+
     def admin(self, method: str, path: str, **kwargs) -> requests.Response:
         return requests.request(method, f"{self.url}/_mock/{path}", timeout=10, **kwargs)
 
@@ -89,12 +96,13 @@ class ServerProcess:
 
 @pytest.fixture
 def start_server(tmp_path):
-    """start_server(*args, env=None, wait=True): a running `mls-mock serve`, killed after
-    the test whatever happens. With wait=False the caller waits (or expects a refusal)."""
+    """start_server(*args, env=None, wait=True, preexec_fn=None): a running `mls-mock serve`,
+    killed after the test whatever happens. With wait=False the caller waits (or expects a
+    refusal); `preexec_fn` runs in the child before it starts (e.g. to lower a limit)."""
     started = []
 
-    def start(*args, env=None, wait=True):
-        server = ServerProcess([str(a) for a in args], tmp_path / f"server-{len(started)}.log", env)
+    def start(*args, env=None, wait=True, preexec_fn=None):
+        server = ServerProcess([str(a) for a in args], tmp_path / f"server-{len(started)}.log", env, preexec_fn)
         started.append(server)
         return server.wait_listening() if wait else server
 

@@ -1,4 +1,6 @@
 """The admin API under /_mock/ on a served fake, with the real client seeing its effects."""
+import json
+
 import pytest
 import requests
 from sktmls.mls_client import MLSClientError
@@ -68,6 +70,20 @@ def test_calls_journal_and_clear(clients, server):
     assert calls[0]["json"]["name"] == "journaled"
     assert results(server.admin("DELETE", "calls")) == {"cleared": 1}
     assert results(server.admin("GET", "calls")) == []
+
+
+def test_calls_journal_is_strict_json_whatever_was_sent(server):
+    """A body json.loads accepts but JSON does not (NaN) made GET /_mock/calls emit NaN."""
+    refused = server.api("POST", "experiments", data=b'{"name": NaN}', headers={"Content-Type": "application/json"})
+    assert refused.status_code == 400
+    assert server.api("GET", "channels", params=[("id", "1"), ("id", "2")]).status_code == 400
+
+    def not_json(constant):
+        raise AssertionError(f"GET /_mock/calls is not JSON: it holds {constant}")
+
+    calls = json.loads(server.admin("GET", "calls").content, parse_constant=not_json)["results"]
+    assert [(c["json"], c["body_bytes"], c["body_truncated"]) for c in calls] == [(None, 13, False), (None, 0, False)]
+    assert (calls[1]["query"], calls[1]["query_all"]) == ({"id": "1"}, {"id": ["1", "2"]})
 
 
 def test_faults_reach_the_real_client(clients, server):

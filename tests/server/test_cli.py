@@ -2,6 +2,7 @@
 `point` (run as a separate process, the way users point another program at the fake)."""
 import json
 import queue
+import re
 import subprocess
 import sys
 import threading
@@ -12,7 +13,9 @@ import requests
 
 from mls_mock.cli import main
 
-FLAGS = ("--host", "--port", "--seed", "--state", "--users", "--admin-token", "--log-level", "--threads")
+FLAGS = ("--host", "--port", "--seed", "--state", "--users", "--admin-token", "--log-level", "--threads",
+         "--connection-limit", "--channel-timeout", "--journal-bytes")
+README = Path(__file__).parents[2] / "README.md"
 
 
 @pytest.fixture
@@ -51,6 +54,24 @@ def test_help_explains_every_flag(capsys):
     text = capsys.readouterr().out
     assert all(flag in text for flag in FLAGS)
     assert "waitress" in text and "SIGTERM" in text
+
+
+def test_the_readme_flag_table_lists_every_flag_with_its_default():
+    """The README's rows `--flag` (default): a flag added, or a default changed, without the
+    table is a documentation bug."""
+    from mls_mock.cli import build_parser
+
+    table = README.read_text(encoding="utf-8").split("## Standalone server\n", 1)[1].split("\n## ", 1)[0]
+    shown = dict(re.findall(r"^\| `(--[\w-]+)[^`]*`(?: \(([^)]*)\))? \|", table, flags=re.M))
+    serve = build_parser()._subparsers._group_actions[0].choices["serve"]
+    for action in serve._actions:
+        flag = next((option for option in action.option_strings if option.startswith("--")), None)
+        if flag is None or flag == "--help":
+            continue
+        assert flag in shown, f"{flag} is not in the README's flag table"
+        if action.default not in (None, []):  # [] for a repeatable flag: nothing by default
+            convert = action.type or str
+            assert shown[flag] and convert(shown[flag]) == action.default, (flag, shown[flag], action.default)
 
 
 def test_a_bare_command_prints_help(capsys):
