@@ -432,7 +432,8 @@ class Store:
             if not (key.isascii() and key.isdigit()) or len(key) > 18:
                 raise FieldError(field, "keys must be bucket ids")
             bucket_id = int(key)
-            if not isinstance(share, int) or isinstance(share, bool) or share < 0:
+            share = v.whole_number(share)
+            if share is None or share < 0:
                 raise FieldError(field, "must be a non-negative integer")
             shares[bucket_id] = share
         rows = self._experiment_buckets(experiment_id)
@@ -605,14 +606,17 @@ class Store:
         saved = self._snapshot()
         try:
             added = {kind: self._load_kind(document, kind, source) for kind in SEED_KINDS}
-            self._load_sequences(document.get("sequences") or {}, source)
+            sequences = document.get("sequences")  # null is "none"; false, 0 or "" are mistakes
+            self._load_sequences({} if sequences is None else sequences, source)
         except BaseException:
             self._restore(saved)
             raise
         return added
 
     def _load_kind(self, document: dict, kind: str, source: str) -> int:
-        records = document.get(kind) or []
+        records = document.get(kind)
+        if records is None:
+            records = []
         if not isinstance(records, list):
             raise SeedError(f"{source}: {kind} must be a list")
         for index, record in enumerate(records):
@@ -652,7 +656,8 @@ class Store:
         if not isinstance(sequences, dict):
             raise SeedError(f"{source}: sequences must be an object")
         for kind, last_id in sequences.items():
-            if kind not in SEED_KINDS or not isinstance(last_id, int) or isinstance(last_id, bool) or last_id < 0:
+            last_id = v.whole_number(last_id)
+            if kind not in SEED_KINDS or last_id is None or last_id < 0:
                 raise SeedError(f"{source}: sequences.{kind} must be a known kind with a non-negative integer")
             table = self._table(kind)
             table.last_id = max(table.last_id, last_id)
