@@ -3,21 +3,20 @@
 Each schema states the rule the server applies, taken from the code that applies it where
 it can be (name characters, limits, enums), so that a request the document calls valid is
 accepted and one it calls invalid is refused. What JSON Schema cannot say (a referenced
-record must exist, bucket shares must add up to 100, `updated_at` not before `created_at`,
-unique names) is said in the 400 and 409 descriptions (`STATE_RULES`).
+record must exist, bucket shares must add up to 100, a seeded `updated_at` not before its
+`created_at`, seeded ids and names unique) is said in the 400 descriptions (`STATE_RULES`).
 """
 from typing import Dict, List
 
 from . import assumptions
+from .api.common import QUERY_INTEGER_MAX
 from .store import FILTER_OPERATORS, MODEL_FIELDS, MODEL_TYPES, PREDICTION_TYPES, SEED_KINDS
-from .validation import _CONTROL_CHARS, TIMESTAMP
+from .validation import _CONTROL_CHARS, TIMESTAMP  # the very rules the server applies
 
 # Limits another branch of work adds to `assumptions`; until they exist the server does not
 # enforce them, so the document does not claim them.
 MAX_ID = getattr(assumptions, "MAX_ID", None)
 MAX_JSON_DEPTH = getattr(assumptions, "MAX_JSON_DEPTH", None)
-# `api.common.positive_int` reads at most 18 digits (page, id in a query).
-QUERY_INTEGER_MAX = 10 ** 18 - 1
 
 
 def ref(name: str) -> dict:

@@ -5,7 +5,9 @@ the envelope with the status its route declares) or a `Reply`, or raising a doma
 `route` registers one on a blueprint; the same function serves Flask (through a generated
 view, see `views`) and the in-process path (`mls_mock.inprocess`).
 """
+import decimal
 import json
+import re
 from typing import Any, Callable, Dict, List, NamedTuple, Optional
 
 from werkzeug.http import parse_options_header
@@ -109,10 +111,21 @@ def body(req: Request) -> dict:
     return parsed
 
 
+QUERY_INTEGER_MAX = 10 ** 18 - 1  # 18 digits
+# A number as JSON writes one (leading zeros allowed): /openapi.json calls `page` and `id` an
+# integer, and so is `7.0`, as JSON Schema has it.
+_QUERY_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+
+
 def positive_int(text: str, field: str) -> int:
-    if not (text.isascii() and text.isdigit()) or len(text) > 18 or int(text) < 1:
+    """A query value that is an integer from 1 to QUERY_INTEGER_MAX: `7`, `007`, `7.0`, `7e0`."""
+    try:  # an exponent past decimal's range (1e99999999999999999999) is out of bounds either way
+        value = decimal.Decimal(text) if _QUERY_NUMBER.fullmatch(text) else None
+    except decimal.InvalidOperation:
+        value = None
+    if value is None or not 1 <= value <= QUERY_INTEGER_MAX or value % 1:
         raise FieldError(field, "must be a positive integer")
-    return int(text)
+    return int(value)
 
 
 def query(req: Request, **spec: Callable[[str, str], Any]) -> Dict[str, Any]:

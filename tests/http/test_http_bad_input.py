@@ -135,7 +135,7 @@ QUERY = [
     case("query_page_zero", "GET", E + "?page=0", 400, "page"),
     case("query_page_text", "GET", C + "?page=two", 400, "page"),
     case("query_page_huge", "GET", F + "?page=" + "9" * 40, 400, "page"),
-    case("query_bucket_id", "GET", B + "?id=1.0", 400, "id"),
+    case("query_bucket_id", "GET", B + "?id=1.5", 400, "id"),
     case("query_model_type", "GET", M + "?model_type=magic", 400, "model_type"),
     case("query_model_id", "GET", M + "?id=x", 400, "id"),
 ]

@@ -219,7 +219,7 @@ def test_the_statuses_and_security_follow_how_the_server_runs(tmp_path):
 
 def test_an_integer_written_as_a_float_is_that_integer(app):
     """JSON has one number type (JSON Schema: 2.0 is an integer); schemathesis sent
-    `"experiments": [1.0]` and got 400 for a body the document calls valid."""
+    `"experiments": [1.0]` and `?id=178.0` and got 400 for requests the document calls valid."""
     client = app.test_client()
     assert client.post("/_mock/seed", json={"name": "demo"}).status_code == 201
     made = client.post("/api/v1/channels", headers=AUTH, json={"screen_id": "c", "experiments": [1.0, 2e0]})
@@ -234,6 +234,12 @@ def test_an_integer_written_as_a_float_is_that_integer(app):
     assert client.post("/api/v1/channels", headers=AUTH, json={"screen_id": "d", "experiments": []}
                        ).get_json()["results"]["id"] == 101
     assert client.post("/api/v1/channels", headers=AUTH, json={"screen_id": "x", "experiments": [1.5]}).status_code == 400
+    # In a query too (schemathesis sent `?id=178.0`): any JSON spelling of the integer.
+    for spelling in ("1", "01", "1.0", "1e0", "0.1e1"):
+        found = client.get(f"/api/v1/experiments?id={spelling}&page={spelling}", headers=AUTH).get_json()
+        assert [e["id"] for e in found["results"]] == [1], (spelling, found)
+    for spelling in ("1.5", "0", "1e-1", "-1", "1e99999999999999999999", "one"):
+        assert client.get(f"/api/v1/experiments?id={spelling}", headers=AUTH).status_code == 400, spelling
 
 
 @pytest.mark.parametrize("document", [{"sequences": False}, {"sequences": 0}, {"channels": False}, {"models": ""},
