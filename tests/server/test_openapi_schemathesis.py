@@ -102,3 +102,48 @@ def test_schemathesis_finds_the_server_as_documented(run, start_server, tmp_path
     succeeded = {label for label in documented if any(200 <= status < 300 for status in statuses[label])}
     # The credentials worked and generated data got through: most operations succeeded at least once.
     assert len(succeeded) >= len(documented) * 2 // 3, sorted(documented - succeeded)
+
+
+def test_a_failure_in_the_report_is_found(tmp_path):
+    """The report reader sees a failed check (else the test above could never fail)."""
+    case = {"method": "POST", "path": "/api/v1/channels", "body": {"screen_id": "a\u0001"}}
+    event = {"ScenarioFinished": {"phase": "fuzzing", "recorder": {
+        "cases": {"c1": {"value": case}},
+        "interactions": {"c1": {"response": {"status_code": 400}}},
+        "checks": {"c1": [{"name": "not_a_server_error", "status": "success"},
+                          {"name": "positive_data_acceptance", "status": "failure",
+                           "failure_info": {"failure": {"title": "Schema-valid request rejected", "message": "m"}}}]}}}}
+    report = tmp_path / "report.ndjson"
+    report.write_text(json.dumps({"Initialize": {}}) + "\n" + json.dumps(event) + "\n", encoding="utf-8")
+    failures, checks, statuses = _results(report)
+    assert len(failures) == 1 and "POST /api/v1/channels: positive_data_acceptance: 400" in failures[0]
+    assert checks == {"not_a_server_error": 1, "positive_data_acceptance": 1}
+    assert statuses == {"POST /api/v1/channels": {400}}
+
+
+@pytest.mark.parametrize("path, body_schema, error, dropped", [
+    ("/api/v1/channels", "ChannelBody", "experiments[0]: experiment 2 does not exist", True),
+    ("/api/v1/channels", "ChannelBody", "screen_id: must not contain control characters", False),
+    ("/api/v1/filters", "FilterBody", "body.conditions[0].key: filter 2 does not exist", False),  # no such rule there
+    ("/api/v1/bucket_migrations", "BucketMigrationBody",
+     "migration_request.batch_model_id: model 4 is automl, a batch bucket needs a manual model", True),
+    ("/api/v1/experiments/1/bucket_ratio", "BucketRatioBody", "bucket_ratio: shares must add up to 100, not 7", True),
+    ("/_mock/seed", "SeedRequest", "POST /_mock/seed: filters[1] (id 3): filter id 3 already exists", True),
+    ("/_mock/seed", "SeedRequest", "POST /_mock/seed: models[0]: version: must not contain control characters", False),
+])
+def test_the_hook_drops_only_the_declared_state_rules(path, body_schema, error, dropped):
+    from types import SimpleNamespace
+
+    from schemathesis.core.hooks import load_from_path
+    from schemathesis.hooks import get_all_by_name
+    from schemathesis.openapi.checks import RejectedPositiveData
+
+    load_from_path(str(HOOKS))
+    [keep] = [hook for hook in get_all_by_name("filter_failure") if hook.__module__ == "_schemathesis_hooks"]
+    body = {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body_schema}"}}}}
+    raw = {"paths": {path: {"post": {"requestBody": body}}}}
+    operation = SimpleNamespace(schema=SimpleNamespace(raw_schema=raw), path=path, method="post", label=f"POST {path}")
+    case = SimpleNamespace(operation=operation)
+    response = SimpleNamespace(status_code=400, content=json.dumps({"code": 400, "error": error, "results": None}))
+    failure = RejectedPositiveData(operation=operation.label, message="m", status_code=400, allowed_statuses=["2xx"])
+    assert keep(None, failure, case, response) is not dropped
