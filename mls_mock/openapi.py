@@ -208,8 +208,8 @@ DESCRIPTION = (
     "but this document is an envelope `{code, error, results}` whose `code` equals the HTTP status; `error` says "
     "`field: problem`. /api/ routes check, in order: Basic credentials (401, before routing), the body size from "
     f"Content-Length ({assumptions.MAX_BODY_BYTES} bytes, 413), then the request itself. A body is a JSON object "
-    f"(RFC 8259: no NaN or Infinity, no lone surrogates{_DEPTH}) sent as application/json or without a "
-    "Content-Type (any other: 415). Query parameters this document does not list are ignored; a listed one "
+    f"(RFC 8259: no NaN or Infinity, no lone surrogates{_DEPTH}) sent as application/json (or another "
+    "+json type) or without a Content-Type (any other: 415). Query parameters this document does not list are ignored; a listed one "
     "given twice is refused (400). A method a path does not list answers 405 with `Allow`. A fault injected "
     "through POST /_mock/faults answers matching /api/ requests with its own status instead of the listed ones."
 )
@@ -232,7 +232,7 @@ def _refusals(spec: dict, api: bool, token: bool, path_ids: bool, saves: bool) -
     if api or spec["body"]:
         found[413] = f"the body is larger than {assumptions.MAX_BODY_BYTES} bytes"
     if spec["body"]:
-        found[415] = "a Content-Type other than application/json"
+        found[415] = "a Content-Type other than application/json or another +json type"
     if saves:
         found[503] = "the state file could not be written: nothing changed"
     found[500] = "a bug in mls-mock: nothing changed"
