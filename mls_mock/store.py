@@ -480,8 +480,9 @@ class Store:
             bucket_id = v.id_text(key)
             if bucket_id is None:
                 raise FieldError(field, f"keys must be bucket ids, 1 to {assumptions.MAX_ID}")
+            share = v.whole_number(share)
             # Bounded before any sum: huge shares would add up to a number too long to print.
-            if not isinstance(share, int) or isinstance(share, bool) or not 0 <= share <= assumptions.BUCKET_SLOTS:
+            if share is None or not 0 <= share <= assumptions.BUCKET_SLOTS:
                 raise FieldError(field, f"must be an integer from 0 to {assumptions.BUCKET_SLOTS}")
             shares[bucket_id] = share
         rows = self._experiment_buckets(experiment_id)
@@ -670,7 +671,8 @@ class Store:
             shown = sorted(repr(key) if isinstance(key, str) else f"a {type(key).__name__} key" for key in unknown)
             raise SeedError(f"{source}: unknown top-level keys [{', '.join(shown)}]; expected {list(SEED_KINDS)}")
         added = {kind: self._load_kind(document, kind, source) for kind in SEED_KINDS}
-        self._load_sequences(document.get("sequences") or {}, source)
+        sequences = document.get("sequences")  # null is "none"; false, 0 or "" are mistakes
+        self._load_sequences({} if sequences is None else sequences, source)
         for experiment_id in sorted({r["experiment"] for r in document.get("buckets") or ()}):
             problem = self.ranges_problem(experiment_id)
             if problem:
@@ -678,7 +680,9 @@ class Store:
         return added
 
     def _load_kind(self, document: dict, kind: str, source: str) -> int:
-        records = document.get(kind) or []
+        records = document.get(kind)
+        if records is None:
+            records = []
         if not isinstance(records, list):
             raise SeedError(f"{source}: {kind} must be a list")
         for index, record in enumerate(records):
@@ -723,7 +727,8 @@ class Store:
             if kind not in SEED_KINDS:
                 field = f"sequences.{kind}" if isinstance(kind, str) else f"sequences (a {type(kind).__name__} key)"
                 raise SeedError(f"{source}: {field}: not a kind of record; expected one of {list(SEED_KINDS)}")
-            if not isinstance(last_id, int) or isinstance(last_id, bool) or not 0 <= last_id <= assumptions.MAX_ID:
+            last_id = v.whole_number(last_id)
+            if last_id is None or not 0 <= last_id <= assumptions.MAX_ID:
                 raise SeedError(f"{source}: sequences.{kind}: must be an integer from 0 to {assumptions.MAX_ID}")
             table = self._table(kind)
             if last_id > table.last_id:

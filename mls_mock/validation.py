@@ -73,11 +73,20 @@ def text(body: Mapping, field: str, default: Any = None, required: bool = False)
     return value
 
 
+def whole_number(value: Any) -> Optional[int]:
+    """`value` as an int if it is one, else None. JSON has one number type, so `2.0` is the
+    integer 2 (as JSON Schema, and so /openapi.json, says); `true` is not (bool is an int
+    subclass in Python)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def record_id(value: Any, field: str) -> int:
-    # bool is an int subclass: `true` is not an id.
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= assumptions.MAX_ID:
+    number = whole_number(value)
+    if number is None or not 1 <= number <= assumptions.MAX_ID:
         raise FieldError(field, f"must be a positive integer id, at most {assumptions.MAX_ID}")
-    return value
+    return number
 
 
 _MAX_ID_DIGITS = len(str(assumptions.MAX_ID))
@@ -126,19 +135,27 @@ def choice(body: Mapping, field: str, choices: Iterable[str]) -> str:
     return value
 
 
+_YEAR = "(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"  # datetime has no year 0
+_HOUR, _MINUTE = "(?:[01][0-9]|2[0-3])", "[0-5][0-9]"
+# RFC 3339 date-time (what /openapi.json states) less what datetime cannot hold: a leap
+# second, year 0; and with an upper-case Z, as fromisoformat wants. The calendar (no
+# February 30) is left to fromisoformat.
+TIMESTAMP = re.compile(f"{_YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])[Tt]{_HOUR}:{_MINUTE}:{_MINUTE}"
+                       f"(?:\\.[0-9]+)?(?:Z|[+-]{_HOUR}:{_MINUTE})")
+_NOT_A_TIMESTAMP = "must be an ISO-8601 (RFC 3339) timestamp with a UTC offset, e.g. 2025-03-06T09:00:00+00:00"
+
+
 def timestamp(body: Mapping, field: str) -> Optional[str]:
-    """Seeded timestamps are kept as given, after checking they parse with an offset."""
+    """Seeded timestamps are kept as given, after checking they are RFC 3339 with an offset."""
     value = body.get(field)
     if value is None:
         return None
-    if not isinstance(value, str):
-        raise FieldError(field, "must be an ISO-8601 string")
+    if not isinstance(value, str) or not TIMESTAMP.fullmatch(value):
+        raise FieldError(field, _NOT_A_TIMESTAMP)
     try:
-        parsed = datetime.datetime.fromisoformat(value)
+        datetime.datetime.fromisoformat(value)
     except ValueError:
-        raise FieldError(field, "must be an ISO-8601 string") from None
-    if parsed.tzinfo is None:
-        raise FieldError(field, "must carry a UTC offset")
+        raise FieldError(field, _NOT_A_TIMESTAMP) from None
     return value
 
 

@@ -168,6 +168,23 @@ def id_range(t):
     return shown
 
 
+@probe("integral-numbers")
+def integral_numbers(t):
+    listed = t.raw("GET", "/api/v1/experiments", params={"page": "1"})
+    if listed.status != 200 or not listed.results:
+        raise NotChecked("no experiment to look up")
+    first = listed.results[0]["id"]
+    spelled = t.raw("GET", "/api/v1/experiments", params={"id": f"{first}.0"})
+    paged = t.raw("GET", "/api/v1/experiments", params={"page": "1e0"})
+    half = t.raw("GET", "/api/v1/experiments", params={"id": f"{first}.5"})
+    found = [e.get("id") for e in spelled.results or []] if spelled.status == 200 else None
+    shown = (f"id={first}.0: {spelled.status} {found}; page=1e0: {paged.status}; "
+             f"id={first}.5: {half.status} {half.error!r}")
+    expect(found == [first] and paged.status == 200 and paged.results == listed.results
+           and half.status == 400 and "id" in (half.error or ""), shown)
+    return shown
+
+
 @probe("error-messages")
 def error_messages(t):
     bad = [("page", {"page": "0"}), ("id", {"id": "not-a-number"}), ("id", {"id": ["1", "2"]})]

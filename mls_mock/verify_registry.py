@@ -106,6 +106,8 @@ ASSUMPTIONS = (
                "a body nested {MAX_JSON_DEPTH} levels deep: 201; one level deeper: 400", writes=True),
     Assumption("id-range", "ids",
                "id={MAX_ID} in a query: 200; id={MAX_ID_PLUS_ONE}: 400 naming id; a path id past {MAX_ID}: 404"),
+    Assumption("integral-numbers", "an integer written `2.0` or `2e0` (body ids, shares, sequences; query `id`, `page`)",
+               "?id=N.0 and ?page=1e0 answer as ?id=N and ?page=1; ?id=N.5: 400 naming id"),
     Assumption("error-messages", "error messages",
                "English, `field: problem` naming the query parameter (the wording itself is reported, not judged)"),
     Assumption("prediction-id", "`prediction.id`", "a bucket's `prediction.id` is the bucket's own id", writes=True),
@@ -135,8 +137,8 @@ ASSUMPTIONS = (
                "deleting an experiment moves `updated_at` of the channels it leaves; linking a channel to it does "
                "not move the experiment's", writes=True),
     Assumption("order-of-checks", "order of checks",
-               "an unknown /api/ route without credentials: 401; an oversized body without credentials: 401, with "
-               "them: 413 even when it is not JSON", writes=True),
+               "an unknown /api/ route without credentials: 401; a Content-Length over {MAX_BODY_BYTES} bytes: 413 "
+               "with or without credentials, even when the body is not JSON", writes=True),
     Assumption("options-head", "`OPTIONS` / `HEAD`",
                "OPTIONS: 405 in the envelope; HEAD: the GET's status and Content-Type, no body"),
     Assumption("lone-surrogates", 'lone surrogates (`"\\ud800"`) in a body', "a body holding \"\\ud800\": 400",

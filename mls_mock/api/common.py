@@ -5,14 +5,16 @@ the envelope with the status its route declares) or a `Reply`, or raising a doma
 `route` registers one on a blueprint; the same function serves Flask (through a generated
 view, see `views`) and the in-process path (`mls_mock.inprocess`).
 """
+import decimal
 import json
+import re
 from typing import Any, Callable, Dict, List, NamedTuple, Optional
 
 from werkzeug.http import parse_options_header
 
 from .. import assumptions
 from ..errors import BadRequest, FieldError, PayloadTooLarge, UnsupportedMediaType
-from ..validation import STRICT_JSON, id_text, nested_deeper_than
+from ..validation import STRICT_JSON, nested_deeper_than
 
 
 class Reply(NamedTuple):
@@ -117,12 +119,22 @@ def body(req: Request) -> dict:
     return parsed
 
 
+QUERY_INTEGER_MAX = assumptions.MAX_ID  # the one id range; `page` shares it
+# A number as JSON writes one (leading zeros allowed): /openapi.json calls `page` and `id` an
+# integer, and so is `7.0`, as JSON Schema has it.
+_QUERY_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+
+
 def positive_int(text: str, field: str) -> int:
-    """An id or page number: the one id range, 1 to MAX_ID."""
-    value = id_text(text)
-    if value is None:
+    """A query id or page: an integer from 1 to MAX_ID (the one id range), spelled as JSON
+    may spell it: `7`, `007`, `7.0`, `7e0`."""
+    try:  # an exponent past decimal's range (1e99999999999999999999) is out of bounds either way
+        value = decimal.Decimal(text) if _QUERY_NUMBER.fullmatch(text) else None
+    except decimal.InvalidOperation:
+        value = None
+    if value is None or not 1 <= value <= QUERY_INTEGER_MAX or value % 1:
         raise FieldError(field, f"must be a positive integer, at most {assumptions.MAX_ID}")
-    return value
+    return int(value)
 
 
 def query(req: Request, **spec: Callable[[str, str], Any]) -> Dict[str, Any]:

@@ -94,7 +94,7 @@ RATIO_AND_MIGRATION = [
     case("ratio_key_non_ascii_digit", "PUT", RATIO, 400, "bucket_ratio.\u0661", json={"bucket_ratio": {"\u0661": 50, "2": 50}}),
     case("ratio_share_string", "PUT", RATIO, 400, "bucket_ratio.1", json={"bucket_ratio": {"1": "50", "2": 50}}),
     case("ratio_share_bool", "PUT", RATIO, 400, "bucket_ratio.1", json={"bucket_ratio": {"1": True, "2": 99}}),
-    case("ratio_share_float", "PUT", RATIO, 400, "bucket_ratio.2", json={"bucket_ratio": {"1": 50, "2": 50.0}}),
+    case("ratio_share_fraction", "PUT", RATIO, 400, "bucket_ratio.2", json={"bucket_ratio": {"1": 50, "2": 50.5}}),
     case("ratio_negative", "PUT", RATIO, 400, "bucket_ratio.1", json={"bucket_ratio": {"1": -1, "2": 101}}),
     case("ratio_sum_not_100", "PUT", RATIO, 400, "bucket_ratio", json={"bucket_ratio": {"1": 50, "2": 40}}),
     case("ratio_missing_bucket", "PUT", RATIO, 400, "bucket_ratio", json={"bucket_ratio": {"1": 100}}),
@@ -135,7 +135,7 @@ QUERY = [
     case("query_page_zero", "GET", E + "?page=0", 400, "page"),
     case("query_page_text", "GET", C + "?page=two", 400, "page"),
     case("query_page_huge", "GET", F + "?page=" + "9" * 40, 400, "page"),
-    case("query_bucket_id", "GET", B + "?id=1.0", 400, "id"),
+    case("query_bucket_id", "GET", B + "?id=1.5", 400, "id"),
     case("query_model_type", "GET", M + "?model_type=magic", 400, "model_type"),
     case("query_model_id", "GET", M + "?id=x", 400, "id"),
 ]

@@ -1,9 +1,14 @@
 """/openapi.json cannot drift from the app: every served route is in it, every entry is a
-served route, and real responses of every route validate against its schemas."""
+served route, real responses of every route validate against its schemas, and the rules it
+states (names, timestamps, bounds, statuses) are the ones the server applies."""
 import jsonschema_rs
 import pytest
 
-from mls_mock import create_app, openapi
+from mls_mock import create_app, openapi, openapi_schemas, persistence, validation
+from mls_mock.api.admin import TOKEN_CONFIG
+from mls_mock.api.common import positive_int
+from mls_mock.errors import FieldError
+from mls_mock.persistence import StateFile
 
 
 @pytest.fixture
@@ -106,13 +111,18 @@ def test_real_responses_match_the_document(app):
     adapter = app.url_map.bind("localhost")
     for method, template, body in SCRIPT:
         path = template.format(**ids)
+        faulted = path.startswith("/api/") and bool(app.extensions["mls_mock"].faults.describe())
         response = client.open(path, method=method, json=_fill(body, ids), headers=AUTH)
         payload = response.get_json()
         assert payload is not None, (method, path, response.data)
         endpoint, _ = adapter.match(path.partition("?")[0], method=method)
         rule = next(r for r in app.url_map.iter_rules(endpoint))
         spec = document["paths"][openapi._path(rule.rule)[0]][method.lower()]["responses"]
-        schema = spec.get(str(response.status_code), spec["default"])["content"]["application/json"]["schema"]
+        if faulted:
+            schema = {"$ref": "#/components/schemas/ErrorEnvelope"}  # a fault's status is its own, as documented
+        else:
+            assert str(response.status_code) in spec, (method, path, response.status_code, "status not documented")
+            schema = spec[str(response.status_code)]["content"]["application/json"]["schema"]
         validator = jsonschema_rs.Draft202012Validator({"allOf": [schema], "components": document["components"]})
         errors = [e.message for e in validator.iter_errors(payload)]
         assert errors == [], (method, path, response.status_code, errors)
@@ -127,12 +137,118 @@ def test_real_responses_match_the_document(app):
 
 
 def test_every_record_operation_is_reachable_by_a_link(app):
-    """Stateful tools (schemathesis) follow links from a create to the record's operations."""
+    """Stateful tools (schemathesis) follow links from a create or a list to the record's operations."""
     document = openapi.build(app)
     operations = {op["operationId"]: op for item in document["paths"].values() for op in item.values()}
     linked = {link["operationId"] for op in operations.values() for response in op["responses"].values()
               for link in response.get("links", {}).values()}
     assert linked <= set(operations)
     needs_an_id = {op_id for op_id, op in operations.items()
-                   if any(p["in"] == "path" for p in op.get("parameters", ())) and not op_id.startswith(("models_", "unfaked_"))}  # nothing to link to
+                   if any(p["in"] == "path" for p in op.get("parameters", ())) and not op_id.startswith("unfaked_")}
     assert needs_an_id <= linked
+
+
+# ---- the document's rules are the server's rules ----------------------------------------------
+
+def _accepts(check, value) -> bool:
+    try:
+        check(value)
+    except FieldError:
+        return False
+    return True
+
+
+def test_the_name_schema_is_the_server_rule():
+    """A name the document allows is one `validation.name` takes, and only those: each
+    character alone, between letters and repeated, below U+3100 (every space and control
+    character lies there) and a sample above, and the length bounds."""
+    schema = jsonschema_rs.Draft202012Validator(openapi_schemas.NAME)
+    characters = [chr(c) for c in [*range(0x3100), *range(0x3100, 0x110000, 251), 0xFEFF] if not 0xD800 <= c < 0xE000]
+    names = [n for c in characters for n in (c, f"a{c}b", c * 3)] + ["", "a" * 255, "a" * 256, " " * 3 + "a"]
+    disagree = [n for n in names if schema.is_valid(n) != _accepts(lambda n: validation.name({"f": n}, "f"), n)]
+    assert disagree == []
+    assert {c for c in map(chr, range(0x110000)) if c.isspace()} == set(openapi_schemas._SPACES)
+
+
+@pytest.mark.parametrize("text", [
+    "2025-03-06T09:00:00+00:00", "2025-03-06t09:00:00Z", "2025-03-06T09:00:00.123456789-23:59", "0001-01-01T00:00:00Z",
+    "2024-02-29T00:00:00Z", "2025-02-29T00:00:00Z", "2025-03-06T09:00:00z", "2025-03-06T23:59:60Z",
+    "0000-01-01T00:00:00Z", "2025-03-06 09:00:00+00:00", "2025-03-06T09:00+00:00", "20250306T090000+0000",
+    "2025-03-06T09:00:00", "2025-03-06T24:00:00Z", "2025-03-06T09:00:00+24:00", "2025-03-06T09:00:00.Z", "", "today"])
+def test_the_seeded_timestamp_schema_is_the_server_rule(text):
+    schema = jsonschema_rs.Draft202012Validator(openapi_schemas.STAMP_IN, validate_formats=True)
+    assert schema.is_valid(text) == _accepts(lambda t: validation.timestamp({"at": t}, "at"), text)
+
+
+def test_query_integers_have_the_bounds_the_server_reads():
+    for name, schema in (("page", openapi_schemas.PAGE), ("id", openapi_schemas.QUERY_ID)):
+        assert _accepts(lambda t: positive_int(t, name), str(schema["maximum"]))
+        assert not _accepts(lambda t: positive_int(t, name), str(schema["maximum"] + 1))
+        assert not _accepts(lambda t: positive_int(t, name), str(schema["minimum"] - 1))
+
+
+def _statuses(app, path, method):
+    return set(openapi.build(app)["paths"][path][method]["responses"])
+
+
+def test_the_statuses_and_security_follow_how_the_server_runs(tmp_path):
+    plain = create_app()
+    assert _statuses(plain, "/_mock/reset", "post") == {"200", "500"}
+    assert openapi.build(plain)["paths"]["/_mock/reset"]["post"]["security"] == []
+    assert _statuses(plain, "/api/v1/channels", "post") == {"201", "400", "401", "409", "413", "415", "500"}
+    assert _statuses(plain, "/api/v1/channels/{channel_id}", "get") == {"200", "401", "404", "413", "500"}
+    assert _statuses(plain, "/openapi.json", "get") == {"200"}
+
+    guarded = create_app()
+    guarded.config[TOKEN_CONFIG] = "secret"
+    state_file = StateFile(tmp_path / "state.json")
+    state_file.attach(guarded.extensions["mls_mock"].store)
+    persistence.install(guarded, state_file)
+    try:
+        reset = openapi.build(guarded)["paths"]["/_mock/reset"]["post"]
+        assert reset["security"] == [{"adminBearer": []}, {"adminHeader": []}]
+        assert set(reset["responses"]) == {"200", "401", "500", "503"}
+        assert reset["responses"]["401"]["headers"]["WWW-Authenticate"]["required"]
+        assert "503" in _statuses(guarded, "/api/v1/channels", "post")
+        assert "503" not in _statuses(guarded, "/api/v1/channels", "get")
+        assert "503" not in _statuses(guarded, "/_mock/faults", "post")  # faults are not saved
+    finally:
+        state_file.close()
+
+
+# ---- what the server had to change to be what the document says --------------------------------
+
+def test_an_integer_written_as_a_float_is_that_integer(app):
+    """JSON has one number type (JSON Schema: 2.0 is an integer); schemathesis sent
+    `"experiments": [1.0]` and `?id=178.0` and got 400 for requests the document calls valid."""
+    client = app.test_client()
+    assert client.post("/_mock/seed", json={"name": "demo"}).status_code == 201
+    made = client.post("/api/v1/channels", headers=AUTH, json={"screen_id": "c", "experiments": [1.0, 2e0]})
+    assert made.status_code == 201, made.get_json()
+    assert made.get_json()["results"]["experiments"] == [1, 2]
+    experiment = client.post("/api/v1/experiments", headers=AUTH, json={"name": "e", "model_filter_id": 1.0})
+    assert experiment.get_json()["results"]["model_filter"]["id"] == 1
+    buckets = [b["id"] for b in client.get("/api/v1/experiments/1/buckets", headers=AUTH).get_json()["results"]]
+    shares = {str(bucket): 0.0 for bucket in buckets} | {str(buckets[0]): 100.0}
+    assert client.put("/api/v1/experiments/1/bucket_ratio", headers=AUTH, json={"bucket_ratio": shares}).status_code == 200
+    assert client.post("/_mock/seed", json={"sequences": {"channels": 100.0}}).status_code == 201
+    assert client.post("/api/v1/channels", headers=AUTH, json={"screen_id": "d", "experiments": []}
+                       ).get_json()["results"]["id"] == 101
+    assert client.post("/api/v1/channels", headers=AUTH, json={"screen_id": "x", "experiments": [1.5]}).status_code == 400
+    # In a query too (schemathesis sent `?id=178.0`): any JSON spelling of the integer.
+    for spelling in ("1", "01", "1.0", "1e0", "0.1e1"):
+        found = client.get(f"/api/v1/experiments?id={spelling}&page={spelling}", headers=AUTH).get_json()
+        assert [e["id"] for e in found["results"]] == [1], (spelling, found)
+    for spelling in ("1.5", "0", "1e-1", "-1", "1e99999999999999999999", "one"):
+        assert client.get(f"/api/v1/experiments?id={spelling}", headers=AUTH).status_code == 400, spelling
+
+
+@pytest.mark.parametrize("document", [{"sequences": False}, {"sequences": 0}, {"channels": False}, {"models": ""},
+                                      {"filters": 0}, {"sequences": {"channels": True}}])
+def test_a_seed_document_with_a_falsy_non_null_value_is_refused(app, document):
+    """`"sequences": false` was taken as "no sequences" (201) where the document says object or null."""
+    client = app.test_client()
+    for method, path in (("POST", "/_mock/seed"), ("PUT", "/_mock/state")):
+        response = client.open(path, method=method, json=document)
+        assert response.status_code == 400, (path, response.get_json())
+    assert client.post("/_mock/seed", json={"sequences": None, "channels": None}).status_code == 201
