@@ -3,7 +3,6 @@ in-process `inprocess.Direct`): an injected fault, then Basic auth and the body 
 /api/ routes), then the handler; any domain error becomes the envelope; every /api/ answer
 is journaled. No Flask here."""
 import base64
-import json
 from typing import Callable, Dict, Optional
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed as RouteMethodNotAllowed, NotFound as RouteNotFound
@@ -13,6 +12,7 @@ from . import assumptions
 from .api.common import Reply, Request, envelope
 from .errors import MLSMockError, MethodNotAllowed, NotFound, PayloadTooLarge, Unauthorized
 from .traffic import Call
+from .validation import parse_within_depth
 
 API_PREFIX = "/api/"
 
@@ -52,10 +52,8 @@ def _before(req: Request) -> Optional[Reply]:
 
 def _record(req: Request, status: int) -> None:
     raw = req.data  # None for an oversized body: journaled without it
-    try:  # the handler's parse when it made one; else the body as sent, if it is JSON at all
-        body = req.json if req.json is not None else json.loads(raw) if raw else None
-    except (ValueError, RecursionError):
-        body = None
+    # The handler's parse when it made one; else the body as sent, if it is JSON within depth.
+    body = req.json if req.json is not None else parse_within_depth(raw) if raw else None
     query = {name: values[0] for name, values in req.args.items()} if req.args else {}
     req.state.journal.record(Call(req.method, req.path, query, body, status, req.user))
 

@@ -178,6 +178,18 @@ def nested_deeper_than(text: str, limit: int) -> bool:
     return False
 
 
+def parse_within_depth(raw: bytes) -> Any:
+    """`raw` parsed as strict JSON, or None when it is not JSON or nests past MAX_JSON_DEPTH:
+    what the journal keeps of a body, so no refused body can break a later read of it."""
+    try:
+        text = raw.decode(json.detect_encoding(raw), "surrogatepass")
+        if nested_deeper_than(text, assumptions.MAX_JSON_DEPTH):
+            return None
+        return STRICT_JSON.decode(text)
+    except (ValueError, RecursionError):
+        return None
+
+
 _SCALARS = (str, bool, type(None))
 
 
