@@ -14,7 +14,7 @@ from typing import Callable, ContextManager, Dict, Iterable, List, Optional
 
 from . import assumptions, validation as v
 from .errors import Conflict, FieldError, NotFound, SeedError
-from .transaction import Table, Transaction
+from .transaction import Table, Transaction, WriteScope, atomic as _atomic
 
 PREDICTION_TYPES = ("empty", "static", "batch", "online", "automl")
 FILTER_OPERATORS = ("==", "!=", "<=", ">=", "<", ">", "contains")
@@ -36,57 +36,6 @@ class Clock:
 
     def now(self) -> datetime.datetime:
         return datetime.datetime.now(datetime.timezone.utc)
-
-
-class _Write:
-    """One write under the store lock. The outermost opens the transaction, runs the checks
-    deferred to its commit, and tells the listeners once it has succeeded; an exception
-    rolls back to where this write began, and the outermost leaves no trace."""
-
-    __slots__ = ("store", "outermost", "savepoint")
-
-    def __init__(self, store: "Store"):
-        self.store = store
-
-    def __enter__(self) -> None:
-        store = self.store
-        store._lock.acquire()
-        self.outermost = store._tx is None
-        if self.outermost:
-            store._tx = Transaction()
-        self.savepoint = store._tx.savepoint()
-
-    def __exit__(self, exc_type, exc, traceback) -> None:
-        store = self.store
-        try:
-            tx = store._tx
-            try:
-                if exc_type is None and self.outermost:
-                    tx.run_commit_checks()
-            except BaseException:
-                tx.roll_back(0)
-                raise
-            finally:
-                if exc_type is not None:
-                    tx.roll_back(self.savepoint)
-                if self.outermost:
-                    store._tx = None
-            if self.outermost and exc_type is None:
-                for listener in store._listeners:  # a seed load is one change, not one per record
-                    listener(store)
-        finally:
-            store._lock.release()
-
-
-def _atomic(method):
-    """Run as one transaction of the store (nested in the caller's, if it has one)."""
-
-    @functools.wraps(method)
-    def write(self, *args, **kwargs):
-        with _Write(self):
-            return method(self, *args, **kwargs)
-
-    return write
 
 
 def _read(method):
@@ -152,7 +101,7 @@ class Store:
     def transaction(self) -> ContextManager[None]:
         """Several writes as one, under the lock: all of them or, if anything raises inside,
         none; listeners hear of it once, at the end."""
-        return _Write(self)
+        return WriteScope(self)
 
     @_atomic
     def reset(self) -> None:
@@ -392,7 +341,8 @@ class Store:
     def _unset_ranges(self, experiment_id: int) -> None:
         """When the set of buckets changes, the old ratio no longer adds up: every range of
         the experiment is unset (BUCKET_RANGE_UNSET), moving `updated_at` of those it changes."""
-        for row in self._experiment_buckets(experiment_id):
+        for bucket_id in self._bucket_ids_by_experiment.get(experiment_id, ()):
+            row = self._buckets.rows[bucket_id]
             if row["bucket_range"] != assumptions.BUCKET_RANGE_UNSET:
                 self._touch(row, {"bucket_range": assumptions.BUCKET_RANGE_UNSET})
 
@@ -718,4 +668,3 @@ class Store:
             "channels": [self.render_channel(r) for r in self._channels.rows.values()],
             "sequences": {kind: self._table(kind).last_id for kind in SEED_KINDS},
         }
-

@@ -86,6 +86,8 @@ _MAX_ID_DIGITS = len(str(assumptions.MAX_ID))
 def id_text(text: str) -> Optional[int]:
     """The id an ASCII decimal string spells (1 to MAX_ID; leading zeros allowed), or None.
     Its length is checked before `int()`, which refuses over 4,300 digits with ValueError."""
+    if not isinstance(text, str):
+        return None
     digits = text.lstrip("0")
     if not (text.isascii() and text.isdigit()) or not digits or len(digits) > _MAX_ID_DIGITS:
         return None
@@ -144,6 +146,8 @@ def timestamp(body: Mapping, field: str) -> Optional[str]:
 
 def bucket_range(value: str, field: str) -> Optional[Tuple[int, int]]:
     """`"start-end"` (inclusive, within the slots) as a pair; None for an unset range."""
+    if not isinstance(value, str):
+        raise FieldError(field, "must be a string")
     if value == assumptions.BUCKET_RANGE_UNSET:
         return None
     start, dash, end = value.partition("-")
