@@ -326,8 +326,9 @@ class Store:
             self._unset_ranges(experiment_id)
         else:
             span = v.bucket_range(bucket_range, "bucket_range")
-            bucket_range = assumptions.bucket_range(span[0], span[1] - span[0] + 1) if span else bucket_range
-            self._tx.check_at_commit(("ranges", experiment_id), lambda: self._check_ranges(experiment_id))
+            if span is not None:  # an unset range cannot break the invariant
+                bucket_range = assumptions.bucket_range(span[0], span[1] - span[0] + 1)
+                self._tx.check_at_commit(("ranges", experiment_id), lambda: self._check_ranges(experiment_id))
         row = {
             "id": record_id,
             "experiment": experiment_id,
@@ -350,20 +351,20 @@ class Store:
         """Why the experiment's bucket ranges break the invariant (they cover the slots
         exactly once, or are all unset), or None when they keep it."""
         with self._lock:
-            covered = [0] * assumptions.BUCKET_SLOTS
-            for row in self._experiment_buckets(experiment_id):
-                span = v.bucket_range(row["bucket_range"], f"bucket {row['id']}: bucket_range")
-                if span is not None:
-                    for slot in range(span[0], span[1] + 1):
-                        covered[slot] += 1
-        if not any(covered) or all(count == 1 for count in covered):
-            return None
-        missing = [slot for slot, count in enumerate(covered) if count == 0]
-        doubled = [slot for slot, count in enumerate(covered) if count > 1]
-        found = [f"{len(missing)} slots in no bucket (first {missing[0]})"] if missing else []
-        found += [f"{len(doubled)} slots in two buckets or more (first {doubled[0]})"] if doubled else []
-        return (f"the ranges of experiment {experiment_id}'s buckets must cover 0-{assumptions.BUCKET_SLOTS - 1} "
-                f"exactly once or all be unset: {', '.join(found)}")
+            spans = sorted(span for span in (v.bucket_range(self._buckets.rows[i]["bucket_range"], "bucket_range")
+                                             for i in self._bucket_ids_by_experiment.get(experiment_id, ())) if span)
+        covered = 0  # slots 0 .. covered-1 are in exactly one bucket
+        problem = None
+        for start, end in spans:
+            if start != covered:
+                problem = (f"slots {covered}-{start - 1} are in no bucket" if start > covered
+                           else f"slots {start}-{min(end, covered - 1)} are in two buckets")
+                break
+            covered = end + 1
+        if problem is None and spans and covered != assumptions.BUCKET_SLOTS:
+            problem = f"slots {covered}-{assumptions.BUCKET_SLOTS - 1} are in no bucket"
+        return problem and (f"the ranges of experiment {experiment_id}'s buckets must cover "
+                            f"0-{assumptions.BUCKET_SLOTS - 1} exactly once or all be unset: {problem}")
 
     def _check_ranges(self, experiment_id: int) -> None:
         if experiment_id in self._experiments.rows:
@@ -593,6 +594,7 @@ class Store:
             problem = self.ranges_problem(experiment_id)
             if problem:
                 raise SeedError(f"{source}: experiment {experiment_id}: bucket_range: {problem}")
+            self._tx.checked(("ranges", experiment_id))
         return added
 
     def _load_kind(self, document: dict, kind: str, source: str) -> int:

@@ -79,6 +79,11 @@ class Transaction:
             self._commit_checks = {}
         self._commit_checks[key] = check
 
+    def checked(self, key) -> None:
+        """The check for `key` was made already (a seed load checks its own, to name it)."""
+        if self._commit_checks:
+            self._commit_checks.pop(key, None)
+
     def run_commit_checks(self) -> None:
         for check in (self._commit_checks or {}).values():
             check()
