@@ -14,7 +14,7 @@ from typing import Callable, ContextManager, Dict, Iterable, List, Optional
 
 from . import assumptions, validation as v
 from .errors import Conflict, FieldError, NotFound, SeedError
-from .transaction import Table, Transaction
+from .transaction import Table, Transaction, WriteScope, atomic as _atomic
 
 PREDICTION_TYPES = ("empty", "static", "batch", "online", "automl")
 FILTER_OPERATORS = ("==", "!=", "<=", ">=", "<", ">", "contains")
@@ -36,57 +36,6 @@ class Clock:
 
     def now(self) -> datetime.datetime:
         return datetime.datetime.now(datetime.timezone.utc)
-
-
-class _Write:
-    """One write under the store lock. The outermost opens the transaction, runs the checks
-    deferred to its commit, and tells the listeners once it has succeeded; an exception
-    rolls back to where this write began, and the outermost leaves no trace."""
-
-    __slots__ = ("store", "outermost", "savepoint")
-
-    def __init__(self, store: "Store"):
-        self.store = store
-
-    def __enter__(self) -> None:
-        store = self.store
-        store._lock.acquire()
-        self.outermost = store._tx is None
-        if self.outermost:
-            store._tx = Transaction()
-        self.savepoint = store._tx.savepoint()
-
-    def __exit__(self, exc_type, exc, traceback) -> None:
-        store = self.store
-        try:
-            tx = store._tx
-            try:
-                if exc_type is None and self.outermost:
-                    tx.run_commit_checks()
-            except BaseException:
-                tx.roll_back(0)
-                raise
-            finally:
-                if exc_type is not None:
-                    tx.roll_back(self.savepoint)
-                if self.outermost:
-                    store._tx = None
-            if self.outermost and exc_type is None:
-                for listener in store._listeners:  # a seed load is one change, not one per record
-                    listener(store)
-        finally:
-            store._lock.release()
-
-
-def _atomic(method):
-    """Run as one transaction of the store (nested in the caller's, if it has one)."""
-
-    @functools.wraps(method)
-    def write(self, *args, **kwargs):
-        with _Write(self):
-            return method(self, *args, **kwargs)
-
-    return write
 
 
 def _read(method):
@@ -154,7 +103,7 @@ class Store:
     def transaction(self) -> ContextManager[None]:
         """Several writes as one, under the lock: all of them or, if anything raises inside,
         none; listeners hear of it once, at the end."""
-        return _Write(self)
+        return WriteScope(self)
 
     @_atomic
     def reset(self) -> None:
@@ -391,8 +340,9 @@ class Store:
             self._unset_ranges(experiment_id)
         else:
             span = v.bucket_range(bucket_range, "bucket_range")
-            bucket_range = assumptions.bucket_range(span[0], span[1] - span[0] + 1) if span else bucket_range
-            self._tx.check_at_commit(("ranges", experiment_id), lambda: self._check_ranges(experiment_id))
+            if span is not None:  # an unset range cannot break the invariant
+                bucket_range = assumptions.bucket_range(span[0], span[1] - span[0] + 1)
+                self._tx.check_at_commit(("ranges", experiment_id), lambda: self._check_ranges(experiment_id))
         row = {
             "id": record_id,
             "experiment": experiment_id,
@@ -406,7 +356,8 @@ class Store:
     def _unset_ranges(self, experiment_id: int) -> None:
         """When the set of buckets changes, the old ratio no longer adds up: every range of
         the experiment is unset (BUCKET_RANGE_UNSET), moving `updated_at` of those it changes."""
-        for row in self._experiment_buckets(experiment_id):
+        for bucket_id in self._bucket_ids_by_experiment.get(experiment_id, ()):
+            row = self._buckets.rows[bucket_id]
             if row["bucket_range"] != assumptions.BUCKET_RANGE_UNSET:
                 self._touch(row, {"bucket_range": assumptions.BUCKET_RANGE_UNSET})
 
@@ -414,20 +365,20 @@ class Store:
         """Why the experiment's bucket ranges break the invariant (they cover the slots
         exactly once, or are all unset), or None when they keep it."""
         with self._lock:
-            covered = [0] * assumptions.BUCKET_SLOTS
-            for row in self._experiment_buckets(experiment_id):
-                span = v.bucket_range(row["bucket_range"], f"bucket {row['id']}: bucket_range")
-                if span is not None:
-                    for slot in range(span[0], span[1] + 1):
-                        covered[slot] += 1
-        if not any(covered) or all(count == 1 for count in covered):
-            return None
-        missing = [slot for slot, count in enumerate(covered) if count == 0]
-        doubled = [slot for slot, count in enumerate(covered) if count > 1]
-        found = [f"{len(missing)} slots in no bucket (first {missing[0]})"] if missing else []
-        found += [f"{len(doubled)} slots in two buckets or more (first {doubled[0]})"] if doubled else []
-        return (f"the ranges of experiment {experiment_id}'s buckets must cover 0-{assumptions.BUCKET_SLOTS - 1} "
-                f"exactly once or all be unset: {', '.join(found)}")
+            spans = sorted(span for span in (v.bucket_range(self._buckets.rows[i]["bucket_range"], "bucket_range")
+                                             for i in self._bucket_ids_by_experiment.get(experiment_id, ())) if span)
+        covered = 0  # slots 0 .. covered-1 are in exactly one bucket
+        problem = None
+        for start, end in spans:
+            if start != covered:
+                problem = (f"slots {covered}-{start - 1} are in no bucket" if start > covered
+                           else f"slots {start}-{min(end, covered - 1)} are in two buckets")
+                break
+            covered = end + 1
+        if problem is None and spans and covered != assumptions.BUCKET_SLOTS:
+            problem = f"slots {covered}-{assumptions.BUCKET_SLOTS - 1} are in no bucket"
+        return problem and (f"the ranges of experiment {experiment_id}'s buckets must cover "
+                            f"0-{assumptions.BUCKET_SLOTS - 1} exactly once or all be unset: {problem}")
 
     def _check_ranges(self, experiment_id: int) -> None:
         if experiment_id in self._experiments.rows:
@@ -677,6 +628,7 @@ class Store:
             problem = self.ranges_problem(experiment_id)
             if problem:
                 raise SeedError(f"{source}: experiment {experiment_id}: bucket_range: {problem}")
+            self._tx.checked(("ranges", experiment_id))
         return added
 
     def _load_kind(self, document: dict, kind: str, source: str) -> int:
@@ -755,4 +707,3 @@ class Store:
             "channels": [self.render_channel(r) for r in self._channels.rows.values()],
             "sequences": {kind: self._table(kind).last_id for kind in SEED_KINDS},
         }
-

@@ -2,13 +2,12 @@
 Both belong to an app (not the store), so `reset()` of the data leaves them alone."""
 import collections
 import fnmatch
-import json
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Deque, Dict, List, Optional, Tuple, Type
 
 from .errors import FieldError
-from .validation import STRICT_JSON
+from .validation import parse_within_depth
 
 
 # Per-entry body cap: a body larger than this is journaled as its size only. Keeps a full
@@ -57,12 +56,9 @@ class Call:
 
     def parse_body(self) -> Any:
         """The body parsed afresh, without caching it on the entry (for rendering many)."""
-        if not self.body:
-            return None
-        try:  # the same bytes-to-text rule as json.loads; NaN refused so the journal renders as JSON
-            return STRICT_JSON.decode(self.body.decode(json.detect_encoding(self.body), "surrogatepass"))
-        except (ValueError, RecursionError):
-            return None
+        # Strict and within MAX_JSON_DEPTH, or None: a refused NaN or deep body must not break
+        # the journal's rendering (GET /_mock/calls).
+        return parse_within_depth(self.body) if self.body else None
 
     def cost(self) -> int:
         """Bytes this entry is counted as against the journal's byte bound (an estimate)."""

@@ -3,15 +3,15 @@
 Every change of store state goes through a write primitive of `Transaction`: it logs how to
 undo itself, then writes. A write that raises anything (a domain error, a bug, a failing
 clock, MemoryError) is rolled back by replaying the log backwards, so the store is exactly
-as before. Logging costs O(changed rows); nothing is copied up front.
+as before. Logging costs O(changed rows); nothing is copied up front. `WriteScope` opens,
+nests (as savepoints) and closes transactions for the store's `@atomic` methods and its
+`transaction()`.
 """
+import functools
 from typing import Callable, Dict, Optional
 
 from .errors import Conflict, FieldError, NotFound
 from . import assumptions
-
-_ABSENT = object()
-
 
 class Table:
     """Rows of one resource by id (kept in id order), its ID sequence and its name index.
@@ -79,6 +79,11 @@ class Transaction:
             self._commit_checks = {}
         self._commit_checks[key] = check
 
+    def checked(self, key) -> None:
+        """The check for `key` was made already (a seed load checks its own, to name it)."""
+        if self._commit_checks:
+            self._commit_checks.pop(key, None)
+
     def run_commit_checks(self) -> None:
         for check in (self._commit_checks or {}).values():
             check()
@@ -125,7 +130,7 @@ class Transaction:
     # ---- rows: a stored value is replaced, never changed in place ----------------------
 
     def update(self, row: dict, fields: dict) -> None:
-        self._undo.append((_restore_fields, row, {key: row.get(key, _ABSENT) for key in fields}))
+        self._undo.append((_restore_row, row, dict(row)))  # a row is a handful of keys: a copy is cheapest
         row.update(fields)
 
     # ---- reverse-relation indexes: key -> {member: None} -------------------------------
@@ -160,6 +165,80 @@ class Transaction:
         setattr(owner, attribute, value)
 
 
+# ---- the store's side: how its methods open, nest and close transactions -----------------
+
+class WriteScope:
+    """One write under the store lock. The outermost opens the transaction, runs the checks
+    deferred to its commit, and tells the listeners once it has succeeded; an exception
+    rolls back to where this write began, and the outermost leaves no trace."""
+
+    __slots__ = ("store", "outermost", "savepoint")
+
+    def __init__(self, store):
+        self.store = store
+
+    def __enter__(self) -> None:
+        store = self.store
+        store._lock.acquire()
+        self.outermost = store._tx is None
+        if self.outermost:
+            store._tx = Transaction()
+        self.savepoint = store._tx.savepoint()
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        store = self.store
+        try:
+            tx = store._tx
+            try:
+                if exc_type is None and self.outermost:
+                    tx.run_commit_checks()
+            except BaseException:
+                tx.roll_back(0)
+                raise
+            finally:
+                if exc_type is not None:
+                    tx.roll_back(self.savepoint)
+                if self.outermost:
+                    store._tx = None
+            if self.outermost and exc_type is None:
+                for listener in store._listeners:  # a seed load is one change, not one per record
+                    listener(store)
+        finally:
+            store._lock.release()
+
+
+def atomic(method):
+    """Run as one transaction of the store (nested in the caller's, if it has one). The same
+    as `with WriteScope(store)`, written out: it wraps every write, and this costs less."""
+
+    @functools.wraps(method)
+    def write(store, *args, **kwargs):
+        with store._lock:
+            tx = store._tx
+            if tx is not None:  # nested: a savepoint in the caller's transaction
+                savepoint = len(tx._undo)
+                try:
+                    return method(store, *args, **kwargs)
+                except BaseException:
+                    tx.roll_back(savepoint)
+                    raise
+            store._tx = tx = Transaction()
+            try:
+                result = method(store, *args, **kwargs)
+                if tx._commit_checks:
+                    tx.run_commit_checks()
+            except BaseException:
+                tx.roll_back(0)
+                raise
+            finally:
+                store._tx = None
+            for listener in store._listeners:
+                listener(store)
+            return result
+
+    return write
+
+
 def _take_out(table: Table, record_id: int, name_key, last_id: int) -> None:
     table.rows.pop(record_id, None)
     if table.ids_by_name.get(name_key) == record_id:
@@ -178,9 +257,6 @@ def _rename_back(table: Table, old_key, new_key, record_id: int) -> None:
     table.ids_by_name[old_key] = record_id
 
 
-def _restore_fields(row: dict, old: dict) -> None:
-    for key, value in old.items():
-        if value is _ABSENT:
-            row.pop(key, None)
-        else:
-            row[key] = value
+def _restore_row(row: dict, old: dict) -> None:
+    row.clear()
+    row.update(old)

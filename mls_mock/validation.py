@@ -2,6 +2,7 @@
 naming the field, raised before anything is changed."""
 import contextlib
 import datetime
+import functools
 import json
 import math
 import re
@@ -95,6 +96,8 @@ _MAX_ID_DIGITS = len(str(assumptions.MAX_ID))
 def id_text(text: str) -> Optional[int]:
     """The id an ASCII decimal string spells (1 to MAX_ID; leading zeros allowed), or None.
     Its length is checked before `int()`, which refuses over 4,300 digits with ValueError."""
+    if not isinstance(text, str):
+        return None
     digits = text.lstrip("0")
     if not (text.isascii() and text.isdigit()) or not digits or len(digits) > _MAX_ID_DIGITS:
         return None
@@ -161,14 +164,27 @@ def timestamp(body: Mapping, field: str) -> Optional[str]:
 
 def bucket_range(value: str, field: str) -> Optional[Tuple[int, int]]:
     """`"start-end"` (inclusive, within the slots) as a pair; None for an unset range."""
+    if not isinstance(value, str):
+        raise FieldError(field, "must be a string")
     if value == assumptions.BUCKET_RANGE_UNSET:
         return None
-    start, dash, end = value.partition("-")
-    last = assumptions.BUCKET_SLOTS - 1
-    if (dash and 0 < len(start) <= 2 and 0 < len(end) <= 2 and (start + end).isascii() and (start + end).isdigit()
-            and int(start) <= int(end) <= last):
-        return int(start), int(end)
-    raise FieldError(field, f'must be "start-end" with 0 <= start <= end <= {last}, or "" when unset')
+    span = _parse_range(value)
+    if span is None:
+        raise FieldError(field, f'must be "start-end" with 0 <= start <= end <= {assumptions.BUCKET_SLOTS - 1}, '
+                                f'or "" when unset')
+    return span
+
+
+_RANGE = re.compile(r"([0-9]{1,3})-([0-9]{1,3})")
+
+
+@functools.lru_cache(maxsize=4096)  # a few thousand valid ranges exist; every check of a seed reads them
+def _parse_range(value: str) -> Optional[Tuple[int, int]]:
+    match = _RANGE.fullmatch(value)
+    if match is None:
+        return None
+    start, end = int(match[1]), int(match[2])
+    return (start, end) if start <= end < assumptions.BUCKET_SLOTS else None
 
 
 # ---- JSON values: depth, types, numbers ----------------------------------------------------
@@ -195,6 +211,18 @@ def nested_deeper_than(text: str, limit: int) -> bool:
     return False
 
 
+def parse_within_depth(raw: bytes) -> Any:
+    """`raw` parsed as strict JSON, or None when it is not JSON or nests past MAX_JSON_DEPTH:
+    what the journal keeps of a body, so no refused body can break a later read of it."""
+    try:
+        text = raw.decode(json.detect_encoding(raw), "surrogatepass")
+        if nested_deeper_than(text, assumptions.MAX_JSON_DEPTH):
+            return None
+        return STRICT_JSON.decode(text)
+    except (ValueError, RecursionError):
+        return None
+
+
 _SCALARS = (str, bool, type(None))
 
 
@@ -206,6 +234,8 @@ def json_value(value: Any, field: str, enclosing: int = 0) -> Any:
     state the fake holds is a document PUT /_mock/state accepts. Values from Python (seeds,
     `MLSMock.seed(dict)`) can be anything; HTTP bodies are checked at parse time as well.
     Iterative, so no depth of input can exhaust the stack."""
+    if isinstance(value, _SCALARS):  # most model fields are null, most items short strings
+        return value
     limit = assumptions.MAX_JSON_DEPTH - enclosing
     root: list = [None]
     pending = [(value, root, 0, 0)]  # (value, container to put its copy in, key there, depth)
@@ -230,11 +260,14 @@ def json_value(value: Any, field: str, enclosing: int = 0) -> Any:
                 for child_key, child in item.items():
                     if not isinstance(child_key, str):
                         raise FieldError(field, "holds an object key that is not a string")
-                    copy[child_key] = None  # keeps the keys' order
-                    pending.append((child, copy, child_key, depth + 1))
+                    copy[child_key] = child  # a scalar is its own copy; keeps the keys' order
+                    if not isinstance(child, _SCALARS):
+                        pending.append((child, copy, child_key, depth + 1))
             else:
-                copy = [None] * len(item)
-                pending.extend((child, copy, index, depth + 1) for index, child in enumerate(item))
+                copy = list(item)
+                for index, child in enumerate(item):
+                    if not isinstance(child, _SCALARS):
+                        pending.append((child, copy, index, depth + 1))
             parent[key] = copy
         else:
             raise FieldError(field, f"holds a {type(item).__name__}, which is not JSON")

@@ -227,10 +227,61 @@ SIZE_AND_TYPE = [
 ]
 
 
+DEPTH = assumptions.MAX_JSON_DEPTH
+MAX_ID = assumptions.MAX_ID
+
+
+def _filter_nested(levels: int) -> bytes:
+    """A filter body nested `levels` deep in all (its condition value makes up the rest)."""
+    value = "[" * (levels - 4) + "1" + "]" * (levels - 4)
+    return b'{"name": "deep", "body": {"conditions": [{"key": "k", "operator": "==", "value": %s}]}}' % value.encode()
+
+
+FOUR_THOUSAND_THREE_HUNDRED_NINES = int("9" * 4300)
+NESTING = [
+    case("nested_one_past_the_limit", "POST", F, 400, f"nested more than {DEPTH} levels", data=_filter_nested(DEPTH + 1),
+         headers=JSON),
+    case("nested_480", "POST", F, 400, f"nested more than {DEPTH} levels", data=_filter_nested(480), headers=JSON),
+    case("nested_500", "PUT", "/api/v1/filters/1", 400, f"nested more than {DEPTH} levels", data=_filter_nested(500),
+         headers=JSON),
+    case("nested_objects", "POST", C, 400, f"nested more than {DEPTH} levels", data=b'{"a":' * 70_000, headers=JSON),
+    case("nested_utf16", "POST", C, 400, f"nested more than {DEPTH} levels", data=("[" * 65).encode("utf-16-le"),
+         headers=JSON),
+    case("brackets_in_strings_are_not_nesting_but_the_value_is_too_deep_to_store", "POST", F, 400, "body.conditions[0]",
+         data=_filter_nested(DEPTH).replace(b'"deep"', b'"' + b"[" * 100 + b'"'), headers=JSON),
+    case("static_items_too_deep_to_store", "POST", B, 400, "static_value.items", headers=JSON,
+         data=b'{"name": "n", "prediction_type": "static", "static_value": {"items": %s}}' % (b"[" * 61 + b"]" * 61)),
+]
+
+NUMBERS = [
+    case("query_id_past_max", "GET", C + f"?id={MAX_ID + 1}", 400, f"id: must be a positive integer, at most {MAX_ID}"),
+    case("query_bucket_id_past_max", "GET", B + f"?id={MAX_ID + 1}", 400, "id"),
+    case("query_page_past_max", "GET", E + f"?page={MAX_ID + 1}", 400, f"page: must be a positive integer, at most {MAX_ID}"),
+    case("path_id_past_max", "GET", f"/api/v1/channels/{MAX_ID + 1}", 404, f"channel {MAX_ID + 1} does not exist"),
+    case("path_id_17_digits_put", "PUT", "/api/v1/channels/" + "1" * 17, 404, "no such route",
+         json={"screen_id": "x", "experiments": [1]}),
+    case("path_id_5000_digits_delete", "DELETE", "/api/v1/channels/" + "9" * 5000, 404, "no such route"),
+    case("path_id_5000_digits_put_bucket", "PUT", "/api/v1/experiments/1/buckets/" + "9" * 5000, 404, "no such route",
+         json={"name": "a", "prediction_type": "empty"}),
+    case("body_id_past_max", "POST", C, 400, f"experiments[0]: must be a positive integer id, at most {MAX_ID}",
+         json={"screen_id": "new", "experiments": [MAX_ID + 1]}),
+    case("body_filter_id_4300_digits", "PUT", "/api/v1/experiments/2", 400, "model_filter_id",
+         json={"name": "exp2", "model_filter_id": FOUR_THOUSAND_THREE_HUNDRED_NINES}),
+    case("body_model_id_past_max", "POST", B, 400, "batch_model_id",
+         json={"name": "n", "prediction_type": "batch", "batch_model_id": MAX_ID + 1}),
+    case("migration_model_id_past_max", "POST", MIGRATE, 400, "model_id",
+         json={"model_id": MAX_ID + 1, "migration_request": {"prediction_type": "empty"}}),
+    case("ratio_shares_whose_sum_is_too_long_to_print", "PUT", RATIO, 400, "bucket_ratio.1: must be an integer from 0 to 100",
+         json={"bucket_ratio": {"1": FOUR_THOUSAND_THREE_HUNDRED_NINES, "2": FOUR_THOUSAND_THREE_HUNDRED_NINES}}),
+    case("ratio_share_over_100", "PUT", RATIO, 400, "bucket_ratio.2", json={"bucket_ratio": {"1": 0, "2": 101}}),
+    case("ratio_key_past_max", "PUT", RATIO, 400, f"bucket_ratio.{MAX_ID + 1}", json={"bucket_ratio": {str(MAX_ID + 1): 100}}),
+]
+
+
 @pytest.mark.parametrize(
     "method, path, request_kwargs, status, mentions",
     BODY_SYNTAX + CHANNEL_FIELDS + EXPERIMENT_FIELDS + BUCKET_FIELDS + RATIO_AND_MIGRATION + FILTER_FIELDS
-    + QUERY + AUTHENTICATION + NOT_FOUND + METHOD + CONFLICT + SIZE_AND_TYPE,
+    + QUERY + AUTHENTICATION + NOT_FOUND + METHOD + CONFLICT + SIZE_AND_TYPE + NESTING + NUMBERS,
 )
 def test_bad_request_is_refused_and_changes_nothing(world, method, path, request_kwargs, status, mentions):
     before = world.store.dump()

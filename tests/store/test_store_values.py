@@ -106,9 +106,9 @@ OUT_OF_RANGE = [
 ]
 
 BAD_RANGES = [
-    pytest.param(["0-49", ""], ["experiment 1", "bucket_range", "50 slots in no bucket"], id="half_covered"),
-    pytest.param(["0-59", "50-99"], ["experiment 1", "bucket_range", "10 slots in two buckets"], id="overlapping"),
-    pytest.param(["0-99", "0-99"], ["experiment 1", "bucket_range", "100 slots in two buckets"], id="twice"),
+    pytest.param(["0-49", ""], ["experiment 1", "bucket_range", "slots 50-99 are in no bucket"], id="half_covered"),
+    pytest.param(["0-59", "50-99"], ["experiment 1", "bucket_range", "slots 50-59 are in two buckets"], id="overlapping"),
+    pytest.param(["0-99", "0-99"], ["experiment 1", "bucket_range", "slots 0-99 are in two buckets"], id="twice"),
     pytest.param(["abc", ""], ["buckets[0]", "bucket_range", "start-end"], id="not_a_range"),
     pytest.param(["50-20", ""], ["buckets[0]", "bucket_range"], id="backwards"),
     pytest.param(["0-100", ""], ["buckets[0]", "bucket_range"], id="past_the_slots"),
