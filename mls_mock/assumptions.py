@@ -19,8 +19,10 @@ MAX_NAME_LENGTH = 255
 # Bodies larger than this get 413.
 MAX_BODY_BYTES = 1024 * 1024
 
-# JSON nested deeper than this (a body, or a value from a seed or state file) gets 400. Real
-# MLS payloads are a few levels deep; the bound keeps every later read (copy, encode) safe.
+# A body nested deeper than this gets 400 before it is parsed; a value is stored only if a
+# state document holding it stays within it (from bodies, seeds, state files and Python
+# alike). Real MLS payloads are a few levels deep; the bound keeps every later read (copy,
+# encode, GET /_mock/state then PUT) safe.
 MAX_JSON_DEPTH = 64
 
 # The one id range: body, query and path ids, seeded ids and ID sequences. 2**53 - 1 is the
