@@ -155,7 +155,7 @@ SCHEMAS = {
         "bucket_ratio": {"type": "object",
                          "description": f"bucket id -> share: every bucket of the experiment, shares adding up to "
                                         f"{assumptions.BUCKET_SLOTS}",
-                         "propertyNames": {"pattern": "^[0-9]{1,18}$"},
+                         "propertyNames": {"pattern": "^0*[1-9][0-9]{0,14}$"},  # ids the server takes
                          "additionalProperties": {"type": "integer", "minimum": 0,
                                                   "maximum": assumptions.BUCKET_SLOTS}},
     }),
@@ -210,7 +210,8 @@ BAD_SHARES = (f"the shares do not name exactly the experiment's buckets or do no
               f"{assumptions.BUCKET_SLOTS}")
 STAMPS_OUT_OF_ORDER = "a record's `updated_at` is before its `created_at`"
 TAKEN = "a record's id or name is already taken"
-_SEEDED_RULES = (MISSING_RECORD, WRONG_MODEL_TYPE, STAMPS_OUT_OF_ORDER, TAKEN)
+IDS_USED_UP = f"the ids of a kind are used up (its sequence was set to {MAX_ID})"
+_SEEDED_RULES = (MISSING_RECORD, WRONG_MODEL_TYPE, STAMPS_OUT_OF_ORDER, TAKEN, IDS_USED_UP)
 STATE_RULES = {  # body schema -> the rules it is subject to
     "ChannelBody": (MISSING_RECORD,), "ExperimentBody": (MISSING_RECORD,),
     "BucketBody": (MISSING_RECORD, WRONG_MODEL_TYPE), "BucketMigrationBody": (MISSING_RECORD, WRONG_MODEL_TYPE),

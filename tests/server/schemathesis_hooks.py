@@ -24,6 +24,7 @@ MESSAGES = {
                         r"\d+, not \d+)",
     schemas.STAMPS_OUT_OF_ORDER: r"updated_at: must not be before created_at",
     schemas.TAKEN: r"already exists(?: \(id \d+\))?",
+    schemas.IDS_USED_UP: r"ids are used up: the sequence is at the largest id, \d+",
 }
 assert set(MESSAGES) == {rule for rules in schemas.STATE_RULES.values() for rule in rules}
 
