@@ -7,7 +7,7 @@ SKTMLS := sktmls==2026.10.7
 # The same client as users install it, ML stack and all (torch 2.9.1, a CUDA build: ~8 GB).
 VENV_FULL := .venv-full
 BIN_FULL  := $(VENV_FULL)/bin
-# pip's own cache stores nothing here (the index's responses are not cacheable), so the
+# pip's own cache stores nothing here (the index's responses are not cacheable), so sktmls's
 # wheels are kept in a folder of our own, outside the clone, that survives between CI runs.
 WHEELHOUSE ?= $(HOME)/.cache/mls-mock/wheels
 FULL_TESTS ?= tests/contract tests/plugin tests/mock
@@ -24,13 +24,18 @@ $(BIN)/.installed: pyproject.toml Makefile
 install: $(BIN)/.installed
 
 # Rebuilt from nothing whenever the pins may have changed: an upgraded venv can keep
-# packages that a fresh `pip install sktmls` would not have.
+# packages that a fresh `pip install sktmls` would not have. sktmls first, as a user has it;
+# `pip download` resolves against the index and fetches only wheels the folder lacks, and
+# --no-index makes the install take them (with --find-links alone pip prefers the index's
+# copy of the same file); `pip check` fails if mls-mock's install broke one of sktmls's pins.
 $(BIN_FULL)/.installed: pyproject.toml Makefile
 	rm -rf $(VENV_FULL)
 	$(PYTHON) -m venv $(VENV_FULL)
 	$(BIN_FULL)/pip install --quiet --upgrade pip
 	$(BIN_FULL)/pip download --quiet --dest $(WHEELHOUSE) "$(SKTMLS)"
-	$(BIN_FULL)/pip install --quiet --find-links $(WHEELHOUSE) -e ".[test]" "$(SKTMLS)"
+	$(BIN_FULL)/pip install --quiet --no-index --find-links $(WHEELHOUSE) "$(SKTMLS)"
+	$(BIN_FULL)/pip install --quiet -e ".[test]"
+	$(BIN_FULL)/pip check
 	touch $@
 
 install-full: $(BIN_FULL)/.installed
