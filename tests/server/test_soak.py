@@ -192,7 +192,9 @@ def test_soak_with_hostile_traffic_keeps_memory_bounded_and_state_file_true(star
     kinds = {kind for kind, _ in seen}
     assert {"unauthenticated_huge", "deep", "huge_number", "huge_sequence", "too_large", "fault"} <= kinds
 
-    assert _rss_mb(server.process.pid) < RSS_BOUND_MB
+    peak = _rss_mb(server.process.pid)
+    print(f"soak: {sum(c.sent for c in clients):,} requests, peak RSS {peak:.0f} MB, answers {dict(seen)}")
+    assert peak < RSS_BOUND_MB
 
     served = server.admin("GET", "state", headers=ADMIN).json()["results"]
     on_disk = json.loads(state.read_text(encoding="utf-8"))
