@@ -44,10 +44,10 @@ serve: install  ## the fake on 127.0.0.1:8000, in memory
 	$(BIN)/mls-mock serve $(ARGS)
 
 test: install   ## the whole suite
-	$(BIN)/python -m pytest $(ARGS)
+	$(BIN)/python -m pytest -n auto $(ARGS)
 
 test-full: install-full  ## the contract, plugin and MLSMock tests against a full sktmls install
-	$(BIN_FULL)/python -m pytest $(FULL_TESTS) $(ARGS)
+	$(BIN_FULL)/python -m pytest -n auto $(FULL_TESTS) $(ARGS)
 
 bench: install  ## the benchmark table
 	$(BIN)/python bench/run.py $(ARGS)
