@@ -400,5 +400,8 @@ def point_command(args) -> int:
 def openapi_command(args) -> int:
     from . import openapi
 
-    print(json.dumps(openapi.build(create_app()), indent=2, ensure_ascii=False))
+    try:
+        print(json.dumps(openapi.build(create_app()), indent=2, ensure_ascii=False), flush=True)
+    except BrokenPipeError:  # `mls-mock openapi | head` closed the pipe: not an error of ours
+        sys.stdout = None  # nothing left to flush at exit
     return 0

@@ -620,7 +620,8 @@ class Store:
         unknown = set(document) - set(SEED_KINDS) - {"sequences", "format"}
         if unknown:
             shown = sorted(repr(key) if isinstance(key, str) else f"a {type(key).__name__} key" for key in unknown)
-            raise SeedError(f"{source}: unknown top-level keys [{', '.join(shown)}]; expected {list(SEED_KINDS)}")
+            raise SeedError(f"{source}: unknown top-level keys [{', '.join(shown)}]; expected {[*SEED_KINDS, 'sequences', 'format']}"
+                            + ("; that is an envelope: send its `results`" if {"code", "results"} <= set(document) else ""))
         added = {kind: self._load_kind(document, kind, source) for kind in SEED_KINDS}
         sequences = document.get("sequences")  # null is "none"; false, 0 or "" are mistakes
         self._load_sequences({} if sequences is None else sequences, source)

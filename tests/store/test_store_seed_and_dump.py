@@ -108,6 +108,8 @@ def _with(kind, record):
 BAD_SEEDS = [
     pytest.param(["not", "an", "object"], ["must be a JSON object"], id="document_not_object"),
     pytest.param({**GOOD, "widgets": []}, ["unknown top-level keys", "widgets"], id="unknown_kind"),
+    pytest.param({"code": 200, "error": None, "results": GOOD}, ["that is an envelope: send its `results`"],
+                 id="a_get_state_answer_put_back_whole"),
     pytest.param({**GOOD, "channels": {"id": 1}}, ["channels must be a list"], id="kind_not_list"),
     pytest.param(_with("channels", "c2"), ["channels[1]", "JSON object"], id="record_not_object"),
     pytest.param(_with("channels", {"id": 2, "screen_id": "c2", "experiments": [9]}),
