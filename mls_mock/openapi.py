@@ -18,6 +18,7 @@ from flask import Blueprint
 from . import assumptions, persistence
 from .api.admin import TOKEN_CONFIG
 from .api.common import json_reply, route
+from .traffic import MAX_FAULTS
 from .openapi_schemas import (ANY, COUNTS, ID, MAX_JSON_DEPTH, PAGE, QUERY_ID, SCHEMAS, STATE_RULES, array, obj,
                               ref)
 from .seeds import available_seeds
@@ -95,7 +96,8 @@ OPERATIONS = {
     "GET admin.list_faults": op("Faults waiting to fire", array(ref("Fault")), admin=True),
     "POST admin.add_fault": op("Make the next matching /api/ requests fail with an error envelope (its status "
                                "replaces every status this document lists for them)", ref("Fault"), 201,
-                               "FaultBody", admin=True, saves=False),
+                               "FaultBody", admin=True, saves=False,
+                               refusals={409: f"{MAX_FAULTS} faults are waiting already"}),
     "DELETE admin.clear_faults": op("Remove every fault", ref("Cleared"), admin=True, saves=False),
     "GET openapi.document": op("This document (raw, not in an envelope)", {"type": "object"}, raw=True),
 }

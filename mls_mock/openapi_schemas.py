@@ -10,6 +10,7 @@ from typing import Dict, List
 
 from . import assumptions
 from .api.common import QUERY_INTEGER_MAX
+from .traffic import MAX_FAULT_TEXT
 from .store import FILTER_OPERATORS, MODEL_FIELDS, MODEL_TYPES, PREDICTION_TYPES, SEED_KINDS
 from .validation import _CONTROL_CHARS, TIMESTAMP  # the very rules the server applies
 
@@ -192,7 +193,7 @@ SCHEMAS = {
         "path": {"type": "string", "minLength": 1, "maxLength": 1000, "default": "*",
                  "description": "glob, e.g. /api/v1/channels*"},
         "status": {"type": "integer", "minimum": 400, "maximum": 599, "default": 500},
-        "error": nullable({"type": "string", "minLength": 1}),
+        "error": nullable({"type": "string", "minLength": 1, "maxLength": MAX_FAULT_TEXT}),
         "times": nullable({"type": "integer", "minimum": 1, "default": 1}),
     }, extra=False),
     "Fault": obj(["method", "path", "status", "error", "times", "raises"], {

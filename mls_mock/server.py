@@ -57,7 +57,8 @@ class ServerThread:
                              # idle connections are looked for this often (waitress: every 30 s)
                              cleanup_interval=max(1, min(30, channel_timeout // 2)),
                              max_request_header_size=MAX_HEADER_BYTES, inbuf_overflow=BODY_MEMORY_BYTES,
-                             max_request_body_size=assumptions.MAX_BODY_BYTES, asyncore_use_poll=True)
+                             # waitress refuses a body *at* its limit; the API refuses only past it
+                             max_request_body_size=assumptions.MAX_BODY_BYTES + 1, asyncore_use_poll=True)
         self._options.update(options)
         self._server = None
         self._listeners: List[BaseWSGIServer] = []

@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Deque, Dict, List, Optional, Tuple, Type
 
-from .errors import FieldError
+from .errors import Conflict, FieldError
 from .validation import parse_within_depth
 
 
@@ -126,6 +126,11 @@ class Journal:
             return self._calls[index][0]
 
 
+# Faults live in memory and every request scans them: both bounded.
+MAX_FAULTS = 1_000
+MAX_FAULT_TEXT = 1_000
+
+
 @dataclass
 class Fault:
     """The next `times` requests matching `method` and `path` (glob patterns allowed, `*`
@@ -150,8 +155,9 @@ class Fault:
                 raise FieldError(field, "must be a non-empty glob pattern, `*` for any")
         if not isinstance(self.status, int) or isinstance(self.status, bool) or not 400 <= self.status <= 599:
             raise FieldError("status", "must be an HTTP error status, 400 to 599")
-        if self.error is not None and (not isinstance(self.error, str) or not self.error):
-            raise FieldError("error", "must be a non-empty string or null")
+        if self.error is not None and (not isinstance(self.error, str) or not self.error
+                                       or len(self.error) > MAX_FAULT_TEXT):
+            raise FieldError("error", f"must be a non-empty string of at most {MAX_FAULT_TEXT} characters, or null")
         if self.times is not None and (not isinstance(self.times, int) or isinstance(self.times, bool) or self.times < 1):
             raise FieldError("times", "must be a positive integer, or null for every matching request")
         if self.raises is not None and not (isinstance(self.raises, type) and issubclass(self.raises, BaseException)):
@@ -176,6 +182,8 @@ class Faults:
 
     def add(self, fault: Fault) -> Fault:
         with self._lock:
+            if len(self._faults) >= MAX_FAULTS:  # without an admin token, anyone may add them
+                raise Conflict(f"{MAX_FAULTS} faults are waiting already; remove some (DELETE /_mock/faults) first")
             self._faults.append(fault)
         return fault
 

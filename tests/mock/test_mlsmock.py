@@ -173,3 +173,18 @@ def test_generous_switches_change_only_what_they_name():
             records[switches] = requests.get(AB.replace("experiments", "channels"), auth=AUTH).json()["results"][0]
     assert set(records[()]) == set(records["shared_automl_models",]) == {"id", "screen_id", "created_at", "updated_at"}
     assert set(records["full_lists",]) == {"id", "screen_id", "experiments", "user", "created_at", "updated_at"}
+
+
+def test_faults_are_bounded_in_number_and_text():
+    """Without an admin token anyone may add faults, and every request scans them."""
+    from mls_mock import Conflict
+    from mls_mock.traffic import MAX_FAULT_TEXT, MAX_FAULTS
+
+    mock = MLSMock()
+    with pytest.raises(FieldError, match="error: must be a non-empty string of at most"):
+        mock.fail("GET", "/api/v1/channels", error="E" * (MAX_FAULT_TEXT + 1))
+    for n in range(MAX_FAULTS):
+        mock.fail("GET", f"/nowhere/{n}")
+    with pytest.raises(Conflict, match="faults are waiting already"):
+        mock.fail("GET", "/api/v1/channels")
+    assert len(mock.state.faults) == MAX_FAULTS

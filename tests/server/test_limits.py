@@ -164,6 +164,16 @@ def test_a_body_over_the_limit_is_refused_from_its_content_length_before_it_is_s
     assert "request body is larger than 1048576 bytes" in _envelope(answer, 413)["error"]
 
 
+def test_a_body_of_exactly_the_limit_is_read_and_answered_by_the_api(server):
+    """The attacker's off-by-one: waitress refused a body *at* its limit, the API only past it."""
+    body = b'{"screen_id": "' + b"x" * 10 + b'", "experiments": [], "pad": "'
+    body += b"p" * (1048576 - len(body) - 2) + b'"}'
+    assert len(body) == 1048576
+    answer = requests.post(f"{server.url}/api/v1/channels", data=body, auth=("u", "p"), timeout=PROBE_TIMEOUT,
+                           headers={"Content-Type": "application/json"})
+    assert (answer.status_code, answer.json()["results"]["screen_id"]) == (201, "x" * 10)
+
+
 def test_requests_waitress_refuses_are_answered_in_the_envelope(server):
     _envelope(_raw(server, b"GARBAGE\r\n\r\n"), 400)
     # Exactly the limit (waitress refuses at it) and no more: all of it is read before the
