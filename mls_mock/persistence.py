@@ -249,11 +249,6 @@ def _fsync_directory(directory: Path) -> None:
 
 
 def install(app, state_file: StateFile) -> None:
-    """Let the admin API batch its multi-step changes (PUT /_mock/state) into one save."""
+    """Let the admin API and /openapi.json know the app saves to a file (health's
+    `persistent`, the 503 a failed save answers)."""
     app.extensions[EXTENSION] = state_file
-
-
-def batch(app, store: Store):
-    """`StateFile.batch` when the app has a state file, else just the store's lock."""
-    state_file = app.extensions.get(EXTENSION)
-    return state_file.batch(store) if state_file is not None else store.lock
