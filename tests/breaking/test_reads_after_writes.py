@@ -63,7 +63,7 @@ class Fake:
         self.store.create_model({"name": "m", "version": "v1", "model_type": "manual"})
         self.store.create_experiment({"name": "e"}, "seed")
 
-    def send(self, method, path, body, deep):
+    def send_and_check(self, method, path, body, deep):
         """Send `body` as JSON, with the `deep` (value, levels) pair where it says DEEP; the
         answer, checked. The nesting is written as text: encoders recurse per level."""
         value, levels = deep
@@ -105,7 +105,7 @@ def fake():
 def test_filter_conditions_with_hostile_values(fake, value, extra):
     fake.store.reset()
     condition = {"key": "k", "operator": "==", "value": DEEP, "extra": extra}
-    fake.send("POST", "/api/v1/filters", {"name": "f", "body": {"conditions": [condition]}}, value)
+    fake.send_and_check("POST", "/api/v1/filters", {"name": "f", "body": {"conditions": [condition]}}, value)
 
 
 @settings(BREAKING, max_examples=60)
@@ -113,7 +113,7 @@ def test_filter_conditions_with_hostile_values(fake, value, extra):
 def test_static_items_with_hostile_values(fake, items, description):
     fake.store.reset()
     fake.store.create_experiment({"name": "e"}, "seed")
-    fake.send("POST", "/api/v1/experiments/1/buckets",
+    fake.send_and_check("POST", "/api/v1/experiments/1/buckets",
               {"name": "b", "prediction_type": "static", "static_value": {"items": DEEP}, "description": description}, items)
 
 
@@ -123,8 +123,8 @@ def test_seed_documents_over_http_with_hostile_values(fake, meta, features, sequ
     fake.store.reset()
     document = {"models": [{"name": "m", "version": "v1", "model_type": "manual", "model_meta": DEEP, "features": features}],
                 "sequences": {"models": sequence}}
-    fake.send("POST", "/_mock/seed", document, meta)
-    fake.send("PUT", "/_mock/state", document, meta)
+    fake.send_and_check("POST", "/_mock/seed", document, meta)
+    fake.send_and_check("PUT", "/_mock/state", document, meta)
 
 
 @settings(BREAKING, max_examples=60)

@@ -35,7 +35,7 @@ def _raw(server, data: bytes) -> bytes:
     return b"".join(chunks)
 
 
-def _envelope(answer: bytes, status: int) -> dict:
+def _check_envelope(answer: bytes, status: int) -> dict:
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.split(b" ")[1] == str(status).encode(), answer[:300]
     assert b"\r\nContent-Type: application/json" in head, head
@@ -161,7 +161,7 @@ def test_a_body_over_the_limit_is_refused_from_its_content_length_before_it_is_s
     before the app could refuse it, credentials or not."""
     answer = _raw(server, b"POST /api/v1/channels HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                           b"Content-Length: 1073741824\r\n\r\n{")
-    assert "request body is larger than 1048576 bytes" in _envelope(answer, 413)["error"]
+    assert "request body is larger than 1048576 bytes" in _check_envelope(answer, 413)["error"]
 
 
 def test_a_body_of_exactly_the_limit_is_read_and_answered_by_the_api(server):
@@ -175,14 +175,14 @@ def test_a_body_of_exactly_the_limit_is_read_and_answered_by_the_api(server):
 
 
 def test_requests_waitress_refuses_are_answered_in_the_envelope(server):
-    _envelope(_raw(server, b"GARBAGE\r\n\r\n"), 400)
+    _check_envelope(_raw(server, b"GARBAGE\r\n\r\n"), 400)
     # Exactly the limit (waitress refuses at it) and no more: all of it is read before the
     # refusal (bytes left unread when it closes would reset the connection, losing the answer).
     start = b"GET /api/v1/channels HTTP/1.1\r\nHost: x\r\nX-Padding: "
-    _envelope(_raw(server, start.ljust(server_module.MAX_HEADER_BYTES, b"a")), 431)
+    _check_envelope(_raw(server, start.ljust(server_module.MAX_HEADER_BYTES, b"a")), 431)
     chunked = _raw(server, b"POST /api/v1/channels HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                            b"zz\r\n")
-    _envelope(chunked, 400)
+    _check_envelope(chunked, 400)
 
 
 @linux_only
