@@ -12,7 +12,6 @@ from . import assumptions
 from .api.common import Reply, Request, envelope
 from .errors import MLSMockError, MethodNotAllowed, NotFound, PayloadTooLarge, Unauthorized
 from .traffic import Call
-from .validation import parse_within_depth
 
 API_PREFIX = "/api/"
 

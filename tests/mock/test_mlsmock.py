@@ -166,7 +166,7 @@ def test_generous_switches_change_only_what_they_name():
     lists alone."""
     records = {}
     for switches in ((), ("shared_automl_models",), ("full_lists",)):
-        with MLSMock(generous=switches) as mock:
+        with MLSMock(generous=switches):
             experiment = requests.post(AB, json={"name": "e"}, auth=AUTH).json()["results"]
             requests.post(AB.replace("experiments", "channels"), json={"screen_id": "c", "experiments": [experiment["id"]]},
                           auth=AUTH)
