@@ -2,7 +2,7 @@
 in other languages and shared CI stages.
 
     mls-mock serve                       # http://127.0.0.1:8000, in memory
-    mls-mock serve --seed demo --state mls-state.json --port 8123
+    mls-mock serve --seed demo --state mls-state.db --port 8123
 
 `main(argv=None, on_ready=None)` is the whole command, callable in-process: `on_ready`
 receives the running `Service` (its `url`, `store`, `stop()`), which is how tests drive it
@@ -70,9 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
                             "format; with --state, used only when the state file holds no saved state yet"
                             % (", ".join(available_seeds()) or "none shipped"))
     serve.add_argument("--state", metavar="FILE",
-                       help="keep the records in FILE: loaded at start, every acknowledged change saved "
-                            "(atomically, fsynced) before its response; a file that is not an mls-mock state "
-                            "file is refused and left untouched. Default: in memory only")
+                       help="keep the records in FILE, an SQLite database: loaded at start, each acknowledged "
+                            "change written (only the records it changed) before its response, so it survives "
+                            "the process being killed (kill -9); a file that is not an mls-mock state file is "
+                            "refused and left untouched (an old JSON state file converts with --seed OLD.json "
+                            "--state NEW.db). Default: in memory only")
+    serve.add_argument("--fsync", action="store_true",
+                       help="with --state, fsync every change to the disk before its response, so it survives a "
+                            "power loss or OS crash too (slower: one disk flush per write). Default: off")
     serve.add_argument("--users", metavar="FILE",
                        help='JSON object {"username": "password", ...}: only these Basic credentials are '
                             "accepted. Default: any username/password")
@@ -183,7 +188,9 @@ def serve_command(args, on_ready=None) -> int:
         token = args.admin_token if args.admin_token is not None else os.environ.get("MLS_MOCK_ADMIN_TOKEN")
         store = Store(generous=_generous(args.generous))
         seed = _read_seed(args.seed) if args.seed else None
-        state_file, origin = _open_state(args.state, store, seed) if args.state else (None, "an empty store")
+        if args.fsync and not args.state:
+            raise UsageError("--fsync needs --state FILE (in memory there is nothing to flush)")
+        state_file, origin = _open_state(args, store, seed) if args.state else (None, "an empty store")
         if seed is not None and state_file is None:
             _load_seed(store, seed)
             origin = f"seed {seed[1]}"
@@ -318,9 +325,9 @@ def _load_seed(store: Store, seed) -> None:
         raise UsageError(f"--seed {error.message}") from None
 
 
-def _open_state(path: str, store: Store, seed):
+def _open_state(args, store: Store, seed):
     try:
-        state_file = StateFile(path)
+        state_file = StateFile(args.state, fsync=args.fsync)
         found = state_file.attach(store, lambda: _load_seed(store, seed) if seed is not None else None)
     except StateFileError as error:
         raise UsageError(f"--state {error}") from None

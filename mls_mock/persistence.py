@@ -1,31 +1,40 @@
-"""Durable state for `mls-mock serve --state FILE`.
+"""Durable state for `mls-mock serve --state FILE`: an SQLite database (standard library
+`sqlite3`, WAL mode) beside the in-memory store, which stays the working copy.
 
-The file is the store's seed-format dump (see `Store.dump`) plus a `"format"` marker, so a
-state file is also a valid seed document. Guarantees:
-
-- Every acknowledged change is on disk before its response is sent: the store calls
-  `_changed` after each successful change, still under its lock, before the handler returns.
-- The file is never half-written: each save writes a temp file in the same directory,
-  fsyncs it, `os.replace`s it over the old one and fsyncs the directory. After `kill -9`
-  at any moment the file holds the old state or the new one, never a mix.
-- A file that is not JSON, not ours, or whose records do not load is refused at start with
-  a message saying why, and is never overwritten.
-- IDs continue: the dump carries the ID sequences.
-- One server per file: a lock on a hidden sidecar (`.NAME.lock`) refuses a second server,
-  whose writes would otherwise silently replace the first one's.
-- Links: a symlink is followed, so saves replace the file it points to and the lock sits
-  next to that file (a second server through another link is refused). A file with
-  several hard links is refused: a save (rename) would leave the other names on the old
-  contents, and a second server could lock and write through another name.
+- Writes follow the store's commit events: each commit upserts or deletes only the rows it
+  changed, in one SQLite transaction, so a write costs the same at 100 or 100,000 records.
+  The listener runs under the store lock before the store drops its undo log, so a failed
+  save (disk full, read-only, file removed) raises StateWriteError (503) and the store rolls
+  the change back: a refused request changes nothing, in memory or on disk.
+- Every acknowledged write survives `kill -9`: in WAL mode a commit is in the WAL file (the
+  OS's page cache) before it returns; `synchronous=NORMAL` only defers the fsync. With
+  `fsync=True` (`serve --fsync`), `synchronous=FULL` fsyncs the WAL on every commit, so
+  writes survive power loss too.
+- Tables: `records(kind, id, data)` holds each record as `dump()` lists it (JSON);
+  `sequences(kind, last_id)`; `meta(key, value)` with the format marker. The header's
+  application_id marks the file as ours before SQLite opens it.
+- A file that is not ours (not SQLite, another application's database, corrupt, another
+  format, records that do not load) is refused at start and left as it was: the header is
+  read as bytes first, an SQLite file is read through a read-only connection, and WAL files
+  that connection created are removed. An old JSON state file is refused with the command
+  that converts it (it is a seed document).
+- A new file is built under a temp name and renamed into place, so it is complete or absent.
+- One server per file: a lock on a hidden sidecar (`.NAME.lock`) refuses a second server.
+- Links: a symlink is followed (the lock and WAL files sit next to the real file). A file
+  with several hard links is refused: SQLite names its WAL after the path, so two servers
+  through two names would write two WALs over one database and corrupt it.
 """
 import contextlib
 import json
 import os
+import sqlite3
 from pathlib import Path
-from typing import Callable, Iterator, Optional, Union
+from types import SimpleNamespace
+from typing import Callable, Dict, Optional, Union
+from urllib.parse import quote
 
 from .errors import MLSMockError, SeedError
-from .store import Store
+from .store import SEED_KINDS, Store
 from .validation import STRICT_JSON
 
 try:
@@ -33,9 +42,20 @@ try:
 except ImportError:  # Windows: no advisory lock, everything else works
     fcntl = None
 
-FORMAT = "mls-mock-state/1"
-FORMAT_PREFIX = "mls-mock-state/"
-# Where `install` puts the StateFile among the app's extensions, for the admin API.
+FORMAT = "mls-mock-state/2"
+JSON_FORMAT = "mls-mock-state/1"  # the JSON file of mls-mock before SQLite
+APPLICATION_ID = 0x4D4C534D  # "MLSM" in the SQLite header (offset 68)
+SQLITE_HEADER = b"SQLite format 3\x00"
+SIDECARS = ("-wal", "-shm", "-journal")
+SCHEMA = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE records (kind TEXT NOT NULL, id INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (kind, id))"
+    " WITHOUT ROWID",
+    "CREATE TABLE sequences (kind TEXT PRIMARY KEY, last_id INTEGER NOT NULL)",
+)
+REFUSE = "mls-mock refuses to start and leaves the file untouched; move it away or pass another --state"
+# Where `install` puts the StateFile among the app's extensions, for the admin API (until the
+# typed app state holds it).
 EXTENSION = "mls_mock.state_file"
 
 
@@ -53,26 +73,28 @@ class StateWriteError(MLSMockError):
 class StateFile:
     """One state file bound to one store; `attach` loads it and keeps it up to date."""
 
-    def __init__(self, path: Union[str, os.PathLike]):
+    def __init__(self, path: Union[str, os.PathLike], fsync: bool = False):
         self.given = Path(path).expanduser().absolute()
-        try:  # the real file: saves must replace it, not the link, and the lock must be its own
+        try:  # the real file: the lock and the WAL must sit next to it
             self.path = self.given.resolve()
         except (OSError, RuntimeError) as error:  # a symlink loop
             raise StateFileError(f"{self.given}: cannot follow the link: {error}") from None
-        self._lock_fd: Optional[int] = None
-        self._held = 0
-        self._dirty = False
-        self._rolling_back = False
-        self._saved: Optional[dict] = None  # what the file holds: the state to roll back to
+        self.fsync = fsync
         self.writes = 0
+        self._lock_fd: Optional[int] = None
+        self._db: Optional[sqlite3.Connection] = None
+        self._store: Optional[Store] = None
+        self._identity = None  # (st_dev, st_ino) of the file the connection writes
+        self._sequences: Dict[str, int] = {}  # as the file holds them: only changes are written
+        self._diff: Optional["_DumpDiff"] = None
 
     # ---- start ------------------------------------------------------------------------
 
     def attach(self, store: Store, initial: Optional[Callable[[], None]] = None) -> bool:
-        """Load the file into the (empty) store, then save after every change.
+        """Load the file into the (empty) store, then write every commit to it.
 
         Returns whether a saved state was found. A missing or zero-byte file means "start
-        afresh": `initial()` fills the store (e.g. from a seed) and the file is written at
+        afresh": `initial()` fills the store (e.g. from a seed) and the file is created at
         once, so a read-only directory fails here, not on the first change.
         """
         if not self.path.parent.is_dir():
@@ -83,23 +105,21 @@ class StateFile:
             links = 1  # no file yet (or unreadable: _load_into says why)
         if links > 1:
             raise StateFileError(
-                f"{self.path}: the file has {links} hard links; each save replaces the file, which would leave "
-                f"the other names on old contents and let another server lock and write through one of them. "
+                f"{self.path}: the file has {links} hard links; SQLite names its write-ahead log after the path, "
+                f"so a server writing through another name would corrupt the database. "
                 f"Pass a file with a single name (a symlink to it is fine)")
         self._take_lock()
         try:
-            found = self._load_into(store)
-            if found:
-                self._saved = store.dump()
-            if not found and initial is not None:
-                initial()
             self._remove_stale_temps()
-            store.subscribe(self._changed)
+            found = self._load_into(store)
             if not found:
-                try:
-                    self.save(store)
-                except StateWriteError as error:
-                    raise StateFileError(f"{self.path}: cannot create the state file: {error.message}") from None
+                if initial is not None:
+                    initial()
+                self._create(store.dump())
+            self._open()
+            self._store = store
+            self._diff = _DumpDiff(store.dump())  # until the store emits commit events
+            store.subscribe(self._on_commit)
         except BaseException:
             self.close()
             raise
@@ -124,120 +144,196 @@ class StateFile:
 
     def _load_into(self, store: Store) -> bool:
         try:
-            raw = self.path.read_bytes()
+            with open(self.path, "rb") as file:
+                header = file.read(100)
         except FileNotFoundError:
             return False
         except OSError as error:
             raise StateFileError(f"{self.path}: cannot read the state file: {error.strerror}") from None
-        if not raw:
+        if not header:
             return False
-        refuse = "mls-mock refuses to start and leaves the file untouched; move it away or pass another --state"
+        if not header.startswith(SQLITE_HEADER):
+            raise StateFileError(self._not_sqlite())
+        if len(header) < 100 or int.from_bytes(header[68:72], "big") != APPLICATION_ID:
+            raise StateFileError(f"{self.path}: an SQLite database, but not an mls-mock state file "
+                                 f"(another application's: its header has no mls-mock application_id); {REFUSE}")
+        existing = {suffix for suffix in SIDECARS if self._sidecar(suffix).exists()}
         try:
-            document = STRICT_JSON.decode(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError) as error:
-            raise StateFileError(f"{self.path}: not a valid JSON state file ({error}); {refuse}") from None
-        marker = document.get("format") if isinstance(document, dict) else None
-        if not isinstance(marker, str) or not marker.startswith(FORMAT_PREFIX):
-            raise StateFileError(
-                f"{self.path}: not an mls-mock state file (no \"format\": \"{FORMAT}\" key); {refuse}")
-        if marker != FORMAT:
-            raise StateFileError(
-                f"{self.path}: written in format {marker!r}, this mls-mock reads {FORMAT!r}; {refuse}")
-        try:
-            store.load(document, str(self.path))
-        except SeedError as error:
-            raise StateFileError(f"the state file does not load: {error.message}; {refuse}") from None
+            document = read_document(self.path)
+            try:
+                store.load(document, str(self.path))
+            except SeedError as error:
+                raise StateFileError(f"the state file does not load: {error.message}; {REFUSE}") from None
+        except BaseException:
+            for suffix in set(SIDECARS) - existing:  # what our read-only look left behind
+                with contextlib.suppress(OSError):
+                    self._sidecar(suffix).unlink()
+            raise
         return True
 
+    def _not_sqlite(self) -> str:
+        """Why a file that is not SQLite is refused; an old JSON state file says how to convert it."""
+        marker = None
+        with contextlib.suppress(OSError, ValueError, UnicodeDecodeError, RecursionError):
+            document = STRICT_JSON.decode(self.path.read_text(encoding="utf-8"))
+            marker = document.get("format") if isinstance(document, dict) else None
+        if marker == JSON_FORMAT:
+            return (f"{self.path}: a JSON state file of an earlier mls-mock (format {JSON_FORMAT!r}); this mls-mock "
+                    f"keeps its state in SQLite (format {FORMAT!r}). The old file is a seed document: convert it "
+                    f"with `mls-mock serve --seed {self.path} --state NEW.db` (a seed fills only a new state "
+                    f"file); {REFUSE}")
+        return f"{self.path}: not an mls-mock state file (not an SQLite database); {REFUSE}"
+
+    def _sidecar(self, suffix: str) -> Path:
+        return self.path.with_name(self.path.name + suffix)
+
     def _remove_stale_temps(self):
-        """Temp files of a server killed mid-save; safe to drop since we hold the lock."""
-        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+        """Temp files of a server killed while creating the file; safe to drop under the lock."""
+        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp*"):
             with contextlib.suppress(OSError):
                 stale.unlink()
 
+    def _create(self, document: dict) -> None:
+        """Write `document` as a complete new file under a temp name, then rename it into place."""
+        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        try:
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
+            db = sqlite3.connect(temp, isolation_level=None)
+            try:
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # in the main file, before WAL
+                db.execute("PRAGMA journal_mode = WAL")
+                db.execute("BEGIN")
+                for statement in SCHEMA:
+                    db.execute(statement)
+                db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
+                db.executemany("INSERT INTO records VALUES (?, ?, ?)",
+                               [(kind, record["id"], _encode(record))
+                                for kind in SEED_KINDS for record in document[kind]])
+                db.executemany("INSERT INTO sequences VALUES (?, ?)", document["sequences"].items())
+                db.execute("COMMIT")
+            finally:
+                db.close()  # checkpoints the WAL into the file and removes it
+            _fsync_path(temp)
+            os.replace(temp, self.path)
+            _fsync_path(self.path.parent)
+        except (OSError, sqlite3.Error, ValueError) as error:
+            for leftover in (temp, *(temp.with_name(temp.name + suffix) for suffix in SIDECARS)):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+            raise StateFileError(f"{self.path}: cannot create the state file: {error}") from None
+        self._sequences = dict(document["sequences"])
+
+    def _open(self) -> None:
+        try:
+            db = sqlite3.connect(f"file:{quote(str(self.path))}?mode=rw", uri=True, isolation_level=None,
+                                 check_same_thread=False)  # used under the store lock, from any thread
+            try:
+                if db.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
+                    raise sqlite3.OperationalError("cannot switch to WAL mode")
+                db.execute(f"PRAGMA synchronous = {'FULL' if self.fsync else 'NORMAL'}")
+                stat = os.stat(self.path)
+            except BaseException:
+                db.close()
+                raise
+        except (OSError, sqlite3.Error) as error:
+            raise StateFileError(f"{self.path}: cannot open the state file for writing: {error}") from None
+        self._db, self._identity = db, (stat.st_dev, stat.st_ino)
+
     # ---- saving -----------------------------------------------------------------------
 
-    def _changed(self, store: Store) -> None:
-        if self._rolling_back:
-            return
-        if self._held:
-            self._dirty = True
+    def _on_commit(self, commit) -> None:
+        if isinstance(commit, Store):  # a store without commit events: work the changes out
+            self._diff.save(commit, self._write)
         else:
-            self.save(store)
+            self._write(commit)
 
-    def save(self, store: Store) -> None:
-        """Write the whole state atomically and durably (see the module docstring)."""
-        with store.lock:
-            temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            try:
-                document = {"format": FORMAT, **store.dump()}
-                data = _encode(document)
-                fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-                try:
-                    view = memoryview(data)
-                    while view:
-                        view = view[os.write(fd, view):]
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
-                os.replace(temp, self.path)
-                _fsync_directory(self.path.parent)
-            except Exception as error:  # disk full, permissions, or anything else: nothing acknowledged
-                with contextlib.suppress(OSError):
-                    temp.unlink()
-                self._roll_back(store)
-                raise StateWriteError(
-                    f"the change could not be saved to {self.path} ({error}), so it was undone") from None
-            self._saved = document
-            self.writes += 1
-
-    def _roll_back(self, store: Store) -> None:
-        """Put the store back to what the file holds (we hold the store's lock)."""
-        self._rolling_back = True
+    def _write(self, commit) -> None:
+        """Write one commit's rows in one SQLite transaction, or raise StateWriteError."""
+        db = self._db
         try:
-            store.reset()
-            if self._saved is not None:
-                store.load(self._saved, str(self.path))
-        finally:
-            self._rolling_back = False
-
-    @contextlib.contextmanager
-    def batch(self, store: Store) -> Iterator[None]:
-        """Several store changes saved as one: a crash inside leaves the state before it."""
-        with store.lock:
-            self._held += 1
+            if db is None:
+                raise sqlite3.ProgrammingError("the state file is closed")
+            upserts, deletes = [], []
+            for kind, records in commit.changes.items():
+                for record_id, record in records.items():
+                    if record is None:
+                        deletes.append((kind, record_id))
+                    else:
+                        upserts.append((kind, record_id, _encode(record)))
+            sequences = [(kind, last) for kind, last in commit.sequences.items() if self._sequences.get(kind) != last]
+            stat = os.stat(self.path)  # open handles would write on happily into a removed file
+            if (stat.st_dev, stat.st_ino) != self._identity:
+                raise FileNotFoundError(f"{self.path} was replaced by another file")
+            db.execute("BEGIN IMMEDIATE")
             try:
-                yield
+                if commit.replaced:
+                    db.execute("DELETE FROM records")
+                db.executemany("DELETE FROM records WHERE kind = ? AND id = ?", deletes)
+                db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?)", upserts)
+                db.executemany("INSERT OR REPLACE INTO sequences VALUES (?, ?)", sequences)
+                db.execute("COMMIT")
             except BaseException:
-                self._held -= 1
-                if not self._held and self._dirty:  # half applied: back to what the file holds
-                    self._dirty = False
-                    self._roll_back(store)
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
                 raise
-            self._held -= 1
-            if not self._held and self._dirty:
-                self._dirty = False
-                self.save(store)
+        except Exception as error:  # disk full, permissions, encoding, anything: nothing acknowledged
+            raise StateWriteError(f"the change could not be saved to {self.path} ({error}), so it was undone") from None
+        self._sequences.update(sequences)
+        self.writes += 1
 
     def close(self) -> None:
-        """Release the lock; the file is already up to date."""
+        """Close the database (its WAL is checkpointed) and release the lock."""
+        if self._db is not None:
+            lock = self._store.lock if self._store is not None else contextlib.nullcontext()
+            with lock:  # a commit being written finishes first
+                self._db.close()
+                self._db = None
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None
 
 
-def _encode(document: dict) -> bytes:
-    """Readable UTF-8, or \\u escapes when a lone surrogate (from a seed file) cannot be UTF-8."""
+def read_document(path: Union[str, os.PathLike]) -> dict:
+    """The state file's records as a seed document (`dump()`'s format plus "format"), read
+    through a read-only connection. Raises StateFileError saying why it cannot be read."""
+    path = Path(path)
     try:
-        return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        db = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise StateFileError(f"{path}: cannot open the state file: {error}; {REFUSE}") from None
+    try:
+        try:
+            meta = dict(db.execute("SELECT key, value FROM meta"))
+            if meta.get("format") != FORMAT:
+                raise StateFileError(f"{path}: written in format {meta.get('format')!r}, this mls-mock reads "
+                                     f"{FORMAT!r}; {REFUSE}")
+            document: dict = {"format": FORMAT}
+            for kind in SEED_KINDS:
+                document[kind] = [STRICT_JSON.decode(data) for (data,) in
+                                  db.execute("SELECT data FROM records WHERE kind = ? ORDER BY id", (kind,))]
+            document["sequences"] = dict(db.execute("SELECT kind, last_id FROM sequences"))
+        except (sqlite3.Error, ValueError, RecursionError) as error:
+            raise StateFileError(f"{path}: not a readable mls-mock state file ({error}); {REFUSE}") from None
+    finally:
+        db.close()
+    return document
+
+
+def _encode(record: dict) -> str:
+    """Readable JSON, or \\u escapes when a lone surrogate (from a seed file) cannot be UTF-8."""
+    text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    try:
+        text.encode("utf-8")
     except UnicodeEncodeError:
-        return json.dumps(document, separators=(",", ":")).encode("ascii")
+        return json.dumps(record, separators=(",", ":"))
+    return text
 
 
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename itself durable; not possible (nor needed) on every platform."""
+def _fsync_path(path: Path) -> None:
+    """Make a file's contents (or, for a directory, a rename in it) durable, where possible."""
     try:
-        fd = os.open(directory, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY)
     except OSError:
         return
     try:
@@ -246,6 +342,39 @@ def _fsync_directory(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+class _DumpDiff:
+    """For a store without commit events: the changes of a commit worked out by comparing
+    dumps (O(records) per write), and a failed save undone by reloading the last saved state."""
+
+    def __init__(self, document: dict):
+        self.saved = document
+        self.rolling_back = False
+
+    def save(self, store: Store, write: Callable[[SimpleNamespace], None]) -> None:
+        if self.rolling_back:
+            return
+        document = store.dump()
+        changes: Dict[str, Dict[int, Optional[dict]]] = {}
+        for kind in SEED_KINDS:
+            old = {r["id"]: r for r in self.saved[kind]}
+            new = {r["id"]: r for r in document[kind]}
+            changed = {i: r for i, r in new.items() if old.get(i) != r}
+            changed.update({i: None for i in old.keys() - new.keys()})
+            if changed:
+                changes[kind] = changed
+        try:
+            write(SimpleNamespace(changes=changes, sequences=document["sequences"], replaced=False))
+        except StateWriteError:
+            self.rolling_back = True
+            try:
+                store.reset()
+                store.load(self.saved, "the state file")
+            finally:
+                self.rolling_back = False
+            raise
+        self.saved = document
 
 
 def install(app, state_file: StateFile) -> None:

@@ -2,7 +2,6 @@
 clients pointed at it. Every server a test starts is killed by a finalizer, and every wait
 is bounded, so a hung server fails one test instead of the suite."""
 import contextlib
-import json
 import os
 import select
 import signal
@@ -162,5 +161,7 @@ def clients(server):
 
 @pytest.fixture
 def read_state():
-    """read_state(path): the parsed state file."""
-    return lambda path: json.loads(path.read_text(encoding="utf-8"))
+    """read_state(path): the state file's contents as a seed document (with "format")."""
+    from mls_mock.persistence import read_document
+
+    return read_document
