@@ -142,7 +142,7 @@ def section(scale: float) -> List[list]:
                 results["floor", "GET", concurrency] = load(floor.port, concurrency, "GET", seconds, quota)
         finally:
             floor.stop()
-        for label, state in (("in memory", None), ("--state", Path(tmp) / "state.json")):
+        for label, state in (("in memory", None), ("--state", Path(tmp) / "state.db")):
             server = _mls_server(seed, state)
             try:
                 for mix in ("GET", "GET+POST"):

@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "the process being killed (kill -9); a file that is not an mls-mock state file is "
                             "refused and left untouched (an old JSON state file converts with --seed OLD.json "
                             "--state NEW.db). Default: in memory only")
-    serve.add_argument("--fsync", action="store_true",
+    serve.add_argument("--fsync", action="store_true", default=None,  # None, not False: no default to show
                        help="with --state, fsync every change to the disk before its response, so it survives a "
                             "power loss or OS crash too (slower: one disk flush per write). Default: off")
     serve.add_argument("--users", metavar="FILE",
@@ -327,7 +327,7 @@ def _load_seed(store: Store, seed) -> None:
 
 def _open_state(args, store: Store, seed):
     try:
-        state_file = StateFile(args.state, fsync=args.fsync)
+        state_file = StateFile(args.state, fsync=bool(args.fsync))
         found = state_file.attach(store, lambda: _load_seed(store, seed) if seed is not None else None)
     except StateFileError as error:
         raise UsageError(f"--state {error}") from None

@@ -8,7 +8,6 @@ the same from both ends, and the state file holds what memory holds. Each refuse
 write is also checked, under the store's lock, to have changed nothing in memory and saved
 nothing to the file."""
 import datetime
-import json
 import threading
 from collections import Counter
 from typing import Dict, List
@@ -224,7 +223,7 @@ def test_threads_against_live_server_and_mlsmock_at_once(tmp_path, monkeypatch):
     faults.patch_primitives(monkeypatch)
     app = create_app(Store(clock=faults.clock()))
     server_store = app.extensions["mls_mock"].store
-    state_file = StateFile(tmp_path / "state.json")
+    state_file = StateFile(tmp_path / "state.db")
     state_file.attach(server_store)
     persistence.install(app, state_file)
     audits = [Audit(server_store, state_file)]
@@ -243,7 +242,7 @@ def test_threads_against_live_server_and_mlsmock_at_once(tmp_path, monkeypatch):
             local_requests = sum(w.requests for w in crews["local"])
             assert len(mls.calls) - journal_before == local_requests, "every answered in-process request journaled once"
             check(crews["local"], mls.store, None, local_shared.id)
-        on_disk = json.loads(state_file.path.read_bytes())
+        on_disk = persistence.read_document(state_file.path)
         assert on_disk.pop("format") == persistence.FORMAT and on_disk == server_store.dump()
     finally:
         mls.stop()

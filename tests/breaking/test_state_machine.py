@@ -17,7 +17,7 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, multip
 from dateutil import parser as dates
 
 from mls_mock import MLSMock, Store, assumptions
-from mls_mock.persistence import StateFile
+from mls_mock.persistence import StateFile, read_document
 from mls_mock.transaction import Transaction
 
 from breaking_support import BREAKING, sktmls_clients, tally
@@ -370,7 +370,7 @@ class FakeWithStateFile(FakeAgainstModel):
     def __init__(self):
         super().__init__()
         self.directory = Path(tempfile.mkdtemp(prefix="mls-state-machine-"))
-        self.state_file = StateFile(self.directory / "state.json")
+        self.state_file = StateFile(self.directory / "state.db")
         self.state_file.attach(self.mls.store)
 
     def teardown(self):
@@ -379,13 +379,11 @@ class FakeWithStateFile(FakeAgainstModel):
         super().teardown()
 
     def snapshot(self):
-        return super().snapshot(), self.state_file.path.read_bytes()
+        return super().snapshot(), read_document(self.state_file.path)
 
     @invariant()
     def file_matches_memory(self):
-        import json
-
-        on_disk = json.loads(self.state_file.path.read_bytes())
+        on_disk = read_document(self.state_file.path)
         assert on_disk.pop("format") and on_disk == self.mls.store.dump()
         tally("state-file invariant checks")
 

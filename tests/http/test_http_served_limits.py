@@ -21,7 +21,7 @@ def served(tmp_path):
     """A fresh app on a free loopback port, every change saved to a state file."""
     app = create_app()
     store = app.extensions["mls_mock"].store
-    state = StateFile(tmp_path / "state.json")
+    state = StateFile(tmp_path / "state.db")
     state.attach(store)
     persistence.install(app, state)
     with ServerThread(app, threads=4) as server:
@@ -48,7 +48,7 @@ def everything_reads_and_the_file_agrees(served):
         assert_envelope(response, 200)
         strict_json(response)
     state = assert_envelope(call(served, "GET", "/_mock/state"), 200)["results"]
-    on_disk = json.loads(served.path.read_text(encoding="utf-8"))
+    on_disk = persistence.read_document(served.path)
     assert on_disk.pop("format") == persistence.FORMAT
     assert on_disk == state == served.store.dump()
     return state

@@ -201,7 +201,7 @@ def test_the_statuses_and_security_follow_how_the_server_runs(tmp_path):
 
     guarded = create_app()
     guarded.config[TOKEN_CONFIG] = "secret"
-    state_file = StateFile(tmp_path / "state.json")
+    state_file = StateFile(tmp_path / "state.db")
     state_file.attach(guarded.extensions["mls_mock"].store)
     persistence.install(guarded, state_file)
     try:

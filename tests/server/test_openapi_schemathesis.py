@@ -76,7 +76,7 @@ def _results(report: Path):
 def test_schemathesis_finds_the_server_as_documented(run, start_server, tmp_path):
     users = tmp_path / "users.json"
     users.write_text(json.dumps({USER: PASSWORD}), encoding="utf-8")
-    server = start_server("--users", users, "--admin-token", TOKEN, "--state", tmp_path / "state.json",
+    server = start_server("--users", users, "--admin-token", TOKEN, "--state", tmp_path / "state.db",
                           "--seed", "demo", "--log-level", "warning")
     document = requests.get(f"{server.url}/openapi.json", timeout=10).json()
     report, dropped = tmp_path / "report.ndjson", tmp_path / "dropped.ndjson"

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from mls_mock import assumptions
+from mls_mock.persistence import read_document
 
 REQUESTS = 20_000
 CLIENTS = 4
@@ -172,7 +173,7 @@ def _watchdog(server, stop: threading.Event, tripped: list):
 def test_soak_with_hostile_traffic_keeps_memory_bounded_and_state_file_true(start_server, tmp_path):
     users = tmp_path / "users.json"
     users.write_text(json.dumps(USERS))
-    state = tmp_path / "state.json"
+    state = tmp_path / "state.db"
     server = start_server("--users", users, "--admin-token", TOKEN, "--state", state, "--log-level", "warning")
     deadline = time.monotonic() + DEADLINE_S
     stop, tripped = threading.Event(), []
@@ -197,7 +198,7 @@ def test_soak_with_hostile_traffic_keeps_memory_bounded_and_state_file_true(star
     assert peak < RSS_BOUND_MB
 
     served = server.admin("GET", "state", headers=ADMIN).json()["results"]
-    on_disk = json.loads(state.read_text(encoding="utf-8"))
+    on_disk = read_document(state)
     on_disk.pop("format")
     assert on_disk == served
     assert served["experiments"] == []  # every client deleted what it made

@@ -4,6 +4,9 @@ import os
 
 import pytest
 
+from mls_mock import Store
+from mls_mock.persistence import StateFile
+
 pytestmark = pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="POSIX links and locks")
 
 
@@ -12,8 +15,8 @@ def real_file(tmp_path):
     """A state file in one directory, and a symlink to it in another."""
     (tmp_path / "data").mkdir()
     (tmp_path / "links").mkdir()
-    real = tmp_path / "data" / "state.json"
-    link = tmp_path / "links" / "state.json"
+    real = tmp_path / "data" / "state.db"
+    link = tmp_path / "links" / "state.db"
     link.symlink_to(real)
     return real, link
 
@@ -48,20 +51,23 @@ def test_a_dangling_symlink_creates_the_file_it_points_to(start_server, read_sta
 
 
 def test_a_hard_linked_state_file_is_refused_and_left_alone(start_server, tmp_path):
-    original = tmp_path / "state.json"
-    original.write_text('{"format": "mls-mock-state/1"}')
-    os.link(original, tmp_path / "other-name.json")
-    refused = start_server("--state", tmp_path / "other-name.json", wait=False)
+    original = tmp_path / "state.db"
+    state = StateFile(original)
+    state.attach(Store())
+    state.close()
+    content = original.read_bytes()
+    os.link(original, tmp_path / "other-name.db")
+    refused = start_server("--state", tmp_path / "other-name.db", wait=False)
     assert refused.wait_exit() == 2
     assert "has 2 hard links" in refused.log and "a single name" in refused.log
-    assert original.read_text() == '{"format": "mls-mock-state/1"}'
+    assert original.read_bytes() == content and not list(tmp_path.glob("*.db-*"))
     assert os.stat(original).st_nlink == 2
 
 
 def test_a_symlink_loop_is_a_clear_error(start_server, tmp_path):
-    loop = tmp_path / "state.json"
-    loop.symlink_to(tmp_path / "state.json")
+    loop = tmp_path / "state.db"
+    loop.symlink_to(tmp_path / "state.db")
     refused = start_server("--state", loop, wait=False)
     assert refused.wait_exit() == 2
-    assert "--state" in refused.log and "state.json" in refused.log
+    assert "--state" in refused.log and "state.db" in refused.log
     assert "Traceback" not in refused.log

@@ -167,8 +167,16 @@ def test_mlsmock_seed_refuses_a_deep_dict_and_stays_readable():
 
 
 def test_a_state_file_with_a_value_too_deep_is_refused_at_start(tmp_path):
-    path = tmp_path / "state.json"
-    path.write_text(json.dumps({"format": "mls-mock-state/1", **filter_with(nested(LIMIT - 5))}))
+    import sqlite3
+
+    path = tmp_path / "state.db"
+    first = StateFile(path)
+    first.attach(Store())
+    first.close()  # a valid, empty state file
+    [record] = filter_with(nested(LIMIT - 5))["filters"]
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO records VALUES ('filters', 1, ?)", (json.dumps({"id": 1, **record}),))
+    db.close()
     state = StateFile(path)
 
     with pytest.raises(StateFileError) as caught:
@@ -183,10 +191,10 @@ def test_a_save_whose_encoding_fails_is_refused_503_and_undone(tmp_path, monkeyp
     from mls_mock import persistence
 
     store = Store()
-    state = StateFile(tmp_path / "state.json")
+    state = StateFile(tmp_path / "state.db")
     state.attach(store)
     store.create_experiment({"name": "kept"}, "u")
-    saved, before = state.path.read_bytes(), store.dump()
+    saved, before = persistence.read_document(state.path), store.dump()
 
     def failing_encode(document):
         raise ValueError("Exceeds the limit (4300 digits) for integer string conversion")
@@ -196,5 +204,5 @@ def test_a_save_whose_encoding_fails_is_refused_503_and_undone(tmp_path, monkeyp
         store.create_experiment({"name": "lost"}, "u")
 
     assert caught.value.status == 503 and "4300 digits" in caught.value.message
-    assert store.dump() == before and state.path.read_bytes() == saved
+    assert store.dump() == before and persistence.read_document(state.path) == saved
     state.close()
