@@ -14,7 +14,7 @@ from typing import Callable, ContextManager, Dict, Iterable, List, Optional
 
 from . import assumptions, validation as v
 from .errors import Conflict, FieldError, NotFound, SeedError
-from .transaction import Table, Transaction, WriteScope, atomic as _atomic
+from .transaction import Commit, Table, Transaction, WriteScope, atomic as _atomic
 
 PREDICTION_TYPES = ("empty", "static", "batch", "online", "automl")
 FILTER_OPERATORS = ("==", "!=", "<=", ">=", "<", ">", "contains")
@@ -81,11 +81,11 @@ class Store:
     @staticmethod
     def _empty_state() -> dict:
         return {
-            "_channels": Table("channel"),
-            "_experiments": Table("experiment"),
-            "_buckets": Table("bucket"),
-            "_filters": Table("filter"),
-            "_models": Table("model"),
+            "_channels": Table("channel", "channels"),
+            "_experiments": Table("experiment", "experiments"),
+            "_buckets": Table("bucket", "buckets"),
+            "_filters": Table("filter", "filters"),
+            "_models": Table("model", "models"),
             # Reverse relations, kept in step so reads never scan: experiment id -> ids.
             "_channel_ids_by_experiment": {},
             "_bucket_ids_by_experiment": {},
@@ -96,8 +96,10 @@ class Store:
         """Held by every public method; hold it to read or write several things at once."""
         return self._lock
 
-    def subscribe(self, listener: Callable[["Store"], None]) -> None:
-        """Call `listener(store)` after every successful change, still under the lock."""
+    def subscribe(self, listener: Callable[[Commit], None]) -> None:
+        """Call `listener(commit)` once per successful outermost transaction, under the lock
+        and before the transaction is final: if it raises, the transaction is rolled back and
+        the exception propagates (see `transaction.Commit`)."""
         self._listeners.append(listener)
 
     def transaction(self) -> ContextManager[None]:
@@ -107,6 +109,7 @@ class Store:
 
     @_atomic
     def reset(self) -> None:
+        self._tx.assign(self._tx, "replaced", True)
         for attribute, empty in self._empty_state().items():
             self._tx.assign(self, attribute, empty)
 
@@ -120,9 +123,9 @@ class Store:
         row["updated_at"] = stamps.get("updated_at") or row["created_at"]
         return row
 
-    def _touch(self, row: dict, fields: Optional[dict] = None) -> None:
+    def _touch(self, table: Table, row: dict, fields: Optional[dict] = None) -> None:
         """Write `fields` into the row and move its `updated_at`."""
-        self._tx.update(row, {**(fields or {}), "updated_at": self._now()})
+        self._tx.update(table, row, {**(fields or {}), "updated_at": self._now()})
 
     # ---- channels -------------------------------------------------------------------------
 
@@ -177,7 +180,7 @@ class Store:
         self._tx.rename(self._channels, row["screen_id"], fields["screen_id"], channel_id)
         self._unlink(channel_id, row["experiments"])
         self._link(channel_id, fields["experiments"])
-        self._touch(row, fields)
+        self._touch(self._channels, row, fields)
         return self.render_channel(row)
 
     @_atomic
@@ -239,7 +242,7 @@ class Store:
         fields = self._experiment_fields(body)
         self._experiments.check_name(fields["name"], fields["name"], "name", experiment_id)
         self._tx.rename(self._experiments, row["name"], fields["name"], experiment_id)
-        self._touch(row, fields)
+        self._touch(self._experiments, row, fields)
         return self.render_experiment(row)
 
     @_atomic
@@ -248,7 +251,7 @@ class Store:
         row = self._experiments.get(experiment_id)
         for channel_id in self._tx.index_pop(self._channel_ids_by_experiment, experiment_id):
             channel = self._channels.rows[channel_id]
-            self._touch(channel, {"experiments": [e for e in channel["experiments"] if e != experiment_id]})
+            self._touch(self._channels, channel, {"experiments": [e for e in channel["experiments"] if e != experiment_id]})
         for bucket_id in self._tx.index_pop(self._bucket_ids_by_experiment, experiment_id):
             bucket = self._buckets.rows[bucket_id]
             self._tx.remove(self._buckets, bucket_id, (experiment_id, bucket["name"]))
@@ -359,7 +362,7 @@ class Store:
         for bucket_id in self._bucket_ids_by_experiment.get(experiment_id, ()):
             row = self._buckets.rows[bucket_id]
             if row["bucket_range"] != assumptions.BUCKET_RANGE_UNSET:
-                self._touch(row, {"bucket_range": assumptions.BUCKET_RANGE_UNSET})
+                self._touch(self._buckets, row, {"bucket_range": assumptions.BUCKET_RANGE_UNSET})
 
     def ranges_problem(self, experiment_id: int) -> Optional[str]:
         """Why the experiment's bucket ranges break the invariant (they cover the slots
@@ -408,7 +411,7 @@ class Store:
         fields = self._bucket_fields(body, current=row)
         self._buckets.check_name((experiment_id, fields["name"]), fields["name"], "name", bucket_id)
         self._tx.rename(self._buckets, (experiment_id, row["name"]), (experiment_id, fields["name"]), bucket_id)
-        self._touch(row, fields)
+        self._touch(self._buckets, row, fields)
         return self.render_bucket(row)
 
     @_atomic
@@ -454,7 +457,7 @@ class Store:
             new_range = assumptions.bucket_range(start, shares[row["id"]])
             start += shares[row["id"]]
             if new_range != row["bucket_range"]:
-                self._touch(row, {"bucket_range": new_range})
+                self._touch(self._buckets, row, {"bucket_range": new_range})
         return [self.render_bucket(r) for r in rows]
 
     @_atomic
@@ -466,7 +469,7 @@ class Store:
         fields = self._prediction_fields(request, "migration_request.")
         moved = [row for row in self._buckets.rows.values() if row["model_id"] == model_id]
         for row in moved:
-            self._touch(row, copy.deepcopy(fields))  # no static items list shared between buckets
+            self._touch(self._buckets, row, copy.deepcopy(fields))  # no static items list shared between buckets
         return [self.render_bucket(r) for r in moved]
 
     # ---- filters --------------------------------------------------------------------------
@@ -524,7 +527,7 @@ class Store:
         fields = self._filter_fields(body)
         self._filters.check_name(fields["name"], fields["name"], "name", filter_id)
         self._tx.rename(self._filters, row["name"], fields["name"], filter_id)
-        self._touch(row, fields)
+        self._touch(self._filters, row, fields)
         return self.render_filter(row)
 
     @_atomic
@@ -687,24 +690,38 @@ class Store:
             if last_id > table.last_id:
                 self._tx.set_last_id(table, last_id)
 
+    @staticmethod
+    def _dump_bucket(row: dict) -> dict:
+        record = {k: row[k] for k in ("id", "experiment", "name", "description", "prediction_type", "bucket_range")}
+        if row["prediction_type"] == "static":
+            record["static_value"] = {"items": copy.deepcopy(row["static_items"])}
+        elif row["model_id"] is not None:
+            record[f"{row['prediction_type']}_model_id"] = row["model_id"]
+        record.update(created_at=row["created_at"], updated_at=row["updated_at"])
+        return record
+
+    def _dumper(self, kind: str) -> Callable[[dict], dict]:
+        return {"models": copy.deepcopy, "filters": self.render_filter, "experiments": dict,
+                "buckets": self._dump_bucket, "channels": self.render_channel}[kind]
+
+    def _changed_records(self, touched: Dict[str, Iterable[int]]) -> Dict[str, Dict[int, Optional[dict]]]:
+        """For `Commit.changes`: the records of `touched` ids as `dump` lists them, None if gone."""
+        changes = {}
+        for kind, ids in touched.items():
+            rows, dump_record = self._table(kind).rows, self._dumper(kind)
+            changes[kind] = {i: (None if rows.get(i) is None else dump_record(rows[i])) for i in ids}
+        return changes
+
+    def _sequences(self) -> Dict[str, int]:
+        return {kind: self._table(kind).last_id for kind in SEED_KINDS}
+
     @_read
     def dump(self) -> dict:
         """Every record in the seed format, with ids, timestamps and sequences: `load` of
         the result into an empty store gives back the same state."""
-        buckets = []
-        for row in self._buckets.rows.values():
-            record = {k: row[k] for k in ("id", "experiment", "name", "description", "prediction_type", "bucket_range")}
-            if row["prediction_type"] == "static":
-                record["static_value"] = {"items": copy.deepcopy(row["static_items"])}
-            elif row["model_id"] is not None:
-                record[f"{row['prediction_type']}_model_id"] = row["model_id"]
-            record.update(created_at=row["created_at"], updated_at=row["updated_at"])
-            buckets.append(record)
-        return {
-            "models": [copy.deepcopy(r) for r in self._models.rows.values()],
-            "filters": [self.render_filter(r) for r in self._filters.rows.values()],
-            "experiments": [dict(r) for r in self._experiments.rows.values()],
-            "buckets": buckets,
-            "channels": [self.render_channel(r) for r in self._channels.rows.values()],
-            "sequences": {kind: self._table(kind).last_id for kind in SEED_KINDS},
-        }
+        document = {}
+        for kind in SEED_KINDS:
+            dump_record = self._dumper(kind)
+            document[kind] = [dump_record(r) for r in self._table(kind).rows.values()]
+        document["sequences"] = self._sequences()
+        return document

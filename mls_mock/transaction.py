@@ -6,6 +6,10 @@ clock, MemoryError) is rolled back by replaying the log backwards, so the store 
 as before. Logging costs O(changed rows); nothing is copied up front. `WriteScope` opens,
 nests (as savepoints) and closes transactions for the store's `@atomic` methods and its
 `transaction()`.
+
+The undo log also says which rows a transaction touched, so the `Commit` event handed to
+listeners is built from it: nothing extra is kept while writing, and nothing is built when
+nobody listens.
 """
 import functools
 from typing import Callable, Dict, Optional
@@ -17,8 +21,9 @@ class Table:
     """Rows of one resource by id (kept in id order), its ID sequence and its name index.
     Reads only: writes go through `Transaction`."""
 
-    def __init__(self, kind: str):
+    def __init__(self, kind: str, plural: str):
         self.kind = kind
+        self.plural = plural
         self.rows: Dict[int, dict] = {}
         self.last_id = 0
         self.ids_by_name: Dict[object, int] = {}
@@ -63,11 +68,12 @@ class Transaction:
     WRITES = ("insert", "remove", "rename", "update", "index_add", "index_discard", "index_pop", "set_last_id",
               "assign")
 
-    __slots__ = ("_undo", "_commit_checks")
+    __slots__ = ("_undo", "_commit_checks", "replaced")
 
     def __init__(self):
         self._undo = []
         self._commit_checks: Optional[dict] = None
+        self.replaced = False  # set (through `assign`, so undone with the rest) by a reset
 
     def savepoint(self) -> int:
         return len(self._undo)
@@ -129,8 +135,8 @@ class Transaction:
 
     # ---- rows: a stored value is replaced, never changed in place ----------------------
 
-    def update(self, row: dict, fields: dict) -> None:
-        self._undo.append((_restore_row, row, dict(row)))  # a row is a handful of keys: a copy is cheapest
+    def update(self, table: Table, row: dict, fields: dict) -> None:
+        self._undo.append((_restore_row, table, row, dict(row)))  # a row is a handful of keys: a copy is cheapest
         row.update(fields)
 
     # ---- reverse-relation indexes: key -> {member: None} -------------------------------
@@ -191,18 +197,12 @@ class WriteScope:
             tx = store._tx
             try:
                 if exc_type is None and self.outermost:
-                    tx.run_commit_checks()
-            except BaseException:
-                tx.roll_back(0)
-                raise
+                    _commit(store, tx)
             finally:
                 if exc_type is not None:
                     tx.roll_back(self.savepoint)
                 if self.outermost:
                     store._tx = None
-            if self.outermost and exc_type is None:
-                for listener in store._listeners:  # a seed load is one change, not one per record
-                    listener(store)
         finally:
             store._lock.release()
 
@@ -225,18 +225,74 @@ def atomic(method):
             store._tx = tx = Transaction()
             try:
                 result = method(store, *args, **kwargs)
-                if tx._commit_checks:
-                    tx.run_commit_checks()
+                if tx._commit_checks or store._listeners:
+                    _commit(store, tx)
             except BaseException:
                 tx.roll_back(0)
                 raise
             finally:
                 store._tx = None
-            for listener in store._listeners:
-                listener(store)
             return result
 
     return write
+
+
+def _commit(store, tx: Transaction) -> None:
+    """End the outermost transaction `tx`: run its deferred checks, then tell every listener
+    (a seed load is one change, not one per record). Anything raised rolls all of it back."""
+    try:
+        if tx._commit_checks:
+            tx.run_commit_checks()
+        if store._listeners:
+            commit = Commit(store, tx)
+            for listener in store._listeners:
+                listener(commit)
+    except BaseException:
+        tx.roll_back(0)
+        raise
+
+
+class Commit:
+    """What one successful outermost transaction changed, handed to the store's listeners
+    while the store lock is still held and the transaction can still be undone.
+
+    `changes`: plural -> record id -> the record as `Store.dump()` lists it, or None when it
+    is gone; every record inserted, updated or deleted, side effects included. Built from
+    the undo log on first read (O(changed records)): read it inside the listener.
+    `sequences`: plural -> last id, for every kind. `replaced`: the transaction reset the
+    store, so records not in `changes` are gone.
+    """
+
+    __slots__ = ("store", "replaced", "_undo", "_changes")
+
+    def __init__(self, store, tx: Transaction):
+        self.store = store
+        self.replaced = tx.replaced
+        self._undo = tx._undo
+        self._changes: Optional[Dict[str, Dict[int, Optional[dict]]]] = None
+
+    @property
+    def changes(self) -> Dict[str, Dict[int, Optional[dict]]]:
+        if self._changes is None:
+            touched: Dict[str, dict] = {}
+            for action, *args in self._undo:
+                if action is _take_out or action is _restore_row:
+                    table, record_id = args[0], (args[1] if action is _take_out else args[1]["id"])
+                elif action is _put_back:
+                    table, record_id = args[0], args[1]["id"]
+                else:
+                    continue
+                touched.setdefault(table.plural, {})[record_id] = None
+            self._changes = self.store._changed_records(touched)
+        return self._changes
+
+    @property
+    def sequences(self) -> Dict[str, int]:
+        return self.store._sequences()
+
+    def __getattr__(self, name: str):
+        """Listeners written for the old `listener(store)` read the store through this."""
+        return getattr(self.store, name)
 
 
 def _take_out(table: Table, record_id: int, name_key, last_id: int) -> None:
@@ -257,6 +313,6 @@ def _rename_back(table: Table, old_key, new_key, record_id: int) -> None:
     table.ids_by_name[old_key] = record_id
 
 
-def _restore_row(row: dict, old: dict) -> None:
+def _restore_row(table: Table, row: dict, old: dict) -> None:
     row.clear()
     row.update(old)
