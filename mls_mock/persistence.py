@@ -29,7 +29,6 @@ import json
 import os
 import sqlite3
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Callable, Dict, Optional, Union
 from urllib.parse import quote
 
@@ -86,7 +85,6 @@ class StateFile:
         self._store: Optional[Store] = None
         self._identity = None  # (st_dev, st_ino) of the file the connection writes
         self._sequences: Dict[str, int] = {}  # as the file holds them: only changes are written
-        self._diff: Optional["_DumpDiff"] = None
 
     # ---- start ------------------------------------------------------------------------
 
@@ -118,8 +116,7 @@ class StateFile:
                 self._create(store.dump())
             self._open()
             self._store = store
-            self._diff = _DumpDiff(store.dump())  # until the store emits commit events
-            store.subscribe(self._on_commit)
+            store.subscribe(self._write)
         except BaseException:
             self.close()
             raise
@@ -242,14 +239,9 @@ class StateFile:
 
     # ---- saving -----------------------------------------------------------------------
 
-    def _on_commit(self, commit) -> None:
-        if isinstance(commit, Store):  # a store without commit events: work the changes out
-            self._diff.save(commit, self._write)
-        else:
-            self._write(commit)
-
     def _write(self, commit) -> None:
-        """Write one commit's rows in one SQLite transaction, or raise StateWriteError."""
+        """The store's commit listener: write the commit's rows in one SQLite transaction, or
+        raise StateWriteError, which makes the store roll the commit back."""
         db = self._db
         try:
             if db is None:
@@ -342,39 +334,6 @@ def _fsync_path(path: Path) -> None:
         pass
     finally:
         os.close(fd)
-
-
-class _DumpDiff:
-    """For a store without commit events: the changes of a commit worked out by comparing
-    dumps (O(records) per write), and a failed save undone by reloading the last saved state."""
-
-    def __init__(self, document: dict):
-        self.saved = document
-        self.rolling_back = False
-
-    def save(self, store: Store, write: Callable[[SimpleNamespace], None]) -> None:
-        if self.rolling_back:
-            return
-        document = store.dump()
-        changes: Dict[str, Dict[int, Optional[dict]]] = {}
-        for kind in SEED_KINDS:
-            old = {r["id"]: r for r in self.saved[kind]}
-            new = {r["id"]: r for r in document[kind]}
-            changed = {i: r for i, r in new.items() if old.get(i) != r}
-            changed.update({i: None for i in old.keys() - new.keys()})
-            if changed:
-                changes[kind] = changed
-        try:
-            write(SimpleNamespace(changes=changes, sequences=document["sequences"], replaced=False))
-        except StateWriteError:
-            self.rolling_back = True
-            try:
-                store.reset()
-                store.load(self.saved, "the state file")
-            finally:
-                self.rolling_back = False
-            raise
-        self.saved = document
 
 
 def install(app, state_file: StateFile) -> None:
