@@ -22,6 +22,8 @@ same bytes. **2**: the same calls against a store of 10 and of 10,000 units (fix
 **3**: pytest in a subprocess on 500 generated tests. **4**: `mls-mock serve` (waitress,
 8 threads) on 1,000 seeded units, N keep-alive loopback clients in this process for 3 s or
 30,000 requests; GET+POST is half `create_channel`; *waitress floor* serves a constant body.
+**5**: the same server seeded with N experiments, in memory and with `--state` (SQLite),
+4 keep-alive clients renaming experiments (`PUT`) for 2 s, best of 3 interleaved rounds.
 The load generator shares the 2 cores with the server."""
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
@@ -49,7 +51,7 @@ def machine() -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds and calls (a smoke run)")
-    parser.add_argument("--only", default="1,2,3,4", help="comma-separated sections to run")
+    parser.add_argument("--only", default="1,2,3,4,5", help="comma-separated sections to run")
     parser.add_argument("--output", default=str(HERE / "RESULTS.md"), help="markdown file to write ('' for none)")
     parser.add_argument("--no-readme", action="store_true",
                         help="leave README.md alone (a full run, not --quick, rewrites its table)")
@@ -71,6 +73,9 @@ def main(argv=None) -> int:
     if "4" in sections:
         import server_load
         rows += server_load.section(scale)
+    if "5" in sections:
+        import state_writes
+        rows += state_writes.section(scale)
     command = " ".join(["bench/run.py"] + (argv if argv is not None else sys.argv[1:]))
     lines = ["## Benchmark", "", f"Machine: {machine()}.", ""]
     lines += table(["section", "measure", "mls-mock", "baseline (same run)", "ratio", "target", "verdict"], rows)
@@ -79,7 +84,7 @@ def main(argv=None) -> int:
     print(text)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
-    if not (args.quick or args.no_readme) and sections == {"1", "2", "3", "4"}:
+    if not (args.quick or args.no_readme) and sections == {"1", "2", "3", "4", "5"}:
         update_readme("\n".join(lines[2:]) + "\n")
     return 0
 

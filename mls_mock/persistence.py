@@ -261,9 +261,12 @@ class StateFile:
             try:
                 if commit.replaced:
                     db.execute("DELETE FROM records")
-                db.executemany("DELETE FROM records WHERE kind = ? AND id = ?", deletes)
-                db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?)", upserts)
-                db.executemany("INSERT OR REPLACE INTO sequences VALUES (?, ?)", sequences)
+                if deletes:
+                    db.executemany("DELETE FROM records WHERE kind = ? AND id = ?", deletes)
+                if upserts:
+                    db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?)", upserts)
+                if sequences:
+                    db.executemany("INSERT OR REPLACE INTO sequences VALUES (?, ?)", sequences)
                 db.execute("COMMIT")
             except BaseException:
                 if db.in_transaction:
