@@ -28,6 +28,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Callable, Dict, Optional, Union
 from urllib.parse import quote
@@ -52,6 +53,8 @@ SCHEMA = (
     " WITHOUT ROWID",
     "CREATE TABLE sequences (kind TEXT PRIMARY KEY, last_id INTEGER NOT NULL)",
 )
+CHECKPOINT_EVERY = 200  # commits between two background checkpoints (a commit is a few WAL pages)
+WAL_SIZE_LIMIT = 64 * 1024 * 1024  # bytes the WAL file is cut back to once checkpointed
 REFUSE = "mls-mock refuses to start and leaves the file untouched; move it away or pass another --state"
 # Where `install` puts the StateFile among the app's extensions, for the admin API (until the
 # typed app state holds it).
@@ -85,6 +88,7 @@ class StateFile:
         self._store: Optional[Store] = None
         self._identity = None  # (st_dev, st_ino) of the file the connection writes
         self._sequences: Dict[str, int] = {}  # as the file holds them: only changes are written
+        self._checkpointer: Optional[_Checkpointer] = None
 
     # ---- start ------------------------------------------------------------------------
 
@@ -223,19 +227,21 @@ class StateFile:
 
     def _open(self) -> None:
         try:
-            db = sqlite3.connect(f"file:{quote(str(self.path))}?mode=rw", uri=True, isolation_level=None,
-                                 check_same_thread=False)  # used under the store lock, from any thread
+            db = _connect(self.path, self.fsync)
             try:
                 if db.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
                     raise sqlite3.OperationalError("cannot switch to WAL mode")
-                db.execute(f"PRAGMA synchronous = {'FULL' if self.fsync else 'NORMAL'}")
+                db.execute("PRAGMA wal_autocheckpoint = 0")  # the checkpointer's job, off the request path
+                db.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
                 stat = os.stat(self.path)
+                self._checkpointer = _Checkpointer(_connect(self.path, self.fsync))
             except BaseException:
                 db.close()
                 raise
         except (OSError, sqlite3.Error) as error:
             raise StateFileError(f"{self.path}: cannot open the state file for writing: {error}") from None
         self._db, self._identity = db, (stat.st_dev, stat.st_ino)
+        self._checkpointer.start()
 
     # ---- saving -----------------------------------------------------------------------
 
@@ -276,9 +282,14 @@ class StateFile:
             raise StateWriteError(f"the change could not be saved to {self.path} ({error}), so it was undone") from None
         self._sequences.update(sequences)
         self.writes += 1
+        if self.writes % CHECKPOINT_EVERY == 0:
+            self._checkpointer.wake.set()
 
     def close(self) -> None:
         """Close the database (its WAL is checkpointed) and release the lock."""
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
+            self._checkpointer = None
         if self._db is not None:
             lock = self._store.lock if self._store is not None else contextlib.nullcontext()
             with lock:  # a commit being written finishes first
@@ -287,6 +298,39 @@ class StateFile:
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None
+
+
+def _connect(path: Path, fsync: bool) -> sqlite3.Connection:
+    db = sqlite3.connect(f"file:{quote(str(path))}?mode=rw", uri=True, isolation_level=None,
+                         check_same_thread=False)  # used under the store lock, from any thread
+    db.execute(f"PRAGMA synchronous = {'FULL' if fsync else 'NORMAL'}")
+    return db
+
+
+class _Checkpointer(threading.Thread):
+    """Copies the WAL into the database file in the background. A checkpoint fsyncs (tens
+    of ms on a busy disk); run by the writer, as SQLite does by default, it would stall every
+    write under the store lock. A passive checkpoint runs beside the writer, never blocking it."""
+
+    def __init__(self, db: sqlite3.Connection):
+        super().__init__(name="mls-mock-checkpoint", daemon=True)
+        self.db, self.wake, self.stopping = db, threading.Event(), False
+
+    def run(self) -> None:
+        while True:
+            self.wake.wait()
+            self.wake.clear()
+            if self.stopping:
+                return
+            with contextlib.suppress(sqlite3.Error):  # e.g. disk full: the WAL keeps the data, retried later
+                self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def stop(self) -> None:
+        self.stopping = True
+        self.wake.set()
+        if self.is_alive():
+            self.join()
+        self.db.close()
 
 
 def read_document(path: Union[str, os.PathLike]) -> dict:

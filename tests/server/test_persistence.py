@@ -157,3 +157,24 @@ def test_the_old_json_state_file_is_refused_with_how_to_convert_it(tmp_path):
         StateFile(path).attach(Store())
     assert f"mls-mock serve --seed {path} --state NEW.db" in str(caught.value)
     assert sorted(os.listdir(tmp_path)) == [".state.json.lock", "state.json"]
+
+
+def test_the_wal_is_checkpointed_into_the_file_in_the_background(tmp_path):
+    """Writers never run a checkpoint (its fsync would stall every write under the store
+    lock); the background one moves the WAL into the database file as writes go on."""
+    import time
+
+    store, state = Store(), StateFile(tmp_path / "state.db")
+    state.attach(store)
+    for n in range(persistence.CHECKPOINT_EVERY * 2):
+        store.create_experiment({"name": f"e{n}"}, "u")
+    deadline, in_file = time.monotonic() + 10, 0
+    while in_file < persistence.CHECKPOINT_EVERY and time.monotonic() < deadline:
+        time.sleep(0.05)
+        main_file_only = sqlite3.connect(f"file:{state.path}?immutable=1", uri=True)  # ignores the WAL
+        in_file = main_file_only.execute("SELECT count(*) FROM records").fetchone()[0]
+        main_file_only.close()
+    assert in_file >= persistence.CHECKPOINT_EVERY
+    state.close()
+    assert not (tmp_path / "state.db-wal").exists()  # closing folds in the rest
+    assert len(read_document(state.path)["experiments"]) == persistence.CHECKPOINT_EVERY * 2
