@@ -55,6 +55,7 @@ SCHEMA = (
 )
 CHECKPOINT_EVERY = 200  # commits between two background checkpoints (a commit is a few WAL pages)
 WAL_SIZE_LIMIT = 64 * 1024 * 1024  # bytes the WAL file is cut back to once checkpointed
+UPSERT = "INSERT OR REPLACE INTO records VALUES (?, ?, ?)"
 REFUSE = "mls-mock refuses to start and leaves the file untouched; move it away or pass another --state"
 # Where `install` puts the StateFile among the app's extensions, for the admin API (until the
 # typed app state holds it).
@@ -252,32 +253,28 @@ class StateFile:
         try:
             if db is None:
                 raise sqlite3.ProgrammingError("the state file is closed")
-            upserts, deletes = [], []
+            statements = [("DELETE FROM records", ())] if commit.replaced else []
             for kind, records in commit.changes.items():
                 for record_id, record in records.items():
-                    if record is None:
-                        deletes.append((kind, record_id))
-                    else:
-                        upserts.append((kind, record_id, _encode(record)))
+                    statements.append(("DELETE FROM records WHERE kind = ? AND id = ?", (kind, record_id))
+                                      if record is None else (UPSERT, (kind, record_id, _encode(record))))
             sequences = [(kind, last) for kind, last in commit.sequences.items() if self._sequences.get(kind) != last]
+            statements += [("INSERT OR REPLACE INTO sequences VALUES (?, ?)", pair) for pair in sequences]
             stat = os.stat(self.path)  # open handles would write on happily into a removed file
             if (stat.st_dev, stat.st_ino) != self._identity:
                 raise FileNotFoundError(f"{self.path} was replaced by another file")
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                if commit.replaced:
-                    db.execute("DELETE FROM records")
-                if deletes:
-                    db.executemany("DELETE FROM records WHERE kind = ? AND id = ?", deletes)
-                if upserts:
-                    db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?)", upserts)
-                if sequences:
-                    db.executemany("INSERT OR REPLACE INTO sequences VALUES (?, ?)", sequences)
-                db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
+            if len(statements) == 1:  # e.g. an update: one statement is its own transaction, a third of the calls
+                db.execute(*statements[0])
+            elif statements:
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    for statement in statements:
+                        db.execute(*statement)
+                    db.execute("COMMIT")
+                except BaseException:
+                    if db.in_transaction:
+                        db.execute("ROLLBACK")
+                    raise
         except Exception as error:  # disk full, permissions, encoding, anything: nothing acknowledged
             raise StateWriteError(f"the change could not be saved to {self.path} ({error}), so it was undone") from None
         self._sequences.update(sequences)
