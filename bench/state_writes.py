@@ -92,7 +92,8 @@ def measure(seconds: float, rounds: int) -> Dict[str, Dict[int, Tuple[float, flo
                 servers["in memory", records] = _serve(seed)
                 servers["--state", records] = _serve(seed, "--state", str(Path(tmp) / f"state-{records}.db"))
                 if records == 10_000:
-                    servers["--state --fsync", records] = _serve(seed, "--state", str(Path(tmp) / "fsync.db"), "--fsync")
+                    fsync_file = str(Path(tmp) / "fsync.db")
+                    servers["--state --fsync", records] = _serve(seed, "--state", fsync_file, "--fsync")
             for (label, records), server in servers.items():
                 writes_per_second(server.port, records, 0.3)  # warm-up
             for _ in range(rounds):

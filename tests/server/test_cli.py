@@ -118,7 +118,7 @@ def test_bad_users_file_is_a_usage_error(tmp_path, capsys, content, message):
     (["--seed", "no-such-set"], "no such seed file"),
     (["--threads", "0"], "--threads must be at least 1"),
     (["--port", "70000"], "--port must be 0 to 65535"),
-    (["--state", "/no/such/dir/state.json"], "does not exist"),
+    (["--state", "/no/such/dir/state.db"], "does not exist"),
 ])
 def test_start_up_errors_are_one_line(capsys, argv, message):
     assert main(["serve", "--port", "0", *argv]) == 2
@@ -129,7 +129,7 @@ def test_start_up_errors_are_one_line(capsys, argv, message):
 def test_bad_seed_leaves_no_state_file(tmp_path, capsys):
     seed = tmp_path / "seed.json"
     seed.write_text(json.dumps({"channels": [{"screen_id": "x", "experiments": [5]}]}))
-    state = tmp_path / "state.json"
+    state = tmp_path / "state.db"
     assert main(["serve", "--port", "0", "--seed", str(seed), "--state", str(state)]) == 2
     assert "channels[0]" in capsys.readouterr().err
     assert not state.exists()  # a fixed seed will still be loaded next time
