@@ -6,7 +6,8 @@ of an experiment's buckets cover the slots exactly once or are all unset.
 import copy
 from typing import Any, Dict, Hashable, Iterable, List, Optional
 
-from .. import assumptions, validation as v
+from .. import assumptions
+from .. import validation as v
 from ..errors import FieldError, NotFound, SeedError
 from . import schema as s
 from .resource import Resource
@@ -24,7 +25,8 @@ _PREDICTION_NEEDS: Dict[str, dict] = {
 }
 PREDICTION_BODY = {"oneOf": [s.obj(["prediction_type", *needs], {"prediction_type": {"const": kind}, **needs})
                              for kind, needs in _PREDICTION_NEEDS.items()],
-                   "description": "batch/online need a manual model, automl an automl one; the other fields are ignored"}
+                   "description": "batch/online need a manual model, automl an automl one; "
+                                  "the other fields are ignored"}
 PREDICTION = s.obj(["id", "request", "ml_model"], {
     "id": s.ID,
     "request": s.obj(["type"], {
@@ -47,6 +49,8 @@ class Buckets(Resource):
     })
     seed_schema = {"allOf": [PREDICTION_BODY, s.obj(["experiment", "name"], {
         **s.SEEDED, "experiment": s.ID, "name": s.NAME, "description": s.TEXT, "bucket_range": s.TEXT})]}
+
+    ids_by_experiment: Dict[int, Dict[int, None]]
 
     def fresh(self) -> Dict[str, Any]:
         return {**super().fresh(), "ids_by_experiment": {}}  # experiment id -> {bucket id: None}
@@ -88,7 +92,8 @@ class Buckets(Resource):
                 model = self.store.resources["models"].table.referenced(model_id, field)
                 wanted = assumptions.MODEL_TYPE_FOR_PREDICTION[kind]
                 if model["model_type"] != wanted:
-                    raise FieldError(field, f"model {model_id} is {model['model_type']}, a {kind} bucket needs a {wanted} model")
+                    raise FieldError(field, f"model {model_id} is {model['model_type']}, "
+                                            f"a {kind} bucket needs a {wanted} model")
                 fields["model_id"] = model_id
             return fields
 
@@ -144,7 +149,8 @@ class Buckets(Resource):
         return row
 
     def create_in(self, experiment_id: int, body: dict, bucket_range: Optional[str] = None) -> dict:
-        return self.render(self.insert_seeded(body, None, None, None, experiment=experiment_id, bucket_range=bucket_range))
+        row = self.insert_seeded(body, None, None, None, experiment=experiment_id, bucket_range=bucket_range)
+        return self.render(row)
 
     def insert_seeded(self, body: dict, user: Optional[str], record_id: Optional[int], stamps: Optional[dict],
                       experiment: Optional[int] = None, bucket_range: Optional[str] = None, **others: Any) -> dict:

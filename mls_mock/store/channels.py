@@ -1,7 +1,8 @@
 """Channels: a screen (`screen_id`, unique) and the experiments it runs."""
 from typing import Any, Dict, Iterable, List, Optional
 
-from .. import assumptions, validation as v
+from .. import assumptions
+from .. import validation as v
 from . import schema as s
 from .resource import Resource
 
@@ -19,6 +20,8 @@ class Channels(Resource):
     summary_schema = s.obj(list(assumptions.CHANNEL_SUMMARY_FIELDS), {
         "id": s.ID, "screen_id": s.STRING, **s.STAMPS})
     seed_schema = s.obj(["screen_id", "experiments"], {**s.SEEDED, "screen_id": s.NAME, "experiments": s.IDS})
+
+    ids_by_experiment: Dict[int, Dict[int, None]]
 
     def fresh(self) -> Dict[str, Any]:
         # Reverse relation, kept in step so an experiment's channels are found without a scan:
@@ -42,8 +45,8 @@ class Channels(Resource):
             return self.render(row)
         return {key: row[key] for key in assumptions.CHANNEL_SUMMARY_FIELDS}
 
-    def list(self, id: Optional[int] = None, screen_id: Optional[str] = None, name: Optional[str] = None,
-             query: Optional[str] = None, page: Optional[int] = None) -> List[dict]:
+    def list(self, id: Optional[int] = None, name: Optional[str] = None, query: Optional[str] = None,
+             page: Optional[int] = None, *, screen_id: Optional[str] = None) -> List[dict]:
         """`name` is the client's documented word for `screen_id`; `screen_id` wins."""
         return super().list(id, name if screen_id is None else screen_id, query, page)
 

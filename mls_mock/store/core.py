@@ -75,10 +75,11 @@ class Store:
 
     @atomic
     def reset(self) -> None:
-        self._tx.assign(self._tx, "replaced", True)
+        tx = cast(Transaction, self._tx)
+        tx.assign(tx, "replaced", True)
         for resource in self.resources.values():
             for attribute, empty in resource.fresh().items():
-                self._tx.assign(resource, attribute, empty)
+                tx.assign(resource, attribute, empty)
 
     def _now(self) -> str:
         return self.clock.now().astimezone(self.timezone).isoformat(timespec="microseconds")

@@ -1,7 +1,8 @@
 """Experiments: a name, a bucketing seed, maybe a filter; channels run them, buckets split them."""
 from typing import Optional
 
-from .. import assumptions, validation as v
+from .. import assumptions
+from .. import validation as v
 from . import schema as s
 from .channels import Channels
 from .filters import Filters

@@ -2,7 +2,8 @@
 import copy
 from typing import Optional
 
-from .. import assumptions, validation as v
+from .. import assumptions
+from .. import validation as v
 from ..errors import Conflict, FieldError
 from . import schema as s
 from .resource import Resource
@@ -58,7 +59,8 @@ class Filters(Resource):
 
     def on_delete(self, row: dict) -> None:
         filter_id = row["id"]
-        users = [e for e in self.store.resources["experiments"].table.rows.values() if e["model_filter_id"] == filter_id]
+        experiments = self.store.resources["experiments"].table.rows.values()
+        users = [e for e in experiments if e["model_filter_id"] == filter_id]
         if users:
             named = ", ".join(f"{e['id']} ({e['name']})" for e in users)
             raise Conflict(f"filter {filter_id} is used by experiments {named}; remove it from them first")

@@ -36,7 +36,8 @@ class Models(Resource):
         fields = {"name": v.name(body, "name"), "version": v.name(body, "version"),
                   "model_type": v.choice(body, "model_type", MODEL_TYPES)}
         components = body.get("components")
-        if components is not None and not (isinstance(components, list) and all(isinstance(c, dict) for c in components)):
+        if components is not None and not (isinstance(components, list)
+                                           and all(isinstance(c, dict) for c in components)):
             # sktmls builds Component(**c) from each one when it reads the model back.
             raise FieldError("components", "must be a list of component objects ({\"id\", \"name\", ...}) or null")
         fields.update({key: v.json_value(body.get(key), key, ENCLOSING_MODEL_FIELD) for key in MODEL_FIELDS})
@@ -58,7 +59,7 @@ class Models(Resource):
                 or "shared_automl_models" in self.store.generous)
 
     def list(self, id: Optional[int] = None, name: Optional[str] = None, query: Optional[str] = None,
-             page: Optional[int] = None, version: Optional[str] = None, model_type: Optional[str] = None,
+             page: Optional[int] = None, *, version: Optional[str] = None, model_type: Optional[str] = None,
              viewer: Optional[str] = None) -> List[dict]:
         rows = self.table.select(id, None, "name")
         rows = [r for r in matching(rows, "name", query)

@@ -26,6 +26,8 @@ class Resource:
     name_field: Optional[str] = "name"  # unique across the table; None: names may repeat
     keeps_user = False  # records carry `user`, the account that created them
 
+    table: Table  # set by `fresh()`, like any index a subclass keeps
+
     def __init__(self, store):
         self.store = store  # core.Store; a resource reaches its peers through store.resources
         self.__dict__.update(self.fresh())
@@ -90,8 +92,9 @@ class Resource:
 
     def check_name(self, fields: dict, own_id: Optional[int] = None) -> None:
         key = self.name_key(fields)
-        if key is not None and self.name_field is not None:
-            self.table.check_name(key, self.shown_name(fields), self.name_field, own_id)
+        holder = None if key is None else self.table.ids_by_name.get(key)
+        if holder is not None and holder != own_id and self.name_field is not None:
+            self.table.check_name(key, self.shown_name(fields), self.name_field, own_id)  # raises Conflict
 
     def stamp(self, row: dict, stamps: Optional[dict] = None) -> dict:
         """Set a new row's timestamps: now, or as seeded (one given stands for both)."""

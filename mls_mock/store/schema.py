@@ -4,10 +4,10 @@ Each piece states the rule `validation` applies (name characters, limits), taken
 code that applies it, so a body /openapi.json calls valid is accepted. Plain dicts, no refs:
 whoever publishes them may name and share them.
 """
-from typing import Dict, List
+from typing import Any, Dict, List
 
 from .. import assumptions
-from ..validation import _CONTROL_CHARS, TIMESTAMP
+from ..validation import CONTROL_CHARS, TIMESTAMP
 
 
 def array(items: dict) -> dict:
@@ -19,7 +19,7 @@ def nullable(schema: dict) -> dict:
 
 
 def obj(required: List[str], properties: Dict[str, dict], extra: bool = True) -> dict:
-    schema = {"type": "object", "required": required, "properties": properties}
+    schema: Dict[str, Any] = {"type": "object", "required": required, "properties": properties}
     if not extra:
         schema["additionalProperties"] = False
     return schema
@@ -27,8 +27,8 @@ def obj(required: List[str], properties: Dict[str, dict], extra: bool = True) ->
 
 # The characters `str.strip()` removes; none lies above U+3000.
 _SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
-_CONTROL = _CONTROL_CHARS.pattern[1:-1]  # the class validation.name refuses, e.g. \x00-\x1f\x7f
-_SPACE_CLASS = "".join(f"\\u{ord(c):04x}" for c in _SPACES if not _CONTROL_CHARS.match(c))
+_CONTROL = CONTROL_CHARS.pattern[1:-1]  # the class validation.name refuses, e.g. \x00-\x1f\x7f
+_SPACE_CLASS = "".join(f"\\u{ord(c):04x}" for c in _SPACES if not CONTROL_CHARS.match(c))
 # validation.name: no control character, and not only spaces.
 NAME_PATTERN = f"^[^{_CONTROL}]*[^{_CONTROL}{_SPACE_CLASS}][^{_CONTROL}]*$"
 

@@ -5,9 +5,10 @@ Each resource does its part: `insert_seeded` for a record, `dump_record` for a r
 common to every kind (id, timestamps, user, error messages naming the record) is here.
 """
 import datetime
-from typing import Dict, Optional
+from typing import Any, Dict, Optional
 
-from .. import assumptions, validation as v
+from .. import assumptions
+from .. import validation as v
 from ..errors import Conflict, FieldError, NotFound, SeedError
 
 SEED_USER = "mls-mock"
@@ -21,7 +22,8 @@ def load(store, document: dict, source: str) -> Dict[str, int]:
     unknown = set(document) - set(kinds) - {"sequences", "format"}
     if unknown:
         shown = sorted(repr(key) if isinstance(key, str) else f"a {type(key).__name__} key" for key in unknown)
-        raise SeedError(f"{source}: unknown top-level keys [{', '.join(shown)}]; expected {[*kinds, 'sequences', 'format']}"
+        expected = [*kinds, "sequences", "format"]
+        raise SeedError(f"{source}: unknown top-level keys [{', '.join(shown)}]; expected {expected}"
                         + ("; that is an envelope: send its `results`" if {"code", "results"} <= set(document) else ""))
     added = {kind: _load_kind(store, document, kind, source) for kind in kinds}
     sequences = document.get("sequences")  # null is "none"; false, 0 or "" are mistakes
@@ -57,8 +59,8 @@ def load_record(store, kind: str, record: dict) -> dict:
     `bucket_range`); raises the FieldError/Conflict/NotFound a create would."""
     record_id = v.optional_id(record, "id")
     stamps = {"created_at": v.timestamp(record, "created_at"), "updated_at": v.timestamp(record, "updated_at")}
-    if stamps["created_at"] and stamps["updated_at"] and (
-            datetime.datetime.fromisoformat(stamps["updated_at"]) < datetime.datetime.fromisoformat(stamps["created_at"])):
+    created, updated = stamps["created_at"], stamps["updated_at"]
+    if created and updated and datetime.datetime.fromisoformat(updated) < datetime.datetime.fromisoformat(created):
         raise FieldError("updated_at", "must not be before created_at")
     user = v.text(record, "user", SEED_USER)
     resource = store.resources[kind]
@@ -83,7 +85,7 @@ def _load_sequences(store, sequences: dict, source: str) -> None:
 
 def dump(store) -> dict:
     """See `Store.dump`; runs under the store lock."""
-    document = {}
+    document: Dict[str, Any] = {}
     for kind, resource in store.resources.items():
         dump_record = resource.dump_record
         document[kind] = [dump_record(r) for r in resource.table.rows.values()]

@@ -16,6 +16,7 @@ from typing import Callable, Dict, Optional
 
 from .table import Table
 
+
 class Transaction:
     """The undo log of one write in progress (see the module docstring). Each primitive
     logs its undo before it writes, so one that fails half-way is undone too."""
