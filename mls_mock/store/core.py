@@ -54,6 +54,9 @@ class Store:
         self._listeners: List[Callable[[Commit], None]] = []
         self._tx: Optional[Transaction] = None  # the write in progress, if any
         self.resources: Dict[str, Resource] = {r.plural: r(self) for r in RESOURCES}
+        # The resources the named methods below serve (objects that live as long as the store).
+        self._channels, self._experiments, self._filters = (
+            self.resources[plural] for plural in ("channels", "experiments", "filters"))
         self._buckets = cast(Buckets, self.resources["buckets"])
         self._models = cast(Models, self.resources["models"])
 
@@ -120,57 +123,71 @@ class Store:
             return {kind: len(resource.table.rows) for kind, resource in self.resources.items()}
 
     # ---- channels, experiments, filters: the generic CRUD under their own names ---------
+    # Each calls its resource directly (not through `create(plural, ...)`): one call less
+    # on the paths every test takes.
 
+    @atomic
     def create_channel(self, body: dict, user: str) -> dict:
-        return self.create("channels", body, user)
+        return self._channels.create(body, user)
 
     @_read
     def list_channels(self, id=None, screen_id=None, query=None, page=None) -> List[dict]:
-        return self.resources["channels"].list(id=id, name=screen_id, query=query, page=page)
+        return self._channels.list(id, screen_id, query, page)
 
+    @_read
     def get_channel(self, channel_id: int) -> dict:
-        return self.get("channels", channel_id)
+        return self._channels.get(channel_id)
 
+    @atomic
     def update_channel(self, channel_id: int, body: dict) -> dict:
-        return self.update("channels", channel_id, body)
+        return self._channels.update(channel_id, body)
 
+    @atomic
     def delete_channel(self, channel_id: int) -> None:
-        self.delete("channels", channel_id)
+        self._channels.delete(channel_id)
 
+    @atomic
     def create_experiment(self, body: dict, user: str) -> dict:
-        return self.create("experiments", body, user)
+        return self._experiments.create(body, user)
 
     @_read
     def list_experiments(self, id=None, name=None, query=None, page=None) -> List[dict]:
-        return self.resources["experiments"].list(id=id, name=name, query=query, page=page)
+        return self._experiments.list(id, name, query, page)
 
+    @_read
     def get_experiment(self, experiment_id: int) -> dict:
-        return self.get("experiments", experiment_id)
+        return self._experiments.get(experiment_id)
 
+    @atomic
     def update_experiment(self, experiment_id: int, body: dict) -> dict:
         """A full replace: a field left out of `body` is cleared."""
-        return self.update("experiments", experiment_id, body)
+        return self._experiments.update(experiment_id, body)
 
+    @atomic
     def delete_experiment(self, experiment_id: int) -> None:
         """Also drops it from every channel and deletes its buckets."""
-        self.delete("experiments", experiment_id)
+        self._experiments.delete(experiment_id)
 
+    @atomic
     def create_filter(self, body: dict) -> dict:
-        return self.create("filters", body)
+        return self._filters.create(body)
 
     @_read
     def list_filters(self, id=None, name=None, query=None, page=None) -> List[dict]:
-        return self.resources["filters"].list(id=id, name=name, query=query, page=page)
+        return self._filters.list(id, name, query, page)
 
+    @_read
     def get_filter(self, filter_id: int) -> dict:
-        return self.get("filters", filter_id)
+        return self._filters.get(filter_id)
 
+    @atomic
     def update_filter(self, filter_id: int, body: dict) -> dict:
-        return self.update("filters", filter_id, body)
+        return self._filters.update(filter_id, body)
 
+    @atomic
     def delete_filter(self, filter_id: int) -> None:
         """Refused (409) while an experiment uses the filter."""
-        self.delete("filters", filter_id)
+        self._filters.delete(filter_id)
 
     # ---- buckets (inside an experiment) ----------------------------------------------------
 
@@ -210,8 +227,9 @@ class Store:
 
     # ---- models (read-only over HTTP) --------------------------------------------------------
 
+    @atomic
     def create_model(self, body: dict) -> dict:
-        return self.create("models", body)
+        return self._models.create(body)
 
     @_read
     def list_models(self, id=None, name=None, version=None, model_type=None, query=None, page=None,

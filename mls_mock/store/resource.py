@@ -39,6 +39,7 @@ class Resource:
 
     @property
     def tx(self):
+        """The transaction in progress (every write runs in one)."""
         return self.store._tx
 
     # ---- what a subclass says -----------------------------------------------------------
@@ -111,10 +112,11 @@ class Resource:
                stamps: Optional[dict] = None) -> dict:
         """Store a new row from validated `fields`; `record_id` and `stamps` only for seeds."""
         self.check_name(fields)
-        row = {"id": self.table.claim_id(record_id), **fields}
+        table = self.table
+        row = {"id": table.claim_id(record_id), **fields}
         if self.keeps_user:
             row["user"] = user
-        self.tx.insert(self.table, self.stamp(row, stamps), self.name_key(row))
+        self.store._tx.insert(table, self.stamp(row, stamps), self.name_key(row))
         self.on_insert(row)
         return row
 
