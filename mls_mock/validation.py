@@ -12,6 +12,7 @@ from typing import Any, Iterable, List, Mapping, Optional, Tuple
 from . import assumptions
 from .errors import FieldError
 
+
 def _reject_constant(name: str):
     raise ValueError(f"{name} is not JSON")
 
@@ -27,7 +28,8 @@ def _finite_float(text: str) -> float:
 # state files alike.
 STRICT_JSON = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
 
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")  # what a name may not hold
+_CONTROL_CHARS = CONTROL_CHARS  # the name openapi_schemas imports
 _MISSING = object()
 
 
@@ -57,7 +59,7 @@ def name(body: Mapping, field: str) -> str:
         raise FieldError(field, "must not be empty")
     if len(value) > assumptions.MAX_NAME_LENGTH:
         raise FieldError(field, f"must be at most {assumptions.MAX_NAME_LENGTH} characters")
-    if _CONTROL_CHARS.search(value):
+    if CONTROL_CHARS.search(value):
         raise FieldError(field, "must not contain control characters")
     return value
 
@@ -238,7 +240,8 @@ def json_value(value: Any, field: str, enclosing: int = 0) -> Any:
         return value
     limit = assumptions.MAX_JSON_DEPTH - enclosing
     root: list = [None]
-    pending = [(value, root, 0, 0)]  # (value, container to put its copy in, key there, depth)
+    # (value, container to put its copy in, key there, depth)
+    pending: List[Tuple[Any, Any, Any, int]] = [(value, root, 0, 0)]
     while pending:
         item, parent, key, depth = pending.pop()
         if isinstance(item, _SCALARS):

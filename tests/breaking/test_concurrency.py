@@ -15,7 +15,7 @@ from typing import Dict, List
 from mls_mock import MLSMock, Store, create_app, persistence
 from mls_mock.persistence import StateFile
 from mls_mock.server import ServerThread
-from mls_mock.transaction import Transaction
+from mls_mock.store.transaction import Transaction
 
 from breaking_support import sktmls_clients, tally
 

@@ -18,7 +18,7 @@ from dateutil import parser as dates
 
 from mls_mock import MLSMock, Store, assumptions
 from mls_mock.persistence import StateFile, read_document
-from mls_mock.transaction import Transaction
+from mls_mock.store.transaction import Transaction
 
 from breaking_support import BREAKING, sktmls_clients, tally
 

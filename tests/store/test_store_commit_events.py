@@ -140,4 +140,4 @@ def test_seeded_timestamps_and_ids_come_as_dumped():
     event = mirror.events[0]
     assert event.changes == {"filters": {40: store.dump()["filters"][0]}}
     assert event.changes["filters"][40]["created_at"] == stamp
-    assert event.sequences == {"models": 0, "filters": 40, "experiments": 0, "buckets": 0, "channels": 9}
+    assert event.sequences == {**dict.fromkeys(SEED_KINDS, 0), "filters": 40, "channels": 9}

@@ -9,7 +9,7 @@ import pytest
 
 from mls_mock import FieldError, Store, assumptions
 from mls_mock.store import SEED_KINDS
-from mls_mock.transaction import Transaction
+from mls_mock.store.transaction import Transaction
 
 UTC = datetime.timezone.utc
 
@@ -75,9 +75,11 @@ def busy_store(clock) -> Store:
 
 def internals(store: Store):
     """Everything the store holds, indexes and row order included."""
-    tables = {kind: (list(store._table(kind).rows.items()), dict(store._table(kind).ids_by_name),
-                     store._table(kind).last_id) for kind in SEED_KINDS}
-    return copy.deepcopy((tables, store._channel_ids_by_experiment, store._bucket_ids_by_experiment))
+    tables = {kind: (list(store.resources[kind].table.rows.items()), dict(store.resources[kind].table.ids_by_name),
+                     store.resources[kind].table.last_id) for kind in SEED_KINDS}
+    indexes = {kind: {name: getattr(resource, name) for name in resource.fresh() if name != "table"}
+               for kind, resource in store.resources.items()}  # channels' and buckets' ids_by_experiment
+    return copy.deepcopy((tables, indexes))
 
 
 def _replace_state(store):

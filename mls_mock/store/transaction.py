@@ -14,50 +14,7 @@ nobody listens.
 import functools
 from typing import Callable, Dict, Optional
 
-from .errors import Conflict, FieldError, NotFound
-from . import assumptions
-
-class Table:
-    """Rows of one resource by id (kept in id order), its ID sequence and its name index.
-    Reads only: writes go through `Transaction`."""
-
-    def __init__(self, kind: str, plural: str):
-        self.kind = kind
-        self.plural = plural
-        self.rows: Dict[int, dict] = {}
-        self.last_id = 0
-        self.ids_by_name: Dict[object, int] = {}
-
-    def get(self, record_id: int) -> dict:
-        row = self.rows.get(record_id)
-        if row is None:
-            raise NotFound.record(self.kind, record_id)
-        return row
-
-    def referenced(self, record_id: int, field: str) -> dict:
-        """A row named in a body: its absence is the body's fault (400), not the URL's."""
-        row = self.rows.get(record_id)
-        if row is None:
-            raise FieldError(field, f"{self.kind} {record_id} does not exist")
-        return row
-
-    def claim_id(self, wanted: Optional[int]) -> int:
-        if wanted is None:
-            if self.last_id >= assumptions.MAX_ID:
-                raise Conflict(f"{self.kind} ids are used up: the sequence is at the largest id, {assumptions.MAX_ID}")
-            return self.last_id + 1
-        if wanted in self.rows:
-            raise Conflict(f"{self.kind} id {wanted} already exists")
-        return wanted
-
-    def check_name(self, key, shown: str, field: str, own_id: Optional[int] = None):
-        holder = self.ids_by_name.get(key)
-        if holder is not None and holder != own_id:
-            article = "an" if self.kind[0] in "aeiou" else "a"
-            raise Conflict(f"{field}: {article} {self.kind} named {shown!r} already exists (id {holder})")
-
-    def _sort(self):
-        self.rows = dict(sorted(self.rows.items()))
+from .table import Table
 
 
 class Transaction:
@@ -103,7 +60,7 @@ class Transaction:
                 unsorted.add(args[0])
             action(*args)
         for table in unsorted:  # once per table, not once per row put back
-            table._sort()
+            table.sort()
 
     # ---- tables ---------------------------------------------------------------------------
 
@@ -113,14 +70,16 @@ class Transaction:
         out_of_order = bool(table.rows) and record_id < next(reversed(table.rows))
         table.rows[record_id] = row
         if out_of_order:
-            table._sort()
+            table.sort()
         table.last_id = max(table.last_id, record_id)
-        table.ids_by_name[name_key] = record_id
+        if name_key is not None:
+            table.ids_by_name[name_key] = record_id
 
     def remove(self, table: Table, record_id: int, name_key) -> dict:
         row = table.rows[record_id]
         self._undo.append((_put_back, table, row, name_key))
-        del table.ids_by_name[name_key]
+        if name_key is not None:
+            del table.ids_by_name[name_key]
         return table.rows.pop(record_id)
 
     def rename(self, table: Table, old_key, new_key, record_id: int) -> None:
@@ -237,7 +196,7 @@ def atomic(method):
     return write
 
 
-def _commit(store, tx: Transaction) -> None:
+def _commit(store, tx: Transaction) -> None:  # store: a core.Store, which imports this module
     """End the outermost transaction `tx`: run its deferred checks, then tell every listener
     (a seed load is one change, not one per record). Anything raised rolls all of it back."""
     try:
@@ -297,14 +256,15 @@ class Commit:
 
 def _take_out(table: Table, record_id: int, name_key, last_id: int) -> None:
     table.rows.pop(record_id, None)
-    if table.ids_by_name.get(name_key) == record_id:
+    if name_key is not None and table.ids_by_name.get(name_key) == record_id:
         del table.ids_by_name[name_key]
     table.last_id = last_id
 
 
 def _put_back(table: Table, row: dict, name_key) -> None:
     table.rows[row["id"]] = row  # out of id order: roll_back sorts the table once at the end
-    table.ids_by_name[name_key] = row["id"]
+    if name_key is not None:
+        table.ids_by_name[name_key] = row["id"]
 
 
 def _rename_back(table: Table, old_key, new_key, record_id: int) -> None:

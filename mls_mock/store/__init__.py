@@ -1,0 +1,21 @@
+"""The fake's state, one module per resource over shared table machinery:
+
+- `core`: `Store`, composing the resources; lock, clock, transactions, generic CRUD;
+- `resource`: `Resource`, the declaration and generic CRUD a resource module subclasses;
+- `table`: ids, sequences, the name index, select/query/pages;
+- `transaction`: the undo log (all or nothing) and the `Commit` event listeners get;
+- `seeding`: seed documents in and out;
+- `registry`: which resources a store holds, in load order;
+- `models`, `filters`, `experiments`, `buckets`, `channels`: one resource each.
+"""
+from .buckets import PREDICTION_TYPES
+from .core import Clock, Store
+from .filters import FILTER_OPERATORS
+from .models import MODEL_FIELDS, MODEL_TYPES
+from .registry import RESOURCES, SEED_KINDS
+from .resource import Resource
+from .seeding import SEED_USER
+from .transaction import Commit
+
+__all__ = ["Store", "Clock", "Resource", "Commit", "RESOURCES", "SEED_KINDS", "SEED_USER", "MODEL_TYPES",
+           "MODEL_FIELDS", "PREDICTION_TYPES", "FILTER_OPERATORS"]

@@ -1,0 +1,266 @@
+"""`Store`: the fake's state (records, IDs, clock, relations, every domain rule). No Flask.
+
+The store composes the registered resources (`registry.RESOURCES`, one module each) and owns
+what is common: the lock, the clock, transactions and their commit events, seed load/dump.
+Public methods take and return plain JSON-ready dicts in the real server's wire shape, so
+the HTTP layer only translates. Each write runs under the lock as one transaction (see
+`transaction.py`): it completes, or raises having changed nothing. Values are validated
+before the first write, so a refused request costs no undo.
+"""
+import datetime
+import functools
+import threading
+from typing import Callable, ContextManager, Dict, Iterable, List, Optional, cast
+
+from .. import assumptions
+from . import seeding
+from .buckets import Buckets
+from .models import Models
+from .registry import RESOURCES
+from .resource import Resource
+from .transaction import Commit, Transaction, WriteScope, atomic
+
+
+class Clock:
+    """Reads `datetime.datetime` at call time, so freezegun's patch is followed."""
+
+    def now(self) -> datetime.datetime:
+        return datetime.datetime.now(datetime.timezone.utc)
+
+
+def _read(method):
+    @functools.wraps(method)
+    def locked(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return locked
+
+
+class Store:
+    """All records of one fake MLS. One per app: isolation is the default.
+
+    `clock` needs only `now()` returning an aware datetime; `timezone` is the zone the
+    timestamps are rendered in; `generous` names switches of `assumptions.GENEROUS` to turn on.
+    `resources`: plural -> Resource, in registration (load) order.
+    """
+
+    def __init__(self, clock: Optional[Clock] = None, timezone: Optional[datetime.tzinfo] = None,
+                 generous: Iterable[str] = ()):
+        self.clock = clock or Clock()
+        self.timezone = timezone or assumptions.DEFAULT_TIMEZONE
+        self.generous = assumptions.generous_switches(generous)
+        self._lock = threading.RLock()
+        self._listeners: List[Callable[[Commit], None]] = []
+        self._tx: Optional[Transaction] = None  # the write in progress, if any
+        self.resources: Dict[str, Resource] = {r.plural: r(self) for r in RESOURCES}
+        # The resources the named methods below serve (objects that live as long as the store).
+        self._channels, self._experiments, self._filters = (
+            self.resources[plural] for plural in ("channels", "experiments", "filters"))
+        self._buckets = cast(Buckets, self.resources["buckets"])
+        self._models = cast(Models, self.resources["models"])
+
+    @property
+    def lock(self) -> threading.RLock:
+        """Held by every public method; hold it to read or write several things at once."""
+        return self._lock
+
+    def subscribe(self, listener: Callable[[Commit], None]) -> None:
+        """Call `listener(commit)` once per successful outermost transaction, under the lock
+        and before the transaction is final: if it raises, the transaction is rolled back and
+        the exception propagates (see `transaction.Commit`)."""
+        self._listeners.append(listener)
+
+    def transaction(self) -> ContextManager[None]:
+        """Several writes as one, under the lock: all of them or, if anything raises inside,
+        none; listeners hear of it once, at the end."""
+        return WriteScope(self)
+
+    @atomic
+    def reset(self) -> None:
+        tx = cast(Transaction, self._tx)
+        tx.assign(tx, "replaced", True)
+        for resource in self.resources.values():
+            for attribute, empty in resource.fresh().items():
+                tx.assign(resource, attribute, empty)
+
+    def _now(self) -> str:
+        return self.clock.now().astimezone(self.timezone).isoformat(timespec="microseconds")
+
+    # ---- any registered resource -------------------------------------------------------------
+
+    @atomic
+    def create(self, plural: str, body: dict, user: Optional[str] = None) -> dict:
+        return self.resources[plural].create(body, user)
+
+    @_read
+    def list(self, plural: str, **query) -> List[dict]:
+        return self.resources[plural].list(**query)
+
+    @_read
+    def get(self, plural: str, record_id: int) -> dict:
+        return self.resources[plural].get(record_id)
+
+    @atomic
+    def update(self, plural: str, record_id: int, body: dict) -> dict:
+        return self.resources[plural].update(record_id, body)
+
+    @atomic
+    def delete(self, plural: str, record_id: int) -> None:
+        self.resources[plural].delete(record_id)
+
+    @atomic
+    def insert(self, plural: str, body: dict, user: Optional[str] = None, *, record_id: Optional[int] = None,
+               stamps: Optional[dict] = None, **seed_fields) -> dict:
+        """The seed-only path (seeds, factories): a create with an explicit id and timestamps
+        ({"created_at", "updated_at"}, as given) and the kind's seed fields (a bucket's
+        `experiment` and `bucket_range`); returns the record rendered."""
+        resource = self.resources[plural]
+        return resource.render(resource.insert_seeded(body, user, record_id, stamps, **seed_fields))
+
+    def counts(self) -> Dict[str, int]:
+        with self._lock:
+            return {kind: len(resource.table.rows) for kind, resource in self.resources.items()}
+
+    # ---- channels, experiments, filters: the generic CRUD under their own names ---------
+    # Each calls its resource directly (not through `create(plural, ...)`): one call less
+    # on the paths every test takes.
+
+    @atomic
+    def create_channel(self, body: dict, user: str) -> dict:
+        return self._channels.create(body, user)
+
+    @_read
+    def list_channels(self, id=None, screen_id=None, query=None, page=None) -> List[dict]:
+        return self._channels.list(id, screen_id, query, page)
+
+    @_read
+    def get_channel(self, channel_id: int) -> dict:
+        return self._channels.get(channel_id)
+
+    @atomic
+    def update_channel(self, channel_id: int, body: dict) -> dict:
+        return self._channels.update(channel_id, body)
+
+    @atomic
+    def delete_channel(self, channel_id: int) -> None:
+        self._channels.delete(channel_id)
+
+    @atomic
+    def create_experiment(self, body: dict, user: str) -> dict:
+        return self._experiments.create(body, user)
+
+    @_read
+    def list_experiments(self, id=None, name=None, query=None, page=None) -> List[dict]:
+        return self._experiments.list(id, name, query, page)
+
+    @_read
+    def get_experiment(self, experiment_id: int) -> dict:
+        return self._experiments.get(experiment_id)
+
+    @atomic
+    def update_experiment(self, experiment_id: int, body: dict) -> dict:
+        """A full replace: a field left out of `body` is cleared."""
+        return self._experiments.update(experiment_id, body)
+
+    @atomic
+    def delete_experiment(self, experiment_id: int) -> None:
+        """Also drops it from every channel and deletes its buckets."""
+        self._experiments.delete(experiment_id)
+
+    @atomic
+    def create_filter(self, body: dict) -> dict:
+        return self._filters.create(body)
+
+    @_read
+    def list_filters(self, id=None, name=None, query=None, page=None) -> List[dict]:
+        return self._filters.list(id, name, query, page)
+
+    @_read
+    def get_filter(self, filter_id: int) -> dict:
+        return self._filters.get(filter_id)
+
+    @atomic
+    def update_filter(self, filter_id: int, body: dict) -> dict:
+        return self._filters.update(filter_id, body)
+
+    @atomic
+    def delete_filter(self, filter_id: int) -> None:
+        """Refused (409) while an experiment uses the filter."""
+        self._filters.delete(filter_id)
+
+    # ---- buckets (inside an experiment) ----------------------------------------------------
+
+    @atomic
+    def create_bucket(self, experiment_id: int, body: dict, *, bucket_range: Optional[str] = None) -> dict:
+        """`bucket_range` (seeds only) keeps the siblings' ranges; see `Buckets.insert_seeded`."""
+        return self._buckets.create_in(experiment_id, body, bucket_range)
+
+    @_read
+    def list_buckets(self, experiment_id: int, id=None, name=None, query=None, page=None) -> List[dict]:
+        return self._buckets.list_in(experiment_id, id, name, query, page)
+
+    @_read
+    def get_bucket(self, experiment_id: int, bucket_id: int) -> dict:
+        return self._buckets.get_in(experiment_id, bucket_id)
+
+    @atomic
+    def update_bucket(self, experiment_id: int, bucket_id: int, body: dict) -> dict:
+        return self._buckets.update_in(experiment_id, bucket_id, body)
+
+    @atomic
+    def delete_bucket(self, experiment_id: int, bucket_id: int) -> None:
+        """Unsets the ranges of the buckets left: the ratio must be set again."""
+        self._buckets.delete_in(experiment_id, bucket_id)
+
+    @atomic
+    def set_bucket_ratio(self, experiment_id: int, body: dict) -> List[dict]:
+        return self._buckets.set_ratio(experiment_id, body)
+
+    @atomic
+    def migrate_buckets(self, body: dict) -> List[dict]:
+        return self._buckets.migrate(body)
+
+    @_read
+    def ranges_problem(self, experiment_id: int) -> Optional[str]:
+        return self._buckets.ranges_problem(experiment_id)
+
+    # ---- models (read-only over HTTP) --------------------------------------------------------
+
+    @atomic
+    def create_model(self, body: dict) -> dict:
+        return self._models.create(body)
+
+    @_read
+    def list_models(self, id=None, name=None, version=None, model_type=None, query=None, page=None,
+                    viewer: Optional[str] = None) -> List[dict]:
+        return self._models.list(id=id, name=name, query=query, page=page, version=version,
+                                 model_type=model_type, viewer=viewer)
+
+    @_read
+    def get_model(self, model_id: int, viewer: Optional[str] = None) -> dict:
+        return self._models.get(model_id, viewer)
+
+    # ---- seeding and dumping (the fixtures/ format) -----------------------------------------
+
+    @atomic
+    def load(self, document: dict, source: str = "seed") -> Dict[str, int]:
+        """Add the records of a seed document (see fixtures/README.md) to the store.
+
+        Explicit ids are kept and move the sequences past them. All or nothing: a bad record
+        raises SeedError naming `source`, the record and the field, and the transaction leaves
+        the store as before (anything else raised inside leaves it as before too).
+        """
+        return seeding.load(self, document, source)
+
+    @_read
+    def dump(self) -> dict:
+        """Every record in the seed format, with ids, timestamps and sequences: `load` of
+        the result into an empty store gives back the same state."""
+        return seeding.dump(self)
+
+    def _changed_records(self, touched: Dict[str, Dict[int, None]]) -> Dict[str, Dict[int, Optional[dict]]]:
+        return seeding.changed_records(self, touched)
+
+    def _sequences(self) -> Dict[str, int]:
+        return seeding.sequences(self)

@@ -1,0 +1,66 @@
+"""Filters: named lists of conditions an experiment may use as its `model_filter`."""
+import copy
+from typing import Optional
+
+from .. import assumptions
+from .. import validation as v
+from ..errors import Conflict, FieldError
+from . import schema as s
+from .resource import Resource
+
+FILTER_OPERATORS = ("==", "!=", "<=", ">=", "<", ">", "contains")
+# Levels a state document puts around a condition: {"filters": [{"body": {"conditions": [<condition>]}}]}.
+ENCLOSING_CONDITION = 5
+
+CONDITION = s.obj(["key", "operator", "value"], {
+    "key": {"type": "string", "minLength": 1},
+    "operator": {"enum": list(FILTER_OPERATORS)},
+    "value": {"type": ["string", "number", "boolean", "array", "null"]},
+})
+CONDITIONS = s.obj(["conditions"], {"conditions": s.array(CONDITION)})
+
+
+class Filters(Resource):
+    plural, kind, path = "filters", "filter", "/api/v1/filters"
+    body_schema = s.obj(["name", "body"], {"name": s.NAME, "body": CONDITIONS})
+    record_schema = s.obj(["id", "name", "body", "created_at", "updated_at"], {
+        "id": s.ID, "name": s.STRING, "body": CONDITIONS, **s.STAMPS})
+    # What lists and experiments hold (a full record when `full_lists` is on).
+    summary_schema = s.obj(list(assumptions.FILTER_SUMMARY_FIELDS), {"id": s.ID, "name": s.STRING, **s.STAMPS})
+    seed_schema = s.obj(["name", "body"], {**s.SEEDED, "name": s.NAME, "body": CONDITIONS})
+
+    def fields(self, body: dict, current: Optional[dict]) -> dict:
+        name = v.name(body, "name")
+        filter_body = v.expect_object(body.get("body"), "body")
+        conditions = filter_body.get("conditions")
+        if not isinstance(conditions, list):
+            raise FieldError("body.conditions", "must be a list")
+        for index, condition in enumerate(conditions):
+            field = f"body.conditions[{index}]"
+            v.expect_object(condition, field)
+            key = condition.get("key")
+            if not isinstance(key, str) or not key:
+                raise FieldError(f"{field}.key", "must be a non-empty string")
+            if condition.get("operator") not in FILTER_OPERATORS:
+                raise FieldError(f"{field}.operator", f"must be one of {', '.join(FILTER_OPERATORS)}")
+            if "value" not in condition or isinstance(condition["value"], dict):
+                raise FieldError(f"{field}.value", "must be a string, number, boolean or list")
+        stored = [v.json_value(c, f"body.conditions[{i}]", ENCLOSING_CONDITION) for i, c in enumerate(conditions)]
+        return {"name": name, "body": {"conditions": stored}}
+
+    def render(self, row: dict) -> dict:
+        return {**row, "body": {"conditions": copy.deepcopy(row["body"]["conditions"])}}
+
+    def listed(self, row: dict) -> dict:
+        """Without its conditions (in lists and experiments), unless `full_lists` is on."""
+        if "full_lists" in self.store.generous:
+            return self.render(row)
+        return {key: row[key] for key in assumptions.FILTER_SUMMARY_FIELDS}
+
+    def on_delete(self, row: dict) -> None:
+        filter_id = row["id"]
+        experiments = self.store.resources["experiments"].table.rows.values()
+        users = [e for e in experiments if e["model_filter_id"] == filter_id]
+        if users:
+            named = ", ".join(f"{e['id']} ({e['name']})" for e in users)
+            raise Conflict(f"filter {filter_id} is used by experiments {named}; remove it from them first")

@@ -1,0 +1,19 @@
+"""The resources every store holds, in load order: a kind may refer to the kinds before it
+(a seed document is loaded, and dumped, in this order). Add a resource with one line here."""
+from typing import Tuple, Type
+
+from .buckets import Buckets
+from .channels import Channels
+from .experiments import Experiments
+from .filters import Filters
+from .models import Models
+from .resource import Resource
+
+RESOURCES: Tuple[Type[Resource], ...] = (
+    Models,
+    Filters,
+    Experiments,
+    Buckets,
+    Channels,
+)
+SEED_KINDS = tuple(resource.plural for resource in RESOURCES)
