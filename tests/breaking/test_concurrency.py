@@ -223,10 +223,10 @@ def test_threads_against_live_server_and_mlsmock_at_once(tmp_path, monkeypatch):
     faults = Faults()
     faults.patch_primitives(monkeypatch)
     app = create_app(Store(clock=faults.clock()))
-    server_store = app.extensions["mls_mock"].store
+    server_store = app.state.store
     state_file = StateFile(tmp_path / "state.json")
     state_file.attach(server_store)
-    persistence.install(app, state_file)
+    app.state.state_file = state_file
     audits = [Audit(server_store, state_file)]
 
     mls = MLSMock(store=Store(clock=faults.clock())).start()

@@ -20,10 +20,10 @@ DEPTH, MAX_ID = assumptions.MAX_JSON_DEPTH, assumptions.MAX_ID
 def served(tmp_path):
     """A fresh app on a free loopback port, every change saved to a state file."""
     app = create_app()
-    store = app.extensions["mls_mock"].store
+    store = app.state.store
     state = StateFile(tmp_path / "state.json")
     state.attach(store)
-    persistence.install(app, state)
+    app.state.state_file = state
     with ServerThread(app, threads=4) as server:
         yield SimpleNamespace(url=server.url, store=store, path=state.path)
     state.close()
