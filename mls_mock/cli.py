@@ -21,7 +21,7 @@ from typing import Callable, Dict, List, Optional
 
 from .assumptions import GENEROUS, generous_switches
 from .app import create_app
-from .errors import SeedError
+from .errors import SeedError, UsageError
 from .persistence import StateFile, StateFileError
 from .seeds import available_seeds, read_seed
 from .server import DEFAULT_CHANNEL_TIMEOUT, DEFAULT_CONNECTION_LIMIT, LiveServer, open_files_for
@@ -33,10 +33,6 @@ access_log = logging.getLogger("mls_mock.access")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 LOG_LEVELS = ("debug", "info", "warning", "error")
 EXIT_USAGE = 2
-
-
-class UsageError(Exception):
-    """A bad flag value or file: reported in one line, exit status 2, nothing started."""
 
 
 # ---- the command line --------------------------------------------------------------------
