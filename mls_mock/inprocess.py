@@ -21,7 +21,8 @@ class InProcess:
     def __init__(self, state: AppState, dispatcher: Dispatcher):
         self.state, self.dispatcher = state, dispatcher
 
-    def __call__(self, prepared: requests.PreparedRequest) -> requests.Response:
+    def __call__(self, prepared: requests.PreparedRequest, where=None) -> requests.Response:
+        """`where`: the URL's `transport.origin`, when the caller has it already."""
         url = prepared.url
         parts = urlsplit(url)
         method = prepared.method.upper()
@@ -31,7 +32,7 @@ class InProcess:
         body = body_bytes(prepared)
         # A chunked body has no length to check up front, as werkzeug sees it; it is read whole here.
         length = None if "chunked" in headers.get("Transfer-Encoding", "").lower() else len(body)
-        scheme, host, port = origin(url)
+        scheme, host, port = where or origin(url)
         req = Request(self.state, method, path, _query(parts.query), headers, length,
                       body if len(body) <= MAX_BODY else None, (host, port), scheme, parts.query)
         reply = self.dispatcher.dispatch(req)

@@ -157,7 +157,7 @@ class MLSMock(transport.Router):
                 fault = self.state.faults.take(prepared.method, path, network=True)
                 if fault is not None:
                     raise fault.raises(fault.message, request=prepared)
-            return self._direct(prepared)
+            return self._direct(prepared, key)
         host = key[1]
         if key in self._blocked or host.endswith(MLS_DOMAINS):
             raise requests.ConnectionError(

@@ -31,10 +31,10 @@ def serve(req: Request, route: Optional[Route], handler: Callable, view_args: Op
             else:
                 if route.admin and req.state.admin_token:
                     check_admin_token(req)
-                kwargs = dict(view_args) if view_args else {}
                 if route.query and req.args:
-                    kwargs.update(parse_query(req.args, route.query))
-                results = handler(req, **kwargs) if kwargs else handler(req)
+                    results = handler(req, **(view_args or {}), **parse_query(req.args, route.query))
+                else:
+                    results = handler(req, **view_args) if view_args else handler(req)
             reply = results if isinstance(results, Reply) else envelope(results, route.status if route else 200)
     except MLSMockError as error:
         reply = error_reply(error)

@@ -31,8 +31,14 @@ class Headers(dict):
     __slots__ = ()
 
     def get(self, name: str, default=None):
-        key = name.upper().replace("-", "_")
-        return dict.get(self, key if key == "CONTENT_TYPE" else "HTTP_" + key, default)
+        key = _KEYS.get(name)
+        if key is None:
+            key = name.upper().replace("-", "_")
+            key = _KEYS[name] = key if key == "CONTENT_TYPE" else "HTTP_" + key  # the fake reads few names
+        return dict.get(self, key, default)
+
+
+_KEYS: Dict[str, str] = {}
 
 
 class Request:
