@@ -19,8 +19,6 @@ from .store import Store
 from .traffic import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_ENTRIES, Journal
 from .wire import Headers, Request
 
-# Kept for imports of the old name; the state is `app.state`.
-MockState = AppState
 
 
 def create_app(store: Optional[Store] = None, users: Optional[Dict[str, str]] = None,

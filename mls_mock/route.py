@@ -5,10 +5,13 @@ A handler is `handler(req, **path_params, **query)`: the query parameters the ro
 declares, converted, are handed to it by the dispatcher, so the names it accepts and the
 names the document lists are the same object. It returns its results (sent in the
 envelope with `status`) or a `Reply`, or raises a domain error."""
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Optional, Tuple
 
 from .wire import Converter
+
+_PARAMETER_NAME = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?\w+>")
 
 
 @dataclass(frozen=True, eq=False)  # identity: a route is its own werkzeug endpoint
@@ -39,6 +42,11 @@ class Route:
     @property
     def endpoint(self) -> str:
         return f"{self.tag}.{self.name}"
+
+    @property
+    def shape(self) -> Tuple[str, str]:
+        """(method, rule without its parameter names): two routes of one shape are one route."""
+        return self.method, _PARAMETER_NAME.sub(r"<\1>", self.rule)
 
     @property
     def api(self) -> bool:

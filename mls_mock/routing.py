@@ -45,9 +45,9 @@ class Dispatcher:
         self.routes: Tuple[Route, ...] = tuple(routes)
         seen = set()
         for route in self.routes:
-            if (route.method, route.rule) in seen:
+            if route.shape in seen:
                 raise ValueError(f"{route.method} {route.rule} is declared twice")
-            seen.add((route.method, route.rule))
+            seen.add(route.shape)
         self.map = Map([Rule(route.rule, endpoint=route, methods=[route.method]) for route in self.routes],
                        strict_slashes=False, converters={"int": AsciiIntConverter})
         self._adapter = self.map.bind("localhost")

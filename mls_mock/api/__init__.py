@@ -14,5 +14,5 @@ ROUTES: List[Route] = [*channels.routes, *experiments.routes, *buckets.routes, *
 def routes_for(store) -> List[Route]:
     """Every route an app around `store` serves: the table above, then its CRUD resources."""
     generated = crud.routes_for(store)
-    taken = {(route.method, route.rule) for route in generated}
-    return [route for route in ROUTES if (route.method, route.rule) not in taken] + generated
+    taken = {route.shape for route in generated}
+    return [route for route in ROUTES if route.shape not in taken] + generated
