@@ -1,6 +1,7 @@
 """The in-process path: a prepared `requests` request turned into a `wire.Request` and
 answered by the app's dispatcher, the very one its WSGI adapter calls, without a socket
 and without WSGI."""
+from typing import Dict, Optional
 from urllib.parse import parse_qsl, unquote_to_bytes, urlsplit
 
 import requests
@@ -9,10 +10,26 @@ import werkzeug.urls  # noqa: F401  registers the "werkzeug.url_quote" codec err
 from . import assumptions
 from .routing import Dispatcher
 from .state import AppState
-from .transport import body_bytes, origin, to_response, wsgi_headers
-from .wire import Headers, Request
+from .transport import body_bytes, origin, to_response
+from .wire import Request
 
 MAX_BODY = assumptions.MAX_BODY_BYTES
+
+
+class PreparedHeaders:
+    """A prepared request's headers, read by name as a server would see them (latin-1
+    text), without copying them first."""
+
+    __slots__ = ("_headers",)
+
+    def __init__(self, headers):
+        self._headers = headers
+
+    def get(self, name: str, default=None):
+        value = self._headers.get(name)
+        if value is None:
+            return default
+        return value.decode("latin-1") if isinstance(value, bytes) else value
 
 
 class InProcess:
@@ -26,17 +43,35 @@ class InProcess:
         url = prepared.url
         parts = urlsplit(url)
         method = prepared.method.upper()
-        # What werkzeug makes of PATH_INFO: the percent-decoded bytes, read as UTF-8.
-        path = "/" + unquote_to_bytes(parts.path or "/").decode("utf-8", "replace").lstrip("/")
-        headers = Headers(wsgi_headers(prepared))
-        body = body_bytes(prepared)
-        # A chunked body has no length to check up front, as werkzeug sees it; it is read whole here.
-        length = None if "chunked" in headers.get("Transfer-Encoding", "").lower() else len(body)
+        path = _PATHS.get(parts.path)
+        if path is None:
+            path = _decoded_path(parts.path)
+        headers = PreparedHeaders(prepared.headers)
+        raw = prepared.body
+        body = raw if type(raw) is bytes else body_bytes(prepared)
+        length: Optional[int] = len(body)
+        # requests streams (chunked) only a body of unknown length: no length to check up front,
+        # as werkzeug sees it; it is read whole here.
+        if raw is not None and not isinstance(raw, (bytes, str)) and "chunked" in headers.get(
+                "Transfer-Encoding", "").lower():
+            length = None
         scheme, host, port = where or origin(url)
         req = Request(self.state, method, path, _query(parts.query), headers, length,
                       body if len(body) <= MAX_BODY else None, (host, port), scheme, parts.query)
         reply = self.dispatcher.dispatch(req)
         return to_response(prepared, reply.status, reply.headers, b"" if method == "HEAD" else reply.body)
+
+
+# Raw URL path -> decoded path: a suite asks for the same few paths again and again.
+_PATHS: Dict[str, str] = {}
+
+
+def _decoded_path(raw: str) -> str:
+    """What werkzeug makes of PATH_INFO: the percent-decoded bytes, read as UTF-8."""
+    path = "/" + unquote_to_bytes(raw or "/").decode("utf-8", "replace").lstrip("/")
+    if len(_PATHS) < 1024 and len(raw) <= 256:
+        _PATHS[raw] = path
+    return path
 
 
 def _query(query: str) -> dict:

@@ -129,8 +129,13 @@ def to_response(prepared: requests.PreparedRequest, status: int, headers, conten
     response = _new_response()
     response.status_code = status
     response.reason = REASONS.get(response.status_code, "")
-    response.headers = CaseInsensitiveDict(headers)
-    response.encoding = _encoding(response.headers.get("content-type"))
+    fields = response.headers = CaseInsensitiveDict()
+    content_type = None
+    for name, value in headers:  # not .update(): its Mapping check costs more than these few pairs
+        fields[name] = value
+        if content_type is None and name.lower() == "content-type":
+            content_type = value
+    response.encoding = _encoding(content_type)
     response._content = content
     response.url = prepared.url
     response.request = prepared

@@ -5,7 +5,7 @@ and the in-process path can all build on it."""
 import decimal
 import json
 import re
-from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Protocol, Sequence, Tuple
 
 from werkzeug.http import parse_options_header
 
@@ -22,6 +22,12 @@ class Reply(NamedTuple):
     status: int
     headers: List[tuple]
     body: bytes
+
+
+class HeaderReader(Protocol):
+    """What the fake reads headers with: by HTTP name, text or None."""
+
+    def get(self, name: str, default: Any = None) -> Any: ...
 
 
 class Headers(dict):
@@ -51,7 +57,7 @@ class Request:
     __slots__ = ("state", "method", "path", "args", "headers", "content_length", "data", "user", "json",
                  "server", "scheme", "query_string")
 
-    def __init__(self, state, method: str, path: str, args: Dict[str, List[str]], headers: Headers,
+    def __init__(self, state, method: str, path: str, args: Dict[str, List[str]], headers: HeaderReader,
                  content_length: Optional[int], data: Optional[bytes],
                  server: Tuple[str, Optional[int]] = ("localhost", None), scheme: str = "http",
                  query_string: str = ""):
