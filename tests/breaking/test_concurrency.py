@@ -15,7 +15,7 @@ from typing import Dict, List
 
 from mls_mock import MLSMock, Store, create_app, persistence
 from mls_mock.persistence import StateFile
-from mls_mock.server import ServerThread
+from mls_mock.server import LiveServer
 from mls_mock.transaction import Transaction
 
 from breaking_support import sktmls_clients, tally
@@ -231,7 +231,7 @@ def test_threads_against_live_server_and_mlsmock_at_once(tmp_path, monkeypatch):
 
     mls = MLSMock(store=Store(clock=faults.clock())).start()
     try:
-        with ServerThread(app, threads=8) as server:
+        with LiveServer(app, threads=8) as server:
             server_shared = sktmls_clients(server.url)[1].create_experiment(name="shared")
             local_shared = sktmls_clients()[1].create_experiment(name="shared")
             audits.append(Audit(mls.store))

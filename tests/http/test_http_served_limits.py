@@ -9,7 +9,7 @@ import requests
 
 from mls_mock import assumptions, create_app, persistence
 from mls_mock.persistence import StateFile
-from mls_mock.server import ServerThread
+from mls_mock.server import LiveServer
 
 from rawhttp import AUTH, assert_envelope
 
@@ -24,7 +24,7 @@ def served(tmp_path):
     state = StateFile(tmp_path / "state.json")
     state.attach(store)
     app.state.state_file = state
-    with ServerThread(app, threads=4) as server:
+    with LiveServer(app, threads=4) as server:
         yield SimpleNamespace(url=server.url, store=store, path=state.path)
     state.close()
 
