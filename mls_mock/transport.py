@@ -1,5 +1,5 @@
 """Routes `requests` calls for MLS hosts into an app in the same process, no socket: any WSGI
-app through `call_wsgi`, or the fake's own handlers through `inprocess.Direct`.
+app through `call_wsgi`, or the fake's own dispatcher through `inprocess.InProcess`.
 
 `requests.adapters.HTTPAdapter.send` is patched while at least one router is active (the
 way `responses` does it), so every Session, including the fresh one sktmls makes per call,
