@@ -5,8 +5,8 @@ in other languages and shared CI stages.
     mls-mock serve --seed demo --state mls-state.db --port 8123
 
 `main(argv=None, on_ready=None)` is the whole command, callable in-process: `on_ready`
-receives the running `Service` (its `url`, `store`, `stop()`), which is how tests drive it
-without signals.
+receives the running `server.LiveServer` (its `url`, `store`, `stop()`), which is how tests
+drive it without signals.
 """
 import argparse
 import json
@@ -19,14 +19,12 @@ import time
 from typing import Callable, Dict, List, Optional
 
 
-from . import persistence
 from .assumptions import GENEROUS, generous_switches
-from .api.admin import TOKEN_CONFIG
 from .app import create_app
-from .errors import SeedError
+from .errors import SeedError, UsageError
 from .persistence import StateFile, StateFileError
 from .seeds import available_seeds, read_seed
-from .server import DEFAULT_CHANNEL_TIMEOUT, DEFAULT_CONNECTION_LIMIT, ServerThread, open_files_for
+from .server import DEFAULT_CHANNEL_TIMEOUT, DEFAULT_CONNECTION_LIMIT, LiveServer, open_files_for
 from .store import Store
 from .traffic import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_ENTRIES, JOURNAL_BODY_CAP
 
@@ -35,10 +33,6 @@ access_log = logging.getLogger("mls_mock.access")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 LOG_LEVELS = ("debug", "info", "warning", "error")
 EXIT_USAGE = 2
-
-
-class UsageError(Exception):
-    """A bad flag value or file: reported in one line, exit status 2, nothing started."""
 
 
 # ---- the command line --------------------------------------------------------------------
@@ -151,25 +145,7 @@ def _versions() -> str:
 
 # ---- serve -------------------------------------------------------------------------------
 
-class Service:
-    """A running `serve`: stop() ends it as SIGTERM does."""
-
-    def __init__(self, server: ServerThread, store: Store, app, state_file: Optional[StateFile]):
-        self.server, self.store, self.app, self.state_file = server, store, app, state_file
-        self.stopping = threading.Event()
-        self.stop_reason = "stop()"
-
-    @property
-    def url(self) -> str:
-        return self.server.url
-
-    @property
-    def port(self) -> int:
-        return self.server.port
-
-    def stop(self, reason: str = "stop()") -> None:
-        self.stop_reason = reason
-        self.stopping.set()
+Service = LiveServer  # what `on_ready` receives: stop() ends it as SIGTERM does
 
 
 def serve_command(args, on_ready=None) -> int:
@@ -194,19 +170,16 @@ def serve_command(args, on_ready=None) -> int:
         if seed is not None and state_file is None:
             _load_seed(store, seed)
             origin = f"seed {seed[1]}"
-        app = create_app(store, users=users, journal_bytes=args.journal_bytes)
-        app.config[TOKEN_CONFIG] = token or None
-        if state_file is not None:
-            persistence.install(app, state_file)
+        app = create_app(store, users=users, journal_bytes=args.journal_bytes, admin_token=token,
+                         state_file=state_file)
         connection_limit, files_note = open_files_for(args.connection_limit)
         if files_note:
             (log.warning if connection_limit < args.connection_limit else log.info)("%s", files_note)
         try:
-            server = ServerThread(AccessLog(app), host=args.host, port=args.port, threads=args.threads,
-                                  connection_limit=connection_limit, channel_timeout=args.channel_timeout).start()
+            service = LiveServer(app, host=args.host, port=args.port, wsgi=AccessLog(app), threads=args.threads,
+                                 connection_limit=connection_limit, channel_timeout=args.channel_timeout).start()
         except OSError as error:
             raise UsageError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
-        service = Service(server, store, app, state_file)
         return _run(service, args, users, token, origin, on_ready)
     finally:
         if state_file is not None:
@@ -220,7 +193,7 @@ def _run(service: Service, args, users, token, origin: str, on_ready) -> int:
         counts = service.store.counts()
         log.info("serving the fake MLS AB API on %s with waitress (%d threads, up to %d connections, idle ones "
                  "closed after %d s); records: %s (from %s); state %s; credentials: %s; admin token: %s; generous: %s",
-                 service.url, args.threads, service.server.connection_limit, args.channel_timeout,
+                 service.url, args.threads, service.thread.connection_limit, args.channel_timeout,
                  _describe_counts(counts), origin,
                  f"saved to {service.state_file.path}" if service.state_file else "in memory only",
                  f"{len(users)} accounts from {args.users}" if users is not None else "any",
@@ -231,9 +204,7 @@ def _run(service: Service, args, users, token, origin: str, on_ready) -> int:
         while not service.stopping.wait(0.2):
             pass
     finally:
-        service.server.stop()
-        with service.store.lock:  # a change still being saved finishes first
-            pass
+        service.stop(service.stop_reason)  # a no-op when stop() ended the loop
         restore_signals()
     log.info("stopped (%s)", service.stop_reason)
     return 0
@@ -408,7 +379,7 @@ def openapi_command(args) -> int:
     from . import openapi
 
     try:
-        print(json.dumps(openapi.build(create_app()), indent=2, ensure_ascii=False), flush=True)
+        print(json.dumps(openapi.build(create_app().state), indent=2, ensure_ascii=False), flush=True)
     except BrokenPipeError:  # `mls-mock openapi | head` closed the pipe: not an error of ours
         sys.stdout = None  # nothing left to flush at exit
     return 0

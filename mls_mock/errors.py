@@ -70,3 +70,9 @@ class NotFaked(MLSMockError):
     False."""
 
     status = 501
+
+
+class UsageError(Exception):
+    """A bad command-line flag value or file: reported in one line, exit status 2, nothing
+    started. Not a domain error: here so that every command's module can raise it without
+    importing the CLI that runs it."""

@@ -1,127 +1,85 @@
-"""The in-process path: a prepared `requests` request answered by the app's own handlers and
-pipeline, without Flask's request machinery (contexts, hooks, signals), which costs more
-in-process than the fake's work.
-
-Routing is the app's own `url_map`, matched through Werkzeug's public API; the handler and
-the pipeline (`pipeline.serve`) are the very ones Flask's views run, so both paths answer
-alike (tests/breaking/test_transport_paths.py compares them byte for byte). What this path
-does not model goes through the full WSGI call instead: an app given hooks, teardown
-functions or signal receivers besides the fake's own, a route without a shared handler, a
-`//` to redirect, a chunked body, a query that is not UTF-8.
-"""
+"""The in-process path: a prepared `requests` request turned into a `wire.Request` and
+answered by the app's dispatcher, the very one its WSGI adapter calls, without a socket
+and without WSGI."""
+from typing import Dict, Optional
 from urllib.parse import parse_qsl, unquote_to_bytes, urlsplit
 
 import requests
-from flask import Flask
-from flask.signals import (appcontext_popped, appcontext_pushed, appcontext_tearing_down, got_request_exception,
-                           request_finished, request_started, request_tearing_down)
-from werkzeug.exceptions import HTTPException
-from werkzeug.routing import RequestRedirect
+import werkzeug.urls  # noqa: F401  registers the "werkzeug.url_quote" codec error handler used below
 
-from .api.common import Request
-from .pipeline import serve, unrouted
-from .transport import body_bytes, call_wsgi, to_response, wsgi_headers
+from . import assumptions
+from .routing import Dispatcher
+from .state import AppState
+from .transport import body_bytes, origin, to_response
+from .wire import Request
 
-_SIGNALS = (request_started, request_finished, got_request_exception, appcontext_pushed, appcontext_popped,
-            appcontext_tearing_down, request_tearing_down)
-_UNSUPPORTED = object()
+MAX_BODY = assumptions.MAX_BODY_BYTES
 
 
-class Headers(dict):
-    """Headers keyed as a WSGI environ keys them, read as `flask.request.headers` reads them."""
+class PreparedHeaders:
+    """A prepared request's headers, read by name as a server would see them (latin-1
+    text), without copying them first."""
 
-    __slots__ = ()
+    __slots__ = ("_headers",)
+
+    def __init__(self, headers):
+        self._headers = headers
 
     def get(self, name: str, default=None):
-        key = name.upper().replace("-", "_")
-        return dict.get(self, key if key == "CONTENT_TYPE" else "HTTP_" + key, default)
+        value = self._headers.get(name)
+        if value is None:
+            return default
+        return value.decode("latin-1") if isinstance(value, bytes) else value
 
 
-class Direct:
-    """Answers in-process requests for one app created by `create_app`."""
+class InProcess:
+    """Answers in-process requests with one app's dispatcher."""
 
-    def __init__(self, app: Flask):
-        from .app import answer_unrouted
+    def __init__(self, state: AppState, dispatcher: Dispatcher):
+        self.state, self.dispatcher = state, dispatcher
 
-        self.app = app
-        self._own_before = {None: [answer_unrouted]}
-        self._map = self._adapter = None
-        self._matches, self._version = {}, None
-
-    def _match(self, path: str, method: str):
-        """(rule, view_args), kept per (path, method) while the app's rules stay the same
-        (handlers get the view args as keywords: the kept dict is never changed)."""
-        url_map = self.app.url_map
-        if url_map is not self._map:
-            self._map, self._adapter = url_map, url_map.bind("localhost")  # a name only redirects use
-            self._matches = {}
-        version = getattr(url_map, "version", None)
-        if version is None:  # not a RouteMap: changes cannot be seen
-            return self._adapter.match(path, method, return_rule=True)
-        if version != self._version or len(self._matches) >= 1024:
-            self._matches, self._version = {}, version
-        found = self._matches.get((path, method))
-        if found is None:
-            found = self._matches[path, method] = self._adapter.match(path, method, return_rule=True)
-        return found
-
-    def plain(self) -> bool:
-        """Whether the app runs nothing Flask would run besides the pipeline."""
-        app = self.app
-        if any(signal.receivers for signal in _SIGNALS):
-            return False
-        if (app.before_request_funcs == self._own_before and not app.after_request_funcs
-                and not app.teardown_request_funcs and not app.teardown_appcontext_funcs
-                and not app.url_value_preprocessors):  # the common case, at a glance
-            return True
-        return ([funcs for funcs in app.before_request_funcs.values() if funcs] == [self._own_before[None]]
-                and not any(app.after_request_funcs.values()) and not any(app.teardown_request_funcs.values())
-                and not app.teardown_appcontext_funcs and not any(app.url_value_preprocessors.values()))
-
-    def __call__(self, prepared: requests.PreparedRequest) -> requests.Response:
-        if not self.plain():
-            return call_wsgi(self.app, prepared)
-        answered = self._answer(prepared)
-        if answered is _UNSUPPORTED:
-            return call_wsgi(self.app, prepared)
-        return answered
-
-    def _answer(self, prepared: requests.PreparedRequest):
-        parts = urlsplit(prepared.url)
+    def __call__(self, prepared: requests.PreparedRequest, where=None) -> requests.Response:
+        """`where`: the URL's `transport.origin`, when the caller has it already."""
+        url = prepared.url
+        parts = urlsplit(url)
         method = prepared.method.upper()
-        # What werkzeug makes of PATH_INFO: the percent-decoded bytes, read as UTF-8.
-        path = "/" + unquote_to_bytes(parts.path or "/").decode("utf-8", "replace").lstrip("/")
-        status, view_args = 200, None
-        try:
-            rule, view_args = self._match(path, method)
-            handler, status = getattr(self.app.view_functions.get(rule.endpoint), "mls_handler", (None, 0))
-            if handler is None:  # a route added to the app by hand
-                return _UNSUPPORTED
-        except RequestRedirect:
-            return _UNSUPPORTED
-        except HTTPException as error:
-            handler = unrouted(error)
-        headers = Headers(wsgi_headers(prepared))
-        if "HTTP_TRANSFER_ENCODING" in headers:  # chunked: the WSGI path reads it as werkzeug would
-            return _UNSUPPORTED
-        try:
-            args = _query(parts.query)
-        except UnicodeError:
-            return _UNSUPPORTED
-        body = body_bytes(prepared)
-        limit = self.app.config["MAX_CONTENT_LENGTH"]
-        data = body if limit is None or len(body) <= limit else None
-        req = Request(self.app, method, path, args, headers, len(body), data)
-        reply = serve(req, handler, status, view_args)
+        path = _PATHS.get(parts.path)
+        if path is None:
+            path = _decoded_path(parts.path)
+        headers = PreparedHeaders(prepared.headers)
+        raw = prepared.body
+        body = raw if type(raw) is bytes else body_bytes(prepared)
+        length: Optional[int] = len(body)
+        # requests streams (chunked) only a body of unknown length: no length to check up front,
+        # as werkzeug sees it; it is read whole here.
+        if raw is not None and not isinstance(raw, (bytes, str)) and "chunked" in headers.get(
+                "Transfer-Encoding", "").lower():
+            length = None
+        scheme, host, port = where or origin(url)
+        req = Request(self.state, method, path, _query(parts.query), headers, length,
+                      body if len(body) <= MAX_BODY else None, (host, port), scheme, parts.query)
+        reply = self.dispatcher.dispatch(req)
         return to_response(prepared, reply.status, reply.headers, b"" if method == "HEAD" else reply.body)
 
 
+# Raw URL path -> decoded path: a suite asks for the same few paths again and again.
+_PATHS: Dict[str, str] = {}
+
+
+def _decoded_path(raw: str) -> str:
+    """What werkzeug makes of PATH_INFO: the percent-decoded bytes, read as UTF-8."""
+    path = "/" + unquote_to_bytes(raw or "/").decode("utf-8", "replace").lstrip("/")
+    if len(_PATHS) < 1024 and len(raw) <= 256:
+        _PATHS[raw] = path
+    return path
+
+
 def _query(query: str) -> dict:
-    """What `request.args.to_dict(flat=False)` gives; raises where werkzeug's decoding
-    would differ (bytes that are not UTF-8)."""
-    args = {}
+    """What werkzeug's `request.args.to_dict(flat=False)` gives: bytes that are not UTF-8
+    stay percent-encoded."""
+    args: dict = {}
     if query:
-        for name, value in parse_qsl(query.encode("latin-1").decode(), keep_blank_values=True, errors="strict"):
+        for name, value in parse_qsl(query, keep_blank_values=True, errors="werkzeug.url_quote"):
             values = args.get(name)
             if values is None:
                 args[name] = [value]

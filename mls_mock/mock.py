@@ -10,9 +10,10 @@ from urllib.parse import unquote
 import requests
 
 from . import transport
-from .app import MockState, create_app
-from .inprocess import Direct
+from .app import create_app
+from .inprocess import InProcess
 from .lightweight import allow_light_sktmls
+from .state import AppState
 from .store import Store
 from .traffic import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_ENTRIES, Fault, Journal
 
@@ -57,7 +58,7 @@ class MLSMock(transport.Router):
         self.store = store or Store(generous=generous)
         self.app = create_app(self.store, users=users, propagate_exceptions=True, journal_limit=journal_limit,
                               journal_bytes=journal_bytes)
-        self._direct = Direct(self.app)
+        self._direct = InProcess(self.app.state, self.app.dispatcher)
         self._extra_origins = {transport.origin(url) for url in base_urls}
         self._served = self._blocked = None
         if seed is not None:
@@ -117,8 +118,8 @@ class MLSMock(transport.Router):
     # ---- state --------------------------------------------------------------------------
 
     @property
-    def state(self) -> MockState:
-        return self.app.extensions["mls_mock"]
+    def state(self) -> AppState:
+        return self.app.state
 
     @property
     def calls(self) -> Journal:
@@ -156,7 +157,7 @@ class MLSMock(transport.Router):
                 fault = self.state.faults.take(prepared.method, path, network=True)
                 if fault is not None:
                     raise fault.raises(fault.message, request=prepared)
-            return self._direct(prepared)
+            return self._direct(prepared, key)
         host = key[1]
         if key in self._blocked or host.endswith(MLS_DOMAINS):
             raise requests.ConnectionError(

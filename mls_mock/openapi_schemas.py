@@ -9,10 +9,10 @@ record must exist, bucket shares must add up to 100, a seeded `updated_at` not b
 from typing import Dict, List
 
 from . import assumptions
-from .api.common import QUERY_INTEGER_MAX
 from .traffic import MAX_FAULT_TEXT
 from .store import FILTER_OPERATORS, MODEL_FIELDS, MODEL_TYPES, PREDICTION_TYPES, SEED_KINDS
 from .validation import _CONTROL_CHARS, TIMESTAMP  # the very rules the server applies
+from .wire import page, positive_int, schema_of
 
 # Limits another branch of work adds to `assumptions`; until they exist the server does not
 # enforce them, so the document does not claim them.
@@ -51,9 +51,8 @@ _SPACE_CLASS = "".join(f"\\u{ord(c):04x}" for c in _SPACES if not _CONTROL_CHARS
 NAME_PATTERN = f"^[^{_CONTROL}]*[^{_CONTROL}{_SPACE_CLASS}][^{_CONTROL}]*$"
 
 ID = _bounded({"type": "integer", "minimum": 1}, MAX_ID)
-QUERY_ID = {"type": "integer", "minimum": 1, "maximum": min(QUERY_INTEGER_MAX, MAX_ID or QUERY_INTEGER_MAX)}
-PAGE = {"type": "integer", "minimum": 1, "maximum": QUERY_INTEGER_MAX,
-        "description": f"the N-th slice of {assumptions.PAGE_SIZE} in id order; past the end: []"}
+QUERY_ID = schema_of(positive_int)  # what the query converters accept, as they say it
+PAGE = schema_of(page)
 NAME = {"type": "string", "minLength": 1, "maxLength": assumptions.MAX_NAME_LENGTH, "pattern": NAME_PATTERN,
         "description": f"1 to {assumptions.MAX_NAME_LENGTH} characters, no control characters, not only spaces"}
 TEXT = nullable({"type": "string"})

@@ -57,9 +57,6 @@ CHECKPOINT_EVERY = 200  # commits between two background checkpoints (a commit i
 WAL_SIZE_LIMIT = 64 * 1024 * 1024  # bytes the WAL file is cut back to once checkpointed
 UPSERT = "INSERT OR REPLACE INTO records VALUES (?, ?, ?)"
 REFUSE = "mls-mock refuses to start and leaves the file untouched; move it away or pass another --state"
-# Where `install` puts the StateFile among the app's extensions, for the admin API (until the
-# typed app state holds it).
-EXTENSION = "mls_mock.state_file"
 
 
 class StateFileError(Exception):
@@ -379,8 +376,3 @@ def _fsync_path(path: Path) -> None:
     finally:
         os.close(fd)
 
-
-def install(app, state_file: StateFile) -> None:
-    """Let the admin API and /openapi.json know the app saves to a file (health's
-    `persistent`, the 503 a failed save answers)."""
-    app.extensions[EXTENSION] = state_file

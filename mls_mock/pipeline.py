@@ -1,38 +1,47 @@
-"""The request pipeline, written once for every path into the fake (Flask's views and the
-in-process `inprocess.Direct`): an injected fault, then Basic auth and the body limit (on
-/api/ routes), then the handler; any domain error becomes the envelope; every /api/ answer
-is journaled. No Flask here."""
+"""What every request goes through once routed, on every path into the fake: an injected
+fault, then Basic auth and the body limit (on /api/ routes), the admin token (on admin
+routes), the declared query, the handler; any domain error becomes the envelope; every
+/api/ answer is journaled. No Flask, no routing here."""
 import base64
+import hmac
+import logging
 from typing import Callable, Dict, Optional
 
-from werkzeug.exceptions import HTTPException, MethodNotAllowed as RouteMethodNotAllowed, NotFound as RouteNotFound
-from werkzeug.routing import RequestRedirect
-
 from . import assumptions
-from .api.common import Reply, Request, envelope
-from .errors import MLSMockError, MethodNotAllowed, NotFound, PayloadTooLarge, Unauthorized
+from .errors import MLSMockError, PayloadTooLarge, Unauthorized
+from .route import Route
 from .traffic import Call
+from .wire import Reply, Request, envelope, parse_query
 
+log = logging.getLogger("mls_mock")  # the logger Flask's app.logger was
 API_PREFIX = "/api/"
 
 
-def serve(req: Request, handler: Callable, status: int = 200, view_args: Optional[dict] = None) -> Reply:
-    """Answer `req` with `handler(req, **view_args)`, the whole pipeline included. An
-    unexpected exception raises when the app propagates exceptions (in-process use), else
-    it is a 500 envelope."""
+def serve(req: Request, route: Optional[Route], handler: Callable, view_args: Optional[dict] = None) -> Reply:
+    """Answer `req` with `handler(req, **view_args, **query)`. `route` is None for a request
+    routing refused (`handler` then says why). An unexpected exception raises when the state
+    propagates exceptions (in-process use), else it is a 500 envelope."""
     api = req.path.startswith(API_PREFIX)
     faulted = None
     try:
         reply = faulted = _before(req) if api else None
         if reply is None:
-            results = handler(req, **view_args) if view_args else handler(req)
-            reply = results if isinstance(results, Reply) else envelope(results, status)
+            if route is None:
+                results = handler(req)
+            else:
+                if route.admin and req.state.admin_token:
+                    check_admin_token(req)
+                if route.query and req.args:
+                    results = handler(req, **(view_args or {}), **parse_query(req.args, route.query))
+                else:
+                    results = handler(req, **view_args) if view_args else handler(req)
+            reply = results if isinstance(results, Reply) else envelope(results, route.status if route else 200)
     except MLSMockError as error:
         reply = error_reply(error)
     except Exception as error:
-        if req.app.config["PROPAGATE_EXCEPTIONS"]:
+        if req.state.propagate_exceptions:
             raise
-        req.app.logger.error(f"Exception on {req.path} [{req.method}]", exc_info=True)  # as Flask logs it
+        log.error(f"Exception on {req.path} [{req.method}]", exc_info=True)  # as Flask logs it
         reply = internal_error(error)
     if api:
         _record(req, reply.status, refused=faulted is None and req.user is None)  # Basic auth did not pass
@@ -41,13 +50,26 @@ def serve(req: Request, handler: Callable, status: int = 200, view_args: Optiona
 
 def _before(req: Request) -> Optional[Reply]:
     state = req.state
-    fault = state.faults.take(req.method, req.path, network=False)
-    if fault is not None:
-        return envelope(None, fault.status, fault.message)
+    if state.faults:
+        fault = state.faults.take(req.method, req.path, network=False)
+        if fault is not None:
+            return envelope(None, fault.status, fault.message)
     req.user = authenticate(req.headers.get("Authorization", ""), state.users)
     if (req.content_length or 0) > assumptions.MAX_BODY_BYTES:  # on every route, read or not
         raise PayloadTooLarge(f"request body is larger than {assumptions.MAX_BODY_BYTES} bytes")
     return None
+
+
+def check_admin_token(req: Request) -> None:
+    """`Authorization: Bearer <token>` or `X-Admin-Token: <token>`, compared in constant time."""
+    expected = req.state.admin_token
+    given = req.headers.get("X-Admin-Token")
+    if given is None:
+        scheme, _, token = req.headers.get("Authorization", "").partition(" ")
+        given = token.strip() if scheme.lower() == "bearer" else ""
+    if not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
+        raise Unauthorized("the admin API needs the admin token: `Authorization: Bearer <token>` or "
+                           "`X-Admin-Token: <token>`")
 
 
 def _record(req: Request, status: int, refused: bool) -> None:
@@ -55,7 +77,7 @@ def _record(req: Request, status: int, refused: bool) -> None:
     the request passed Basic auth and fits the journal's per-entry cap: whoever can reach
     the port must not be able to make the fake keep what they send."""
     journal = req.state.journal
-    raw = req.data  # None for a body over the app's limit: never read
+    raw = req.data  # None for a body over the limit: never read
     size = len(raw) if raw is not None else (req.content_length or 0)
     kept = raw if raw is not None and not refused and size <= journal.body_cap else b""
     args = req.args
@@ -70,23 +92,6 @@ def error_reply(error: MLSMockError) -> Reply:
 
 def internal_error(error: Exception) -> Reply:
     return envelope(None, 500, f"internal error in mls-mock: {type(error).__name__}: {error}")
-
-
-def unrouted(error: HTTPException) -> Callable:
-    """A handler for a request routing refused (werkzeug's NotFound, MethodNotAllowed, or
-    RequestRedirect for a `//` in the path): it runs the pipeline like any other, so faults,
-    auth and the journal apply."""
-    def refuse(req: Request):
-        if isinstance(error, RequestRedirect):  # werkzeug's 308 to the merged path, in the envelope
-            return envelope(None, error.code, f"moved to {error.new_url}", [("Location", error.new_url)])
-        if isinstance(error, RouteNotFound):
-            raise NotFound(f"no such route: {req.method} {req.path}")
-        if isinstance(error, RouteMethodNotAllowed):
-            allowed = ", ".join(sorted(error.valid_methods or ()))
-            raise MethodNotAllowed(f"{req.method} is not allowed on {req.path}; allowed: {allowed}",
-                                   error.valid_methods or ())
-        return envelope(None, error.code or 500, error.description or error.name)
-    return refuse
 
 
 # Authorization header -> (username, password): decoding is pure, and a suite sends the

@@ -1,5 +1,6 @@
-"""Serving an app on a real port: waitress (a production WSGI server, multi-threaded, pure
-Python) in a background thread, for the plugin's live server and the CLI alike.
+"""Serving the fake on a real port: waitress (a production WSGI server, multi-threaded, pure
+Python) in a background thread (`ServerThread`), and `LiveServer`, the one running-server
+handle the CLI (`serve`), the plugin (`mls_live_server`) and the tests use.
 
 waitress's defaults are set for a server behind a proxy; this one faces its clients
 directly, so the limits on what a connection may hold are set here (see `ServerThread`).
@@ -14,7 +15,7 @@ from waitress.server import BaseWSGIServer, create_server
 from waitress.task import ErrorTask
 
 from . import assumptions
-from .api.common import envelope
+from .wire import envelope
 
 try:
     import resource
@@ -33,6 +34,78 @@ BODY_MEMORY_BYTES = 64 * 1024
 # File descriptors a connection may use at once: its socket, a spooled body, a spooled answer.
 FDS_PER_CONNECTION = 3
 FDS_RESERVED = 64  # listeners, the loop's trigger, the state file and its lock, logs
+
+
+class LiveServer:
+    """A fake on a real socket: `.url`, `.port`, `.state` (its `AppState`: `.store`,
+    `.journal`, `.faults`, `.state_file` are also read straight off the server), `.mock`
+    (the `MLSMock` it serves, when there is one), `stop()`.
+
+    `app` is what `create_app` returned (or `MLSMock.app`); `wsgi` what to serve in front of
+    it (the CLI's access log), by default the app itself. start() binds at once (a taken
+    port fails in the caller) and returns once the socket listens; stop() may be called from
+    any thread, any number of times: the first one stops the server, and `stopping` is set
+    for whoever waits on it (the CLI's main loop)."""
+
+    def __init__(self, app, host: str = "127.0.0.1", port: int = 0, mock=None, wsgi=None, **options):
+        self.app, self.state, self.mock = app, app.state, mock
+        self.thread = ServerThread(wsgi if wsgi is not None else app, host=host, port=port, **options)
+        self.stopping = threading.Event()
+        self.stop_reason = "stop()"
+        self._stop_lock = threading.RLock()  # a signal handler may stop it from inside stop()
+        self._stopped = False
+
+    @property
+    def url(self) -> str:
+        return self.thread.url
+
+    @property
+    def port(self) -> int:
+        return self.thread.port
+
+    @property
+    def store(self):
+        return self.state.store
+
+    @property
+    def journal(self):
+        return self.state.journal
+
+    @property
+    def faults(self):
+        return self.state.faults
+
+    @property
+    def state_file(self):
+        return self.state.state_file
+
+    def start(self) -> "LiveServer":
+        self.thread.start()
+        return self
+
+    def stop(self, reason: str = "stop()") -> None:
+        with self._stop_lock:
+            if self._stopped:
+                return
+            self._stopped = True
+            self.stop_reason = reason
+        try:
+            self.thread.stop()
+            with self.store.lock:  # a change still being saved finishes first
+                pass
+        finally:
+            self.stopping.set()
+
+    def __enter__(self) -> "LiveServer":
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"<mls-mock live server {self.url}>"
+
+
 class ServerThread:
     """`app` served on `host:port` (port 0 picks a free one; `.port` tells which).
 

@@ -1,5 +1,5 @@
 """Routes `requests` calls for MLS hosts into an app in the same process, no socket: any WSGI
-app through `call_wsgi`, or the fake's own handlers through `inprocess.Direct`.
+app through `call_wsgi`, or the fake's own dispatcher through `inprocess.InProcess`.
 
 `requests.adapters.HTTPAdapter.send` is patched while at least one router is active (the
 way `responses` does it), so every Session, including the fresh one sktmls makes per call,
@@ -81,14 +81,26 @@ def wsgi_headers(prepared: requests.PreparedRequest) -> dict:
     Content-Length is the body's own length, set apart."""
     headers = {}
     for name, value in prepared.headers.lower_items():
-        if isinstance(value, bytes):  # requests sends bytes values as they are; a server reads latin-1
-            value = value.decode("latin-1")
-        key = name.upper().replace("-", "_")
-        if key == "CONTENT_TYPE":
-            headers["CONTENT_TYPE"] = value
-        elif key != "CONTENT_LENGTH":
-            headers["HTTP_" + key] = value
+        key = _ENVIRON_KEYS.get(name)
+        if key is None:
+            key = _environ_key(name)
+            if len(_ENVIRON_KEYS) < 256:
+                _ENVIRON_KEYS[name] = key
+        if key:
+            # requests sends bytes values as they are; a server reads latin-1
+            headers[key] = value.decode("latin-1") if isinstance(value, bytes) else value
     return headers
+
+
+# Lower-case header name -> its environ key ("" for Content-Length): a suite sends the same few names.
+_ENVIRON_KEYS: Dict[str, str] = {}
+
+
+def _environ_key(name: str) -> str:
+    key = name.upper().replace("-", "_")
+    if key == "CONTENT_LENGTH":
+        return ""
+    return key if key == "CONTENT_TYPE" else "HTTP_" + key
 
 
 # What requests.Response() sets, copied per response: its constructor also builds a cookie
@@ -117,8 +129,13 @@ def to_response(prepared: requests.PreparedRequest, status: int, headers, conten
     response = _new_response()
     response.status_code = status
     response.reason = REASONS.get(response.status_code, "")
-    response.headers = CaseInsensitiveDict(headers)
-    response.encoding = _encoding(response.headers.get("content-type"))
+    fields = response.headers = CaseInsensitiveDict()
+    content_type = None
+    for name, value in headers:  # not .update(): its Mapping check costs more than these few pairs
+        fields[name] = value
+        if content_type is None and name.lower() == "content-type":
+            content_type = value
+    response.encoding = _encoding(content_type)
     response._content = content
     response.url = prepared.url
     response.request = prepared

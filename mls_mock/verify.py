@@ -26,6 +26,7 @@ import requests
 from . import transport
 from .assumptions import GENEROUS, generous_switches
 from .redirect import sktmls_pointed_at
+from .errors import UsageError
 from .remote import RemoteGate, WritesNotAllowed
 from .verify_registry import ASSUMPTIONS, Assumption, Differs, NotChecked, load_probes
 
@@ -285,7 +286,6 @@ def add_parser(commands) -> argparse.ArgumentParser:
 
 
 def verify_command(args) -> int:
-    from .cli import UsageError
 
     url, url_username, url_password = _split_url(args.url)
     username = args.username or url_username or os.environ.get("MLS_USERNAME")
@@ -343,7 +343,6 @@ def verify_command(args) -> int:
 
 def _split_url(url: str) -> Tuple[str, Optional[str], Optional[str]]:
     """URL without credentials, query or fragment; and the credentials it held."""
-    from .cli import UsageError
 
     try:
         parts = urlsplit(url)

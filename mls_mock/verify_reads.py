@@ -6,7 +6,7 @@ import math
 import re
 
 from . import assumptions
-from .verify_registry import NotChecked, expect, probe
+from .verify_probe import NotChecked, expect, probe
 
 KINDS = ("experiments", "channels", "filters")
 NAME_FIELD = {"experiments": "name", "channels": "screen_id", "filters": "name"}

@@ -13,14 +13,7 @@ import json
 from typing import Callable, Dict, FrozenSet, Optional
 
 from . import assumptions
-
-
-class Differs(Exception):
-    """The server did something else than the fake does; the message says what."""
-
-
-class NotChecked(Exception):
-    """The probe could not decide (no data to look at, a model missing...); the message says why."""
+from .verify_probe import PROBES, Differs, NotChecked, expect, probe  # noqa: F401  (the names probes use)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -147,26 +140,7 @@ ASSUMPTIONS = (
                unprobeable="it is about the fake's seed files; the real server is not seeded through its API"),
 )
 
-PROBES: Dict[str, Callable] = {}
-
-
-def probe(assumption_id: str) -> Callable[[Callable], Callable]:
-    """Register `function(target) -> observed` as the probe of the row `assumption_id`."""
-    def register(function: Callable) -> Callable:
-        if assumption_id in PROBES:
-            raise ValueError(f"two probes for {assumption_id}")
-        PROBES[assumption_id] = function
-        return function
-    return register
-
-
 def load_probes() -> Dict[str, Callable]:
     from . import verify_reads, verify_writes  # noqa: F401  (registering is importing)
 
     return PROBES
-
-
-def expect(condition: bool, observed: str) -> None:
-    """The assumption held only if `condition`; `observed` says what the server did."""
-    if not condition:
-        raise Differs(observed)

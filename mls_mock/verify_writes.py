@@ -5,7 +5,7 @@ read: the AB API fake has no way to create them, so probes that need one use the
 import json
 
 from . import assumptions
-from .verify_registry import NotChecked, expect, probe
+from .verify_probe import NotChecked, expect, probe
 
 CONDITIONS = [{"key": "age", "operator": ">=", "value": 1}]
 FULL_CHANNEL_FIELDS = ("id", "screen_id", "experiments", "user", "created_at", "updated_at")

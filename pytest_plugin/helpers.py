@@ -147,24 +147,6 @@ def build_client(class_path: str, settings: Settings):
     return cls(env=MLSENV[settings.env], username=settings.username, password=settings.password)
 
 
-class LiveServer:
-    """The fake on a real socket: `.url`, `.port`, and `.mock` (the same MLSMock as `mls_mock`)."""
-
-    def __init__(self, thread, mock):
-        self.thread, self.mock = thread, mock
-
-    @property
-    def url(self) -> str:
-        return self.thread.url
-
-    @property
-    def port(self) -> int:
-        return self.thread.port
-
-    def __repr__(self) -> str:
-        return f"<mls-mock live server {self.url}>"
-
-
 def cleanup_report(deleted, problems) -> Optional[str]:
     if not problems:
         return None

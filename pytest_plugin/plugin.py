@@ -108,11 +108,10 @@ def _mls_seeds() -> helpers.SeedLoader:
 @pytest.fixture(scope="session")
 def mls_live_server_session(mls_mock_session):
     """The session's fake on 127.0.0.1 (a free port, read back); stopped at session end."""
-    from mls_mock.server import ServerThread
+    from mls_mock.server import LiveServer
 
-    thread = ServerThread(mls_mock_session.app, host="127.0.0.1", port=0).start()
-    yield thread
-    thread.stop()
+    with LiveServer(mls_mock_session.app, host="127.0.0.1", port=0, mock=mls_mock_session) as live:
+        yield live
 
 
 class _PerTest:
@@ -250,6 +249,6 @@ def mls_live_server(mls_mock, mls_live_server_session):
     `mls-mock point {url} -- script.py` (or call `mls_mock.redirect.point_sktmls_at(url)` in it)."""
     previous = point_sktmls_at(mls_live_server_session.url)
     try:
-        yield helpers.LiveServer(mls_live_server_session, mls_mock)
+        yield mls_live_server_session  # its `.mock` is `mls_mock`: the plugin has one MLSMock per session
     finally:
         restore_sktmls(previous)

@@ -1,62 +1,41 @@
 """The admin API under /_mock/: what a test or a person driving a standalone fake needs
 besides the MLS API itself. Same envelope; no Basic auth (it is not an MLS route); an
-optional token (`app.config["MLS_MOCK_ADMIN_TOKEN"]`, set by `serve --admin-token`)
-protects every route but health, which probes need."""
-import functools
-import hmac
-import json
-
-from flask import Blueprint
-
-from .common import body, json_reply, route
-from .. import persistence
-from ..errors import BadRequest, NotFound, Unauthorized
+optional token (`AppState.admin_token`, set by `serve --admin-token`) protects every route
+declared `admin=True`, which is all but health, which probes need."""
+from ..errors import BadRequest, NotFound
+from ..openapi_schemas import COUNTS, array, obj, ref
+from ..route import Routes
 from ..seeds import available_seeds, read_seed
-from ..traffic import Fault
+from ..traffic import MAX_FAULTS, Fault
+from ..wire import body, encode, json_reply
 
-bp = Blueprint("admin", __name__, url_prefix="/_mock")
-TOKEN_CONFIG = "MLS_MOCK_ADMIN_TOKEN"
+routes = Routes()
 FAULT_FIELDS = ("method", "path", "status", "error", "times")
+RECORDS = obj(["records"], {"records": COUNTS})
 
 
-def token_required(handler):
-    """The handler runs only for a request carrying the admin token, when one is set."""
-    @functools.wraps(handler)
-    def checked(req, **view_args):
-        expected = req.app.config.get(TOKEN_CONFIG)
-        if expected:
-            given = req.headers.get("X-Admin-Token")
-            if given is None:
-                scheme, _, token = req.headers.get("Authorization", "").partition(" ")
-                given = token.strip() if scheme.lower() == "bearer" else ""
-            if not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
-                raise Unauthorized("the admin API needs the admin token: `Authorization: Bearer <token>` or "
-                                   "`X-Admin-Token: <token>`")
-        return handler(req, **view_args)
-    return checked
-
-
-@route(bp, "GET", "/health")
+@routes("GET", "/_mock/health", summary="Liveness and record counts (never needs the admin token)",
+        results=ref("Health"))
 def health(req):
-    return {"status": "ok", "records": req.store.counts(), "persistent": persistence.EXTENSION in req.app.extensions}
+    return {"status": "ok", "records": req.store.counts(), "persistent": req.state.state_file is not None}
 
 
-@route(bp, "POST", "/reset")
-@token_required
+@routes("POST", "/_mock/reset", admin=True, saves=True, results=RECORDS,
+        summary="Empty the store (IDs restart at 1), the journal and the faults")
 def reset(req):
     """Data, journal and faults, like MLSMock.reset: IDs start again at 1."""
     req.state.reset()
     return {"records": req.store.counts()}
 
 
-@route(bp, "GET", "/state")
-@token_required
+@routes("GET", "/_mock/state", admin=True, summary="Every record in the fixtures/ seed format",
+        results=ref("SeedDocument"))
 def get_state(req):
     return req.store.dump()
 
 
-@route(bp, "PUT", "/state")
-@token_required
+@routes("PUT", "/_mock/state", admin=True, saves=True, body="SeedDocument", results=RECORDS,
+        summary="Replace every record with a seed document")
 def put_state(req):
     """Replace every record with the document's: one transaction (one save), so a bad
     document changes nothing."""
@@ -68,8 +47,10 @@ def put_state(req):
     return {"records": live.counts()}
 
 
-@route(bp, "POST", "/seed", status=201)
-@token_required
+@routes("POST", "/_mock/seed", status=201, admin=True, saves=True, body="SeedRequest",
+        summary="Add a set from fixtures/ (`{\"name\": ...}`) or a seed document",
+        results=obj(["added", "records"], {"added": COUNTS, "records": COUNTS}),
+        refusals={404: "no seed set of that name"})
 def seed(req):
     """Add records: `{"name": "<set in fixtures/>"}`, or a seed document itself."""
     document = body(req)
@@ -84,13 +65,13 @@ def seed(req):
     return {"added": added, "records": req.store.counts()}
 
 
-@route(bp, "GET", "/calls")
-@token_required
+@routes("GET", "/_mock/calls", admin=True, summary="The journal of /api/ requests, oldest first",
+        results=array(ref("Call")))
 def list_calls(req):
     """The journal of /api/ requests, oldest first (admin requests are not journaled).
     Encoded an entry at a time, each body parsed only for its own entry and not kept: the
     answer costs about its size, never the whole journal parsed (up to 25 times bigger)."""
-    entries = b", ".join(_encode(_render(call)) for call in req.state.journal)
+    entries = b", ".join(encode(_render(call)) for call in req.state.journal)
     return json_reply(b'{"code": 200, "error": null, "results": [' + entries + b"]}")
 
 
@@ -100,18 +81,7 @@ def _render(call) -> dict:
             "status": call.status, "user": call.user}
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
-
-
-def _encode(value) -> bytes:
-    try:
-        return _ENCODER.encode(value).encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate in a body only fits escaped
-        return json.dumps(value).encode("ascii")
-
-
-@route(bp, "DELETE", "/calls")
-@token_required
+@routes("DELETE", "/_mock/calls", admin=True, saves=False, summary="Empty the journal", results=ref("Cleared"))
 def clear_calls(req):
     journal = req.state.journal
     cleared = len(journal)
@@ -119,14 +89,15 @@ def clear_calls(req):
     return {"cleared": cleared}
 
 
-@route(bp, "GET", "/faults")
-@token_required
+@routes("GET", "/_mock/faults", admin=True, summary="Faults waiting to fire", results=array(ref("Fault")))
 def list_faults(req):
     return req.state.faults.describe()
 
 
-@route(bp, "POST", "/faults", status=201)
-@token_required
+@routes("POST", "/_mock/faults", status=201, admin=True, saves=False, body="FaultBody", results=ref("Fault"),
+        summary="Make the next matching /api/ requests fail with an error envelope (its status replaces every "
+                "status this document lists for them)",
+        refusals={409: f"{MAX_FAULTS} faults are waiting already"})
 def add_fault(req):
     """Like MLSMock.fail, but status faults only: a network error cannot cross HTTP."""
     spec = body(req)
@@ -147,8 +118,7 @@ def _integer(value):
     return value
 
 
-@route(bp, "DELETE", "/faults")
-@token_required
+@routes("DELETE", "/_mock/faults", admin=True, saves=False, summary="Remove every fault", results=ref("Cleared"))
 def clear_faults(req):
     faults = req.state.faults
     cleared = len(faults)

@@ -1,37 +1,41 @@
-from flask import Blueprint
-
-from .common import body, positive_int, query, route, text
+from .common import DELETED, NAME_TAKEN
 from .. import assumptions
+from ..openapi_schemas import array, ref
+from ..route import Routes
+from ..wire import body, page, positive_int, text
 
-bp = Blueprint("channels", __name__, url_prefix="/api/v1/channels")
+routes = Routes()
+CHANNELS = "/api/v1/channels"
+CHANNEL = CHANNELS + "/<int:channel_id>"
 
 
-@route(bp, "GET", "")
-def list_channels(req):
-    args = query(req, id=positive_int, screen_id=text, name=text, query=text, page=positive_int)
+@routes("GET", CHANNELS, query={"id": positive_int, "screen_id": text, "name": text, "query": text, "page": page}, results=array(ref("ChannelSummary")),
+        summary="List channels (exact `screen_id`/`name`, substring `query`)", link=("channel_id", "/results/0/id"))
+def list_channels(req, **query):
     # The client's docs offer `name`; `get_channel` sends `screen_id`. Both mean the same.
-    if "name" in args:
-        screen_id = args.pop("name")
-        args.setdefault("screen_id", screen_id)
-    return req.store.list_channels(**args)
+    if "name" in query:
+        screen_id = query.pop("name")
+        query.setdefault("screen_id", screen_id)
+    return req.store.list_channels(**query)
 
 
-@route(bp, "POST", "", status=201)
+@routes("POST", CHANNELS, status=201, body="ChannelBody", summary="Create a channel", results=ref("Channel"),
+        refusals=NAME_TAKEN, link=("channel_id", "/results/id"))
 def create_channel(req):
     return req.store.create_channel(body(req), req.user)
 
 
-@route(bp, "GET", "/<int:channel_id>")
+@routes("GET", CHANNEL, summary="Get a channel", results=ref("Channel"))
 def get_channel(req, channel_id):
     return req.store.get_channel(channel_id)
 
 
-@route(bp, "PUT", "/<int:channel_id>")
+@routes("PUT", CHANNEL, body="ChannelBody", summary="Replace a channel", results=ref("Channel"), refusals=NAME_TAKEN)
 def update_channel(req, channel_id):
     return req.store.update_channel(channel_id, body(req))
 
 
-@route(bp, "DELETE", "/<int:channel_id>")
+@routes("DELETE", CHANNEL, summary="Delete a channel", results=DELETED)
 def delete_channel(req, channel_id):
     req.store.delete_channel(channel_id)
     return assumptions.DELETE_RESULTS

@@ -1,32 +1,38 @@
-from flask import Blueprint
-
-from .common import body, positive_int, query, route, text
+from .common import DELETED, LIST_QUERY, NAME_TAKEN
 from .. import assumptions
+from ..openapi_schemas import array, ref
+from ..route import Routes
+from ..wire import body
 
-bp = Blueprint("experiments", __name__, url_prefix="/api/v1/experiments")
+routes = Routes()
+EXPERIMENTS = "/api/v1/experiments"
+EXPERIMENT = EXPERIMENTS + "/<int:experiment_id>"
 
 
-@route(bp, "GET", "")
-def list_experiments(req):
-    return req.store.list_experiments(**query(req, id=positive_int, name=text, query=text, page=positive_int))
+@routes("GET", EXPERIMENTS, query=LIST_QUERY, summary="List experiments", results=array(ref("Experiment")),
+        link=("experiment_id", "/results/0/id"))
+def list_experiments(req, **query):
+    return req.store.list_experiments(**query)
 
 
-@route(bp, "POST", "", status=201)
+@routes("POST", EXPERIMENTS, status=201, body="ExperimentBody", summary="Create an experiment",
+        results=ref("Experiment"), refusals=NAME_TAKEN, link=("experiment_id", "/results/id"))
 def create_experiment(req):
     return req.store.create_experiment(body(req), req.user)
 
 
-@route(bp, "GET", "/<int:experiment_id>")
+@routes("GET", EXPERIMENT, summary="Get an experiment", results=ref("Experiment"))
 def get_experiment(req, experiment_id):
     return req.store.get_experiment(experiment_id)
 
 
-@route(bp, "PUT", "/<int:experiment_id>")
+@routes("PUT", EXPERIMENT, body="ExperimentBody", summary="Replace an experiment (a key left out is cleared)",
+        results=ref("Experiment"), refusals=NAME_TAKEN)
 def update_experiment(req, experiment_id):
     return req.store.update_experiment(experiment_id, body(req))
 
 
-@route(bp, "DELETE", "/<int:experiment_id>")
+@routes("DELETE", EXPERIMENT, summary="Delete an experiment, its buckets and its channel links", results=DELETED)
 def delete_experiment(req, experiment_id):
     req.store.delete_experiment(experiment_id)
     return assumptions.DELETE_RESULTS

@@ -1,36 +1,42 @@
-from flask import Blueprint
-
-from .common import body, positive_int, query, route, text
+from .common import DELETED, LIST_QUERY, NAME_TAKEN
 from .. import assumptions
+from ..openapi_schemas import array, ref
+from ..route import Routes
+from ..wire import body, text
 
-bp = Blueprint("filters", __name__, url_prefix="/api/v1/filters")
+routes = Routes()
+FILTERS = "/api/v1/filters"
+FILTER = FILTERS + "/<int:filter_id>"
 
 
-@route(bp, "GET", "")
-def list_filters(req):
+@routes("GET", FILTERS, query={**LIST_QUERY, "type": text}, results=array(ref("FilterSummary")),
+        summary="List filters: summaries without conditions (`type` is accepted and ignored)",
+        link=("filter_id", "/results/0/id"))
+def list_filters(req, **query):
     # `type` is sent by get_filter (None, so dropped, unless a caller gives one); what it
     # selects on the real server is unknown, so it is accepted and ignored.
-    args = query(req, id=positive_int, name=text, query=text, page=positive_int, type=text)
-    args.pop("type", None)
-    return req.store.list_filters(**args)
+    query.pop("type", None)
+    return req.store.list_filters(**query)
 
 
-@route(bp, "POST", "", status=201)
+@routes("POST", FILTERS, status=201, body="FilterBody", summary="Create a filter", results=ref("Filter"),
+        refusals=NAME_TAKEN, link=("filter_id", "/results/id"))
 def create_filter(req):
     return req.store.create_filter(body(req))
 
 
-@route(bp, "GET", "/<int:filter_id>")
+@routes("GET", FILTER, summary="Get a filter", results=ref("Filter"))
 def get_filter(req, filter_id):
     return req.store.get_filter(filter_id)
 
 
-@route(bp, "PUT", "/<int:filter_id>")
+@routes("PUT", FILTER, body="FilterBody", summary="Replace a filter", results=ref("Filter"), refusals=NAME_TAKEN)
 def update_filter(req, filter_id):
     return req.store.update_filter(filter_id, body(req))
 
 
-@route(bp, "DELETE", "/<int:filter_id>")
+@routes("DELETE", FILTER, summary="Delete a filter no experiment uses", results=DELETED,
+        refusals={409: "an experiment still uses the filter"})
 def delete_filter(req, filter_id):
     req.store.delete_filter(filter_id)
     return assumptions.DELETE_RESULTS

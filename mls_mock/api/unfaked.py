@@ -5,12 +5,8 @@ Each answers 501 in the envelope, through the same routing and pipeline as every
 faked. `tests/contract/test_client_routes.py` walks the installed client's source and fails
 when a route it calls is neither served nor listed here.
 """
-from flask import Blueprint
-
-from .common import route
 from ..errors import NotFaked
-
-bp = Blueprint("unfaked", __name__, url_prefix="/api/v1")
+from ..route import Route
 
 NOT_FAKED = (
     ("GET", "/clients"), ("POST", "/clients"), ("DELETE", "/clients/<int:id>"),
@@ -51,7 +47,7 @@ def _endpoint(method: str, rule: str) -> str:
     return "_".join([method.lower()] + [w.strip("<>") for w in words])
 
 
-for _method, _rule in NOT_FAKED:
-    handler = lambda req, **params: not_faked(req, **params)  # noqa: E731 - one endpoint name per route
-    handler.__name__ = _endpoint(_method, _rule)
-    route(bp, _method, _rule)(handler)
+routes = [Route(method, "/api/v1" + rule, not_faked, status=501, tag="unfaked", name=_endpoint(method, rule),
+                summary="Called by the sktmls client, not faked yet: always 501 with the error envelope",
+                results={"type": "null"}, saves=False, refusals={501: "mls-mock does not fake this route yet"})
+          for method, rule in NOT_FAKED]

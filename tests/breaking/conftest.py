@@ -2,7 +2,7 @@
 import pytest
 
 from mls_mock import create_app
-from mls_mock.server import ServerThread
+from mls_mock.server import LiveServer
 
 from breaking_support import TALLY
 
@@ -18,6 +18,5 @@ def pytest_terminal_summary(terminalreporter):
 def live_server():
     """A fresh app served by waitress on a free loopback port, for this module."""
     app = create_app()
-    with ServerThread(app, threads=8) as server:
-        server.store = app.extensions["mls_mock"].store
+    with LiveServer(app, threads=8) as server:
         yield server

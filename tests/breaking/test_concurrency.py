@@ -14,7 +14,7 @@ from typing import Dict, List
 
 from mls_mock import MLSMock, Store, create_app, persistence
 from mls_mock.persistence import StateFile
-from mls_mock.server import ServerThread
+from mls_mock.server import LiveServer
 from mls_mock.store.transaction import Transaction
 
 from breaking_support import sktmls_clients, tally
@@ -222,15 +222,15 @@ def test_threads_against_live_server_and_mlsmock_at_once(tmp_path, monkeypatch):
     faults = Faults()
     faults.patch_primitives(monkeypatch)
     app = create_app(Store(clock=faults.clock()))
-    server_store = app.extensions["mls_mock"].store
+    server_store = app.state.store
     state_file = StateFile(tmp_path / "state.db")
     state_file.attach(server_store)
-    persistence.install(app, state_file)
+    app.state.state_file = state_file
     audits = [Audit(server_store, state_file)]
 
     mls = MLSMock(store=Store(clock=faults.clock())).start()
     try:
-        with ServerThread(app, threads=8) as server:
+        with LiveServer(app, threads=8) as server:
             server_shared = sktmls_clients(server.url)[1].create_experiment(name="shared")
             local_shared = sktmls_clients()[1].create_experiment(name="shared")
             audits.append(Audit(mls.store))

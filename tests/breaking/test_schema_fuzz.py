@@ -23,7 +23,7 @@ from mls_mock import create_app
 from breaking_support import AUTH, BREAKING, tally
 
 APP = create_app(propagate_exceptions=True)
-STORE = APP.extensions["mls_mock"].store
+STORE = APP.state.store
 # Routes the fake does not serve yet answer 501 by design (tests/contract/test_client_routes.py).
 schema = schemathesis.openapi.from_wsgi("/openapi.json", APP).exclude(tag="unfaked")
 # The test sends the credentials itself (below), so a case generated without them would get
@@ -76,6 +76,6 @@ def test_every_operation_survives_generated_requests(case):
     if case.path in ("/_mock/reset", "/_mock/seed", "/_mock/state") and case.method.upper() in ("POST", "PUT", "DELETE"):
         seed_world()  # a wiped or replaced store would leave nothing for the next operations to find
     # A fault answers /api/ requests with its own status, outside the document (as it says).
-    APP.extensions["mls_mock"].faults.clear()
+    APP.state.faults.clear()
     tally("schemathesis requests (generated from /openapi.json)")
     assert response.status_code < 500

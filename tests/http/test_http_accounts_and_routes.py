@@ -33,7 +33,7 @@ def test_a_users_table_checks_passwords(user, password, status):
 def test_a_users_table_in_create_app():
     app = create_app(users={"alice": "right"})
     client = app.test_client()
-    store = app.extensions["mls_mock"].store
+    store = app.state.store
     before = store.dump()
 
     refused = client.post("/api/v1/experiments", json={"name": "e"}, headers=_basic("alice", "wrong"))

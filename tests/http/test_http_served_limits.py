@@ -9,7 +9,7 @@ import requests
 
 from mls_mock import assumptions, create_app, persistence
 from mls_mock.persistence import StateFile
-from mls_mock.server import ServerThread
+from mls_mock.server import LiveServer
 
 from rawhttp import AUTH, assert_envelope
 
@@ -20,11 +20,11 @@ DEPTH, MAX_ID = assumptions.MAX_JSON_DEPTH, assumptions.MAX_ID
 def served(tmp_path):
     """A fresh app on a free loopback port, every change saved to a state file."""
     app = create_app()
-    store = app.extensions["mls_mock"].store
+    store = app.state.store
     state = StateFile(tmp_path / "state.db")
     state.attach(store)
-    persistence.install(app, state)
-    with ServerThread(app, threads=4) as server:
+    app.state.state_file = state
+    with LiveServer(app, threads=4) as server:
         yield SimpleNamespace(url=server.url, store=store, path=state.path)
     state.close()
 

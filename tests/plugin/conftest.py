@@ -3,7 +3,7 @@
 import pytest
 
 from mls_mock import create_app
-from mls_mock.server import ServerThread
+from mls_mock.server import LiveServer
 
 
 @pytest.fixture
@@ -25,8 +25,6 @@ def standalone():
     """A separate fake on a port (its own app and store), standing in for the server a
     suite targets with --mls-url."""
     app = create_app()
-    server = ServerThread(app).start()
-    state = app.extensions["mls_mock"]
-    server.store, server.journal, server.faults = state.store, state.journal, state.faults
+    server = LiveServer(app).start()
     yield server
     server.stop()

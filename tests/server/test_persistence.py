@@ -51,6 +51,7 @@ def test_replacing_the_state_is_one_save(tmp_path):
     store, state = Store(), StateFile(tmp_path / "state.db")
     state.attach(store)
     app = create_app(store)
+    app.state.state_file = state
     store.create_experiment({"name": "old"}, "u")
     before = state.writes
     document = {"experiments": [{"name": "a"}, {"name": "b"}]}

@@ -1,0 +1,73 @@
+"""A route as data: what the dispatcher serves and /openapi.json documents, declared once
+next to its handler (api/<resource>.py) and listed by the registry (api/__init__.py).
+
+A handler is `handler(req, **path_params, **query)`: the query parameters the route
+declares, converted, are handed to it by the dispatcher, so the names it accepts and the
+names the document lists are the same object. It returns its results (sent in the
+envelope with `status`) or a `Reply`, or raises a domain error."""
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Mapping, Optional, Tuple
+
+from .wire import Converter
+
+_PARAMETER_NAME = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?\w+>")
+
+
+@dataclass(frozen=True, eq=False)  # identity: a route is its own werkzeug endpoint
+class Route:
+    method: str
+    rule: str  # werkzeug rule syntax, e.g. "/api/v1/channels/<int:channel_id>"
+    handler: Callable
+    status: int = 200
+    query: Mapping[str, Converter] = field(default_factory=dict)
+    body: Optional[str] = None  # the name of its body's schema in /openapi.json
+    summary: str = ""
+    results: Mapping = field(default_factory=dict)  # JSON Schema of `results` (of the document itself if raw)
+    admin: bool = False  # behind the admin token, when the server has one
+    saves: Optional[bool] = None  # changes the store; default: POST/PUT/DELETE under /api/
+    refusals: Mapping[int, str] = field(default_factory=dict)  # statuses beyond what follows from what it reads
+    raw: bool = False  # answers something other than an envelope
+    link: Optional[Tuple[str, str]] = None  # (path parameter its answer's id fills, JSON pointer to that id)
+    tag: str = ""  # group in the document; default: the handler's module
+    name: str = ""  # default: the handler's name
+    schemas: Mapping[str, Mapping] = field(default_factory=dict)  # components it brings to /openapi.json
+
+    def __post_init__(self):
+        if not self.tag:
+            object.__setattr__(self, "tag", self.handler.__module__.rpartition(".")[2])
+        if not self.name:
+            object.__setattr__(self, "name", self.handler.__name__)
+
+    @property
+    def endpoint(self) -> str:
+        return f"{self.tag}.{self.name}"
+
+    @property
+    def shape(self) -> Tuple[str, str]:
+        """(method, rule without its parameter names): two routes of one shape are one route."""
+        return self.method, _PARAMETER_NAME.sub(r"<\1>", self.rule)
+
+    @property
+    def api(self) -> bool:
+        return self.rule.startswith("/api/")
+
+    @property
+    def changes_state(self) -> bool:
+        return self.saves if self.saves is not None else self.api and self.method in ("POST", "PUT", "DELETE")
+
+
+class Routes(list):
+    """A module's routes, declared next to their handlers:
+
+        routes = Routes()
+
+        @routes("GET", "/api/v1/channels/<int:channel_id>", summary="Get a channel", results=ref("Channel"))
+        def get_channel(req, channel_id): ...
+    """
+
+    def __call__(self, method: str, rule: str, **declared) -> Callable[[Callable], Callable]:
+        def register(handler: Callable) -> Callable:
+            self.append(Route(method, rule, handler, **declared))
+            return handler
+        return register

@@ -1,0 +1,33 @@
+"""Everything one fake serves from, typed, in one object: `AppState`. The Flask app built by
+`create_app` carries it as `app.state`; `MLSMock.state` and a running server's `.state` are
+the same object."""
+from dataclasses import dataclass, field
+from typing import Any, Dict, Optional, Tuple
+
+from .route import Route
+from .store import Store
+from .traffic import Faults, Journal
+
+
+@dataclass
+class AppState:
+    """`state_file`: None, or the persistence object saving `store` (it has `.path`);
+    `admin_token`: what /_mock/ routes (but health) require, when set; `propagate_exceptions`:
+    a bug in the fake raises in the caller (in-process use) instead of answering 500."""
+
+    store: Store
+    users: Optional[Dict[str, str]] = None
+    journal: Journal = field(default_factory=Journal)
+    faults: Faults = field(default_factory=Faults)
+    state_file: Optional[Any] = None
+    admin_token: Optional[str] = None
+    propagate_exceptions: bool = False
+    routes: Tuple[Route, ...] = ()
+    # /openapi.json for (admin token set, state file set): what it says depends on both.
+    openapi_cache: Dict[Tuple[bool, bool], Any] = field(default_factory=dict, repr=False)
+
+    def reset(self) -> None:
+        """Empty the store (IDs restart at 1), the journal and the faults."""
+        self.store.reset()
+        self.journal.clear()
+        self.faults.clear()
