@@ -8,14 +8,19 @@ resolves the name fails too, before a packet is sent; MLS domains are added to N
 that no proxy resolves them instead).
 An active `MLSMock` still answers first: the guard only sees what no fake served. Origins in
 `allowed` (the URL a suite was pointed at with `--mls-url`) pass.
+
+Installing imports neither `requests` nor `sktmls` (the plugin installs a guard in every
+pytest run): the `requests` and c-ares layers are patched when those are first imported.
 """
 import os
 import socket
+import sys
 import threading
 from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
+from urllib.parse import urlsplit
 
-from . import transport
-from .mock import MLS_DOMAINS, mls_api_origins
+from .importhook import when_imported
+from .redirect import MLS_DOMAINS, shipped_config
 
 
 class RealMLSBlocked(RuntimeError):
@@ -40,31 +45,38 @@ HINT = ("use the `mls_mock` fixture (or another mls_* fixture) so that sktmls re
         "or run the suite with --mls-url to target a chosen server")
 
 
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower().rstrip(".")
+
+
 def mls_hosts() -> Set[str]:
     """Every host name in sktmls's configuration (AB API and the other MLS services)."""
-    from .lightweight import allow_light_sktmls
-
     try:
-        allow_light_sktmls()
+        config = shipped_config()
     except Exception:  # sktmls missing or broken: the *.sktmls.com / *.sktmls.ai rule still holds
         return set()
-    ab, other = mls_api_origins()
-    return {host for _, host, _ in ab | other}
+    return {_host(url) for runtime in config.values() for urls in runtime.values()
+            if isinstance(urls, dict) for url in urls.values() if url}
 
 
-class NetworkGuard(transport.Router):
+class NetworkGuard:
     """Installed with `install()`, removed with `uninstall()`; refuses MLS hosts.
 
     `blocked` lists what was refused ("METHOD url" or "resolve host"), so a caller can tell
     a test that swallowed the error."""
 
     def __init__(self, allowed: Iterable[str] = ()):
-        self._allowed_origins = {transport.origin(url) for url in allowed}
-        self._allowed_hosts = {origin[1] for origin in self._allowed_origins}
+        self._allowed = tuple(allowed)
+        self._allowed_origins: Set[tuple] = set()  # filled when requests is patched
+        self._allowed_hosts = {_host(url) for url in self._allowed}
         self._hosts = mls_hosts() - self._allowed_hosts
         self._patched: Dict[Tuple[object, str], Tuple[Callable, Callable]] = {}
         self._saved_environ: Dict[str, Optional[str]] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._installed = False
+        self._router = None  # the transport.Router standing for this guard, once requests is here
+        self._origin: Callable[[str], tuple] = lambda url: ("", _host(url), None)
+        self._cancel_hooks: List[Callable[[], None]] = []
         self.blocked: List[str] = []
 
     def is_mls_host(self, host: str) -> bool:
@@ -81,10 +93,36 @@ class NetworkGuard(transport.Router):
     # ---- requests ---------------------------------------------------------------------------
 
     def handle(self, adapter, prepared, **kwargs):
-        key = transport.origin(prepared.url)
+        key = self._origin(prepared.url)
         if key not in self._allowed_origins and self.is_mls_host(key[1]):
             raise RealMLSBlocked(self._refuse(f"{prepared.method} {prepared.url.split('?')[0]}"))
         return None
+
+    def _on_import(self, name: str) -> None:
+        if name == "pycares":
+            with self._lock:
+                if self._installed:
+                    self._patch(sys.modules["pycares"].Channel, C_ARES_LOOKUPS, self._channel_lookup)
+        # transport imports requests: while it is half-run, wait for its own hook.
+        elif name == "mls_mock.transport" or "mls_mock.transport" not in sys.modules:
+            self._route_requests()
+
+    def _route_requests(self) -> None:
+        from . import transport
+
+        with self._lock:
+            if not self._installed or self._router is not None:
+                return
+            guard = self
+
+            class GuardRouter(transport.Router):
+                def handle(self, adapter, prepared, **kwargs):
+                    return guard.handle(adapter, prepared, **kwargs)
+
+            self._origin = transport.origin
+            self._allowed_origins = {transport.origin(url) for url in self._allowed}
+            self._router = GuardRouter()
+            transport.activate(self._router)
 
     # ---- sockets ----------------------------------------------------------------------------
 
@@ -119,16 +157,14 @@ class NetworkGuard(transport.Router):
                 setattr(owner, name, self._patched[owner, name][1])
 
     def install(self) -> "NetworkGuard":
-        if self._patched:
-            raise RuntimeError("this guard is already installed")
-        transport.activate(self)
-        self._patch(socket, LOOKUPS, self._lookup)
-        try:
-            import pycares
-        except ImportError:  # no c-ares here: the socket module is the only resolver
-            pass
-        else:
-            self._patch(pycares.Channel, C_ARES_LOOKUPS, self._channel_lookup)
+        with self._lock:
+            if self._installed:
+                raise RuntimeError("this guard is already installed")
+            self._installed = True
+            self._patch(socket, LOOKUPS, self._lookup)
+        # Each at once if already imported, else right after its first import.
+        self._cancel_hooks = [when_imported(("pycares",), self._on_import),
+                              when_imported(("requests", "mls_mock.transport"), self._on_import)]
         # A proxy would resolve the name itself, past every lookup above.
         for variable in ("NO_PROXY", "no_proxy"):
             self._saved_environ[variable] = os.environ.get(variable)
@@ -136,20 +172,27 @@ class NetworkGuard(transport.Router):
         return self
 
     def uninstall(self) -> None:
-        if not self._patched:
-            return
-        # Guards nest (pytester runs a session inside a session): undo only our own patches.
-        for (owner, name), (real, guarded) in self._patched.items():
-            if getattr(owner, name) is guarded:
-                setattr(owner, name, real)
-        self._patched = {}
+        for cancel in self._cancel_hooks:
+            cancel()
+        self._cancel_hooks = []
+        with self._lock:
+            if not self._installed:
+                return
+            self._installed = False
+            # Guards nest (pytester runs a session inside a session): undo only our own patches.
+            for (owner, name), (real, guarded) in self._patched.items():
+                if getattr(owner, name) is guarded:
+                    setattr(owner, name, real)
+            self._patched = {}
+            router, self._router = self._router, None
         for variable, value in self._saved_environ.items():
             if value is None:
                 os.environ.pop(variable, None)
             else:
                 os.environ[variable] = value
         self._saved_environ = {}
-        transport.deactivate(self)
+        if router is not None:
+            sys.modules["mls_mock.transport"].deactivate(router)
 
     def __enter__(self) -> "NetworkGuard":
         return self.install()

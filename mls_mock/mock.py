@@ -13,10 +13,9 @@ from . import transport
 from .app import MockState, create_app
 from .inprocess import Direct
 from .lightweight import allow_light_sktmls
+from .redirect import MLS_DOMAINS
 from .store import Store
 from .traffic import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_ENTRIES, Fault, Journal
-
-MLS_DOMAINS = (".sktmls.com", ".sktmls.ai")
 
 
 class UnmatchedFaultWarning(UserWarning):

@@ -2,16 +2,43 @@
 staging server), for every env and runtime at once."""
 import contextlib
 import copy
-from typing import Dict, Iterator
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Dict, Iterator, Optional
 
-_pristine = None  # sktmls's CONFIG as shipped, kept before the first rewrite
+# Every MLS host is under these, whatever sktmls's configuration names.
+MLS_DOMAINS = (".sktmls.com", ".sktmls.ai")
+
+_pristine: Optional[dict] = None  # sktmls's CONFIG as shipped, kept before the first rewrite
 
 
 def shipped_config() -> dict:
     """sktmls's CONFIG as it was before any redirect: what MLSMock serves and guards."""
+    if _pristine is not None:
+        return _pristine
+    if "sktmls.config" not in sys.modules:
+        try:
+            return _read_config_file()
+        except Exception:  # moved or no longer plain data: import it the usual way
+            from .lightweight import allow_light_sktmls
+
+            allow_light_sktmls()
     from sktmls.config import CONFIG
 
-    return _pristine if _pristine is not None else CONFIG
+    return CONFIG
+
+
+def _read_config_file() -> dict:
+    """CONFIG from sktmls/config/__init__.py (a dict literal importing nothing), without
+    importing sktmls, whose package imports aiohttp and the model registries (~250 ms)."""
+    spec = importlib.util.find_spec("sktmls")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("sktmls is not installed", name="sktmls")
+    path = Path(list(spec.submodule_search_locations)[0]) / "config" / "__init__.py"
+    namespace: dict = {"__name__": "sktmls.config", "__file__": str(path)}
+    exec(compile(path.read_bytes(), str(path), "exec"), namespace)
+    return namespace["CONFIG"]
 
 
 def point_sktmls_at(url: str) -> Dict[str, Dict[str, str]]:

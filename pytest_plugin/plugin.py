@@ -4,13 +4,16 @@
 One MLSMock (one Flask app and store) is built per session (per xdist worker) and emptied
 when each test that asks for it *starts*; a guard installed for the whole session refuses
 every connection to a real MLS host.
+
+Start-up imports neither sktmls nor Flask nor requests (a suite that uses no mls_* fixture
+pays for none of them): fixtures import what they need, the stand-in finder and the guard
+wait for the first import of sktmls and requests.
 """
 import pytest
 
 from mls_mock.guard import NetworkGuard
-from mls_mock.lightweight import SktmlsMissing, allow_light_sktmls
+from mls_mock.lightweight import SktmlsMissing, prepare_light_sktmls
 from mls_mock.redirect import point_sktmls_at, restore_sktmls
-from mls_mock.remote import RemoteGate
 
 from . import helpers
 
@@ -37,13 +40,15 @@ def pytest_configure(config):
     # the plugin must not break a suite that merely has mls-mock installed: the fixtures
     # then say what to install.
     try:
-        allow_light_sktmls()
+        prepare_light_sktmls()
     except SktmlsMissing as missing:
         config.stash[MISSING] = str(missing)
     except Exception as broken:  # e.g. a newer sktmls importing a package nobody stands in for
         config.stash[MISSING] = f"sktmls does not import ({type(broken).__name__}: {broken}); the mls_* fixtures will fail"
     config.stash[GUARD] = NetworkGuard(allowed=[settings.url] if settings.remote else ()).install()
     if settings.remote:
+        from mls_mock.remote import RemoteGate
+
         config.stash[REDIRECT] = point_sktmls_at(settings.url)
         config.stash[GATE] = RemoteGate(settings.url, settings.username, settings.password,
                                         settings.allow_writes).start()

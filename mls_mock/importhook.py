@@ -1,0 +1,96 @@
+"""Running a callback right after a module is first imported.
+
+The pytest plugin must not import `requests` or `sktmls` at start-up (a suite that never uses
+them would pay ~300 ms), yet it must guard `requests` and tidy sktmls's stand-ins as soon as
+anything imports them. Standard library only: importing this module costs nothing.
+"""
+import importlib.abc
+import sys
+import threading
+from typing import Any, Callable, Dict, List, Sequence
+
+Callback = Callable[[str], None]
+
+
+class _ThenLoader:
+    """The module's own loader, then the callbacks; the module keeps the real loader."""
+
+    def __init__(self, loader: Any):
+        self._loader = loader
+
+    def __getattr__(self, name: str) -> Any:  # is_package, get_source, get_resource_reader...
+        return getattr(self._loader, name)
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module) -> None:
+        module.__loader__ = self._loader
+        if module.__spec__ is not None:
+            module.__spec__.loader = self._loader
+        self._loader.exec_module(module)
+        _FINDER.fire(module.__name__)
+
+
+class _AfterImportFinder(importlib.abc.MetaPathFinder):
+    """First on sys.meta_path while callbacks wait; asks the finders behind it for the spec."""
+
+    def __init__(self) -> None:
+        self._waiting: Dict[str, List[Callback]] = {}
+        self._lock = threading.RLock()
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname not in self._waiting:
+            return None
+        for finder in list(sys.meta_path):
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(fullname, path, target)
+            if spec is not None:
+                break
+        else:
+            return None
+        if spec.loader is not None and hasattr(spec.loader, "exec_module"):
+            spec.loader = _ThenLoader(spec.loader)
+        return spec
+
+    def add(self, names: Sequence[str], callback: Callback) -> None:
+        with self._lock:
+            for name in names:
+                self._waiting.setdefault(name, []).append(callback)
+            if self not in sys.meta_path:
+                sys.meta_path.insert(0, self)
+
+    def remove(self, callback: Callback) -> None:
+        with self._lock:
+            for name in list(self._waiting):
+                self._waiting[name] = [c for c in self._waiting[name] if c is not callback]
+                if not self._waiting[name]:
+                    del self._waiting[name]
+            self._leave_if_idle()
+
+    def fire(self, name: str) -> None:
+        with self._lock:
+            callbacks = self._waiting.pop(name, [])
+            self._leave_if_idle()
+        for callback in callbacks:
+            callback(name)
+
+    def _leave_if_idle(self) -> None:
+        if not self._waiting and self in sys.meta_path:
+            sys.meta_path.remove(self)
+
+
+_FINDER = _AfterImportFinder()
+
+
+def when_imported(names: Sequence[str], callback: Callback) -> Callable[[], None]:
+    """Call `callback(name)` once for each of `names`, right after that module has run (at
+    once for one already imported). Returns a function that cancels the calls still waiting."""
+    waiting = [name for name in names if name not in sys.modules]
+    if waiting:
+        _FINDER.add(waiting, callback)
+    for name in names:
+        if name not in waiting:
+            callback(name)
+    return lambda: _FINDER.remove(callback)
