@@ -9,6 +9,7 @@ and the client. Start-up is a one-test suite (no mls_* fixture) with the plugin 
 
     .venv/bin/python bench/plugin_overhead.py --startup 15   # start-up alone, 15 rounds
 """
+
 import os
 import resource
 import subprocess
@@ -16,7 +17,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import List
 
 from timing import interleaved, us, verdict
 
@@ -24,18 +24,18 @@ TESTS = 500
 PER_TEST_TARGET = 1e-3
 STARTUP_TARGET = 0.1
 
-WITH_FIXTURE = '''
+WITH_FIXTURE = """
 def test_{n}(mls_channel_client):
     assert mls_channel_client.list_channels() == []
-'''
+"""
 
-WITHOUT_FIXTURE = '''
+WITHOUT_FIXTURE = """
 def test_{n}(client):
     assert client.list_channels() == []
-'''
+"""
 
 # The baseline suite's stand-in: the same real client, answered by a prebuilt response.
-BASELINE_CONFTEST = '''
+BASELINE_CONFTEST = """
 import pytest
 import requests
 from requests.adapters import HTTPAdapter
@@ -53,7 +53,7 @@ def client(monkeypatch):
     from sktmls.channels import ChannelClient
     monkeypatch.setattr(HTTPAdapter, "send", lambda adapter, request, **kwargs: CANNED)
     return ChannelClient(env=MLSENV.STG, username="u", password="p")
-'''
+"""
 
 
 def _write_suite(directory: Path, template: str, conftest: str = "") -> Path:
@@ -77,7 +77,18 @@ def _pytest(directory: Path, *extra: str, label: str = "") -> float:
     """Wall time of one pytest run (subprocess), asserting it passed; its CPU time goes to
     `_cpu[label]` (less disturbed than wall time when the machine is busy)."""
     cpu_before = _children_cpu()
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", *extra, str(directory)]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:randomly",
+        *extra,
+        str(directory),
+    ]
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     start = time.perf_counter()
     done = subprocess.run(command, cwd=directory, env=env, capture_output=True, text=True, timeout=300)
@@ -92,17 +103,27 @@ def startup_row(root: Path, rounds: int) -> list:
     single = root / "single"
     single.mkdir()
     (single / "test_one.py").write_text("def test_one():\n    pass\n")
-    startup = interleaved({"plugin": lambda: _pytest(single, label="plugin"),
-                           "no plugin": lambda: _pytest(single, "-p", "no:mls_mock", label="no plugin")}, rounds)
+    startup = interleaved(
+        {
+            "plugin": lambda: _pytest(single, label="plugin"),
+            "no plugin": lambda: _pytest(single, "-p", "no:mls_mock", label="no plugin"),
+        },
+        rounds,
+    )
     cost = startup["plugin"] - startup["no plugin"]
     cpu = _cpu["plugin"] - _cpu["no plugin"]
-    return ["3 plugin", "import and start-up (a one-test suite, no mls_* fixture)", us(cost),
-            f"the same suite with `-p no:mls_mock`: {startup['no plugin']:.2f} s (CPU time: {us(cpu)} over it)",
-            f"{startup['plugin'] / startup['no plugin']:.2f}×", "≤ 100 ms over `-p no:mls_mock`",
-            verdict(cost <= STARTUP_TARGET)]
+    return [
+        "3 plugin",
+        "import and start-up (a one-test suite, no mls_* fixture)",
+        us(cost),
+        f"the same suite with `-p no:mls_mock`: {startup['no plugin']:.2f} s (CPU time: {us(cpu)} over it)",
+        f"{startup['plugin'] / startup['no plugin']:.2f}×",
+        "≤ 100 ms over `-p no:mls_mock`",
+        verdict(cost <= STARTUP_TARGET),
+    ]
 
 
-def section(rounds: int, scale: float) -> List[list]:
+def section(rounds: int, scale: float) -> list[list]:
     rounds = max(2, rounds // 2)
     with tempfile.TemporaryDirectory(prefix="mls-mock-bench-") as tmp:
         root = Path(tmp)
@@ -113,9 +134,18 @@ def section(rounds: int, scale: float) -> List[list]:
         startup = startup_row(root, rounds * 3)
     per_test = (suites["with"] - suites["baseline"]) / TESTS
     return [
-        ["3 plugin", f"overhead per test ({TESTS} generated tests with `mls_channel_client` and one call)", us(per_test),
-         f"the same tests on a canned transport without the fixture: {suites['baseline']:.2f} s vs {suites['with']:.2f} s",
-         f"{per_test / PER_TEST_TARGET:.2f}× the target", "≤ 1 ms per test", verdict(per_test <= PER_TEST_TARGET)],
+        [
+            "3 plugin",
+            f"overhead per test ({TESTS} generated tests with `mls_channel_client` and one call)",
+            us(per_test),
+            (
+                "the same tests on a canned transport without the fixture: "
+                f"{suites['baseline']:.2f} s vs {suites['with']:.2f} s"
+            ),
+            f"{per_test / PER_TEST_TARGET:.2f}× the target",
+            "≤ 1 ms per test",
+            verdict(per_test <= PER_TEST_TARGET),
+        ],
         startup,
     ]
 
