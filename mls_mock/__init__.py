@@ -1,12 +1,17 @@
 """mls-mock: a fake MLS AB API for testing code that uses the `sktmls` client.
 
-    from mls_mock import MLSMock
-    with MLSMock() as mls:
-        ...  # every sktmls ChannelClient / ExperimentClient / FilterClient reaches the fake
+from mls_mock import MLSMock
+with MLSMock() as mls:
+    ...  # every sktmls ChannelClient / ExperimentClient / FilterClient reaches the fake
 """
-import importlib
-from typing import TYPE_CHECKING, Any, List
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__all__ = [
+    "MLSMock", "Store", "Clock", "create_app", "allow_light_sktmls", "Call", "Fault", "UnmatchedFaultWarning",
+    "MLSMockError", "BadRequest", "FieldError", "NotFound", "Conflict", "Unauthorized", "SeedError",
+]  # fmt: skip
 # Names are imported on first use: the pytest plugin imports mls_mock.guard in every pytest
 # run, and this package must not bring Flask, requests and the store along with it.
 _HOMES = {
@@ -14,8 +19,7 @@ _HOMES = {
     "create_app": "app", "allow_light_sktmls": "lightweight", "Call": "traffic", "Fault": "traffic",
     "MLSMockError": "errors", "BadRequest": "errors", "FieldError": "errors", "NotFound": "errors",
     "Conflict": "errors", "Unauthorized": "errors", "SeedError": "errors",
-}
-__all__ = list(_HOMES)
+}  # fmt: skip
 
 if TYPE_CHECKING:
     from .app import create_app
@@ -35,5 +39,5 @@ def __getattr__(name: str) -> Any:
     return value
 
 
-def __dir__() -> List[str]:
+def __dir__() -> list[str]:
     return sorted({*globals(), *_HOMES})

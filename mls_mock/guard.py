@@ -12,11 +12,13 @@ An active `MLSMock` still answers first: the guard only sees what no fake served
 Installing imports neither `requests` nor `sktmls` (the plugin installs a guard in every
 pytest run): the `requests` and c-ares layers are patched when those are first imported.
 """
+
 import os
 import socket
 import sys
 import threading
-from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
+from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 from .importhook import when_imported
@@ -41,22 +43,30 @@ LOOKUPS = ("getaddrinfo", "gethostbyname", "gethostbyname_ex")
 # aiodns whenever it is installed, as it is in every full sktmls install (aiohttp[speedups]).
 C_ARES_LOOKUPS = ("getaddrinfo", "gethostbyname", "query", "search")
 
-HINT = ("use the `mls_mock` fixture (or another mls_* fixture) so that sktmls reaches the fake, "
-        "or run the suite with --mls-url to target a chosen server")
+HINT = (
+    "use the `mls_mock` fixture (or another mls_* fixture) so that sktmls reaches the fake, "
+    "or run the suite with --mls-url to target a chosen server"
+)
 
 
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower().rstrip(".")
 
 
-def mls_hosts() -> Set[str]:
+def mls_hosts() -> set[str]:
     """Every host name in sktmls's configuration (AB API and the other MLS services)."""
     try:
         config = shipped_config()
     except Exception:  # sktmls missing or broken: the *.sktmls.com / *.sktmls.ai rule still holds
         return set()
-    return {_host(url) for runtime in config.values() for urls in runtime.values()
-            if isinstance(urls, dict) for url in urls.values() if url}
+    return {
+        _host(url)
+        for runtime in config.values()
+        for urls in runtime.values()
+        if isinstance(urls, dict)
+        for url in urls.values()
+        if url
+    }
 
 
 class NetworkGuard:
@@ -67,17 +77,17 @@ class NetworkGuard:
 
     def __init__(self, allowed: Iterable[str] = ()):
         self._allowed = tuple(allowed)
-        self._allowed_origins: Set[tuple] = set()  # filled when requests is patched
+        self._allowed_origins: set[tuple] = set()  # filled when requests is patched
         self._allowed_hosts = {_host(url) for url in self._allowed}
         self._hosts = mls_hosts() - self._allowed_hosts
-        self._patched: Dict[Tuple[object, str], Tuple[Callable, Callable]] = {}
-        self._saved_environ: Dict[str, Optional[str]] = {}
+        self._patched: dict[tuple[object, str], tuple[Callable, Callable]] = {}
+        self._saved_environ: dict[str, str | None] = {}
         self._lock = threading.RLock()
         self._installed = False
-        self._router = None  # the transport.Router standing for this guard, once requests is here
+        self._router: Any = None  # the transport.Router standing for this guard, once requests is here
         self._origin: Callable[[str], tuple] = lambda url: ("", _host(url), None)
-        self._cancel_hooks: List[Callable[[], None]] = []
-        self.blocked: List[str] = []
+        self._cancel_hooks: list[Callable[[], None]] = []
+        self.blocked: list[str] = []
 
     def is_mls_host(self, host: str) -> bool:
         host = (host or "").lower().rstrip(".")
@@ -121,8 +131,8 @@ class NetworkGuard:
 
             self._origin = transport.origin
             self._allowed_origins = {transport.origin(url) for url in self._allowed}
-            self._router = GuardRouter()
-            transport.activate(self._router)
+            router = self._router = GuardRouter()
+            transport.activate(router)
 
     # ---- sockets ----------------------------------------------------------------------------
 
@@ -136,17 +146,18 @@ class NetworkGuard:
             self._check_lookup(host)
             return real(host, *args, **kwargs)
 
-        guarded.__wrapped__ = real
+        guarded.__wrapped__ = real  # type: ignore[attr-defined]
         return guarded
 
     def _channel_lookup(self, real: Callable) -> Callable:
         """A pycares.Channel method: raising before c-ares runs reaches aiodns's caller as
         an OSError, which aiohttp reports as a ClientConnectorError naming the host."""
+
         def guarded(channel, *args, **kwargs):
             self._check_lookup(args[0] if args else kwargs.get("host", kwargs.get("name")))
             return real(channel, *args, **kwargs)
 
-        guarded.__wrapped__ = real
+        guarded.__wrapped__ = real  # type: ignore[attr-defined]
         return guarded
 
     def _patch(self, owner, names: Iterable[str], wrap: Callable[[Callable], Callable]) -> None:
@@ -163,8 +174,10 @@ class NetworkGuard:
             self._installed = True
             self._patch(socket, LOOKUPS, self._lookup)
         # Each at once if already imported, else right after its first import.
-        self._cancel_hooks = [when_imported(("pycares",), self._on_import),
-                              when_imported(("requests", "mls_mock.transport"), self._on_import)]
+        self._cancel_hooks = [
+            when_imported(("pycares",), self._on_import),
+            when_imported(("requests", "mls_mock.transport"), self._on_import),
+        ]
         # A proxy would resolve the name itself, past every lookup above.
         for variable in ("NO_PROXY", "no_proxy"):
             self._saved_environ[variable] = os.environ.get(variable)

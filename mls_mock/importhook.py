@@ -4,15 +4,17 @@ The pytest plugin must not import `requests` or `sktmls` at start-up (a suite th
 them would pay ~300 ms), yet it must guard `requests` and tidy sktmls's stand-ins as soon as
 anything imports them. Standard library only: importing this module costs nothing.
 """
+
 import importlib.abc
 import sys
 import threading
-from typing import Any, Callable, Dict, List, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 Callback = Callable[[str], None]
 
 
-class _ThenLoader:
+class _ThenLoader(importlib.abc.Loader):
     """The module's own loader, then the callbacks; the module keeps the real loader."""
 
     def __init__(self, loader: Any):
@@ -36,7 +38,7 @@ class _AfterImportFinder(importlib.abc.MetaPathFinder):
     """First on sys.meta_path while callbacks wait; asks the finders behind it for the spec."""
 
     def __init__(self) -> None:
-        self._waiting: Dict[str, List[Callback]] = {}
+        self._waiting: dict[str, list[Callback]] = {}
         self._lock = threading.RLock()
 
     def find_spec(self, fullname, path, target=None):

@@ -11,11 +11,13 @@ package.
 `prepare_light_sktmls()` is the cheap start of the same: the finder now, the rest when
 something first imports sktmls (the pytest plugin calls it at start-up).
 """
+
 import importlib.abc
 import importlib.machinery
 import importlib.util
 import sys
 import threading
+import types
 
 STOOD_IN = frozenset(
     {"torch", "joblib", "cloudpickle", "autogluon", "catboost", "lightgbm", "xgboost", "pandas", "simplejson"}
@@ -61,7 +63,9 @@ def _absent(qualname: str) -> type:
     return _AbsentMeta(qualname, (), {"__qualname__": qualname, "__module__": qualname.partition(".")[0]})
 
 
-class _StandInModule(type(sys)):
+class _StandInModule(types.ModuleType):
+    __mls_mock_stand_in__ = True
+
     def __getattr__(self, attr):
         if attr.startswith("__"):
             raise AttributeError(attr)
@@ -69,7 +73,7 @@ class _StandInModule(type(sys)):
 
 
 def _imported_by_sktmls() -> bool:
-    frame = sys._getframe(2)
+    frame: types.FrameType | None = sys._getframe(2)
     while frame is not None:
         module = frame.f_globals.get("__name__", "")
         if module == "sktmls" or module.startswith("sktmls."):
@@ -106,7 +110,6 @@ class StandInFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def create_module(self, spec):
         module = _StandInModule(spec.name)
         module.__path__ = []
-        module.__mls_mock_stand_in__ = True
         return module
 
     def exec_module(self, module):

@@ -1,16 +1,17 @@
 """Pointing the real sktmls clients at another AB API base URL (a standalone fake, a real
 staging server), for every env and runtime at once."""
+
 import contextlib
 import copy
 import importlib.util
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Dict, Iterator, Optional
 
 # Every MLS host is under these, whatever sktmls's configuration names.
 MLS_DOMAINS = (".sktmls.com", ".sktmls.ai")
 
-_pristine: Optional[dict] = None  # sktmls's CONFIG as shipped, kept before the first rewrite
+_pristine: dict | None = None  # sktmls's CONFIG as shipped, kept before the first rewrite
 
 
 def shipped_config() -> dict:
@@ -41,7 +42,7 @@ def _read_config_file() -> dict:
     return namespace["CONFIG"]
 
 
-def point_sktmls_at(url: str) -> Dict[str, Dict[str, str]]:
+def point_sktmls_at(url: str) -> dict[str, dict[str, str]]:
     """Make every sktmls client built from now on send AB API calls to `url`.
 
     sktmls reads `CONFIG[runtime]["MLS_AB_API_URL"][env]` when a client is built, so the
@@ -66,7 +67,7 @@ def point_sktmls_at(url: str) -> Dict[str, Dict[str, str]]:
     return previous
 
 
-def restore_sktmls(previous: Dict[str, Dict[str, str]]) -> None:
+def restore_sktmls(previous: dict[str, dict[str, str]]) -> None:
     from sktmls.config import CONFIG
 
     for runtime, urls in previous.items():

@@ -9,6 +9,9 @@ Start-up imports neither sktmls nor Flask nor requests (a suite that uses no mls
 pays for none of them): fixtures import what they need, the stand-in finder and the guard
 wait for the first import of sktmls and requests.
 """
+
+from typing import Any
+
 import pytest
 
 from mls_mock.guard import NetworkGuard
@@ -17,14 +20,15 @@ from mls_mock.redirect import point_sktmls_at, restore_sktmls
 
 from . import helpers
 
-SETTINGS = pytest.StashKey()
-GUARD = pytest.StashKey()
-GATE = pytest.StashKey()
-REDIRECT = pytest.StashKey()
-MISSING = pytest.StashKey()
+SETTINGS = pytest.StashKey[helpers.Settings]()
+GUARD = pytest.StashKey[NetworkGuard]()
+GATE = pytest.StashKey[Any]()  # a mls_mock.remote.RemoteGate, imported only under --mls-url
+REDIRECT = pytest.StashKey[dict[str, dict[str, str]]]()
+MISSING = pytest.StashKey[str]()
 
 
 # ---- hooks ----------------------------------------------------------------------------------
+
 
 def pytest_addoption(parser):
     helpers.add_options(parser)
@@ -44,14 +48,16 @@ def pytest_configure(config):
     except SktmlsMissing as missing:
         config.stash[MISSING] = str(missing)
     except Exception as broken:  # e.g. a newer sktmls importing a package nobody stands in for
-        config.stash[MISSING] = f"sktmls does not import ({type(broken).__name__}: {broken}); the mls_* fixtures will fail"
-    config.stash[GUARD] = NetworkGuard(allowed=[settings.url] if settings.remote else ()).install()
-    if settings.remote:
+        config.stash[MISSING] = (
+            f"sktmls does not import ({type(broken).__name__}: {broken}); the mls_* fixtures will fail"
+        )
+    url = settings.url  # None unless --mls-url
+    config.stash[GUARD] = NetworkGuard(allowed=[url] if url is not None else ()).install()
+    if url is not None:
         from mls_mock.remote import RemoteGate
 
-        config.stash[REDIRECT] = point_sktmls_at(settings.url)
-        config.stash[GATE] = RemoteGate(settings.url, settings.username, settings.password,
-                                        settings.allow_writes).start()
+        config.stash[REDIRECT] = point_sktmls_at(url)
+        config.stash[GATE] = RemoteGate(url, settings.username, settings.password, settings.allow_writes).start()
     if settings.remote or config.getini("mls_mock_autouse"):
         config.pluginmanager.register(_PerTest(), "mls-mock-per-test")
 
@@ -86,6 +92,7 @@ def pytest_terminal_summary(terminalreporter, config):
 
 
 # ---- settings and session objects -------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def mls_settings(pytestconfig) -> helpers.Settings:
@@ -144,6 +151,7 @@ class _PerTest:
 
 # ---- what tests use -------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def mls_env(request, monkeypatch, mls_settings):
     """Sets MLS_ENV, MLS_USERNAME and MLS_PASSWORD for this test (STG, account `mls-test` with
@@ -159,7 +167,8 @@ def mls_mock(request, mls_env, mls_settings, mls_mock_session, _mls_seeds):
     """The fake MLS AB API for this test, emptied when the test starts, active (every sktmls
     client of the process reaches it in-process) until it ends. `@pytest.mark.mls_seed(...)`
     sets are loaded first. `.store`, `.calls` (journal: method, path, query, query_all,
-    json, body_bytes, body_truncated, status, user), `.fail(method, path, status=500, error=None, times=1, raises=None)`, `.seed(...)`."""
+    json, body_bytes, body_truncated, status, user),
+    `.fail(method, path, status=500, error=None, times=1, raises=None)`, `.seed(...)`."""
     helpers.ensure_enabled(request, "mls_mock")
     helpers.skip_if_remote(mls_settings, "mls_mock")
     mls_mock_session.reset()
