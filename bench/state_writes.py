@@ -35,6 +35,10 @@ def _creates(units: int):
     return requests_for
 
 
+def _rate(rate: float) -> str:
+    return f"{rate:,.0f}" if rate >= 10 else f"{rate:.2f}"
+
+
 def _count(document: dict) -> int:
     return sum(len(value) for value in document.values() if isinstance(value, list))
 
@@ -76,20 +80,20 @@ def section(scale: float) -> list[list]:
                 [
                     "5 --state",
                     f"writes, {clients} client{plural}, {sizes[records]:,} records",
-                    f"{state:,.0f} writes/s" + (f" ({errors} errors)" if errors else ""),
-                    f"in memory {memory:,.0f} writes/s",
+                    f"{_rate(state)} writes/s" + (f" ({errors} errors)" if errors else ""),
+                    f"in memory {_rate(memory)} writes/s",
                     f"{state / memory:.2f}× in memory",
                     f"≥ {AT_SIZE_TARGET}× in memory" if judged else "—",
                     verdict(state >= AT_SIZE_TARGET * memory and not errors) if judged else "",
                 ]
             )
         small, large = rates[RECORDS[0], "--state", clients][0], rates[RECORDS[-1], "--state", clients][0]
-        spread = max(small, large) / min(small, large)
+        spread = max(small, large) / max(min(small, large), 1e-9)
         rows.append(
             [
                 "5 --state",
                 f"writes, {clients} client{plural}: {sizes[RECORDS[0]]:,} against {sizes[RECORDS[-1]]:,} records",
-                f"{small:,.0f} vs {large:,.0f} writes/s",
+                f"{_rate(small)} vs {_rate(large)} writes/s",
                 "the same server, 1,000× the records",
                 f"{spread:.2f}× apart",
                 f"within {FLAT_TARGET}×",

@@ -85,6 +85,7 @@ class NetworkGuard:
         self._lock = threading.RLock()
         self._installed = False
         self._router: Any = None  # the transport.Router standing for this guard, once requests is here
+        self._transport: Any = None  # the mls_mock.transport module it is active in
         self._origin: Callable[[str], tuple] = lambda url: ("", _host(url), None)
         self._cancel_hooks: list[Callable[[], None]] = []
         self.blocked: list[str] = []
@@ -110,29 +111,34 @@ class NetworkGuard:
 
     def _on_import(self, name: str) -> None:
         if name == "pycares":
+            channel = sys.modules["pycares"].Channel
             with self._lock:
-                if self._installed:
-                    self._patch(sys.modules["pycares"].Channel, C_ARES_LOOKUPS, self._channel_lookup)
+                if self._installed and (channel, C_ARES_LOOKUPS[0]) not in self._patched:
+                    self._patch(channel, C_ARES_LOOKUPS, self._channel_lookup)
         # transport imports requests: while it is half-run, wait for its own hook.
         elif name == "mls_mock.transport" or "mls_mock.transport" not in sys.modules:
             self._route_requests()
 
     def _route_requests(self) -> None:
-        from . import transport
+        # Not `from . import transport`: after pytester put sys.modules back, the package's
+        # attribute can be a module no longer imported; this reads sys.modules.
+        from .transport import Router, activate, origin
 
+        transport = sys.modules["mls_mock.transport"]
         with self._lock:
-            if not self._installed or self._router is not None:
+            if not self._installed or self._transport is transport:
                 return
             guard = self
 
-            class GuardRouter(transport.Router):
+            class GuardRouter(Router):
                 def handle(self, adapter, prepared, **kwargs):
                     return guard.handle(adapter, prepared, **kwargs)
 
-            self._origin = transport.origin
-            self._allowed_origins = {transport.origin(url) for url in self._allowed}
+            self._origin = origin
+            self._allowed_origins = {origin(url) for url in self._allowed}
             router = self._router = GuardRouter()
-            transport.activate(router)
+            self._transport = transport
+            activate(router)
 
     # ---- sockets ----------------------------------------------------------------------------
 
@@ -198,6 +204,7 @@ class NetworkGuard:
                     setattr(owner, name, real)
             self._patched = {}
             router, self._router = self._router, None
+            transport, self._transport = self._transport, None
         for variable, value in self._saved_environ.items():
             if value is None:
                 os.environ.pop(variable, None)
@@ -205,7 +212,7 @@ class NetworkGuard:
                 os.environ[variable] = value
         self._saved_environ = {}
         if router is not None:
-            sys.modules["mls_mock.transport"].deactivate(router)
+            transport.deactivate(router)
 
     def __enter__(self) -> "NetworkGuard":
         return self.install()

@@ -3,6 +3,10 @@
 The pytest plugin must not import `requests` or `sktmls` at start-up (a suite that never uses
 them would pay ~300 ms), yet it must guard `requests` and tidy sktmls's stand-ins as soon as
 anything imports them. Standard library only: importing this module costs nothing.
+
+A module can run more than once in a process: pytester's in-process runs put sys.modules
+back as they found it, so what a nested run imported first is imported afresh later. Each
+callback runs for every such import, and must be idempotent for one module object.
 """
 
 import importlib.abc
@@ -35,7 +39,7 @@ class _ThenLoader(importlib.abc.Loader):
 
 
 class _AfterImportFinder(importlib.abc.MetaPathFinder):
-    """First on sys.meta_path while callbacks wait; asks the finders behind it for the spec."""
+    """First on sys.meta_path while callbacks are registered; asks the finders behind it."""
 
     def __init__(self) -> None:
         self._waiting: dict[str, list[Callback]] = {}
@@ -73,8 +77,7 @@ class _AfterImportFinder(importlib.abc.MetaPathFinder):
 
     def fire(self, name: str) -> None:
         with self._lock:
-            callbacks = self._waiting.pop(name, [])
-            self._leave_if_idle()
+            callbacks = list(self._waiting.get(name, ()))
         for callback in callbacks:
             callback(name)
 
@@ -87,12 +90,11 @@ _FINDER = _AfterImportFinder()
 
 
 def when_imported(names: Sequence[str], callback: Callback) -> Callable[[], None]:
-    """Call `callback(name)` once for each of `names`, right after that module has run (at
-    once for one already imported). Returns a function that cancels the calls still waiting."""
-    waiting = [name for name in names if name not in sys.modules]
-    if waiting:
-        _FINDER.add(waiting, callback)
+    """Call `callback(name)` for each of `names` right after that module has run, every time
+    it is imported afresh, and at once for one already imported. Returns the function that
+    cancels it."""
+    _FINDER.add(names, callback)
     for name in names:
-        if name not in waiting:
+        if name in sys.modules:
             callback(name)
     return lambda: _FINDER.remove(callback)

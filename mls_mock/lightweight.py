@@ -34,7 +34,9 @@ class SktmlsMissing(ModuleNotFoundError):
     """The sktmls client itself is not installed: nothing to fake for."""
 
 
-_ready = False
+# The sktmls module allow_light_sktmls() prepared: sktmls imported afresh (after pytester put
+# sys.modules back) needs it again.
+_ready_for: types.ModuleType | None = None
 _hooked = False
 
 
@@ -124,11 +126,11 @@ def _install_finder() -> None:
 def allow_light_sktmls() -> None:
     """Make the sktmls HTTP clients importable here. Idempotent and thread-safe; a full
     sktmls install is left untouched (its real packages are found before the finder)."""
-    global _ready
-    if _ready:  # called on every MLSMock.start(): the sys.modules scan below costs ~0.4 ms
-        return
+    global _ready_for
+    if _ready_for is not None and sys.modules.get("sktmls") is _ready_for:
+        return  # called on every MLSMock.start(): the sys.modules scan below costs ~0.4 ms
     with _lock:
-        if _ready:
+        if _ready_for is not None and sys.modules.get("sktmls") is _ready_for:
             return
         _install_finder()
         try:
@@ -143,7 +145,7 @@ def allow_light_sktmls() -> None:
             # sktmls keeps its references; other code importing torch later must not get ours.
             for name in [n for n, m in list(sys.modules.items()) if stood_in(m)]:
                 del sys.modules[name]
-        _ready = True
+        _ready_for = sys.modules.get("sktmls")
 
 
 def _on_sktmls_imported(name: str) -> None:
@@ -161,7 +163,7 @@ def prepare_light_sktmls() -> None:
     from .importhook import when_imported  # not at the top: tests load this file on its own
 
     global _hooked
-    if _ready or "sktmls" in sys.modules:
+    if "sktmls" in sys.modules:
         allow_light_sktmls()
         return
     try:
