@@ -11,8 +11,10 @@ BIN_FULL  := $(VENV_FULL)/bin
 # wheels are kept in a folder of our own, outside the clone, that survives between CI runs.
 WHEELHOUSE ?= $(HOME)/.cache/mls-mock/wheels
 FULL_TESTS ?= tests/contract tests/plugin tests/mock
+# What `make lint` checks; mypy's own list is [tool.mypy] files in pyproject.toml.
+LINT_PATHS ?= mls_mock pytest_plugin fixtures bench
 
-.PHONY: serve test test-full bench install install-full clean
+.PHONY: serve test test-full lint format bench install install-full clean
 
 $(BIN)/.installed: pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +50,15 @@ test: install   ## the whole suite
 
 test-full: install-full  ## the contract, plugin and MLSMock tests against a full sktmls install
 	$(BIN_FULL)/python -m pytest -n auto $(FULL_TESTS) $(ARGS)
+
+lint: install   ## ruff (lint, and format without rewriting) and mypy; what CI runs
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/mypy
+
+format: install  ## rewrite what `make lint` would refuse and ruff can fix
+	$(BIN)/ruff check --fix $(LINT_PATHS)
+	$(BIN)/ruff format $(LINT_PATHS)
 
 bench: install  ## the benchmark table
 	$(BIN)/python bench/run.py $(ARGS)

@@ -2,10 +2,11 @@
 
     .venv/bin/python bench/run.py            # the full run (a few minutes)
     .venv/bin/python bench/run.py --quick    # fewer rounds, for a smoke check
-    .venv/bin/python bench/run.py --only 1,2 # some sections
+    .venv/bin/python bench/run.py --only 1,5 # some sections
 
 Writes the table to bench/RESULTS.md as well. Load tests target 127.0.0.1 only.
 """
+
 import argparse
 import os
 import platform
@@ -17,8 +18,8 @@ HERE = Path(__file__).resolve().parent
 NOTES = """Every figure is the best of interleaved rounds (the run least disturbed by the rest of
 the machine); each ratio is to a baseline measured in the same run. **1**: real sktmls
 client calls in-process; *floor* = `HTTPAdapter.send` returning a prebuilt response (the
-cost of `requests` and the client alone), *responses* = a `responses` static stub with the
-same bytes. **2**: the same calls against a store of 10 and of 10,000 units (fixtures/large.py).
+cost of `requests` and the client alone), *responses* and *requests-mock* = a static stub of
+each with the same bytes. **2**: the same calls against a store of 10 and of 10,000 units (fixtures/large.py).
 **3**: pytest in a subprocess on 500 generated tests. **4**: `mls-mock serve` (waitress,
 8 threads) on 1,000 seeded units, N keep-alive loopback clients in this process for 3 s or
 30,000 requests; GET+POST is half `create_channel`; *waitress floor* serves a constant body.
@@ -28,7 +29,7 @@ The load generator shares the 2 cores with the server."""
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from timing import table  # noqa: E402  (after the path set-up)
+from timing import table
 
 
 def machine() -> str:
@@ -42,10 +43,15 @@ def machine() -> str:
         pass
     from importlib.metadata import version
 
-    libraries = ", ".join(f"{name} {version(name)}" for name in ("flask", "werkzeug", "requests", "responses", "waitress"))
+    libraries = ", ".join(
+        f"{name} {version(name)}"
+        for name in ("flask", "werkzeug", "requests", "responses", "requests-mock", "waitress")
+    )
     # requests scans the environment for proxies on every call: part of the floor.
-    return (f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}, {libraries}, {len(os.environ)} environment variables")
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}, {libraries}, {len(os.environ)} environment variables"
+    )
 
 
 def main(argv=None) -> int:
@@ -53,8 +59,9 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer rounds and calls (a smoke run)")
     parser.add_argument("--only", default="1,2,3,4,5", help="comma-separated sections to run")
     parser.add_argument("--output", default=str(HERE / "RESULTS.md"), help="markdown file to write ('' for none)")
-    parser.add_argument("--no-readme", action="store_true",
-                        help="leave README.md alone (a full run, not --quick, rewrites its table)")
+    parser.add_argument(
+        "--no-readme", action="store_true", help="leave README.md alone (a full run, not --quick, rewrites its table)"
+    )
     args = parser.parse_args(argv)
     sections = {s.strip() for s in args.only.split(",")}
     rounds, scale = (3, 0.3) if args.quick else (7, 1.0)
@@ -63,15 +70,18 @@ def main(argv=None) -> int:
     rows = []
     if "1" in sections or "2" in sections:
         import inprocess
+
         if "1" in sections:
             rows += inprocess.section_per_call(rounds, scale)
         if "2" in sections:
             rows += inprocess.section_growth(rounds, scale)
     if "3" in sections:
         import plugin_overhead
+
         rows += plugin_overhead.section(rounds, scale)
     if "4" in sections:
         import server_load
+
         rows += server_load.section(scale)
     if "5" in sections:
         import state_writes

@@ -6,6 +6,7 @@ its own keep-alive connection, for a fixed time or request quota, whichever ends
 Baseline: the same waitress set-up serving a constant JSON body (the server floor), under
 the same load. The load generator shares the machine's cores with the server.
 """
+
 import http.client
 import itertools
 import json
@@ -15,7 +16,6 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Dict, List, Tuple
 
 from timing import percentile, verdict
 
@@ -24,7 +24,7 @@ CONCURRENCY = (1, 8, 32)
 SEED_UNITS = 1000
 AUTH = "Basic YmVuY2g6YmVuY2g="  # bench:bench
 
-FLOOR_SERVER = r'''
+FLOOR_SERVER = r"""
 import sys
 from waitress.server import create_server
 BODY = b'{"code": 200, "error": null, "results": {"id": 5, "screen_id": "screen_00005", "experiments": [4, 5]}}'
@@ -35,13 +35,13 @@ def app(environ, start_response):
 server = create_server(app, host="127.0.0.1", port=0, threads=8)
 print(f"listening on http://127.0.0.1:{server.effective_port}", flush=True)
 server.run()
-'''
+"""
 
 
 class Server:
     """A server subprocess whose URL is read from its 'listening on' line."""
 
-    def __init__(self, command: List[str]):
+    def __init__(self, command: list[str]):
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         deadline = time.monotonic() + 60
         line = ""
@@ -77,9 +77,12 @@ def _requests_for(mix: str, worker: int):
             yield "POST", "/api/v1/channels", body.encode()
 
 
-def load(port: int, concurrency: int, mix: str, seconds: float, quota: int) -> Tuple[float, List[float], int]:
-    """(requests per second, sorted latencies, errors) of `concurrency` keep-alive clients."""
-    latencies: List[List[float]] = [[] for _ in range(concurrency)]
+def load(
+    port: int, concurrency: int, mix: str, seconds: float, quota: int, requests_for=_requests_for
+) -> tuple[float, list[float], int]:
+    """(requests per second, sorted latencies, errors) of `concurrency` keep-alive clients,
+    worker i sending `requests_for(mix, i)`."""
+    latencies: list[list[float]] = [[] for _ in range(concurrency)]
     errors = [0] * concurrency
     per_worker = max(1, quota // concurrency)
     start_line = threading.Barrier(concurrency + 1)
@@ -87,7 +90,7 @@ def load(port: int, concurrency: int, mix: str, seconds: float, quota: int) -> T
 
     def worker(index: int):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine, sequence = latencies[index], _requests_for(mix, index)
+        mine, sequence = latencies[index], requests_for(mix, index)
         start_line.wait()
         for _ in range(per_worker):
             if time.perf_counter() > stop_at[0]:
@@ -125,13 +128,13 @@ def _mls_server(seed: Path, state: Path = None) -> Server:
     return Server(command)
 
 
-def section(scale: float) -> List[list]:
+def section(scale: float) -> list[list]:
     seconds = 3.0 if scale >= 1 else 1.0
     quota = 30_000
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from mls_mock.fixtures.large import build
 
-    results: Dict[Tuple[str, str, int], Tuple[float, List[float], int]] = {}
+    results: dict[tuple[str, str, int], tuple[float, list[float], int]] = {}
     with tempfile.TemporaryDirectory(prefix="mls-mock-load-") as tmp:
         seed = Path(tmp) / "seed.json"
         seed.write_text(json.dumps(build(SEED_UNITS)))
@@ -158,11 +161,16 @@ def section(scale: float) -> List[list]:
             continue
         floor_rate = results["floor", "GET", concurrency][0]
         is_get = mix == "GET"
-        rows.append([
-            "4 server", f"{mix}, {concurrency} client{'s' if concurrency > 1 else ''}, {label}",
-            f"{rate:,.0f} req/s (p50 {percentile(latencies, 0.5) * 1e3:.2f} ms, p99 {percentile(latencies, 0.99) * 1e3:.2f} ms"
-            + (f", {errors} errors" if errors else "") + ")",
-            f"waitress floor {floor_rate:,.0f} req/s", f"{rate / floor_rate:.2f}× floor"
-            + (f" · {rate / GET_TARGET:.2f}× target" if is_get else ""),
-            "≥ 1,500 req/s" if is_get else "—", verdict(rate >= GET_TARGET) if is_get else ""])
+        rows.append(
+            [
+                "4 server",
+                f"{mix}, {concurrency} client{'s' if concurrency > 1 else ''}, {label}",
+                f"{rate:,.0f} req/s (p50 {percentile(latencies, 0.5) * 1e3:.2f} ms, "
+                f"p99 {percentile(latencies, 0.99) * 1e3:.2f} ms" + (f", {errors} errors" if errors else "") + ")",
+                f"waitress floor {floor_rate:,.0f} req/s",
+                f"{rate / floor_rate:.2f}× floor" + (f" · {rate / GET_TARGET:.2f}× target" if is_get else ""),
+                "≥ 1,500 req/s" if is_get else "—",
+                verdict(rate >= GET_TARGET) if is_get else "",
+            ]
+        )
     return rows

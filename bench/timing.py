@@ -1,8 +1,9 @@
 """Timing helpers shared by the bench sections: every figure is a best-of-rounds mean, and
 rival backends are measured in interleaved rounds so that background load hits them alike."""
+
 import gc
 import time
-from typing import Callable, Dict, Iterable, List
+from collections.abc import Callable, Iterable
 
 
 def per_call(run: Callable[[int], None], calls: int, before: Callable[[], None] = None) -> float:
@@ -16,7 +17,7 @@ def per_call(run: Callable[[int], None], calls: int, before: Callable[[], None] 
     return (time.perf_counter() - start) / calls
 
 
-def interleaved(contenders: Dict[str, Callable[[], float]], rounds: int) -> Dict[str, float]:
+def interleaved(contenders: dict[str, Callable[[], float]], rounds: int) -> dict[str, float]:
     """Best (lowest) result of each contender over `rounds`, contenders taking turns each
     round: the minimum is the run least disturbed by the rest of the machine."""
     best = {name: float("inf") for name in contenders}
@@ -26,7 +27,7 @@ def interleaved(contenders: Dict[str, Callable[[], float]], rounds: int) -> Dict
     return best
 
 
-def percentile(sorted_values: List[float], fraction: float) -> float:
+def percentile(sorted_values: list[float], fraction: float) -> float:
     if not sorted_values:
         return float("nan")
     index = min(len(sorted_values) - 1, max(0, round(fraction * (len(sorted_values) - 1))))
@@ -45,7 +46,7 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "MISSED"
 
 
-def table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> List[str]:
+def table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
     header = list(header)
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]

@@ -3,6 +3,7 @@
 One constant per decision, documented in the README's assumptions table. Change a behaviour
 here and nowhere else.
 """
+
 import datetime
 
 # Records per page when `page` is given; without `page` a list returns every match.
@@ -11,7 +12,7 @@ PAGE_SIZE = 50
 EMPTY_PAGE_IS_ERROR = False
 
 # Zone of `created_at` / `updated_at`, rendered as ISO-8601 with microseconds and offset.
-DEFAULT_TIMEZONE = datetime.timezone.utc
+DEFAULT_TIMEZONE = datetime.UTC
 
 # Names longer than this are rejected (a typical database column width).
 MAX_NAME_LENGTH = 255
@@ -68,7 +69,7 @@ FILTER_SUMMARY_FIELDS = ("id", "name", "created_at", "updated_at")
 # All off by default: the fake then answers the least the client documents.
 GENEROUS = {
     "full_lists": "list items of channels and filters, and an experiment's channels and model_filter, are full "
-                  "records (experiments, user, conditions) instead of the documented summaries",
+    "records (experiments, user, conditions) instead of the documented summaries",
     "shared_automl_models": "every user can read every automl model, not only the ones they created",
 }
 

@@ -8,14 +8,21 @@ resolves the name fails too, before a packet is sent; MLS domains are added to N
 that no proxy resolves them instead).
 An active `MLSMock` still answers first: the guard only sees what no fake served. Origins in
 `allowed` (the URL a suite was pointed at with `--mls-url`) pass.
+
+Installing imports neither `requests` nor `sktmls` (the plugin installs a guard in every
+pytest run): the `requests` and c-ares layers are patched when those are first imported.
 """
+
 import os
 import socket
+import sys
 import threading
-from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import urlsplit
 
-from . import transport
-from .mock import MLS_DOMAINS, mls_api_origins
+from .importhook import when_imported
+from .redirect import MLS_DOMAINS, shipped_config
 
 
 class RealMLSBlocked(RuntimeError):
@@ -36,36 +43,52 @@ LOOKUPS = ("getaddrinfo", "gethostbyname", "gethostbyname_ex")
 # aiodns whenever it is installed, as it is in every full sktmls install (aiohttp[speedups]).
 C_ARES_LOOKUPS = ("getaddrinfo", "gethostbyname", "query", "search")
 
-HINT = ("use the `mls_mock` fixture (or another mls_* fixture) so that sktmls reaches the fake, "
-        "or run the suite with --mls-url to target a chosen server")
+HINT = (
+    "use the `mls_mock` fixture (or another mls_* fixture) so that sktmls reaches the fake, "
+    "or run the suite with --mls-url to target a chosen server"
+)
 
 
-def mls_hosts() -> Set[str]:
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower().rstrip(".")
+
+
+def mls_hosts() -> set[str]:
     """Every host name in sktmls's configuration (AB API and the other MLS services)."""
-    from .lightweight import allow_light_sktmls
-
     try:
-        allow_light_sktmls()
+        config = shipped_config()
     except Exception:  # sktmls missing or broken: the *.sktmls.com / *.sktmls.ai rule still holds
         return set()
-    ab, other = mls_api_origins()
-    return {host for _, host, _ in ab | other}
+    return {
+        _host(url)
+        for runtime in config.values()
+        for urls in runtime.values()
+        if isinstance(urls, dict)
+        for url in urls.values()
+        if url
+    }
 
 
-class NetworkGuard(transport.Router):
+class NetworkGuard:
     """Installed with `install()`, removed with `uninstall()`; refuses MLS hosts.
 
     `blocked` lists what was refused ("METHOD url" or "resolve host"), so a caller can tell
     a test that swallowed the error."""
 
     def __init__(self, allowed: Iterable[str] = ()):
-        self._allowed_origins = {transport.origin(url) for url in allowed}
-        self._allowed_hosts = {origin[1] for origin in self._allowed_origins}
+        self._allowed = tuple(allowed)
+        self._allowed_origins: set[tuple] = set()  # filled when requests is patched
+        self._allowed_hosts = {_host(url) for url in self._allowed}
         self._hosts = mls_hosts() - self._allowed_hosts
-        self._patched: Dict[Tuple[object, str], Tuple[Callable, Callable]] = {}
-        self._saved_environ: Dict[str, Optional[str]] = {}
-        self._lock = threading.Lock()
-        self.blocked: List[str] = []
+        self._patched: dict[tuple[object, str], tuple[Callable, Callable]] = {}
+        self._saved_environ: dict[str, str | None] = {}
+        self._lock = threading.RLock()
+        self._installed = False
+        self._router: Any = None  # the transport.Router standing for this guard, once requests is here
+        self._transport: Any = None  # the mls_mock.transport module it is active in
+        self._origin: Callable[[str], tuple] = lambda url: ("", _host(url), None)
+        self._cancel_hooks: list[Callable[[], None]] = []
+        self.blocked: list[str] = []
 
     def is_mls_host(self, host: str) -> bool:
         host = (host or "").lower().rstrip(".")
@@ -81,10 +104,41 @@ class NetworkGuard(transport.Router):
     # ---- requests ---------------------------------------------------------------------------
 
     def handle(self, adapter, prepared, **kwargs):
-        key = transport.origin(prepared.url)
+        key = self._origin(prepared.url)
         if key not in self._allowed_origins and self.is_mls_host(key[1]):
             raise RealMLSBlocked(self._refuse(f"{prepared.method} {prepared.url.split('?')[0]}"))
         return None
+
+    def _on_import(self, name: str) -> None:
+        if name == "pycares":
+            channel = sys.modules["pycares"].Channel
+            with self._lock:
+                if self._installed and (channel, C_ARES_LOOKUPS[0]) not in self._patched:
+                    self._patch(channel, C_ARES_LOOKUPS, self._channel_lookup)
+        # transport imports requests: while it is half-run, wait for its own hook.
+        elif name == "mls_mock.transport" or "mls_mock.transport" not in sys.modules:
+            self._route_requests()
+
+    def _route_requests(self) -> None:
+        # Not `from . import transport`: after pytester put sys.modules back, the package's
+        # attribute can be a module no longer imported; this reads sys.modules.
+        from .transport import Router, activate, origin
+
+        transport = sys.modules["mls_mock.transport"]
+        with self._lock:
+            if not self._installed or self._transport is transport:
+                return
+            guard = self
+
+            class GuardRouter(Router):
+                def handle(self, adapter, prepared, **kwargs):
+                    return guard.handle(adapter, prepared, **kwargs)
+
+            self._origin = origin
+            self._allowed_origins = {origin(url) for url in self._allowed}
+            router = self._router = GuardRouter()
+            self._transport = transport
+            activate(router)
 
     # ---- sockets ----------------------------------------------------------------------------
 
@@ -98,17 +152,18 @@ class NetworkGuard(transport.Router):
             self._check_lookup(host)
             return real(host, *args, **kwargs)
 
-        guarded.__wrapped__ = real
+        guarded.__wrapped__ = real  # type: ignore[attr-defined]
         return guarded
 
     def _channel_lookup(self, real: Callable) -> Callable:
         """A pycares.Channel method: raising before c-ares runs reaches aiodns's caller as
         an OSError, which aiohttp reports as a ClientConnectorError naming the host."""
+
         def guarded(channel, *args, **kwargs):
             self._check_lookup(args[0] if args else kwargs.get("host", kwargs.get("name")))
             return real(channel, *args, **kwargs)
 
-        guarded.__wrapped__ = real
+        guarded.__wrapped__ = real  # type: ignore[attr-defined]
         return guarded
 
     def _patch(self, owner, names: Iterable[str], wrap: Callable[[Callable], Callable]) -> None:
@@ -119,16 +174,16 @@ class NetworkGuard(transport.Router):
                 setattr(owner, name, self._patched[owner, name][1])
 
     def install(self) -> "NetworkGuard":
-        if self._patched:
-            raise RuntimeError("this guard is already installed")
-        transport.activate(self)
-        self._patch(socket, LOOKUPS, self._lookup)
-        try:
-            import pycares
-        except ImportError:  # no c-ares here: the socket module is the only resolver
-            pass
-        else:
-            self._patch(pycares.Channel, C_ARES_LOOKUPS, self._channel_lookup)
+        with self._lock:
+            if self._installed:
+                raise RuntimeError("this guard is already installed")
+            self._installed = True
+            self._patch(socket, LOOKUPS, self._lookup)
+        # Each at once if already imported, else right after its first import.
+        self._cancel_hooks = [
+            when_imported(("pycares",), self._on_import),
+            when_imported(("requests", "mls_mock.transport"), self._on_import),
+        ]
         # A proxy would resolve the name itself, past every lookup above.
         for variable in ("NO_PROXY", "no_proxy"):
             self._saved_environ[variable] = os.environ.get(variable)
@@ -136,20 +191,28 @@ class NetworkGuard(transport.Router):
         return self
 
     def uninstall(self) -> None:
-        if not self._patched:
-            return
-        # Guards nest (pytester runs a session inside a session): undo only our own patches.
-        for (owner, name), (real, guarded) in self._patched.items():
-            if getattr(owner, name) is guarded:
-                setattr(owner, name, real)
-        self._patched = {}
+        for cancel in self._cancel_hooks:
+            cancel()
+        self._cancel_hooks = []
+        with self._lock:
+            if not self._installed:
+                return
+            self._installed = False
+            # Guards nest (pytester runs a session inside a session): undo only our own patches.
+            for (owner, name), (real, guarded) in self._patched.items():
+                if getattr(owner, name) is guarded:
+                    setattr(owner, name, real)
+            self._patched = {}
+            router, self._router = self._router, None
+            transport, self._transport = self._transport, None
         for variable, value in self._saved_environ.items():
             if value is None:
                 os.environ.pop(variable, None)
             else:
                 os.environ[variable] = value
         self._saved_environ = {}
-        transport.deactivate(self)
+        if router is not None:
+            transport.deactivate(router)
 
     def __enter__(self) -> "NetworkGuard":
         return self.install()

@@ -7,24 +7,37 @@ level is not installed (an installed package is used, and its missing optional s
 stay missing), and only for imports made by sktmls's own modules (any other library probing
 for torch still sees it missing). Using a stand-in raises ModuleNotFoundError naming the
 package.
+
+`prepare_light_sktmls()` is the cheap start of the same: the finder now, the rest when
+something first imports sktmls (the pytest plugin calls it at start-up).
 """
+
 import importlib.abc
 import importlib.machinery
+import importlib.util
 import sys
 import threading
+import types
 
 STOOD_IN = frozenset(
     {"torch", "joblib", "cloudpickle", "autogluon", "catboost", "lightgbm", "xgboost", "pandas", "simplejson"}
 )
 CLIENT_MODULES = ("sktmls", "sktmls.channels", "sktmls.experiments", "sktmls.filters", "sktmls.models")
 
-_lock = threading.Lock()
-INSTALL_HINT = ('pip install --no-deps "sktmls==2026.10.7" requests python-dateutil aiohttp')
+# Reentrant: importing sktmls inside allow_light_sktmls() fires the import hook, which calls it.
+_lock = threading.RLock()
+INSTALL_HINT = 'pip install --no-deps "sktmls==2026.10.7" requests python-dateutil aiohttp'
+MISSING_TEXT = f"mls-mock fakes the server of the sktmls client, which is not installed: {INSTALL_HINT}"
 
 
 class SktmlsMissing(ModuleNotFoundError):
     """The sktmls client itself is not installed: nothing to fake for."""
-_ready = False
+
+
+# The sktmls module allow_light_sktmls() prepared: sktmls imported afresh (after pytester put
+# sys.modules back) needs it again.
+_ready_for: types.ModuleType | None = None
+_hooked = False
 
 
 def _missing(name: str) -> ModuleNotFoundError:
@@ -52,7 +65,9 @@ def _absent(qualname: str) -> type:
     return _AbsentMeta(qualname, (), {"__qualname__": qualname, "__module__": qualname.partition(".")[0]})
 
 
-class _StandInModule(type(sys)):
+class _StandInModule(types.ModuleType):
+    __mls_mock_stand_in__ = True
+
     def __getattr__(self, attr):
         if attr.startswith("__"):
             raise AttributeError(attr)
@@ -60,7 +75,7 @@ class _StandInModule(type(sys)):
 
 
 def _imported_by_sktmls() -> bool:
-    frame = sys._getframe(2)
+    frame: types.FrameType | None = sys._getframe(2)
     while frame is not None:
         module = frame.f_globals.get("__name__", "")
         if module == "sktmls" or module.startswith("sktmls."):
@@ -97,34 +112,71 @@ class StandInFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def create_module(self, spec):
         module = _StandInModule(spec.name)
         module.__path__ = []
-        module.__mls_mock_stand_in__ = True
         return module
 
     def exec_module(self, module):
         pass
 
 
+def _install_finder() -> None:
+    if not any(isinstance(f, StandInFinder) for f in sys.meta_path):
+        sys.meta_path.append(StandInFinder())
+
+
 def allow_light_sktmls() -> None:
     """Make the sktmls HTTP clients importable here. Idempotent and thread-safe; a full
     sktmls install is left untouched (its real packages are found before the finder)."""
-    global _ready
-    if _ready:  # called on every MLSMock.start(): the sys.modules scan below costs ~0.4 ms
-        return
+    global _ready_for
+    if _ready_for is not None and sys.modules.get("sktmls") is _ready_for:
+        return  # called on every MLSMock.start(): the sys.modules scan below costs ~0.4 ms
     with _lock:
-        if not any(isinstance(f, StandInFinder) for f in sys.meta_path):
-            sys.meta_path.append(StandInFinder())
-        for name in CLIENT_MODULES:
-            try:
-                __import__(name)
-            except ModuleNotFoundError as error:
-                if error.name != "sktmls":
-                    raise
-                raise SktmlsMissing(f"mls-mock fakes the server of the sktmls client, which is not installed: "
-                                    f"{INSTALL_HINT}", name="sktmls") from None
-        # sktmls keeps its references; other code importing torch later must not get ours.
-        for name in [n for n, m in sys.modules.items() if getattr(m, "__mls_mock_stand_in__", False)]:
-            del sys.modules[name]
-        _ready = True
+        if _ready_for is not None and sys.modules.get("sktmls") is _ready_for:
+            return
+        _install_finder()
+        try:
+            for name in CLIENT_MODULES:
+                try:
+                    __import__(name)
+                except ModuleNotFoundError as error:
+                    if error.name != "sktmls":
+                        raise
+                    raise SktmlsMissing(MISSING_TEXT, name="sktmls") from None
+        finally:
+            # sktmls keeps its references; other code importing torch later must not get ours.
+            for name in [n for n, m in list(sys.modules.items()) if stood_in(m)]:
+                del sys.modules[name]
+        _ready_for = sys.modules.get("sktmls")
+
+
+def _on_sktmls_imported(name: str) -> None:
+    try:
+        allow_light_sktmls()
+    except Exception:  # the importer's own `from sktmls.x import` (or a fixture) reports it
+        pass
+
+
+def prepare_light_sktmls() -> None:
+    """What `allow_light_sktmls()` does, without importing sktmls (~250 ms with aiohttp): the
+    finder now, so a later `import sktmls` anywhere works, and the client imports and the
+    stand-ins' clean-up right after that import. Raises SktmlsMissing when sktmls is not
+    installed."""
+    from .importhook import when_imported  # not at the top: tests load this file on its own
+
+    global _hooked
+    if "sktmls" in sys.modules:
+        allow_light_sktmls()
+        return
+    try:
+        spec = importlib.util.find_spec("sktmls")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None:
+        raise SktmlsMissing(MISSING_TEXT, name="sktmls")
+    with _lock:
+        _install_finder()
+        if not _hooked:
+            _hooked = True
+            when_imported(("sktmls",), _on_sktmls_imported)
 
 
 def stood_in(module) -> bool:

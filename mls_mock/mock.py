@@ -14,10 +14,9 @@ from .app import create_app
 from .inprocess import InProcess
 from .lightweight import allow_light_sktmls
 from .state import AppState
+from .redirect import MLS_DOMAINS
 from .store import Store
 from .traffic import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_ENTRIES, Fault, Journal
-
-MLS_DOMAINS = (".sktmls.com", ".sktmls.ai")
 
 
 class UnmatchedFaultWarning(UserWarning):

@@ -1,20 +1,48 @@
 """Pointing the real sktmls clients at another AB API base URL (a standalone fake, a real
 staging server), for every env and runtime at once."""
+
 import contextlib
 import copy
-from typing import Dict, Iterator
+import importlib.util
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 
-_pristine = None  # sktmls's CONFIG as shipped, kept before the first rewrite
+# Every MLS host is under these, whatever sktmls's configuration names.
+MLS_DOMAINS = (".sktmls.com", ".sktmls.ai")
+
+_pristine: dict | None = None  # sktmls's CONFIG as shipped, kept before the first rewrite
 
 
 def shipped_config() -> dict:
     """sktmls's CONFIG as it was before any redirect: what MLSMock serves and guards."""
+    if _pristine is not None:
+        return _pristine
+    if "sktmls.config" not in sys.modules:
+        try:
+            return _read_config_file()
+        except Exception:  # moved or no longer plain data: import it the usual way
+            from .lightweight import allow_light_sktmls
+
+            allow_light_sktmls()
     from sktmls.config import CONFIG
 
-    return _pristine if _pristine is not None else CONFIG
+    return CONFIG
 
 
-def point_sktmls_at(url: str) -> Dict[str, Dict[str, str]]:
+def _read_config_file() -> dict:
+    """CONFIG from sktmls/config/__init__.py (a dict literal importing nothing), without
+    importing sktmls, whose package imports aiohttp and the model registries (~250 ms)."""
+    spec = importlib.util.find_spec("sktmls")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("sktmls is not installed", name="sktmls")
+    path = Path(list(spec.submodule_search_locations)[0]) / "config" / "__init__.py"
+    namespace: dict = {"__name__": "sktmls.config", "__file__": str(path)}
+    exec(compile(path.read_bytes(), str(path), "exec"), namespace)
+    return namespace["CONFIG"]
+
+
+def point_sktmls_at(url: str) -> dict[str, dict[str, str]]:
     """Make every sktmls client built from now on send AB API calls to `url`.
 
     sktmls reads `CONFIG[runtime]["MLS_AB_API_URL"][env]` when a client is built, so the
@@ -39,7 +67,7 @@ def point_sktmls_at(url: str) -> Dict[str, Dict[str, str]]:
     return previous
 
 
-def restore_sktmls(previous: Dict[str, Dict[str, str]]) -> None:
+def restore_sktmls(previous: dict[str, dict[str, str]]) -> None:
     from sktmls.config import CONFIG
 
     for runtime, urls in previous.items():

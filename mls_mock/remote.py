@@ -7,11 +7,12 @@ noted (a journal of the client's own responses, so nothing is listed or diffed),
 a DELETE removed is forgotten, and `cleanup()` deletes what is left, newest first, children
 before parents (channels, buckets, experiments, filters).
 """
+
 import base64
 import json
 import re
 import threading
-from typing import List, Optional, Tuple
+from typing import Self
 
 import requests
 
@@ -43,11 +44,11 @@ class Created:
 
     __slots__ = ("kind", "id", "parent")
 
-    def __init__(self, kind: str, record_id: int, parent: Optional[int] = None):
+    def __init__(self, kind: str, record_id: int, parent: int | None = None):
         self.kind, self.id, self.parent = kind, record_id, parent
 
     @property
-    def path(self) -> Optional[str]:
+    def path(self) -> str | None:
         template = _DELETE_PATHS.get(self.kind)
         return template and template.format(id=self.id, parent=self.parent)
 
@@ -63,13 +64,13 @@ class RemoteGate(transport.Router):
         self.allow_writes = allow_writes
         token = base64.b64encode(f"{username}:{password}".encode()).decode()
         self._auth = {"Authorization": f"Basic {token}"}
-        self._created: List[Created] = []
+        self._created: list[Created] = []
         self._lock = threading.Lock()
         self._active = False
 
     # ---- lifecycle ----------------------------------------------------------------------
 
-    def start(self) -> "RemoteGate":
+    def start(self) -> Self:
         transport.activate(self)
         self._active = True
         return self
@@ -80,7 +81,7 @@ class RemoteGate(transport.Router):
             self._active = False
 
     @property
-    def created(self) -> List[Created]:
+    def created(self) -> list[Created]:
         """What the tests created and did not delete, oldest first."""
         with self._lock:
             return list(self._created)
@@ -97,7 +98,7 @@ class RemoteGate(transport.Router):
         if not self.allow_writes:
             raise self.refusal(method, path)
         response = transport.send_onward(adapter, prepared, **kwargs)
-        self._note(method, path[len(self._prefix):] if path.startswith(self._prefix) else path, response)
+        self._note(method, path[len(self._prefix) :] if path.startswith(self._prefix) else path, response)
         return response
 
     def refusal(self, method: str, path: str) -> WritesNotAllowed:
@@ -105,7 +106,8 @@ class RemoteGate(transport.Router):
         return WritesNotAllowed(
             f"mls-mock refused {method} {path} on {self.url}: this suite targets a server given with "
             f"--mls-url, and writing to it needs --mls-allow-writes (the plugin then deletes what each "
-            f"test created)")
+            f"test created)"
+        )
 
     def _note(self, method: str, path: str, response: requests.Response) -> None:
         if not 200 <= response.status_code < 300:
@@ -126,7 +128,7 @@ class RemoteGate(transport.Router):
 
     # ---- cleanup ------------------------------------------------------------------------
 
-    def cleanup(self) -> Tuple[List[Created], List[str]]:
+    def cleanup(self) -> tuple[list[Created], list[str]]:
         """Delete what was created since the last cleanup. Returns (deleted, problems); a
         record already gone (404) counts as deleted, a model (no DELETE in the API) as a
         problem to clean up by hand."""
@@ -151,7 +153,7 @@ class RemoteGate(transport.Router):
         return deleted, problems
 
 
-def _results_id(response: requests.Response) -> Optional[int]:
+def _results_id(response: requests.Response) -> int | None:
     try:
         results = json.loads(response.content or b"null").get("results")
     except (ValueError, AttributeError):

@@ -1,14 +1,14 @@
 """What passes through the fake besides state: the request journal and injected faults.
 Both belong to an app (not the store), so `reset()` of the data leaves them alone."""
+
 import collections
 import fnmatch
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Deque, Dict, List, Optional, Tuple, Type
+from typing import Any
 
 from .errors import Conflict, FieldError
 from .validation import parse_within_depth
-
 
 # Per-entry body cap: a body larger than this is journaled as its size only. Keeps a full
 # journal of big bodies from evicting every small call, and bounds what one request costs.
@@ -37,13 +37,13 @@ class Call:
 
     method: str
     path: str
-    query: Dict[str, str]
+    query: dict[str, str]
     status: int
-    user: Optional[str]
+    user: str | None
     body: bytes = field(default=b"", repr=False)
     body_bytes: int = 0
     body_truncated: bool = False
-    query_all: Dict[str, List[str]] = field(default_factory=dict)
+    query_all: dict[str, list[str]] = field(default_factory=dict)
     _parsed: Any = field(default=_UNPARSED, init=False, repr=False, compare=False)
 
     @property
@@ -86,7 +86,7 @@ class Journal:
             raise ValueError("a journal keeps at least one call: limit and max_bytes must be positive")
         self.limit, self.max_bytes = limit, max_bytes
         self.body_cap = min(JOURNAL_BODY_CAP, max_bytes)
-        self._calls: Deque[Tuple[Call, int]] = collections.deque()
+        self._calls: collections.deque[tuple[Call, int]] = collections.deque()
         self._bytes = 0
         self._lock = threading.Lock()
 
@@ -109,7 +109,7 @@ class Journal:
             self._calls.clear()
             self._bytes = 0
 
-    def _snapshot(self) -> List[Call]:
+    def _snapshot(self) -> list[Call]:
         with self._lock:
             return [call for call, _ in self._calls]
 
@@ -141,24 +141,27 @@ class Fault:
     method: str
     path: str
     status: int = 500
-    error: Optional[str] = None
-    times: Optional[int] = 1
-    raises: Optional[Type[BaseException]] = None
+    error: str | None = None
+    times: int | None = 1
+    raises: type[BaseException] | None = None
     hits: int = field(default=0, init=False, compare=False)  # requests it failed so far
 
     def __post_init__(self):
         """One rule for MLSMock.fail and POST /_mock/faults. An answer the client cannot
         parse (204, 304: no body) is not a fault the fake will fake."""
-        for field in ("method", "path"):
-            value = getattr(self, field)
+        for name in ("method", "path"):
+            value = getattr(self, name)
             if not isinstance(value, str) or not value or len(value) > 1000:
-                raise FieldError(field, "must be a non-empty glob pattern, `*` for any")
+                raise FieldError(name, "must be a non-empty glob pattern, `*` for any")
         if not isinstance(self.status, int) or isinstance(self.status, bool) or not 400 <= self.status <= 599:
             raise FieldError("status", "must be an HTTP error status, 400 to 599")
-        if self.error is not None and (not isinstance(self.error, str) or not self.error
-                                       or len(self.error) > MAX_FAULT_TEXT):
+        if self.error is not None and (
+            not isinstance(self.error, str) or not self.error or len(self.error) > MAX_FAULT_TEXT
+        ):
             raise FieldError("error", f"must be a non-empty string of at most {MAX_FAULT_TEXT} characters, or null")
-        if self.times is not None and (not isinstance(self.times, int) or isinstance(self.times, bool) or self.times < 1):
+        if self.times is not None and (
+            not isinstance(self.times, int) or isinstance(self.times, bool) or self.times < 1
+        ):
             raise FieldError("times", "must be a positive integer, or null for every matching request")
         if self.raises is not None and not (isinstance(self.raises, type) and issubclass(self.raises, BaseException)):
             raise FieldError("raises", "must be an exception class, e.g. requests.ConnectionError")
@@ -171,13 +174,19 @@ class Fault:
         return self.error or f"injected fault: {self.status} for {self.method} {self.path}"
 
     def describe(self) -> dict:
-        return {"method": self.method, "path": self.path, "status": self.status, "error": self.error,
-                "times": self.times, "raises": self.raises.__name__ if self.raises else None}
+        return {
+            "method": self.method,
+            "path": self.path,
+            "status": self.status,
+            "error": self.error,
+            "times": self.times,
+            "raises": self.raises.__name__ if self.raises else None,
+        }
 
 
 class Faults:
     def __init__(self):
-        self._faults: List[Fault] = []
+        self._faults: list[Fault] = []
         self._lock = threading.Lock()
 
     def add(self, fault: Fault) -> Fault:
@@ -194,7 +203,7 @@ class Faults:
     def __len__(self) -> int:
         return len(self._faults)
 
-    def take(self, method: str, path: str, network: bool) -> Optional[Fault]:
+    def take(self, method: str, path: str, network: bool) -> Fault | None:
         """Use up one matching fault of the given kind (network: one that raises)."""
         if not self._faults:  # the common case, without the lock
             return None
@@ -209,10 +218,10 @@ class Faults:
                     return fault
         return None
 
-    def describe(self) -> List[dict]:
+    def describe(self) -> list[dict]:
         with self._lock:
             return [f.describe() for f in self._faults]
 
-    def never_matched(self) -> List[Fault]:
+    def never_matched(self) -> list[Fault]:
         with self._lock:
             return [f for f in self._faults if not f.hits]

@@ -7,6 +7,7 @@ a write is refused before it leaves the process, whatever a probe does; with it,
 probe created is deleted when it ends, children first, whether it held, differed or broke.
 Every line and the report go through `Redactor`, so credentials never reach the output.
 """
+
 import argparse
 import base64
 import collections
@@ -17,8 +18,9 @@ import json
 import os
 import re
 import secrets
+from collections.abc import Callable
 from importlib import metadata
-from typing import Any, Callable, FrozenSet, List, Optional, Tuple
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -52,7 +54,7 @@ class VerifyGate(RemoteGate):
 
     def __init__(self, url: str, username: str, password: str, allow_writes: bool):
         super().__init__(url, username, password, allow_writes)
-        self.exchanges = collections.deque(maxlen=64)
+        self.exchanges: collections.deque[Exchange] = collections.deque(maxlen=64)
 
     def handle(self, adapter, prepared, **kwargs):
         if transport.origin(prepared.url) != self._origin:
@@ -66,8 +68,9 @@ class VerifyGate(RemoteGate):
         return response
 
     def refusal(self, method: str, path: str) -> WritesNotAllowed:
-        return WritesNotAllowed(f"mls-mock verify refused {method} {path}: it could change data, which needs "
-                                f"--allow-writes")
+        return WritesNotAllowed(
+            f"mls-mock verify refused {method} {path}: it could change data, which needs --allow-writes"
+        )
 
 
 @dataclasses.dataclass
@@ -103,16 +106,17 @@ class Outcome:
     """What a client call did: its result, or the error it raised, and the HTTP status."""
 
     result: Any
-    status: Optional[int]
-    error: Optional[str]
+    status: int | None
+    error: str | None
 
 
 class Target:
     """The server under test, as probes see it: the real sktmls clients (`.experiments`,
     `.channels`, `.filters`, `.models`), raw requests, and unique names for what they create."""
 
-    def __init__(self, url: str, username: str, password: str, env: str, gate: VerifyGate,
-                 generous: FrozenSet[str] = frozenset()):
+    def __init__(
+        self, url: str, username: str, password: str, env: str, gate: VerifyGate, generous: frozenset[str] = frozenset()
+    ):
         from sktmls import MLSENV
         from sktmls.channels import ChannelClient
         from sktmls.experiments import ExperimentClient
@@ -150,7 +154,7 @@ class Target:
             raise Differs(f"{reply} (a GET the probe needs answered)")
         return reply.results
 
-    def listing(self, kind: str, **params) -> List[dict]:
+    def listing(self, kind: str, **params) -> list[dict]:
         items = self.results(f"/api/v1/{kind}", **params)
         if not isinstance(items, list) or not all(isinstance(item, dict) and "id" in item for item in items):
             raise Differs(f"GET /api/v1/{kind} gave results that are not a list of records")
@@ -170,7 +174,7 @@ class Target:
             result, error = None, refused.msg
         return Outcome(result, self.last_status(), error)
 
-    def last_status(self, method: Optional[str] = None) -> Optional[int]:
+    def last_status(self, method: str | None = None) -> int | None:
         for exchange in reversed(self.gate.exchanges):
             if method is None or exchange.method == method:
                 return exchange.status
@@ -192,7 +196,7 @@ class Row:
         return f"{DIFFERS}: {self.observed}" if self.verdict == DIFFERS else f"{NOT_CHECKED} ({self.observed})"
 
 
-def check(target: Target, allow_writes: bool, emit: Callable[[Row], None], left: List[str]) -> List[Row]:
+def check(target: Target, allow_writes: bool, emit: Callable[[Row], None], left: list[str]) -> list[Row]:
     """Every assumption, in the README's order; what could not be deleted goes to `left`
     as soon as it is known (an interrupted run has it too)."""
     probes = load_probes()
@@ -204,7 +208,7 @@ def check(target: Target, allow_writes: bool, emit: Callable[[Row], None], left:
     return rows
 
 
-def _check_one(target: Target, assumption: Assumption, probes, allow_writes: bool, left: List[str]) -> Row:
+def _check_one(target: Target, assumption: Assumption, probes, allow_writes: bool, left: list[str]) -> Row:
     from sktmls import MLSClientError
 
     if assumption.unprobeable:
@@ -225,9 +229,13 @@ def _check_one(target: Target, assumption: Assumption, probes, allow_writes: boo
         return Row(assumption, DIFFERS, f"{target.last_exchange()}: {error.msg!r}")
     except ValueError as error:  # the client parses every body as JSON
         return Row(assumption, DIFFERS, f"{target.last_exchange()}: not the JSON envelope ({error})")
-    except Exception as error:  # noqa: BLE001  (a probe's own failure must not end the run)
-        return Row(assumption, NOT_CHECKED, f"the probe failed ({type(error).__name__}: {error}; last request "
-                                            f"{target.last_exchange()}); please report it")
+    except Exception as error:
+        return Row(
+            assumption,
+            NOT_CHECKED,
+            f"the probe failed ({type(error).__name__}: {error}; last request "
+            f"{target.last_exchange()}); please report it",
+        )
     finally:
         if assumption.writes and allow_writes:
             left.extend(target.gate.cleanup()[1])
@@ -242,8 +250,11 @@ class Redactor:
     def __init__(self, username: str, password: str):
         token = base64.b64encode(f"{username}:{password}".encode()).decode()
         hidden = sorted({s for s in (f"{username}:{password}", token, password, username) if s}, key=len, reverse=True)
-        self.pattern = re.compile("|".join(
-            re.escape(s) if len(s) >= self.ANYWHERE else rf"(?<![^\W_]){re.escape(s)}(?![^\W_])" for s in hidden))
+        self.pattern = re.compile(
+            "|".join(
+                re.escape(s) if len(s) >= self.ANYWHERE else rf"(?<![^\W_]){re.escape(s)}(?![^\W_])" for s in hidden
+            )
+        )
 
     def __call__(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -257,30 +268,50 @@ class Redactor:
 
 # ---- the command -----------------------------------------------------------------------------
 
+
 def add_parser(commands) -> argparse.ArgumentParser:
     verify = commands.add_parser(
-        "verify", help="check the fake's assumptions against a real AB API server",
+        "verify",
+        help="check the fake's assumptions against a real AB API server",
         description="Check each row of the README's 'Assumptions about the real server' table against the AB "
-                    "API at URL, with the real sktmls clients, and print one line per row: held, differs: <what "
-                    "the server did>, or not checked (<why>). Read-only probes always run; probes that create, "
-                    "change and delete records run only with --allow-writes, use names of their own and delete "
-                    "what they created. Credentials are never printed.",
+        "API at URL, with the real sktmls clients, and print one line per row: held, differs: <what "
+        "the server did>, or not checked (<why>). Read-only probes always run; probes that create, "
+        "change and delete records run only with --allow-writes, use names of their own and delete "
+        "what they created. Credentials are never printed.",
         epilog="Exit status: 0 when every row checked held, 1 when a row differs or a record it created could not "
-               "be deleted, 2 for a usage error or a server it cannot reach or log in to.")
+        "be deleted, 2 for a usage error or a server it cannot reach or log in to.",
+    )
     verify.add_argument("url", help="base URL of the AB API, e.g. https://ab.stg.example.com")
     verify.add_argument("--username", help="the account (default: $MLS_USERNAME)")
-    verify.add_argument("--password", help="its password (default: $MLS_PASSWORD, which keeps it out of the "
-                                           "process list)")
-    verify.add_argument("--env", default="STG", type=str.upper,
-                        help="the sktmls MLSENV the clients are built with (default: STG); every env goes to URL")
-    verify.add_argument("--generous", metavar="NAME[,NAME]", action="append", default=[],
-                        help="expect the behaviours `mls-mock serve --generous NAME` turns on instead of the default "
-                             "ones (repeatable, or a comma list): " + ", ".join(GENEROUS))
-    verify.add_argument("--allow-writes", action="store_true",
-                        help="also run the probes that create, update and delete records (each deletes what it "
-                             "created, children first, even when it fails)")
-    verify.add_argument("--report", metavar="FILE", help="write a JSON report (versions, URL, time, each row's id, "
-                                                         "question, expected, observed, verdict) to attach to an issue")
+    verify.add_argument(
+        "--password", help="its password (default: $MLS_PASSWORD, which keeps it out of the process list)"
+    )
+    verify.add_argument(
+        "--env",
+        default="STG",
+        type=str.upper,
+        help="the sktmls MLSENV the clients are built with (default: STG); every env goes to URL",
+    )
+    verify.add_argument(
+        "--generous",
+        metavar="NAME[,NAME]",
+        action="append",
+        default=[],
+        help="expect the behaviours `mls-mock serve --generous NAME` turns on instead of the default "
+        "ones (repeatable, or a comma list): " + ", ".join(GENEROUS),
+    )
+    verify.add_argument(
+        "--allow-writes",
+        action="store_true",
+        help="also run the probes that create, update and delete records (each deletes what it "
+        "created, children first, even when it fails)",
+    )
+    verify.add_argument(
+        "--report",
+        metavar="FILE",
+        help="write a JSON report (versions, URL, time, each row's id, "
+        "question, expected, observed, verdict) to attach to an issue",
+    )
     verify.set_defaults(run=verify_command)
     return verify
 
@@ -318,10 +349,15 @@ def verify_command(args) -> int:
             if problem:
                 raise UsageError(redact(problem))
             writes = sum(a.writes for a in ASSUMPTIONS)
-            out(f"mls-mock verify: {url} (env {args.env}, generous: {', '.join(sorted(generous)) or 'none'}); " + (
-                "all probes, deleting what they create" if args.allow_writes else
-                f"read-only probes ({writes} more need --allow-writes)"))
-            left: List[str] = []
+            out(
+                f"mls-mock verify: {url} (env {args.env}, generous: {', '.join(sorted(generous)) or 'none'}); "
+                + (
+                    "all probes, deleting what they create"
+                    if args.allow_writes
+                    else f"read-only probes ({writes} more need --allow-writes)"
+                )
+            )
+            left: list[str] = []
             try:
                 rows = check(target, args.allow_writes, lambda row: out(f"{row.assumption.id:<26} {row.line()}"), left)
             finally:  # also when interrupted
@@ -341,7 +377,7 @@ def verify_command(args) -> int:
     return EXIT_DIFFERS if counts[DIFFERS] or left else EXIT_HELD
 
 
-def _split_url(url: str) -> Tuple[str, Optional[str], Optional[str]]:
+def _split_url(url: str) -> tuple[str, str | None, str | None]:
     """URL without credentials, query or fragment; and the credentials it held."""
 
     try:
@@ -357,7 +393,7 @@ def _split_url(url: str) -> Tuple[str, Optional[str], Optional[str]]:
     return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", "")), parts.username, parts.password
 
 
-def _cannot_start(target: Target) -> Optional[str]:
+def _cannot_start(target: Target) -> str | None:
     """Why no probe can run (no server, refused credentials), or None."""
     try:
         reply = target.raw("GET", "/api/v1/experiments", params={"page": 1})
@@ -368,7 +404,7 @@ def _cannot_start(target: Target) -> Optional[str]:
     return None
 
 
-def _report(url: str, args, generous: FrozenSet[str], started: str, rows: List[Row], left: List[str]) -> dict:
+def _report(url: str, args, generous: frozenset[str], started: str, rows: list[Row], left: list[str]) -> dict:
     counts = collections.Counter(row.verdict for row in rows)
     return {
         "mls_mock": _version("mls-mock"),
@@ -381,13 +417,20 @@ def _report(url: str, args, generous: FrozenSet[str], started: str, rows: List[R
         "finished_at": _now(),
         "summary": {HELD: counts[HELD], DIFFERS: counts[DIFFERS], NOT_CHECKED: counts[NOT_CHECKED]},
         "left_on_server": left,
-        "rows": [{"id": row.assumption.id, "question": row.assumption.question,
-                  "expected": row.assumption.expectation(generous), "observed": row.observed, "verdict": row.verdict}
-                 for row in rows],
+        "rows": [
+            {
+                "id": row.assumption.id,
+                "question": row.assumption.question,
+                "expected": row.assumption.expectation(generous),
+                "observed": row.observed,
+                "verdict": row.verdict,
+            }
+            for row in rows
+        ],
     }
 
 
-def _version(distribution: str) -> Optional[str]:
+def _version(distribution: str) -> str | None:
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
@@ -395,4 +438,4 @@ def _version(distribution: str) -> Optional[str]:
 
 
 def _now() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")

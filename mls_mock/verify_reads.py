@@ -1,6 +1,7 @@
 """Probes that change nothing: GET, HEAD and OPTIONS only, some of them requests the server
 should refuse (no credentials, bad query parameters). They look at whatever the server
 holds; one that finds nothing to look at says so instead of passing."""
+
 import datetime
 import math
 import re
@@ -21,8 +22,11 @@ def _ids(records) -> list:
 
 def _client_list(t, kind: str, **params) -> list:
     """The client's own list call for `kind` (it sends `params` as the query)."""
-    method = {"experiments": t.experiments.list_experiments, "channels": t.channels.list_channels,
-              "filters": t.filters.list_filters}[kind]
+    method = {
+        "experiments": t.experiments.list_experiments,
+        "channels": t.channels.list_channels,
+        "filters": t.filters.list_filters,
+    }[kind]
     return method(**params)
 
 
@@ -54,8 +58,11 @@ def list_name_filters(t):
         expect(exact == want, f"{kind}?{parameter}={name!r} gave ids {exact}; the records of that name are {want}")
         shorter = _ids(_client_list(t, kind, **{parameter: name[:-1]}))
         want = [r["id"] for r in records if r.get(field) == name[:-1]]
-        expect(shorter == want, f"{kind}?{parameter}={name[:-1]!r} (a prefix of {name!r}) gave ids {shorter}, "
-                                f"not only exact matches {want}")
+        expect(
+            shorter == want,
+            f"{kind}?{parameter}={name[:-1]!r} (a prefix of {name!r}) gave ids {shorter}, "
+            f"not only exact matches {want}",
+        )
         query = name[1:-1].swapcase()
         found = _ids(_client_list(t, kind, query=query))
         want = [r["id"] for r in records if isinstance(r.get(field), str) and query.casefold() in r[field].casefold()]
@@ -96,21 +103,27 @@ def paging(t):
         if len(records) > size:
             break
     else:
-        raise NotChecked(f"no list without page= holds more than {size} records (a server paging by default "
-                         f"would look the same)")
+        raise NotChecked(
+            f"no list without page= holds more than {size} records (a server paging by default would look the same)"
+        )
     ids = _ids(records)
     for page in (1, 2):
         got = _ids(t.listing(kind, page=page))
-        want = ids[(page - 1) * size:page * size]
-        expect(got == want, f"{kind}?page={page} gave {len(got)} records (ids {got[:3]}...), expected the "
-                            f"{len(want)} from id {want[0]}")
+        want = ids[(page - 1) * size : page * size]
+        expect(
+            got == want,
+            f"{kind}?page={page} gave {len(got)} records (ids {got[:3]}...), expected the "
+            f"{len(want)} from id {want[0]}",
+        )
     past = math.ceil(len(ids) / size) + 1
     reply = t.raw("GET", f"/api/v1/{kind}", params={"page": past})
     if assumptions.EMPTY_PAGE_IS_ERROR:
         expect(reply.status == 404, f"{reply} past the last page")
     else:
-        expect(reply.status == 200 and reply.results == [], f"{reply} past the last page (results "
-                                                             f"{str(reply.results)[:60]})")
+        expect(
+            reply.status == 200 and reply.results == [],
+            f"{reply} past the last page (results {str(reply.results)[:60]})",
+        )
     return f"{kind}: {len(ids)} without page=, slices of {size}, page {past}: {reply.status}"
 
 
@@ -136,8 +149,10 @@ def timestamps(t):
             for field in ("created_at", "updated_at"):
                 value = record.get(field)
                 match = TIMESTAMP.fullmatch(value) if isinstance(value, str) else None
-                expect(match is not None and match.group(1) == offset,
-                       f"{kind} {record['id']} has {field} {value!r}, not ISO-8601 with microseconds and {offset}")
+                expect(
+                    match is not None and match.group(1) == offset,
+                    f"{kind} {record['id']} has {field} {value!r}, not ISO-8601 with microseconds and {offset}",
+                )
                 seen += 1
     if not seen:
         raise NotChecked("no records on the server")
@@ -161,10 +176,17 @@ def id_range(t):
     at_limit = t.raw("GET", "/api/v1/experiments", params={"id": largest})
     past = t.raw("GET", "/api/v1/experiments", params={"id": largest + 1})
     paths = [t.raw("GET", f"/api/v1/experiments/{i}") for i in (largest + 1, 10 ** len(str(largest)))]
-    shown = (f"id={largest}: {at_limit.status}; id={largest + 1}: {past.status} {past.error!r}; "
-             f"path ids past it: {[reply.status for reply in paths]}")
-    expect(at_limit.status == 200 and past.status == 400 and "id" in (past.error or "")
-           and all(reply.status == 404 for reply in paths), shown)
+    shown = (
+        f"id={largest}: {at_limit.status}; id={largest + 1}: {past.status} {past.error!r}; "
+        f"path ids past it: {[reply.status for reply in paths]}"
+    )
+    expect(
+        at_limit.status == 200
+        and past.status == 400
+        and "id" in (past.error or "")
+        and all(reply.status == 404 for reply in paths),
+        shown,
+    )
     return shown
 
 
@@ -178,10 +200,17 @@ def integral_numbers(t):
     paged = t.raw("GET", "/api/v1/experiments", params={"page": "1e0"})
     half = t.raw("GET", "/api/v1/experiments", params={"id": f"{first}.5"})
     found = [e.get("id") for e in spelled.results or []] if spelled.status == 200 else None
-    shown = (f"id={first}.0: {spelled.status} {found}; page=1e0: {paged.status}; "
-             f"id={first}.5: {half.status} {half.error!r}")
-    expect(found == [first] and paged.status == 200 and paged.results == listed.results
-           and half.status == 400 and "id" in (half.error or ""), shown)
+    shown = (
+        f"id={first}.0: {spelled.status} {found}; page=1e0: {paged.status}; id={first}.5: {half.status} {half.error!r}"
+    )
+    expect(
+        found == [first]
+        and paged.status == 200
+        and paged.results == listed.results
+        and half.status == 400
+        and "id" in (half.error or ""),
+        shown,
+    )
     return shown
 
 
@@ -196,8 +225,7 @@ def error_messages(t):
     if not messages:
         raise NotChecked("the server refused none of page=0, id=not-a-number, id=1&id=2: no message to read")
     shown = "; ".join(repr(message) for _, message in messages)
-    expect(all(isinstance(m, str) and m.isascii() and m.startswith(f + ": ") for f, m in messages),
-           f"messages {shown}")
+    expect(all(isinstance(m, str) and m.isascii() and m.startswith(f + ": ") for f, m in messages), f"messages {shown}")
     return f"messages {shown}"
 
 
@@ -208,9 +236,11 @@ def options_head(t):
     get = t.raw("GET", "/api/v1/experiments", params={"page": 1})
     head = t.raw("HEAD", "/api/v1/experiments", params={"page": 1})
     same_type = head.headers.get("Content-Type") == get.headers.get("Content-Type")
-    expect(head.status == get.status and same_type and not head.text,
-           f"HEAD -> {head.status} {head.headers.get('Content-Type')} with {len(head.text)} characters; GET -> "
-           f"{get.status} {get.headers.get('Content-Type')}")
+    expect(
+        head.status == get.status and same_type and not head.text,
+        f"HEAD -> {head.status} {head.headers.get('Content-Type')} with {len(head.text)} characters; GET -> "
+        f"{get.status} {get.headers.get('Content-Type')}",
+    )
     return f"OPTIONS -> 405 envelope; HEAD -> {head.status}, no body"
 
 
@@ -228,8 +258,11 @@ def list_summaries(t):
     experiments = t.listing("experiments", page=1)
     partial = [e["id"] for e in experiments if not {"channels", "model_filter", "bucketing_seed", "user"} <= set(e)]
     expect(not partial, f"experiment list items {partial[:5]} are not full records")
-    return f"{len(items['channels'])} channel and {len(items['filters'])} filter items, " + (
-        "full records" if "full_lists" in t.generous else "summaries") + f"; {len(experiments)} full experiments"
+    return (
+        f"{len(items['channels'])} channel and {len(items['filters'])} filter items, "
+        + ("full records" if "full_lists" in t.generous else "summaries")
+        + f"; {len(experiments)} full experiments"
+    )
 
 
 @probe("full-lists")
@@ -244,7 +277,8 @@ def full_lists(t):
         raise NotChecked("no channels or filters on the server")
     _check_shapes(t, seen)
     return f"{len(seen['channels'])} channels and {len(seen['filters'])} filters in lists and experiments, " + (
-        "full records" if "full_lists" in t.generous else "summaries")
+        "full records" if "full_lists" in t.generous else "summaries"
+    )
 
 
 def _check_shapes(t, seen) -> None:
@@ -255,9 +289,15 @@ def _check_shapes(t, seen) -> None:
             missing = [f for f in SUMMARY_FIELDS[kind] if f not in record]
             expect(not missing, f"{where} {record.get('id')} lacks {', '.join(missing)}")
             extra = [f for f in FULL_ONLY[kind] if f in record]
-            expect(bool(extra) == full, f"{where} {record.get('id')} " + (
-                f"carries {', '.join(extra)} (as with --generous full_lists)" if extra else
-                f"has no {' or '.join(FULL_ONLY[kind])} (as without --generous full_lists)"))
+            expect(
+                bool(extra) == full,
+                f"{where} {record.get('id')} "
+                + (
+                    f"carries {', '.join(extra)} (as with --generous full_lists)"
+                    if extra
+                    else f"has no {' or '.join(FULL_ONLY[kind])} (as without --generous full_lists)"
+                ),
+            )
 
 
 @probe("shared-automl-models")
@@ -266,10 +306,15 @@ def shared_automl_models(t):
     shared = "shared_automl_models" in t.generous
     found = t.attempt(t.models.get_automl_model, id=model_id)
     by_id = t.raw("GET", f"/api/v1/models/{model_id}")
-    shown = (f"another user's automl model {model_id}: get_automl_model " +
-             ("returned it" if found.error is None else f"raised {found.error!r}") + f"; GET by id: {by_id.status}")
-    expect((found.error is None, by_id.status) == ((True, 200) if shared else (False, 404)),
-           shown + (" (as without" if found.error else " (as with") + " --generous shared_automl_models)")
+    shown = (
+        f"another user's automl model {model_id}: get_automl_model "
+        + ("returned it" if found.error is None else f"raised {found.error!r}")
+        + f"; GET by id: {by_id.status}"
+    )
+    expect(
+        (found.error is None, by_id.status) == ((True, 200) if shared else (False, 404)),
+        shown + (" (as without" if found.error else " (as with") + " --generous shared_automl_models)",
+    )
     return shown
 
 
@@ -280,7 +325,10 @@ def _someone_elses_automl_model(t, experiments: int = 50) -> int:
         for bucket in t.listing(f"experiments/{experiment['id']}/buckets"):
             prediction = bucket.get("prediction") or {}
             request = prediction.get("request") or {}
-            if request.get("type") == "automl" and request.get("username") not in (None, t.username) \
-                    and isinstance(prediction.get("ml_model"), int):
+            if (
+                request.get("type") == "automl"
+                and request.get("username") not in (None, t.username)
+                and isinstance(prediction.get("ml_model"), int)
+            ):
                 return prediction["ml_model"]
     raise NotChecked(f"no automl bucket of another user's model in the first {experiments} experiments")

@@ -8,9 +8,10 @@ Probes live in `verify_reads.py` (never change data) and `verify_writes.py` (run
 the server did when the assumption held, raises `Differs(what it did)` when it did not, or
 `NotChecked(why)` when the server gave it nothing to look at.
 """
+
 import dataclasses
 import json
-from typing import Callable, Dict, FrozenSet, Optional
+from collections.abc import Callable
 
 from . import assumptions
 from .verify_probe import PROBES, Differs, NotChecked, expect, probe  # noqa: F401  (the names probes use)
@@ -22,22 +23,29 @@ class Assumption:
     question: str  # the README row's first cell, verbatim
     expected: str  # str.format template over assumptions.py's constants
     writes: bool = False  # its probe creates, changes or deletes records
-    unprobeable: Optional[str] = None  # why no client of the server can check it
-    switch: Optional[str] = None  # the assumptions.GENEROUS switch that changes the answer
-    generous_expected: Optional[str] = None  # the answer with that switch on
+    unprobeable: str | None = None  # why no client of the server can check it
+    switch: str | None = None  # the assumptions.GENEROUS switch that changes the answer
+    generous_expected: str | None = None  # the answer with that switch on
 
-    def expectation(self, generous: FrozenSet[str] = frozenset()) -> str:
-        template = self.generous_expected if self.switch in generous else self.expected
+    def expectation(self, generous: frozenset[str] = frozenset()) -> str:
+        template = self.expected
+        if self.switch in generous and self.generous_expected is not None:
+            template = self.generous_expected
         return template.format(**constants())
 
 
-def constants() -> Dict[str, str]:
+def constants() -> dict[str, str]:
     """assumptions.py's constants as the expectations show them (JSON, so None is null)."""
     shown = {}
     for name, value in vars(assumptions).items():
         if name.isupper():
-            shown[name] = (json.dumps(value) if value is None or isinstance(value, (bool, str)) else
-                           ", ".join(value) if isinstance(value, tuple) else str(value))
+            shown[name] = (
+                json.dumps(value)
+                if value is None or isinstance(value, (bool, str))
+                else ", ".join(value)
+                if isinstance(value, tuple)
+                else str(value)
+            )
     shown["MODEL_TYPES"] = ", ".join(f"{p}: {m}" for p, m in assumptions.MODEL_TYPE_FOR_PREDICTION.items())
     shown["TIMEZONE_OFFSET"] = assumptions.DEFAULT_TIMEZONE.tzname(None)
     shown["MAX_ID_PLUS_ONE"] = str(assumptions.MAX_ID + 1)
@@ -49,98 +57,199 @@ ASSUMPTIONS = (
     Assumption("envelope-code", "`code` in the envelope", "`code` equals the HTTP status (checked on 200, 401, 404)"),
     Assumption("create-status", "status of a create", "201 for a create; 200 for a GET and a PUT", writes=True),
     Assumption("delete-response", "DELETE response", "200 with `results`: {DELETE_RESULTS}", writes=True),
-    Assumption("unique-names", "are names unique?",
-               "a second experiment, filter, channel or bucket (within its experiment) of the same name: 409; "
-               "the same bucket name in another experiment: 201", writes=True),
-    Assumption("list-name-filters", "`name` / `screen_id` list filters",
-               "`name`/`screen_id` match exactly; `query` matches a case-insensitive substring of the name"),
+    Assumption(
+        "unique-names",
+        "are names unique?",
+        "a second experiment, filter, channel or bucket (within its experiment) of the same name: 409; "
+        "the same bucket name in another experiment: 201",
+        writes=True,
+    ),
+    Assumption(
+        "list-name-filters",
+        "`name` / `screen_id` list filters",
+        "`name`/`screen_id` match exactly; `query` matches a case-insensitive substring of the name",
+    ),
     Assumption("list-channels-name", "`list_channels(name=...)`", "`name=` selects what `screen_id=` selects"),
-    Assumption("filter-type", "`type` on the filter list",
-               "`type=` is accepted and ignored: the same list as without it"),
-    Assumption("paging", "paging",
-               "no `page`: every match; `page=N`: the N-th slice of {PAGE_SIZE} in id order; past the end: "
-               "{PAST_THE_LAST_PAGE}"),
+    Assumption(
+        "filter-type", "`type` on the filter list", "`type=` is accepted and ignored: the same list as without it"
+    ),
+    Assumption(
+        "paging",
+        "paging",
+        "no `page`: every match; `page=N`: the N-th slice of {PAGE_SIZE} in id order; past the end: "
+        "{PAST_THE_LAST_PAGE}",
+    ),
     Assumption("ordering", "ordering", "lists in ascending id order"),
-    Assumption("timestamps", "timestamps",
-               "`created_at`/`updated_at` as ISO-8601 with microseconds and the offset of {TIMEZONE_OFFSET}"),
+    Assumption(
+        "timestamps",
+        "timestamps",
+        "`created_at`/`updated_at` as ISO-8601 with microseconds and the offset of {TIMEZONE_OFFSET}",
+    ),
     Assumption("user", "`user`", "`user` is the creating account's username, unchanged by an update", writes=True),
-    Assumption("credentials", "credentials",
-               "no Authorization: 401; an unknown username and password accepted: {ACCEPT_ANY_CREDENTIALS}"),
-    Assumption("unknown-parameters", "unknown query parameters / body keys",
-               "an unknown query parameter or body key is ignored; a known query parameter given twice: 400",
-               writes=True),
-    Assumption("missing-reference",
-               "body that names a missing record (`experiments`, `model_filter_id`, `*_model_id`, `model_id`)",
-               "400 naming the field for a missing id in a body; 404 for a missing id in the URL", writes=True),
-    Assumption("names", "names",
-               "an empty name, one over {MAX_NAME_LENGTH} characters or one with a control character: 400; "
-               "{MAX_NAME_LENGTH} characters: 201", writes=True),
-    Assumption("missing-description", "`description` left out of a create or full PUT",
-               "`description` is {MISSING_DESCRIPTION} after a create or a PUT without it", writes=True),
-    Assumption("bucket-range", "`bucket_range`",
-               "{BUCKET_RANGE_UNSET} before a ratio is set and for a 0 share; otherwise \"start-end\" inclusive "
-               "over {BUCKET_SLOTS} slots in bucket-id order", writes=True),
-    Assumption("ranges-on-bucket-change", "ranges when buckets come and go",
-               "adding or deleting a bucket sets every range of its experiment to {BUCKET_RANGE_UNSET} and moves "
-               "those buckets' `updated_at`", writes=True),
-    Assumption("bucket-ratio", "`bucket_ratio`",
-               "a ratio leaving out a bucket, with a negative share, or not adding up to {BUCKET_SLOTS}: 400",
-               writes=True),
-    Assumption("model-type-for-prediction", "model type behind a bucket",
-               "a bucket is created only with the model type its prediction type needs ({MODEL_TYPES}); 400 "
-               "otherwise", writes=True),
-    Assumption("prediction-request", "`prediction.request`",
-               "static: {{type, items}}; batch/online: {{type, model_name, model_version}}; automl: also "
-               "`username`, the model's creator", writes=True),
-    Assumption("bodies", "bodies",
-               "a body that is not a JSON object: 400; another Content-Type: 415; over {MAX_BODY_BYTES} bytes: "
-               "413; NaN: 400", writes=True),
-    Assumption("json-depth", "JSON nesting",
-               "a body nested {MAX_JSON_DEPTH} levels deep: 201; one level deeper: 400", writes=True),
-    Assumption("id-range", "ids",
-               "id={MAX_ID} in a query: 200; id={MAX_ID_PLUS_ONE}: 400 naming id; a path id past {MAX_ID}: 404"),
-    Assumption("integral-numbers", "an integer written `2.0` or `2e0` (body ids, shares, sequences; query `id`, `page`)",
-               "?id=N.0 and ?page=1e0 answer as ?id=N and ?page=1; ?id=N.5: 400 naming id"),
-    Assumption("error-messages", "error messages",
-               "English, `field: problem` naming the query parameter (the wording itself is reported, not judged)"),
+    Assumption(
+        "credentials",
+        "credentials",
+        "no Authorization: 401; an unknown username and password accepted: {ACCEPT_ANY_CREDENTIALS}",
+    ),
+    Assumption(
+        "unknown-parameters",
+        "unknown query parameters / body keys",
+        "an unknown query parameter or body key is ignored; a known query parameter given twice: 400",
+        writes=True,
+    ),
+    Assumption(
+        "missing-reference",
+        "body that names a missing record (`experiments`, `model_filter_id`, `*_model_id`, `model_id`)",
+        "400 naming the field for a missing id in a body; 404 for a missing id in the URL",
+        writes=True,
+    ),
+    Assumption(
+        "names",
+        "names",
+        "an empty name, one over {MAX_NAME_LENGTH} characters or one with a control character: 400; "
+        "{MAX_NAME_LENGTH} characters: 201",
+        writes=True,
+    ),
+    Assumption(
+        "missing-description",
+        "`description` left out of a create or full PUT",
+        "`description` is {MISSING_DESCRIPTION} after a create or a PUT without it",
+        writes=True,
+    ),
+    Assumption(
+        "bucket-range",
+        "`bucket_range`",
+        '{BUCKET_RANGE_UNSET} before a ratio is set and for a 0 share; otherwise "start-end" inclusive '
+        "over {BUCKET_SLOTS} slots in bucket-id order",
+        writes=True,
+    ),
+    Assumption(
+        "ranges-on-bucket-change",
+        "ranges when buckets come and go",
+        "adding or deleting a bucket sets every range of its experiment to {BUCKET_RANGE_UNSET} and moves "
+        "those buckets' `updated_at`",
+        writes=True,
+    ),
+    Assumption(
+        "bucket-ratio",
+        "`bucket_ratio`",
+        "a ratio leaving out a bucket, with a negative share, or not adding up to {BUCKET_SLOTS}: 400",
+        writes=True,
+    ),
+    Assumption(
+        "model-type-for-prediction",
+        "model type behind a bucket",
+        "a bucket is created only with the model type its prediction type needs ({MODEL_TYPES}); 400 otherwise",
+        writes=True,
+    ),
+    Assumption(
+        "prediction-request",
+        "`prediction.request`",
+        "static: {{type, items}}; batch/online: {{type, model_name, model_version}}; automl: also "
+        "`username`, the model's creator",
+        writes=True,
+    ),
+    Assumption(
+        "bodies",
+        "bodies",
+        "a body that is not a JSON object: 400; another Content-Type: 415; over {MAX_BODY_BYTES} bytes: 413; NaN: 400",
+        writes=True,
+    ),
+    Assumption(
+        "json-depth",
+        "JSON nesting",
+        "a body nested {MAX_JSON_DEPTH} levels deep: 201; one level deeper: 400",
+        writes=True,
+    ),
+    Assumption(
+        "id-range",
+        "ids",
+        "id={MAX_ID} in a query: 200; id={MAX_ID_PLUS_ONE}: 400 naming id; a path id past {MAX_ID}: 404",
+    ),
+    Assumption(
+        "integral-numbers",
+        "an integer written `2.0` or `2e0` (body ids, shares, sequences; query `id`, `page`)",
+        "?id=N.0 and ?page=1e0 answer as ?id=N and ?page=1; ?id=N.5: 400 naming id",
+    ),
+    Assumption(
+        "error-messages",
+        "error messages",
+        "English, `field: problem` naming the query parameter (the wording itself is reported, not judged)",
+    ),
     Assumption("prediction-id", "`prediction.id`", "a bucket's `prediction.id` is the bucket's own id", writes=True),
-    Assumption("bucket-put", "PUT of a bucket",
-               "the client's update_bucket of an automl bucket (which sends no `automl_model_id`): 200, the bucket "
-               "keeps its model", writes=True),
-    Assumption("list-summaries", "list items of channels and filters",
-               "channel items hold ({CHANNEL_SUMMARY_FIELDS}) without `experiments`, filter items "
-               "({FILTER_SUMMARY_FIELDS}) without conditions; experiment items are full records",
-               switch="full_lists", generous_expected="channel and filter items are full records (with `experiments`, "
-                                                      "with conditions); experiment items too"),
-    Assumption("experiment-channels", "an experiment's `channels` and `model_filter`",
-               "channel summaries ({CHANNEL_SUMMARY_FIELDS}) in channel id order; a filter summary "
-               "({FILTER_SUMMARY_FIELDS})", writes=True, switch="full_lists",
-               generous_expected="full channel records (with `experiments`) in channel id order; the filter with its "
-                                 "conditions"),
-    Assumption("full-lists", "switch `full_lists` (default **off**)",
-               "off: summaries in channel and filter lists and as an experiment's channels and model_filter",
-               switch="full_lists", generous_expected="on: full records in channel and filter lists and as an "
-                                                      "experiment's channels and model_filter"),
-    Assumption("shared-automl-models", "switch `shared_automl_models` (default **off**)",
-               "off: another user's automl model is not readable: get_automl_model does not find it and "
-               "GET /api/v1/models/<id> is 404", switch="shared_automl_models",
-               generous_expected="on: another user's automl model is readable: get_automl_model returns it and "
-                                 "GET /api/v1/models/<id> is 200"),
-    Assumption("updated-at-side-effects", "side effects on `updated_at`",
-               "deleting an experiment moves `updated_at` of the channels it leaves; linking a channel to it does "
-               "not move the experiment's", writes=True),
-    Assumption("order-of-checks", "order of checks",
-               "an unknown /api/ route without credentials: 401; a Content-Length over {MAX_BODY_BYTES} bytes: 413 "
-               "with or without credentials, even when the body is not JSON", writes=True),
-    Assumption("options-head", "`OPTIONS` / `HEAD`",
-               "OPTIONS: 405 in the envelope; HEAD: the GET's status and Content-Type, no body"),
-    Assumption("lone-surrogates", 'lone surrogates (`"\\ud800"`) in a body', "a body holding \"\\ud800\": 400",
-               writes=True),
-    Assumption("seeded-timestamps", "seeded timestamps", "kept as given (seed files and /_mock/ only)",
-               unprobeable="it is about the fake's seed files; the real server is not seeded through its API"),
+    Assumption(
+        "bucket-put",
+        "PUT of a bucket",
+        "the client's update_bucket of an automl bucket (which sends no `automl_model_id`): 200, the bucket "
+        "keeps its model",
+        writes=True,
+    ),
+    Assumption(
+        "list-summaries",
+        "list items of channels and filters",
+        "channel items hold ({CHANNEL_SUMMARY_FIELDS}) without `experiments`, filter items "
+        "({FILTER_SUMMARY_FIELDS}) without conditions; experiment items are full records",
+        switch="full_lists",
+        generous_expected="channel and filter items are full records (with `experiments`, "
+        "with conditions); experiment items too",
+    ),
+    Assumption(
+        "experiment-channels",
+        "an experiment's `channels` and `model_filter`",
+        "channel summaries ({CHANNEL_SUMMARY_FIELDS}) in channel id order; a filter summary ({FILTER_SUMMARY_FIELDS})",
+        writes=True,
+        switch="full_lists",
+        generous_expected="full channel records (with `experiments`) in channel id order; the filter with its "
+        "conditions",
+    ),
+    Assumption(
+        "full-lists",
+        "switch `full_lists` (default **off**)",
+        "off: summaries in channel and filter lists and as an experiment's channels and model_filter",
+        switch="full_lists",
+        generous_expected="on: full records in channel and filter lists and as an "
+        "experiment's channels and model_filter",
+    ),
+    Assumption(
+        "shared-automl-models",
+        "switch `shared_automl_models` (default **off**)",
+        "off: another user's automl model is not readable: get_automl_model does not find it and "
+        "GET /api/v1/models/<id> is 404",
+        switch="shared_automl_models",
+        generous_expected="on: another user's automl model is readable: get_automl_model returns it and "
+        "GET /api/v1/models/<id> is 200",
+    ),
+    Assumption(
+        "updated-at-side-effects",
+        "side effects on `updated_at`",
+        "deleting an experiment moves `updated_at` of the channels it leaves; linking a channel to it does "
+        "not move the experiment's",
+        writes=True,
+    ),
+    Assumption(
+        "order-of-checks",
+        "order of checks",
+        "an unknown /api/ route without credentials: 401; a Content-Length over {MAX_BODY_BYTES} bytes: 413 "
+        "with or without credentials, even when the body is not JSON",
+        writes=True,
+    ),
+    Assumption(
+        "options-head",
+        "`OPTIONS` / `HEAD`",
+        "OPTIONS: 405 in the envelope; HEAD: the GET's status and Content-Type, no body",
+    ),
+    Assumption(
+        "lone-surrogates", 'lone surrogates (`"\\ud800"`) in a body', 'a body holding "\\ud800": 400', writes=True
+    ),
+    Assumption(
+        "seeded-timestamps",
+        "seeded timestamps",
+        "kept as given (seed files and /_mock/ only)",
+        unprobeable="it is about the fake's seed files; the real server is not seeded through its API",
+    ),
 )
 
-def load_probes() -> Dict[str, Callable]:
+def load_probes() -> dict[str, Callable]:
     from . import verify_reads, verify_writes  # noqa: F401  (registering is importing)
 
     return PROBES

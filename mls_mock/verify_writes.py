@@ -2,7 +2,9 @@
 records of its own (names from `t.name`, unique to the run); whatever it creates, even a
 record the server should have refused, is deleted by the gate when it ends. Models are only
 read: the AB API fake has no way to create them, so probes that need one use the server's."""
+
 import json
+from typing import Any
 
 from . import assumptions
 from .verify_probe import NotChecked, expect, probe
@@ -38,8 +40,11 @@ def _models(t):
 
 def _automl_bucket(t, experiment, model, label: str):
     """POSTed raw: the client's create_bucket refuses prediction_type automl itself."""
-    reply = _post(t, f"/api/v1/experiments/{experiment.id}/buckets",
-                  {"name": t.name(label), "prediction_type": "automl", "automl_model_id": model.id})
+    reply = _post(
+        t,
+        f"/api/v1/experiments/{experiment.id}/buckets",
+        {"name": t.name(label), "prediction_type": "automl", "automl_model_id": model.id},
+    )
     expect(reply.status == 201, f"creating an automl bucket with automl model {model.id}: {reply}")
     return reply.results
 
@@ -76,10 +81,12 @@ def unique_names(t):
         "filter": t.attempt(t.filters.create_filter, name=flt.name, conditions=CONDITIONS).status,
         "experiment": t.attempt(_experiment, t, "unique").status,
         "channel": t.attempt(t.channels.create_channel, name=channel.screen_id, experiments=[experiment]).status,
-        "bucket": t.attempt(t.experiments.create_bucket, experiment=experiment, name=bucket.name,
-                            prediction_type="empty").status,
-        "bucket in another experiment": t.attempt(t.experiments.create_bucket, experiment=other, name=bucket.name,
-                                                  prediction_type="empty").status,
+        "bucket": t.attempt(
+            t.experiments.create_bucket, experiment=experiment, name=bucket.name, prediction_type="empty"
+        ).status,
+        "bucket in another experiment": t.attempt(
+            t.experiments.create_bucket, experiment=other, name=bucket.name, prediction_type="empty"
+        ).status,
     }
     shown = "; ".join(f"second {kind} of the same name: {status}" for kind, status in statuses.items())
     expect(list(statuses.values()) == [409, 409, 409, 409, 201], shown)
@@ -116,18 +123,27 @@ def missing_reference(t):
     experiment = _experiment(t, "reference")
     missing_experiment = t.missing_id("experiments")
     refused = {
-        "model_filter_id": t.attempt(_experiment, t, "reference-filter",
-                                     model_filter=Filter(id=t.missing_id("filters"))),
-        "experiments": t.attempt(t.channels.create_channel, name=t.name("reference"),
-                                 experiments=[Experiment(id=missing_experiment)]),
-        "batch_model_id": t.attempt(t.experiments.create_bucket, experiment=experiment, name=t.name("reference"),
-                                    prediction_type="batch", model=ManualModel(id=t.missing_id("models"))),
+        "model_filter_id": t.attempt(
+            _experiment, t, "reference-filter", model_filter=Filter(id=t.missing_id("filters"))
+        ),
+        "experiments": t.attempt(
+            t.channels.create_channel, name=t.name("reference"), experiments=[Experiment(id=missing_experiment)]
+        ),
+        "batch_model_id": t.attempt(
+            t.experiments.create_bucket,
+            experiment=experiment,
+            name=t.name("reference"),
+            prediction_type="batch",
+            model=ManualModel(id=t.missing_id("models")),
+        ),
     }
     in_url = t.raw("GET", f"/api/v1/experiments/{missing_experiment}")
     shown = "; ".join(f"{field}: {o.status} {o.error!r}" for field, o in refused.items())
     shown += f"; in the URL: {in_url.status}"
-    expect(all(o.status == 400 and field in (o.error or "") for field, o in refused.items()) and in_url.status == 404,
-           shown)
+    expect(
+        all(o.status == 400 and field in (o.error or "") for field, o in refused.items()) and in_url.status == 404,
+        shown,
+    )
     return shown
 
 
@@ -154,8 +170,9 @@ def missing_description(t):
     expect(put.status == 200 and isinstance(put.results, dict), f"a PUT without description: {put}")
     after_put = put.results.get("description", "(absent)")
     wanted = assumptions.MISSING_DESCRIPTION
-    shown = (f"after a create without it: {json.dumps(created.description)}; after a PUT without it: "
-             f"{json.dumps(after_put)}")
+    shown = (
+        f"after a create without it: {json.dumps(created.description)}; after a PUT without it: {json.dumps(after_put)}"
+    )
     expect(created.description == wanted and after_put == wanted, shown)
     return shown
 
@@ -170,11 +187,15 @@ def bucket_range(t):
     # Given in reverse: the layout follows bucket ids, not the order of the ratio.
     split = _ranges(t.experiments.update_bucket_ratio(experiment, {second: slots - share, first: share}))
     zero = _ranges(t.experiments.update_bucket_ratio(experiment, {first: 0, second: slots}))
-    want = ({first.id: assumptions.BUCKET_RANGE_UNSET, second.id: assumptions.BUCKET_RANGE_UNSET},
-            {first.id: assumptions.bucket_range(0, share), second.id: assumptions.bucket_range(share, slots - share)},
-            {first.id: assumptions.BUCKET_RANGE_UNSET, second.id: assumptions.bucket_range(0, slots)})
-    shown = f"before a ratio {list(unset.values())}; {share}/{slots - share}: {list(split.values())}; " \
-            f"0/{slots}: {list(zero.values())}"
+    want = (
+        {first.id: assumptions.BUCKET_RANGE_UNSET, second.id: assumptions.BUCKET_RANGE_UNSET},
+        {first.id: assumptions.bucket_range(0, share), second.id: assumptions.bucket_range(share, slots - share)},
+        {first.id: assumptions.BUCKET_RANGE_UNSET, second.id: assumptions.bucket_range(0, slots)},
+    )
+    shown = (
+        f"before a ratio {list(unset.values())}; {share}/{slots - share}: {list(split.values())}; "
+        f"0/{slots}: {list(zero.values())}"
+    )
     expect((unset, split, zero) == want, shown)
     return shown
 
@@ -193,13 +214,16 @@ def ranges_on_bucket_change(t):
     third = _empty_bucket(t, experiment, "c")
     after_add = t.experiments.list_buckets(experiment)
     unmoved = [b.id for b in after_add if b.id in stamps and b.updated_at <= stamps[b.id]]
-    t.experiments.update_bucket_ratio(experiment, {b: share for b, share in zip((first, second, third), (
-        half, assumptions.BUCKET_SLOTS - half, 0))})
+    t.experiments.update_bucket_ratio(
+        experiment, dict(zip((first, second, third), (half, assumptions.BUCKET_SLOTS - half, 0), strict=True))
+    )
     t.experiments.delete_bucket(third)
     after_delete = t.experiments.list_buckets(experiment)
     unset = assumptions.BUCKET_RANGE_UNSET
-    shown = (f"after adding a bucket: ranges {[b.bucket_range for b in after_add]}, updated_at unmoved on {unmoved}; "
-             f"after deleting one: {[b.bucket_range for b in after_delete]}")
+    shown = (
+        f"after adding a bucket: ranges {[b.bucket_range for b in after_add]}, updated_at unmoved on {unmoved}; "
+        f"after deleting one: {[b.bucket_range for b in after_delete]}"
+    )
     expect(all(b.bucket_range == unset for b in after_add + after_delete) and not unmoved, shown)
     return shown
 
@@ -211,10 +235,12 @@ def bucket_ratio(t):
     slots = assumptions.BUCKET_SLOTS
     statuses = {
         "one bucket left out": t.attempt(t.experiments.update_bucket_ratio, experiment, {first: slots}).status,
-        "a negative share": t.attempt(t.experiments.update_bucket_ratio, experiment,
-                                      {first: -10, second: slots + 10}).status,
-        f"adding up to {slots - 1}": t.attempt(t.experiments.update_bucket_ratio, experiment,
-                                               {first: 50, second: slots - 51}).status,
+        "a negative share": t.attempt(
+            t.experiments.update_bucket_ratio, experiment, {first: -10, second: slots + 10}
+        ).status,
+        f"adding up to {slots - 1}": t.attempt(
+            t.experiments.update_bucket_ratio, experiment, {first: 50, second: slots - 51}
+        ).status,
     }
     shown = "; ".join(f"{what}: {status}" for what, status in statuses.items())
     expect(set(statuses.values()) == {400}, shown)
@@ -228,16 +254,23 @@ def model_type_for_prediction(t):
     mismatched = []
     for prediction_type, wanted in assumptions.MODEL_TYPE_FOR_PREDICTION.items():
         for model in (manual, automl):
-            body = {"name": t.name(f"{prediction_type}-{model.model_type}"), "prediction_type": prediction_type,
-                    f"{prediction_type}_model_id": model.id}
+            body = {
+                "name": t.name(f"{prediction_type}-{model.model_type}"),
+                "prediction_type": prediction_type,
+                f"{prediction_type}_model_id": model.id,
+            }
             if prediction_type == "automl":  # the client refuses to create these itself
                 status = _post(t, f"/api/v1/experiments/{experiment.id}/buckets", body).status
             else:
-                status = t.attempt(t.experiments.create_bucket, experiment=experiment, name=body["name"],
-                                   prediction_type=prediction_type, model=model).status
+                status = t.attempt(
+                    t.experiments.create_bucket,
+                    experiment=experiment,
+                    name=body["name"],
+                    prediction_type=prediction_type,
+                    model=model,
+                ).status
             if (status == 201) != (model.model_type == wanted):
-                mismatched.append(f"a {prediction_type} bucket with the {model.model_type} model {model.id}: "
-                                  f"{status}")
+                mismatched.append(f"a {prediction_type} bucket with the {model.model_type} model {model.id}: {status}")
     expect(not mismatched, "; ".join(mismatched))
     return f"each prediction type took only its model type ({len(assumptions.MODEL_TYPE_FOR_PREDICTION) * 2} tries)"
 
@@ -246,19 +279,22 @@ def model_type_for_prediction(t):
 def prediction_request(t):
     experiment = _experiment(t, "request")
     items = [{"id": "mls-mock-verify"}]
-    static = t.experiments.create_bucket(experiment=experiment, name=t.name("static"), prediction_type="static",
-                                         static_value={"items": items})
-    expect(static.prediction.request == {"type": "static", "items": items},
-           f"a static bucket's request is {static.prediction.request!r}")
+    static = t.experiments.create_bucket(
+        experiment=experiment, name=t.name("static"), prediction_type="static", static_value={"items": items}
+    )
+    expect(
+        static.prediction.request == {"type": "static", "items": items},
+        f"a static bucket's request is {static.prediction.request!r}",
+    )
     manual, automl = _models(t)
-    batch = t.experiments.create_bucket(experiment=experiment, name=t.name("batch"), prediction_type="batch",
-                                        model=manual)
+    batch = t.experiments.create_bucket(
+        experiment=experiment, name=t.name("batch"), prediction_type="batch", model=manual
+    )
     wanted = {"type": "batch", "model_name": manual.name, "model_version": manual.version}
     expect(batch.prediction.request == wanted, f"a batch bucket's request is {batch.prediction.request!r}")
     request = _automl_bucket(t, experiment, automl, "automl")["prediction"]["request"]
     wanted = {"type": "automl", "model_name": automl.name, "model_version": automl.version, "username": automl.creator}
-    expect(request == wanted, f"an automl bucket's request is {request!r}, its model's creator "
-                              f"{automl.creator!r}")
+    expect(request == wanted, f"an automl bucket's request is {request!r}, its model's creator {automl.creator!r}")
     return "static, batch and automl requests as expected"
 
 
@@ -268,8 +304,9 @@ def prediction_id(t):
     buckets = [_empty_bucket(t, experiment, "a"), _empty_bucket(t, experiment, "b")]
     listed = t.experiments.list_buckets(experiment)
     pairs = [(b.id, b.prediction.id if b.prediction else None) for b in buckets + listed]
-    expect(all(bucket_id == prediction_id for bucket_id, prediction_id in pairs),
-           f"(bucket id, prediction id): {pairs}")
+    expect(
+        all(bucket_id == prediction_id for bucket_id, prediction_id in pairs), f"(bucket id, prediction id): {pairs}"
+    )
     return f"(bucket id, prediction id): {pairs}"
 
 
@@ -293,26 +330,39 @@ def experiment_channels(t):
     experiment = _experiment(t, "channels", model_filter=flt)
     made = [t.channels.create_channel(name=t.name(f"channel-{n}"), experiments=[experiment]).id for n in (1, 2)]
     listed = t.listing("experiments", id=experiment.id)
-    channels = listed[0].get("channels") if listed else None
-    expect(isinstance(channels, list) and all(isinstance(c, dict) for c in channels),
-           f"the experiment's channels are {str(channels)[:100]}")
+    channels: Any = listed[0].get("channels") if listed else None
+    expect(
+        isinstance(channels, list) and all(isinstance(c, dict) for c in channels),
+        f"the experiment's channels are {str(channels)[:100]}",
+    )
     full = "full_lists" in t.generous
     model_filter = listed[0].get("model_filter")
-    expect(isinstance(model_filter, dict) and model_filter.get("id") == flt.id
-           and all(f in model_filter for f in assumptions.FILTER_SUMMARY_FIELDS),
-           f"the experiment's model_filter is {str(model_filter)[:100]}")
+    expect(
+        isinstance(model_filter, dict)
+        and model_filter.get("id") == flt.id
+        and all(f in model_filter for f in assumptions.FILTER_SUMMARY_FIELDS),
+        f"the experiment's model_filter is {str(model_filter)[:100]}",
+    )
     conditions = "body" in model_filter or "conditions" in model_filter
-    expect(conditions == full, "the experiment's model_filter " + (
-        "carries conditions (as with --generous full_lists)" if conditions else
-        "has no conditions (as without --generous full_lists)"))
+    expect(
+        conditions == full,
+        "the experiment's model_filter "
+        + (
+            "carries conditions (as with --generous full_lists)"
+            if conditions
+            else "has no conditions (as without --generous full_lists)"
+        ),
+    )
     fields = set(FULL_CHANNEL_FIELDS if full else assumptions.CHANNEL_SUMMARY_FIELDS)
     ids = [c.get("id") for c in channels]
     expect(ids == sorted(made), f"channels {ids}, made {made}")
     missing = sorted({f for c in channels for f in fields if f not in c})
     carried = any("experiments" in c for c in channels)
     hint = "" if carried == full else f" (as {'with' if carried else 'without'} --generous full_lists)"
-    expect(not missing and carried == full, "the experiment's channels " + (
-        f"lack {', '.join(missing)}" if missing else "carry experiments") + hint)
+    expect(
+        not missing and carried == full,
+        "the experiment's channels " + (f"lack {', '.join(missing)}" if missing else "carry experiments") + hint,
+    )
     return f"channels {ids} and the model_filter, " + ("full records" if full else "summaries")
 
 
@@ -323,15 +373,19 @@ def updated_at_side_effects(t):
     experiment = _experiment(t, "side-effects")
     channel = t.channels.create_channel(name=t.name("side-effects"), experiments=[experiment])
     linked = t.experiments.get_experiment(id=experiment.id)
-    expect(linked.updated_at == experiment.updated_at,
-           f"linking a channel moved the experiment's updated_at from {experiment.updated_at} to {linked.updated_at}")
+    expect(
+        linked.updated_at == experiment.updated_at,
+        f"linking a channel moved the experiment's updated_at from {experiment.updated_at} to {linked.updated_at}",
+    )
     before = parser.parse(t.results(f"/api/v1/channels/{channel.id}")["updated_at"])
     t.experiments.delete_experiment(experiment)
     after = t.results(f"/api/v1/channels/{channel.id}")
     moved = parser.parse(after["updated_at"])
-    expect(moved > before and after.get("experiments") == [],
-           f"after deleting its experiment the channel has updated_at {after['updated_at']} (was {before}) and "
-           f"experiments {after.get('experiments')}")
+    expect(
+        moved > before and after.get("experiments") == [],
+        f"after deleting its experiment the channel has updated_at {after['updated_at']} (was {before}) and "
+        f"experiments {after.get('experiments')}",
+    )
     return "the channel's updated_at moved, the experiment's did not"
 
 
@@ -341,8 +395,10 @@ def order_of_checks(t):
     oversized = b"x" * (assumptions.MAX_BODY_BYTES + 1)  # not JSON either: the size decides first
     anonymous = _post(t, "/api/v1/experiments", oversized, auth=None)
     signed = _post(t, "/api/v1/experiments", oversized)
-    shown = (f"unknown route without credentials: {unknown_route.status}; oversized body without credentials: "
-             f"{anonymous.status}, with them: {signed.status}")
+    shown = (
+        f"unknown route without credentials: {unknown_route.status}; oversized body without credentials: "
+        f"{anonymous.status}, with them: {signed.status}"
+    )
     expect((unknown_route.status, anonymous.status, signed.status) == (401, 413, 413), shown)
     return shown
 
@@ -352,11 +408,13 @@ def bodies(t):
     path = "/api/v1/experiments"
     statuses = {
         "a JSON list": _post(t, path, "[]").status,
-        "Content-Type text/plain": _post(t, path, {"name": t.name("text")},
-                                         headers={"Content-Type": "text/plain"}).status,
-        f"over {assumptions.MAX_BODY_BYTES} bytes": _post(t, path, {"name": t.name("large"), "description":
-                                                                     "x" * assumptions.MAX_BODY_BYTES}).status,
-        "NaN": _post(t, path, '{"name": "%s", "description": NaN}' % t.name("nan")).status,
+        "Content-Type text/plain": _post(
+            t, path, {"name": t.name("text")}, headers={"Content-Type": "text/plain"}
+        ).status,
+        f"over {assumptions.MAX_BODY_BYTES} bytes": _post(
+            t, path, {"name": t.name("large"), "description": "x" * assumptions.MAX_BODY_BYTES}
+        ).status,
+        "NaN": _post(t, path, f'{{"name": "{t.name("nan")}", "description": NaN}}').status,
     }
     shown = "; ".join(f"{what}: {status}" for what, status in statuses.items())
     expect(list(statuses.values()) == [400, 415, 413, 400], shown)
@@ -368,7 +426,7 @@ def json_depth(t):
     def nested(label: str, depth: int) -> str:
         """A body `depth` levels deep in all, the nesting under a key the server ignores."""
         inner = "[" * (depth - 1) + "]" * (depth - 1)
-        return '{"name": "%s", "mls_mock_verify_nested": %s}' % (t.name(label), inner)
+        return f'{{"name": "{t.name(label)}", "mls_mock_verify_nested": {inner}}}'
 
     limit = assumptions.MAX_JSON_DEPTH
     at_limit = _post(t, "/api/v1/experiments", nested("depth-limit", limit))
@@ -380,6 +438,6 @@ def json_depth(t):
 
 @probe("lone-surrogates")
 def lone_surrogates(t):
-    reply = _post(t, "/api/v1/experiments", '{"name": "%s", "description": "\\ud800"}' % t.name("surrogate"))
+    reply = _post(t, "/api/v1/experiments", f'{{"name": "{t.name("surrogate")}", "description": "\\ud800"}}')
     expect(reply.status == 400, f"a body holding \\ud800: {reply}")
     return f"a body holding \\ud800: {reply.status}"

@@ -9,7 +9,6 @@ import pytest
 
 from mls_mock.assumptions import GENEROUS, generous_switches
 from mls_mock.lightweight import allow_light_sktmls
-from mls_mock.seeds import read_seed
 
 TEST_USERNAME = "mls-test"
 TEST_PASSWORD = "mls-test-password"
@@ -102,6 +101,8 @@ class SeedLoader:
         return seed
 
     def read(self, seed) -> Tuple[dict, str]:
+        from mls_mock.seeds import read_seed  # the store's modules: not at plugin start-up
+
         if isinstance(seed, dict):
             return read_seed(seed)
         document, source = read_seed(seed)  # resolves names, raises a SeedError naming the file

@@ -4,24 +4,31 @@
 One MLSMock (one Flask app and store) is built per session (per xdist worker) and emptied
 when each test that asks for it *starts*; a guard installed for the whole session refuses
 every connection to a real MLS host.
+
+Start-up imports neither sktmls nor Flask nor requests (a suite that uses no mls_* fixture
+pays for none of them): fixtures import what they need, the stand-in finder and the guard
+wait for the first import of sktmls and requests.
 """
+
+from typing import Any
+
 import pytest
 
 from mls_mock.guard import NetworkGuard
-from mls_mock.lightweight import SktmlsMissing, allow_light_sktmls
+from mls_mock.lightweight import SktmlsMissing, prepare_light_sktmls
 from mls_mock.redirect import point_sktmls_at, restore_sktmls
-from mls_mock.remote import RemoteGate
 
 from . import helpers
 
-SETTINGS = pytest.StashKey()
-GUARD = pytest.StashKey()
-GATE = pytest.StashKey()
-REDIRECT = pytest.StashKey()
-MISSING = pytest.StashKey()
+SETTINGS = pytest.StashKey[helpers.Settings]()
+GUARD = pytest.StashKey[NetworkGuard]()
+GATE = pytest.StashKey[Any]()  # a mls_mock.remote.RemoteGate, imported only under --mls-url
+REDIRECT = pytest.StashKey[dict[str, dict[str, str]]]()
+MISSING = pytest.StashKey[str]()
 
 
 # ---- hooks ----------------------------------------------------------------------------------
+
 
 def pytest_addoption(parser):
     helpers.add_options(parser)
@@ -37,16 +44,20 @@ def pytest_configure(config):
     # the plugin must not break a suite that merely has mls-mock installed: the fixtures
     # then say what to install.
     try:
-        allow_light_sktmls()
+        prepare_light_sktmls()
     except SktmlsMissing as missing:
         config.stash[MISSING] = str(missing)
     except Exception as broken:  # e.g. a newer sktmls importing a package nobody stands in for
-        config.stash[MISSING] = f"sktmls does not import ({type(broken).__name__}: {broken}); the mls_* fixtures will fail"
-    config.stash[GUARD] = NetworkGuard(allowed=[settings.url] if settings.remote else ()).install()
-    if settings.remote:
-        config.stash[REDIRECT] = point_sktmls_at(settings.url)
-        config.stash[GATE] = RemoteGate(settings.url, settings.username, settings.password,
-                                        settings.allow_writes).start()
+        config.stash[MISSING] = (
+            f"sktmls does not import ({type(broken).__name__}: {broken}); the mls_* fixtures will fail"
+        )
+    url = settings.url  # None unless --mls-url
+    config.stash[GUARD] = NetworkGuard(allowed=[url] if url is not None else ()).install()
+    if url is not None:
+        from mls_mock.remote import RemoteGate
+
+        config.stash[REDIRECT] = point_sktmls_at(url)
+        config.stash[GATE] = RemoteGate(url, settings.username, settings.password, settings.allow_writes).start()
     if settings.remote or config.getini("mls_mock_autouse"):
         config.pluginmanager.register(_PerTest(), "mls-mock-per-test")
 
@@ -81,6 +92,7 @@ def pytest_terminal_summary(terminalreporter, config):
 
 
 # ---- settings and session objects -------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def mls_settings(pytestconfig) -> helpers.Settings:
@@ -138,6 +150,7 @@ class _PerTest:
 
 # ---- what tests use -------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def mls_env(request, monkeypatch, mls_settings):
     """Sets MLS_ENV, MLS_USERNAME and MLS_PASSWORD for this test (STG, account `mls-test` with
@@ -153,7 +166,8 @@ def mls_mock(request, mls_env, mls_settings, mls_mock_session, _mls_seeds):
     """The fake MLS AB API for this test, emptied when the test starts, active (every sktmls
     client of the process reaches it in-process) until it ends. `@pytest.mark.mls_seed(...)`
     sets are loaded first. `.store`, `.calls` (journal: method, path, query, query_all,
-    json, body_bytes, body_truncated, status, user), `.fail(method, path, status=500, error=None, times=1, raises=None)`, `.seed(...)`."""
+    json, body_bytes, body_truncated, status, user),
+    `.fail(method, path, status=500, error=None, times=1, raises=None)`, `.seed(...)`."""
     helpers.ensure_enabled(request, "mls_mock")
     helpers.skip_if_remote(mls_settings, "mls_mock")
     mls_mock_session.reset()
