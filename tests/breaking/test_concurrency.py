@@ -18,10 +18,10 @@ from mls_mock.persistence import StateFile
 from mls_mock.server import ServerThread
 from mls_mock.transaction import Transaction
 
-from breaking_support import sktmls_clients, tally
+from breaking_support import sized, sktmls_clients, tally
 
 THREADS_PER_TARGET = 8
-ROUNDS = 25
+ROUNDS = sized(8, 25)  # per thread; each round contests one name between all threads
 JOIN_TIMEOUT = 300.0
 # Every so many write primitives and clock readings raise, across both stores.
 PRIMITIVE_FAULT_EVERY, CLOCK_FAULT_EVERY = 23, 29

@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, negativ
 
 from mls_mock import create_app
 
-from breaking_support import AUTH, BREAKING, tally
+from breaking_support import AUTH, BREAKING, sized, tally
 
 APP = create_app(propagate_exceptions=True)
 STORE = APP.extensions["mls_mock"].store
@@ -69,7 +69,7 @@ def world():
 
 
 @schema.parametrize()
-@settings(BREAKING, max_examples=60)
+@settings(BREAKING, max_examples=sized(12, 60))
 def test_every_operation_survives_generated_requests(case):
     headers = None if case.path.startswith("/_mock") else AUTH
     response = case.call_and_validate(headers=headers, checks=CHECKS)

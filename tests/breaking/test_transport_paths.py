@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 from mls_mock import MLSMock, Store, inprocess, transport
 
-from breaking_support import BREAKING, tally
+from breaking_support import BREAKING, sized, tally
 
 BASE = "https://ab.stg.sktmls.com"
 GOOD_AUTH = "Basic " + base64.b64encode(b"u:p").decode()
@@ -88,7 +88,7 @@ def answer(response: requests.Response):
     return response.status_code, sorted(response.headers.items()), response.content
 
 
-@settings(BREAKING, max_examples=400)
+@settings(BREAKING, max_examples=sized(40, 400))
 @given(st.lists(requests_, min_size=1, max_size=12))
 def test_direct_path_and_wsgi_path_answer_alike(sequence):
     fast, full = world(), world()

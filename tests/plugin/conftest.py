@@ -6,6 +6,11 @@ from mls_mock import create_app
 from mls_mock.server import ServerThread
 
 
+# Plugins of this venv that the small suites never use, left out of each inner run: their
+# configure hooks cost more than the inner test itself. mls_mock's own plugin stays in.
+QUIET_PLUGINS = ("-p", "no:cacheprovider", "-p", "no:schemathesis", "-p", "no:hypothesispytest", "-p", "no:anyio")
+
+
 @pytest.fixture
 def run(pytester):
     """run(source, *args, **files) -> RunResult: write `source` as the test module (plus any
@@ -15,7 +20,7 @@ def run(pytester):
         pytester.makepyfile(test_it=source)
         for name, text in files.items():
             pytester.path.joinpath(name).write_text(text, encoding="utf-8")
-        return pytester.runpytest_inprocess("-p", "no:cacheprovider", *args)
+        return pytester.runpytest_inprocess(*QUIET_PLUGINS, *args)
 
     return run_
 
