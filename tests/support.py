@@ -5,6 +5,8 @@ envelope checks and the one hand-built world, so that none is written twice.
 minute on two cores; `make test-thorough` (MLS_MOCK_TESTS=thorough, which .ci/run also
 runs) runs the same tests with the example counts, step counts and request counts they
 had before they were sized, to find what a short run is unlikely to hit."""
+import copy
+import json
 import os
 
 import pytest
@@ -20,45 +22,51 @@ def sized(default: int, thorough: int) -> int:
     return thorough if THOROUGH else default
 
 
-# The world most tests aim at, as one seed document (PUT /_mock/state, MLSMock(seed=...),
-# store.load): filter 1 "f" (used by experiment 1), models 1 (manual) and 2 (automl),
-# experiments 1 "exp" and 2 "exp2", buckets 1 "a" (batch on model 1) and 2 "b" of
-# experiment 1, bucket 3 "c" of experiment 2, channels 1 "home" (experiment 1) and 2 "cart"
-# (experiment 2).
-WORLD_FILTERS = [{"name": "f", "body": {"conditions": [{"key": "k", "operator": "==", "value": 1}]}}]
-WORLD_MODELS = [{"name": "m", "version": "v1", "model_type": "manual"},
-                {"name": "auto", "version": "v1", "model_type": "automl"}]
+# The small known world that tests aim requests at, as one seed document (store.load,
+# MLSMock(seed=...), POST /_mock/seed): filter 1 "f" (used by experiment 1), models 1 "m"
+# (manual) and 2 "auto" (automl), experiments 1 "exp" and 2 "exp2", buckets 1 "a" (batch on
+# model 1) and 2 "b" of experiment 1, bucket 3 "c" of experiment 2, channels 1 "home"
+# (experiment 1) and 2 "cart" (experiment 2). Experiments and channels belong to "seed".
+WORLD = {
+    "filters": [{"name": "f", "body": {"conditions": [{"key": "k", "operator": "==", "value": 1}]}}],
+    "models": [{"name": "m", "version": "v1", "model_type": "manual"},
+               {"name": "auto", "version": "v1", "model_type": "automl"}],
+    "experiments": [{"name": "exp", "model_filter_id": 1, "user": "seed"}, {"name": "exp2", "user": "seed"}],
+    "buckets": [{"experiment": 1, "name": "a", "prediction_type": "batch", "batch_model_id": 1},
+                {"experiment": 1, "name": "b", "prediction_type": "empty"},
+                {"experiment": 2, "name": "c", "prediction_type": "empty"}],
+    "channels": [{"screen_id": "home", "experiments": [1], "user": "seed"},
+                 {"screen_id": "cart", "experiments": [2], "user": "seed"}],
+}
 
 
-def build_world(store) -> None:
-    """Fill an empty store with the world above, through the store's public writes (so ids
-    and timestamps come from the store's own sequence and clock, as for a client's writes)."""
-    for record in WORLD_FILTERS:
-        store.create_filter(record)
-    for record in WORLD_MODELS:
-        store.create_model(record)
-    store.create_experiment({"name": "exp", "model_filter_id": 1}, "seed")
-    store.create_experiment({"name": "exp2"}, "seed")
-    store.create_bucket(1, {"name": "a", "prediction_type": "batch", "batch_model_id": 1})
-    store.create_bucket(1, {"name": "b", "prediction_type": "empty"})
-    store.create_bucket(2, {"name": "c", "prediction_type": "empty"})
-    store.create_channel({"screen_id": "home", "experiments": [1]}, "seed")
-    store.create_channel({"screen_id": "cart", "experiments": [2]}, "seed")
+def build_world(store):
+    """Add WORLD to an empty store (ids from 1, timestamps from the store's clock); returns
+    the store."""
+    store.load(copy.deepcopy(WORLD), "tests/support.py WORLD")
+    return store
 
 
-def check_envelope(payload, status: int, *, error: bool = None):
-    """`payload` (parsed JSON) is the envelope {code, error, results} with code == status;
-    with error=True (the default for status >= 400) a refusal: a message and no results;
-    with error=False a success: no message. Returns the payload."""
+def check_envelope(payload, status: int):
+    """`payload` (parsed JSON) is the client's envelope {code, error, results} with code ==
+    status: a refusal (status >= 400) carries a message and no results, a success no
+    message. Returns the payload."""
     assert isinstance(payload, dict) and set(payload) == {"code", "error", "results"}, payload
     assert payload["code"] == status, payload
-    if error is None:
-        error = status >= 400
-    if error:
-        assert isinstance(payload["error"], str) and payload["error"] and payload["results"] is None, payload
+    if status >= 400:
+        assert isinstance(payload["error"], str) and payload["error"].strip(), payload
+        assert payload["results"] is None, payload
     else:
         assert payload["error"] is None, payload
     return payload
+
+
+def check_response(response, status: int):
+    """A `requests` response is the envelope with code == HTTP status == `status`, as JSON
+    and nothing else. Returns the payload."""
+    assert response.status_code == status, response.text[:500]
+    assert response.headers["Content-Type"].startswith("application/json"), response.headers
+    return check_envelope(json.loads(response.content), status)
 
 
 def client_error(call, *args, **kwargs):
