@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from mls_mock import Store, create_app
 
-from support import sized
+from support import build_world, sized
 
 AUTH = {"Authorization": "Basic " + base64.b64encode(b"fuzz:pw").decode()}
 ROUTES = [
@@ -37,15 +37,11 @@ bodies = st.dictionaries(st.sampled_from(FIELDS), values, max_size=6) | values
 
 
 def _world() -> Store:
-    store = Store()
-    store.create_filter({"name": "f", "body": {"conditions": []}})
-    store.create_model({"name": "m", "version": "v1", "model_type": "manual"})
-    store.create_model({"name": "auto", "version": "v1", "model_type": "automl"})
-    store.create_experiment({"name": "exp", "model_filter_id": 1}, "seed")
-    store.create_experiment({"name": "exp2"}, "seed")
-    store.create_bucket(1, {"name": "a", "prediction_type": "batch", "batch_model_id": 1})
-    store.create_bucket(1, {"name": "b", "prediction_type": "static", "static_value": {"items": [1]}})
-    store.create_channel({"screen_id": "home", "experiments": [1, 2]}, "seed")
+    """tests/support.py's WORLD, plus a static bucket (4 "d") and a channel on both
+    experiments (3 "both")."""
+    store = build_world(Store())
+    store.create_bucket(1, {"name": "d", "prediction_type": "static", "static_value": {"items": [1]}})
+    store.create_channel({"screen_id": "both", "experiments": [1, 2]}, "seed")
     return store
 
 
