@@ -22,7 +22,7 @@ from breaking_support import sized, sktmls_clients, tally
 
 THREADS_PER_TARGET = 8
 # Per thread; each round contests one name between all threads. 16 still injects well over
-# the 100 faults the test requires of itself (8 injected 81, 14 about 140).
+# the 100 faults the test requires of itself (8 rounds injected 81).
 ROUNDS = sized(16, 25)
 JOIN_TIMEOUT = 300.0
 # Every so many write primitives and clock readings raise, across both stores.
