@@ -17,6 +17,12 @@ if PROFILE not in ("default", "thorough"):
 THOROUGH = PROFILE == "thorough"
 
 
+# Plugins of this venv that the small suites run by pytester never use, left out of those
+# runs (in-process and subprocess): their start-up costs more than the inner tests.
+# mls_mock's own plugin stays in.
+QUIET_PLUGINS = ("-p", "no:cacheprovider", "-p", "no:schemathesis", "-p", "no:hypothesispytest", "-p", "no:anyio")
+
+
 def sized(default: int, thorough: int) -> int:
     """A count (examples, steps, requests, rounds) for this run's profile."""
     return thorough if THOROUGH else default

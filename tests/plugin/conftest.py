@@ -5,10 +5,7 @@ import pytest
 from mls_mock import create_app
 from mls_mock.server import ServerThread
 
-
-# Plugins of this venv that the small suites never use, left out of each inner run: their
-# configure hooks cost more than the inner test itself. mls_mock's own plugin stays in.
-QUIET_PLUGINS = ("-p", "no:cacheprovider", "-p", "no:schemathesis", "-p", "no:hypothesispytest", "-p", "no:anyio")
+from support import QUIET_PLUGINS
 
 
 @pytest.fixture
