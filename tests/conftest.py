@@ -14,13 +14,20 @@ settings.load_profile(PROFILE)
 # other module keeps its place after them. Under xdist a long test handed out last holds up
 # the end of the run while the other worker idles.
 LONGEST_FIRST = (
-    "server/test_soak.py",
     "server/test_openapi_schemathesis.py",
+    "server/test_soak.py",
     "server/test_contract_over_http.py",
-    "breaking/test_transport_paths.py",
     "breaking/test_state_machine.py",
-    "breaking/test_concurrency.py",
+    "plugin/test_with_responses.py",
+    "plugin/test_xdist.py",
+    "plugin/test_without_sktmls.py",
+    "breaking/test_transport_paths.py",
     "breaking/test_schema_fuzz.py",
+    "http/test_http_fuzz.py",
+    "mock/test_journal.py",
+    "server/test_verify.py",
+    "server/test_durability.py",
+    "breaking/test_concurrency.py",
 )
 
 
