@@ -1,8 +1,8 @@
 """What tests in several directories share: the run's size (default or thorough), the
 envelope checks and the one hand-built world, so that none is written twice.
 
-`make test` runs every test at the default size, sized so the whole suite takes about a
-minute on two cores; `make test-thorough` (MLS_MOCK_TESTS=thorough, which .ci/run also
+`make test` runs every test at the default size, sized for the whole suite to fit the
+issue's 90 s on two otherwise idle cores; `make test-thorough` (MLS_MOCK_TESTS=thorough, which .ci/run also
 runs) runs the same tests with the example counts, step counts and request counts they
 had before they were sized, to find what a short run is unlikely to hit."""
 import copy
