@@ -14,7 +14,7 @@ FULL_TESTS ?= tests/contract tests/plugin tests/mock
 # What `make lint` checks; mypy's own list is [tool.mypy] files in pyproject.toml.
 LINT_PATHS ?= mls_mock pytest_plugin fixtures bench
 
-.PHONY: serve test test-full lint format bench install install-full clean
+.PHONY: serve test test-thorough test-full lint format bench install install-full clean
 
 $(BIN)/.installed: pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -45,11 +45,19 @@ install-full: $(BIN_FULL)/.installed
 serve: install  ## the fake on 127.0.0.1:8000, in memory
 	$(BIN)/mls-mock serve $(ARGS)
 
-test: install   ## the whole suite
-	$(BIN)/python -m pytest -n auto $(ARGS)
+# One worker per core, each handed one test at a time (the longest first: tests/conftest.py),
+# so that none idles while another ends on a long test (xdist's default hands each worker a
+# quarter of its share up front).
+XDIST := -n auto --dist load --maxschedchunk 1
+
+test: install   ## the whole suite, at the default size (about a minute on 2 cores)
+	$(BIN)/python -m pytest $(XDIST) $(ARGS)
+
+test-thorough: install  ## the same tests with the full example, step and request counts
+	MLS_MOCK_TESTS=thorough $(BIN)/python -m pytest $(XDIST) $(ARGS)
 
 test-full: install-full  ## the contract, plugin and MLSMock tests against a full sktmls install
-	$(BIN_FULL)/python -m pytest -n auto $(FULL_TESTS) $(ARGS)
+	$(BIN_FULL)/python -m pytest $(XDIST) $(FULL_TESTS) $(ARGS)
 
 lint: install   ## ruff (lint, and format without rewriting) and mypy; what CI runs
 	$(BIN)/ruff check $(LINT_PATHS)

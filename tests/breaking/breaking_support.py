@@ -6,6 +6,7 @@ import collections
 from hypothesis import HealthCheck, settings
 
 from mls_mock.lightweight import allow_light_sktmls
+from support import sized  # noqa: F401  (the breaking tests' counts, by profile)
 
 # derandomize: the same examples every run, so a CI failure reproduces locally and the run
 # time is bounded by max_examples alone; no deadline, since CI machines stall at random.

@@ -14,6 +14,7 @@ import requests
 from mls_mock import MLSMock, assumptions
 
 from breaking_support import AUTH, IN_PROCESS_BASE, tally
+from support import build_world, check_response
 
 C, E, F = "/api/v1/channels", "/api/v1/experiments", "/api/v1/filters"
 GOOD_CHANNEL = {"screen_id": "brand_new", "experiments": [1]}
@@ -132,17 +133,6 @@ METHOD_ROWS = [
 ROWS = AUTH_ROWS + CONTENT_TYPE_ROWS + SIZE_AND_SHAPE_ROWS + CHARACTER_ROWS + PATH_ID_ROWS + QUERY_ROWS + METHOD_ROWS
 
 
-def build_world(store):
-    """Filter 1, model 1, experiments 1 "exp" (filter 1) and 2 "exp2", bucket 1 of
-    experiment 1, channel 1 "home" (experiment 1)."""
-    store.create_filter({"name": "f", "body": {"conditions": [{"key": "k", "operator": "==", "value": 1}]}})
-    store.create_model({"name": "m", "version": "v1", "model_type": "manual"})
-    store.create_experiment({"name": "exp", "model_filter_id": 1}, "seed")
-    store.create_experiment({"name": "exp2"}, "seed")
-    store.create_bucket(1, {"name": "a", "prediction_type": "empty"})
-    store.create_channel({"screen_id": "home", "experiments": [1]}, "seed")
-
-
 @pytest.fixture(scope="module")
 def in_process():
     mls = MLSMock()
@@ -179,13 +169,7 @@ def test_hostile_request_is_answered_and_changes_nothing(target, method, path, q
     before = store.dump()
     response = send(base, method, path, query, headers, body, raw, auth)
     tally("hostile requests sent (bad-input matrix)")
-    assert response.status_code == status, response.text[:500]
-    assert response.headers["Content-Type"].startswith("application/json")
-    payload = json.loads(response.content)
-    assert set(payload) == {"code", "error", "results"} and payload["code"] == status
-    if status >= 400:
-        assert isinstance(payload["error"], str) and payload["error"].strip()
-        assert payload["results"] is None
+    check_response(response, status)
     assert store.dump() == before
 
 

@@ -17,10 +17,12 @@ from mls_mock.persistence import StateFile
 from mls_mock.server import LiveServer
 from mls_mock.store.transaction import Transaction
 
-from breaking_support import sktmls_clients, tally
+from breaking_support import sized, sktmls_clients, tally
 
 THREADS_PER_TARGET = 8
-ROUNDS = 25
+# Per thread; each round contests one name between all threads. 16 still injects well over
+# the 100 faults the test requires of itself (8 rounds injected 81).
+ROUNDS = sized(16, 25)
 JOIN_TIMEOUT = 300.0
 # Every so many write primitives and clock readings raise, across both stores.
 PRIMITIVE_FAULT_EVERY, CLOCK_FAULT_EVERY = 23, 29

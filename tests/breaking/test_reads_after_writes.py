@@ -15,7 +15,7 @@ from hypothesis import given, settings, strategies as st
 
 from mls_mock import MLSMock, SeedError, assumptions
 
-from breaking_support import AUTH, BREAKING, IN_PROCESS_BASE, tally
+from breaking_support import AUTH, BREAKING, IN_PROCESS_BASE, sized, tally
 
 DEPTH = assumptions.MAX_JSON_DEPTH
 
@@ -100,7 +100,7 @@ def fake():
     made.thread.shutdown()
 
 
-@settings(BREAKING, max_examples=80)
+@settings(BREAKING, max_examples=sized(20, 80))
 @given(value=deep_values, extra=wire_values)
 def test_filter_conditions_with_hostile_values(fake, value, extra):
     fake.store.reset()
@@ -108,7 +108,7 @@ def test_filter_conditions_with_hostile_values(fake, value, extra):
     fake.send_and_check("POST", "/api/v1/filters", {"name": "f", "body": {"conditions": [condition]}}, value)
 
 
-@settings(BREAKING, max_examples=60)
+@settings(BREAKING, max_examples=sized(15, 60))
 @given(items=deep_values, description=texts)
 def test_static_items_with_hostile_values(fake, items, description):
     fake.store.reset()
@@ -117,7 +117,7 @@ def test_static_items_with_hostile_values(fake, items, description):
               {"name": "b", "prediction_type": "static", "static_value": {"items": DEEP}, "description": description}, items)
 
 
-@settings(BREAKING, max_examples=60)
+@settings(BREAKING, max_examples=sized(15, 60))
 @given(meta=deep_values, features=wire_values, sequence=big_ints)
 def test_seed_documents_over_http_with_hostile_values(fake, meta, features, sequence):
     fake.store.reset()
@@ -127,7 +127,7 @@ def test_seed_documents_over_http_with_hostile_values(fake, meta, features, sequ
     fake.send_and_check("PUT", "/_mock/state", document, meta)
 
 
-@settings(BREAKING, max_examples=60)
+@settings(BREAKING, max_examples=sized(15, 60))
 @given(meta=python_values, items=python_values)
 def test_python_seeds_with_values_json_cannot_hold(fake, meta, items):
     fake.store.reset()

@@ -20,7 +20,7 @@ from mls_mock import MLSMock, Store, assumptions
 from mls_mock.persistence import StateFile, read_document
 from mls_mock.store.transaction import Transaction
 
-from breaking_support import BREAKING, sktmls_clients, tally
+from breaking_support import BREAKING, sized, sktmls_clients, tally
 
 NAMES = st.sampled_from(["alpha", "beta", "gamma", "채널"])
 KINDS = ("channel", "experiment", "bucket", "filter")
@@ -358,7 +358,7 @@ class FakeAgainstModel(RuleBasedStateMachine):
         tally("state-machine invariant checks")
 
 
-FakeAgainstModel.TestCase.settings = settings(BREAKING, max_examples=120, stateful_step_count=30)
+FakeAgainstModel.TestCase.settings = settings(BREAKING, max_examples=sized(24, 120), stateful_step_count=30)
 test_fake_against_model = FakeAgainstModel.TestCase
 
 
@@ -388,5 +388,5 @@ class FakeWithStateFile(FakeAgainstModel):
         tally("state-file invariant checks")
 
 
-FakeWithStateFile.TestCase.settings = settings(BREAKING, max_examples=25, stateful_step_count=30)
+FakeWithStateFile.TestCase.settings = settings(BREAKING, max_examples=sized(6, 25), stateful_step_count=30)
 test_fake_with_state_file_against_model = FakeWithStateFile.TestCase

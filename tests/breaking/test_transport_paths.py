@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 from mls_mock import MLSMock, Store, transport
 
-from breaking_support import BREAKING, tally
+from breaking_support import BREAKING, sized, tally
 
 BASE = "https://ab.stg.sktmls.com"
 GOOD_AUTH = "Basic " + base64.b64encode(b"u:p").decode()
@@ -139,7 +139,7 @@ def test_a_body_over_the_limit_and_a_chunked_body_alike():
     assert fast.store.dump() == full.store.dump() and list(fast.calls) == list(full.calls)
 
 
-@settings(BREAKING, max_examples=25)
+@settings(BREAKING, max_examples=sized(25, 200))
 @given(st.lists(requests_, min_size=1, max_size=8))
 def test_direct_path_and_wsgi_path_answer_alike(sequence):
     tally("requests compared between the in-process path and the WSGI adapter", same_answers(sequence))

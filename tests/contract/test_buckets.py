@@ -3,19 +3,15 @@ that list_buckets makes, through the real client only (models come from `make_mo
 import datetime
 
 import pytest
-from sktmls import MLSClientError, MLSResponse
+from sktmls import MLSResponse
 from sktmls.experiments import Bucket
 from sktmls.models import AutoMLModel, ManualModel
 
 from mls_mock import assumptions
 
+from support import client_error
+
 STATIC = {"items": [{"id": "item_1", "type": "product", "props": {}}]}
-
-
-def _error(call, *args, **kwargs) -> MLSClientError:
-    with pytest.raises(MLSClientError) as caught:
-        call(*args, **kwargs)
-    return caught.value
 
 
 def test_create_buckets_of_every_client_type(mls_experiment_client, experiment, make_model):
@@ -76,8 +72,8 @@ def test_get_bucket_by_id_and_name(mls_experiment_client, experiment):
 
     assert by_id.id == by_name.id == made.id
     assert by_id.prediction.request == by_name.prediction.request == {"type": "static", **STATIC}
-    assert _error(mls_experiment_client.get_bucket, experiment, name="fixe").code == 404
-    assert _error(mls_experiment_client.get_bucket, experiment, id=made.id + 1).code == 404
+    assert client_error(mls_experiment_client.get_bucket, experiment, name="fixe").code == 404
+    assert client_error(mls_experiment_client.get_bucket, experiment, id=made.id + 1).code == 404
 
 
 def test_buckets_belong_to_their_experiment(mls_experiment_client, experiment):
@@ -87,7 +83,7 @@ def test_buckets_belong_to_their_experiment(mls_experiment_client, experiment):
 
     assert [b.id for b in mls_experiment_client.list_buckets(experiment)] == [mine.id]
     assert [b.id for b in mls_experiment_client.list_buckets(other)] == [theirs.id]
-    assert _error(mls_experiment_client.get_bucket, other, id=mine.id).code == 404
+    assert client_error(mls_experiment_client.get_bucket, other, id=mine.id).code == 404
 
 
 def test_update_bucket(mls_experiment_client, experiment, make_model):
@@ -130,7 +126,7 @@ def test_update_bucket_to_empty_drops_the_static_items(mls_experiment_client, ex
 def test_bucket_on_a_model_of_the_wrong_type_is_400(mls_experiment_client, experiment, make_model):
     automl = make_model("automl", model_type="automl", creator="mls-test")
 
-    error = _error(mls_experiment_client.create_bucket, experiment, name="b", prediction_type="batch", model=automl)
+    error = client_error(mls_experiment_client.create_bucket, experiment, name="b", prediction_type="batch", model=automl)
 
     assert error.code == 400 and "batch_model_id" in error.msg
     assert mls_experiment_client.list_buckets(experiment) == []
@@ -143,7 +139,7 @@ def test_delete_bucket(mls_experiment_client, experiment):
 
     assert isinstance(response, MLSResponse) and (response.status, response.error) == (200, None)
     assert mls_experiment_client.list_buckets(experiment) == []
-    assert _error(mls_experiment_client.delete_bucket, made).code == 404
+    assert client_error(mls_experiment_client.delete_bucket, made).code == 404
 
 
 def test_bucket_ids_are_never_reused(mls_experiment_client, experiment):
@@ -160,8 +156,8 @@ def test_duplicate_bucket_name_in_an_experiment_is_409(mls_experiment_client, ex
     mls_experiment_client.create_bucket(experiment, name="control", prediction_type="empty")
     other = mls_experiment_client.create_bucket(experiment, name="treatment", prediction_type="empty")
 
-    assert _error(mls_experiment_client.create_bucket, experiment, name="control", prediction_type="empty").code == 409
-    assert _error(mls_experiment_client.update_bucket, other, name="control").code == 409
+    assert client_error(mls_experiment_client.create_bucket, experiment, name="control", prediction_type="empty").code == 409
+    assert client_error(mls_experiment_client.update_bucket, other, name="control").code == 409
     assert [b.name for b in mls_experiment_client.list_buckets(experiment)] == ["control", "treatment"]
 
 
@@ -183,7 +179,7 @@ def test_bucket_ratio_must_be_non_negative_and_add_up_to_100(mls_experiment_clie
     buckets = [mls_experiment_client.create_bucket(experiment, name=n, prediction_type="empty") for n in ("a", "b")]
     mls_experiment_client.update_bucket_ratio(experiment, {buckets[0]: 100, buckets[1]: 0})
 
-    error = _error(mls_experiment_client.update_bucket_ratio, experiment, dict(zip(buckets, shares)))
+    error = client_error(mls_experiment_client.update_bucket_ratio, experiment, dict(zip(buckets, shares)))
 
     assert error.code == 400 and "bucket_ratio" in error.msg
     assert [b.bucket_range for b in mls_experiment_client.list_buckets(experiment)] == [
@@ -196,8 +192,8 @@ def test_bucket_ratio_must_name_every_bucket_of_the_experiment(mls_experiment_cl
     mls_experiment_client.create_bucket(experiment, name="b", prediction_type="empty")
     foreign = mls_experiment_client.create_bucket(other, name="c", prediction_type="empty")
 
-    assert _error(mls_experiment_client.update_bucket_ratio, experiment, {mine: 100}).code == 400
-    assert _error(mls_experiment_client.update_bucket_ratio, experiment, {mine: 50, foreign: 50}).code == 400
+    assert client_error(mls_experiment_client.update_bucket_ratio, experiment, {mine: 100}).code == 400
+    assert client_error(mls_experiment_client.update_bucket_ratio, experiment, {mine: 50, foreign: 50}).code == 400
     assert {b.bucket_range for b in mls_experiment_client.list_buckets(experiment)} == {assumptions.BUCKET_RANGE_UNSET}
 
 
@@ -229,7 +225,7 @@ def test_migrate_bucket_to_static(mls_experiment_client, experiment, make_model)
 def test_migrate_from_a_missing_model_is_400(mls_experiment_client, make_model):
     ghost = ManualModel(id=999, name="ghost", version="v1")
 
-    error = _error(mls_experiment_client.migrate_bucket, ghost, "empty")
+    error = client_error(mls_experiment_client.migrate_bucket, ghost, "empty")
 
     assert error.code == 400 and "model_id" in error.msg
 

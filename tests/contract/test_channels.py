@@ -1,15 +1,10 @@
 """ChannelClient against the AB API, asserting only on what the real client returns and raises."""
 import datetime
 
-import pytest
-from sktmls import MLSClientError, MLSResponse
+from sktmls import MLSResponse
 from sktmls.channels import Channel
 
-
-def _error(call, *args, **kwargs) -> MLSClientError:
-    with pytest.raises(MLSClientError) as caught:
-        call(*args, **kwargs)
-    return caught.value
+from support import client_error
 
 
 def test_create_channel_returns_the_record(mls_channel_client, experiment, mls_settings):
@@ -71,8 +66,8 @@ def test_get_channel_by_id_and_by_name(mls_channel_client, experiment):
 def test_get_channel_that_does_not_exist_is_404(mls_channel_client, experiment):
     mls_channel_client.create_channel(name="home", experiments=[experiment])
 
-    assert _error(mls_channel_client.get_channel, name="hom").code == 404
-    assert _error(mls_channel_client.get_channel, id=99).code == 404
+    assert client_error(mls_channel_client.get_channel, name="hom").code == 404
+    assert client_error(mls_channel_client.get_channel, id=99).code == 404
 
 
 def test_update_channel_renames_and_relinks(mls_channel_client, mls_experiment_client, experiment, mls_settings):
@@ -108,16 +103,16 @@ def test_delete_channel_returns_a_response_and_removes_it(mls_channel_client, ex
     assert isinstance(response, MLSResponse)
     assert (response.status, response.code, response.error) == (200, 200, None)
     assert mls_channel_client.list_channels() == []
-    assert _error(mls_channel_client.get_channel, id=channel.id).code == 404
-    assert _error(mls_channel_client.delete_channel, channel).code == 404
+    assert client_error(mls_channel_client.get_channel, id=channel.id).code == 404
+    assert client_error(mls_channel_client.delete_channel, channel).code == 404
 
 
 def test_duplicate_screen_id_is_409(mls_channel_client, experiment):
     first = mls_channel_client.create_channel(name="home", experiments=[experiment])
     second = mls_channel_client.create_channel(name="cart", experiments=[experiment])
 
-    assert _error(mls_channel_client.create_channel, name="home", experiments=[experiment]).code == 409
-    assert _error(mls_channel_client.update_channel, second, name="home", experiments=[experiment]).code == 409
+    assert client_error(mls_channel_client.create_channel, name="home", experiments=[experiment]).code == 409
+    assert client_error(mls_channel_client.update_channel, second, name="home", experiments=[experiment]).code == 409
     assert [c.screen_id for c in mls_channel_client.list_channels()] == [first.screen_id, "cart"]
 
 
@@ -125,7 +120,7 @@ def test_channel_experiments_must_exist(mls_channel_client, mls_experiment_clien
     gone = mls_experiment_client.create_experiment(name="gone")
     mls_experiment_client.delete_experiment(gone)
 
-    error = _error(mls_channel_client.create_channel, name="home", experiments=[experiment, gone])
+    error = client_error(mls_channel_client.create_channel, name="home", experiments=[experiment, gone])
 
     assert error.code == 400 and str(gone.id) in error.msg
     assert mls_channel_client.list_channels() == []
@@ -136,7 +131,7 @@ def test_update_channel_to_a_missing_experiment_changes_nothing(mls_channel_clie
     channel = mls_channel_client.create_channel(name="home", experiments=[experiment])
     mls_experiment_client.delete_experiment(gone)
 
-    assert _error(mls_channel_client.update_channel, channel, name="renamed", experiments=[gone]).code == 400
+    assert client_error(mls_channel_client.update_channel, channel, name="renamed", experiments=[gone]).code == 400
     fetched = mls_channel_client.get_channel(id=channel.id)
     assert (fetched.screen_id, fetched.experiments) == ("home", [experiment.id])
 

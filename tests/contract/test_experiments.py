@@ -1,17 +1,12 @@
 """ExperimentClient's experiment methods against the AB API, through the real client only."""
 import datetime
 
-import pytest
-from sktmls import MLSClientError, MLSResponse
+from sktmls import MLSResponse
 from sktmls.experiments import Experiment
 
+from support import client_error
+
 CONDITIONS = [{"key": "age", "operator": ">=", "value": 20}]
-
-
-def _error(call, *args, **kwargs) -> MLSClientError:
-    with pytest.raises(MLSClientError) as caught:
-        call(*args, **kwargs)
-    return caught.value
 
 
 def test_create_experiment_returns_the_record(mls_experiment_client, mls_settings):
@@ -45,7 +40,7 @@ def test_create_experiment_with_a_missing_filter_is_400(mls_experiment_client, m
     model_filter = mls_filter_client.create_filter(name="adults", conditions=CONDITIONS)
     mls_filter_client.delete_filter(model_filter)
 
-    error = _error(mls_experiment_client.create_experiment, name="exp", model_filter=model_filter)
+    error = client_error(mls_experiment_client.create_experiment, name="exp", model_filter=model_filter)
 
     assert error.code == 400 and "model_filter_id" in error.msg
     assert mls_experiment_client.list_experiments() == []
@@ -67,8 +62,8 @@ def test_get_experiment_by_id_and_name(mls_experiment_client):
 
     assert mls_experiment_client.get_experiment(id=made.id).get() == mls_experiment_client.get_experiment(name="exp").get()
     assert mls_experiment_client.get_experiment(name="exp").description == "about"
-    assert _error(mls_experiment_client.get_experiment, name="ex").code == 404
-    assert _error(mls_experiment_client.get_experiment, id=made.id + 1).code == 404
+    assert client_error(mls_experiment_client.get_experiment, name="ex").code == 404
+    assert client_error(mls_experiment_client.get_experiment, id=made.id + 1).code == 404
 
 
 def test_update_experiment_changes_the_given_fields_only(mls_experiment_client, mls_filter_client):
@@ -100,8 +95,8 @@ def test_duplicate_experiment_name_is_409(mls_experiment_client):
     mls_experiment_client.create_experiment(name="exp")
     other = mls_experiment_client.create_experiment(name="other")
 
-    assert _error(mls_experiment_client.create_experiment, name="exp").code == 409
-    assert _error(mls_experiment_client.update_experiment, other, name="exp").code == 409
+    assert client_error(mls_experiment_client.create_experiment, name="exp").code == 409
+    assert client_error(mls_experiment_client.update_experiment, other, name="exp").code == 409
     assert [e.name for e in mls_experiment_client.list_experiments()] == ["exp", "other"]
 
 
@@ -120,7 +115,7 @@ def test_delete_experiment(mls_experiment_client):
 
     assert isinstance(response, MLSResponse) and (response.status, response.error) == (200, None)
     assert mls_experiment_client.list_experiments() == []
-    assert _error(mls_experiment_client.delete_experiment, made).code == 404
+    assert client_error(mls_experiment_client.delete_experiment, made).code == 404
 
 
 def test_delete_experiment_leaves_channels_and_deletes_buckets(mls_experiment_client, mls_channel_client):
@@ -133,6 +128,6 @@ def test_delete_experiment_leaves_channels_and_deletes_buckets(mls_experiment_cl
     mls_experiment_client.delete_experiment(doomed)
 
     assert mls_channel_client.get_channel(id=channel.id).experiments == [kept.id]
-    assert _error(mls_experiment_client.list_buckets, doomed).code == 404
+    assert client_error(mls_experiment_client.list_buckets, doomed).code == 404
     assert [b.id for b in mls_experiment_client.list_buckets(kept)] == [kept_bucket.id]
     assert [c.id for c in mls_experiment_client.get_experiment(id=kept.id).channels] == [channel.id]

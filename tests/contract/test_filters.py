@@ -2,16 +2,12 @@
 import datetime
 
 import pytest
-from sktmls import MLSClientError, MLSResponse
+from sktmls import MLSResponse
 from sktmls.filters import Filter
 
+from support import client_error
+
 CONDITIONS = [{"key": "age", "operator": ">=", "value": 20}, {"key": "segment", "operator": "contains", "value": "vip"}]
-
-
-def _error(call, *args, **kwargs) -> MLSClientError:
-    with pytest.raises(MLSClientError) as caught:
-        call(*args, **kwargs)
-    return caught.value
 
 
 def test_create_filter_returns_the_record(mls_filter_client):
@@ -45,8 +41,8 @@ def test_get_filter_by_id_and_name(mls_filter_client):
     made = mls_filter_client.create_filter(name="adults", conditions=CONDITIONS)
 
     assert mls_filter_client.get_filter(id=made.id).get() == mls_filter_client.get_filter(name="adults").get() == made.get()
-    assert _error(mls_filter_client.get_filter, name="adult").code == 404
-    assert _error(mls_filter_client.get_filter, id=made.id + 1).code == 404
+    assert client_error(mls_filter_client.get_filter, name="adult").code == 404
+    assert client_error(mls_filter_client.get_filter, id=made.id + 1).code == 404
 
 
 def test_update_filter_name_and_conditions(mls_filter_client):
@@ -77,7 +73,7 @@ def test_delete_filter(mls_filter_client):
 
     assert isinstance(response, MLSResponse) and (response.status, response.error) == (200, None)
     assert mls_filter_client.list_filters() == []
-    assert _error(mls_filter_client.delete_filter, made).code == 404
+    assert client_error(mls_filter_client.delete_filter, made).code == 404
 
 
 def test_filter_ids_are_never_reused(mls_filter_client):
@@ -92,13 +88,13 @@ def test_duplicate_filter_name_is_409(mls_filter_client):
     mls_filter_client.create_filter(name="adults", conditions=CONDITIONS)
     other = mls_filter_client.create_filter(name="minors", conditions=CONDITIONS)
 
-    assert _error(mls_filter_client.create_filter, name="adults", conditions=CONDITIONS).code == 409
-    assert _error(mls_filter_client.update_filter, other, name="adults").code == 409
+    assert client_error(mls_filter_client.create_filter, name="adults", conditions=CONDITIONS).code == 409
+    assert client_error(mls_filter_client.update_filter, other, name="adults").code == 409
     assert [f.name for f in mls_filter_client.list_filters()] == ["adults", "minors"]
 
 
 def test_unknown_operator_is_400_naming_the_field(mls_filter_client):
-    error = _error(mls_filter_client.create_filter, name="bad", conditions=[{"key": "k", "operator": "~", "value": 1}])
+    error = client_error(mls_filter_client.create_filter, name="bad", conditions=[{"key": "k", "operator": "~", "value": 1}])
 
     assert error.code == 400 and "operator" in error.msg
     assert mls_filter_client.list_filters() == []
@@ -108,7 +104,7 @@ def test_a_filter_in_use_cannot_be_deleted(mls_filter_client, mls_experiment_cli
     made = mls_filter_client.create_filter(name="adults", conditions=CONDITIONS)
     experiment = mls_experiment_client.create_experiment(name="uses_adults", model_filter=made)
 
-    error = _error(mls_filter_client.delete_filter, made)
+    error = client_error(mls_filter_client.delete_filter, made)
 
     assert error.code == 409 and "uses_adults" in error.msg
     assert mls_filter_client.get_filter(id=made.id).name == "adults"

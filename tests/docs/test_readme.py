@@ -23,12 +23,12 @@ def test_mlsmock_example_runs_as_written():
 def test_quick_start_commands_are_the_ones_make_and_ci_run():
     quick_start = _section("Quick start")
     commands = re.findall(r"^make ([\w-]+)", quick_start, flags=re.M)
-    assert commands == ["serve", "test", "test-full", "lint"]
+    assert commands == ["serve", "test", "test-thorough", "test-full", "lint"]
     makefile = (README.parent / "Makefile").read_text(encoding="utf-8")
     for target in commands:
         assert re.search(rf"^{target}:", makefile, flags=re.M), f"make {target} is not in the Makefile"
     ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
-    assert re.findall(r"^timed make ([\w-]+)", ci, flags=re.M) == ["lint", "test", "test-full"]
+    assert re.findall(r"^timed make ([\w-]+)", ci, flags=re.M) == ["lint", "test", "test-thorough", "test-full"]
 
 
 def _assumption_constants():

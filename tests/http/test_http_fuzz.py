@@ -7,6 +7,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from mls_mock import Store, create_app
 
+from support import build_world, sized
+
 AUTH = {"Authorization": "Basic " + base64.b64encode(b"fuzz:pw").decode()}
 ROUTES = [
     ("GET", "/api/v1/channels"), ("POST", "/api/v1/channels"), ("GET", "/api/v1/channels/{i}"),
@@ -35,19 +37,15 @@ bodies = st.dictionaries(st.sampled_from(FIELDS), values, max_size=6) | values
 
 
 def _world() -> Store:
-    store = Store()
-    store.create_filter({"name": "f", "body": {"conditions": []}})
-    store.create_model({"name": "m", "version": "v1", "model_type": "manual"})
-    store.create_model({"name": "auto", "version": "v1", "model_type": "automl"})
-    store.create_experiment({"name": "exp", "model_filter_id": 1}, "seed")
-    store.create_experiment({"name": "exp2"}, "seed")
-    store.create_bucket(1, {"name": "a", "prediction_type": "batch", "batch_model_id": 1})
-    store.create_bucket(1, {"name": "b", "prediction_type": "static", "static_value": {"items": [1]}})
-    store.create_channel({"screen_id": "home", "experiments": [1, 2]}, "seed")
+    """tests/support.py's WORLD, plus a static bucket (4 "d") and a channel on both
+    experiments (3 "both")."""
+    store = build_world(Store())
+    store.create_bucket(1, {"name": "d", "prediction_type": "static", "static_value": {"items": [1]}})
+    store.create_channel({"screen_id": "both", "experiments": [1, 2]}, "seed")
     return store
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=sized(40, 150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(route=st.sampled_from(ROUTES), i=st.integers(0, 4), j=st.integers(0, 4), body=bodies,
        query=st.dictionaries(st.sampled_from(QUERY_KEYS), st.sampled_from(["1", "0", "x", "home", "", "-1", "2"]), max_size=3))
 def test_random_requests_get_an_envelope_and_failures_change_nothing(route, i, j, body, query):
@@ -122,7 +120,7 @@ def _check_relations(store: Store):
     assert copy.dump() == store.dump()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=sized(15, 60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=st.lists(MUTATIONS, min_size=1, max_size=25))
 def test_relations_hold_after_any_sequence_of_requests(steps):
     store = _world()

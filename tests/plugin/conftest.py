@@ -5,6 +5,8 @@ import pytest
 from mls_mock import create_app
 from mls_mock.server import LiveServer
 
+from support import QUIET_PLUGINS
+
 
 @pytest.fixture
 def run(pytester):
@@ -15,7 +17,7 @@ def run(pytester):
         pytester.makepyfile(test_it=source)
         for name, text in files.items():
             pytester.path.joinpath(name).write_text(text, encoding="utf-8")
-        return pytester.runpytest_inprocess("-p", "no:cacheprovider", *args)
+        return pytester.runpytest_inprocess(*QUIET_PLUGINS, *args)
 
     return run_
 

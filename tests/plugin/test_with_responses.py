@@ -1,4 +1,5 @@
 """The README's advice for suites that also use `responses`, run as a user would."""
+from support import QUIET_PLUGINS
 
 
 def test_responses_inside_the_fake_hands_mls_on(pytester):
@@ -15,5 +16,5 @@ def test_responses_inside_the_fake_hands_mls_on(pytester):
                 assert mls_experiment_client.create_experiment(name="inside").id == 1
             assert mls_mock.calls[-1].path == "/api/v1/experiments"
     ''')
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess(*QUIET_PLUGINS)
     result.assert_outcomes(passed=1)

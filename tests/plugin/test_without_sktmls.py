@@ -2,6 +2,8 @@
 still run, and a test that does gets told what to install."""
 import textwrap
 
+from support import QUIET_PLUGINS
+
 HIDE_SKTMLS = textwrap.dedent('''
     import sys
 
@@ -31,7 +33,7 @@ def test_a_suite_runs_without_sktmls_and_the_fixtures_say_what_to_install(pytest
         def test_asks_for_the_fake(mls_channel_client):
             pass
     """)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess(*QUIET_PLUGINS)
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(["mls-mock: *sktmls client, which is not installed: pip install --no-deps*",
                                  "*SktmlsMissing*pip install --no-deps*"])

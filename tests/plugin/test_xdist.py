@@ -1,6 +1,8 @@
 """Under pytest-xdist every worker has its own fake and live server: no clash, no sharing."""
 import pathlib
 
+from support import QUIET_PLUGINS
+
 
 def test_two_workers_each_get_a_fresh_fake_and_their_own_port(pytester, monkeypatch):
     pytester.makepyfile(test_it='''
@@ -17,8 +19,7 @@ def test_two_workers_each_get_a_fresh_fake_and_their_own_port(pytester, monkeypa
     reports = pytester.mkdir("reports")
     monkeypatch.setenv("REPORT_DIR", str(reports))
     # Heavy plugins of this venv left out: each worker would import them.
-    result = pytester.runpytest_subprocess("-p", "xdist", "-n", "2", "-p", "no:cacheprovider", "-p", "no:schemathesis",
-                                           "-p", "no:hypothesispytest", "-p", "no:anyio")
+    result = pytester.runpytest_subprocess("-p", "xdist", "-n", "2", *QUIET_PLUGINS)
     result.assert_outcomes(passed=8)
     urls = {}
     for report in pathlib.Path(reports).iterdir():

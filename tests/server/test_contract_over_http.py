@@ -5,13 +5,15 @@ import pathlib
 import subprocess
 import sys
 
+from support import QUIET_PLUGINS
+
 CONTRACT = pathlib.Path(__file__).parents[1] / "contract"
 
 
 def test_the_contract_suite_passes_against_a_served_fake_and_cleans_up(start_server):
     server = start_server()
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(CONTRACT),
+        [sys.executable, "-m", "pytest", "-q", *QUIET_PLUGINS, str(CONTRACT),
          "--mls-url", server.url, "--mls-username", "contract", "--mls-password", "pw", "--mls-allow-writes"],
         capture_output=True, text=True, timeout=300)
     summary = run.stdout.strip().splitlines()[-1]

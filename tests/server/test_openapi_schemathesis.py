@@ -19,11 +19,13 @@ from pathlib import Path
 import pytest
 import requests
 
+from support import sized
+
 USER, PASSWORD, TOKEN = "st-user", "st-password", "st-admin-token"
 HOOKS = Path(__file__).with_name("schemathesis_hooks.py")
 # Per operation and phase; the coverage phase (every boundary of every schema) runs in full
 # whatever this is. Bounds the run to well under a minute on 2 cores.
-MAX_EXAMPLES = 8
+MAX_EXAMPLES = sized(4, 8)
 SEED = 20261129  # the same requests every run
 RUN_TIMEOUT = 300
 # The admin API replaces the world the MLS API is tested on (reset, state, seed) and its

@@ -4,6 +4,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from mls_mock import SeedError, Store
 
+from support import sized
+
 KEYS = ["id", "name", "screen_id", "experiments", "experiment", "description", "bucketing_seed", "model_filter_id",
         "prediction_type", "static_value", "items", "batch_model_id", "online_model_id", "automl_model_id", "body",
         "conditions", "key", "operator", "value", "version", "model_type", "components", "user", "created_at",
@@ -19,7 +21,7 @@ documents = st.dictionaries(
     st.lists(records, max_size=3) | values, max_size=4) | values
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=sized(60, 200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(document=documents)
 def test_any_seed_loads_whole_or_not_at_all(document):
     store = Store()
