@@ -8,7 +8,7 @@ from .resource import Resource
 
 
 class Channels(Resource):
-    plural, kind, path = "channels", "channel", "/api/v1/channels"
+    plural, kind = "channels", "channel"  # its routes are hand-written: api/channels.py
     list_query = ("id", "screen_id", "name", "query")
     name_field = "screen_id"
     keeps_user = True

@@ -10,7 +10,7 @@ from .resource import Resource
 
 
 class Experiments(Resource):
-    plural, kind, path = "experiments", "experiment", "/api/v1/experiments"
+    plural, kind = "experiments", "experiment"  # its routes are hand-written: api/experiments.py
     keeps_user = True
     body_schema = s.obj(["name"], {
         "name": s.NAME, "bucketing_seed": s.TEXT, "description": s.TEXT,

@@ -21,7 +21,7 @@ CONDITIONS = s.obj(["conditions"], {"conditions": s.array(CONDITION)})
 
 
 class Filters(Resource):
-    plural, kind, path = "filters", "filter", "/api/v1/filters"
+    plural, kind = "filters", "filter"  # its routes are hand-written: api/filters.py
     body_schema = s.obj(["name", "body"], {"name": s.NAME, "body": CONDITIONS})
     record_schema = s.obj(["id", "name", "body", "created_at", "updated_at"], {
         "id": s.ID, "name": s.STRING, "body": CONDITIONS, **s.STAMPS})
