@@ -18,10 +18,12 @@ BODIES = {
 
 def test_resources_are_registered_in_load_order_with_their_declarations():
     store = Store()
-    assert tuple(store.resources) == SEED_KINDS == ("models", "filters", "experiments", "buckets", "channels")
+    assert tuple(store.resources) == SEED_KINDS
+    assert SEED_KINDS[:5] == ("models", "filters", "experiments", "buckets", "channels")  # a kind refers back only
     for plural, resource in store.resources.items():
         assert resource.plural == plural and resource.kind and resource.body_schema and resource.record_schema
-    assert {p for p, r in store.resources.items() if r.path} == {"channels", "experiments", "filters"}
+    assert {p for p, r in store.resources.items() if r.path} >= {"channels", "experiments", "filters"}
+    assert store.resources["buckets"].path is store.resources["models"].path is None  # hand-written routes
 
 
 @pytest.mark.parametrize("plural", SEED_KINDS)
@@ -57,7 +59,7 @@ def test_the_schemas_hold_for_what_the_store_takes_gives_and_dumps():
     store.create_channel(BODIES["channels"], "u")
     for plural, resource in store.resources.items():
         records = store.list(plural)
-        assert records, plural
+        assert records or plural not in SEED_KINDS[:5], plural
         for record in records:
             jsonschema_rs.validate(resource.record_schema, record)
         for record in store.dump()[plural]:
