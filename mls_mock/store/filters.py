@@ -1,6 +1,6 @@
 """Filters: named lists of conditions an experiment may use as its `model_filter`."""
 import copy
-from typing import Optional
+from typing import List, Optional
 
 from .. import assumptions
 from .. import validation as v
@@ -22,6 +22,9 @@ CONDITIONS = s.obj(["conditions"], {"conditions": s.array(CONDITION)})
 
 class Filters(Resource):
     plural, kind = "filters", "filter"  # its routes are hand-written: api/filters.py
+    # `type`: sent by get_filter (None, so dropped, unless a caller gives one); what it
+    # selects on the real server is unknown, so it is accepted and ignored.
+    list_query = ("id", "name", "query", "type")
     body_schema = s.obj(["name", "body"], {"name": s.NAME, "body": CONDITIONS})
     record_schema = s.obj(["id", "name", "body", "created_at", "updated_at"], {
         "id": s.ID, "name": s.STRING, "body": CONDITIONS, **s.STAMPS})
@@ -56,6 +59,10 @@ class Filters(Resource):
         if "full_lists" in self.store.generous:
             return self.render(row)
         return {key: row[key] for key in assumptions.FILTER_SUMMARY_FIELDS}
+
+    def list(self, id: Optional[int] = None, name: Optional[str] = None, query: Optional[str] = None,
+             page: Optional[int] = None, *, type: Optional[str] = None) -> List[dict]:
+        return super().list(id, name, query, page)
 
     def on_delete(self, row: dict) -> None:
         filter_id = row["id"]

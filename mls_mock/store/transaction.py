@@ -235,11 +235,11 @@ class Commit:
         if self._changes is None:
             touched: Dict[str, dict] = {}
             for action, *args in self._undo:
-                if action is _take_out or action is _restore_row:
-                    table, record_id = args[0], (args[1] if action is _take_out else args[1]["id"])
-                elif action is _put_back:
+                if action is _take_out:  # an insert
+                    table, record_id = args[0], args[1]
+                elif action is _put_back or action is _restore_row:  # a remove, an update
                     table, record_id = args[0], args[1]["id"]
-                else:
+                else:  # indexes, sequences, a reset: no record of their own
                     continue
                 touched.setdefault(table.plural, {})[record_id] = None
             self._changes = self.store._changed_records(touched)

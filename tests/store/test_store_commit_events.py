@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from mls_mock import Store
+from mls_mock import Conflict, Store
 from mls_mock.store import SEED_KINDS
 
 from test_store_transactions import WRITES, ArmedClock, Injected, busy_store
@@ -121,7 +121,7 @@ def test_a_failed_write_and_a_read_tell_nobody():
     store = busy_store(ArmedClock())
     mirror = Mirror(store)
 
-    with pytest.raises(Exception):
+    with pytest.raises(Conflict):
         store.create_experiment({"name": "e1"}, "u")  # taken
     store.list_channels()
     store.dump()
