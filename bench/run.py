@@ -24,7 +24,8 @@ each with the same bytes. **2**: the same calls against a store of 10 and of 10,
 8 threads) on 1,000 seeded units, N keep-alive loopback clients in this process for 3 s or
 30,000 requests; GET+POST is half `create_channel`; *waitress floor* serves a constant body.
 **5**: the same server seeded with N experiments, in memory and with `--state` (SQLite),
-4 keep-alive clients renaming experiments (`PUT`) for 1 s, best of 7 rounds going round all 7 servers.
+4 keep-alive clients renaming experiments (`PUT`) for 1 s, 7 rounds going round all 7 servers;
+its ratios are the median of the rounds' ratios.
 The load generator shares the 2 cores with the server."""
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
