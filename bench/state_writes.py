@@ -4,8 +4,8 @@
 100,000 records (fixtures/large.py's shape: 4.1 records a unit), in memory and with
 `--state FILE`; N keep-alive loopback clients (section 4's) send only `create_channel`
 (POST /api/v1/channels linking one seeded experiment) for a fixed time. The --state
-figure is what the persistence in this tree does: until the SQLite state lands, the JSON
-state file rewritten whole on every write.
+figure is whatever mls_mock/persistence.py does in this tree (the JSON state file before the
+SQLite one rewrote the whole file on every write: 0.05x in memory at 10,000 records).
 """
 
 import itertools
