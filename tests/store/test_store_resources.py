@@ -22,8 +22,9 @@ def test_resources_are_registered_in_load_order_with_their_declarations():
     assert SEED_KINDS[:5] == ("models", "filters", "experiments", "buckets", "channels")  # a kind refers back only
     for plural, resource in store.resources.items():
         assert resource.plural == plural and resource.kind and resource.body_schema and resource.record_schema
-    assert {p for p, r in store.resources.items() if r.path} >= {"channels", "experiments", "filters"}
-    assert store.resources["buckets"].path is store.resources["models"].path is None  # hand-written routes
+    # Today's five have hand-written routes (api/<plural>.py: quirks the generic five lack);
+    # api/crud.py serves a resource that declares a path (tests/http/test_http_crud_routes.py).
+    assert all(r.path is None for r in store.resources.values())
 
 
 @pytest.mark.parametrize("plural", SEED_KINDS)
