@@ -8,9 +8,12 @@ from ..wire import choice, page, positive_int, text
 routes = Routes()
 
 
-@routes("GET", "/api/v1/models", query={"id": positive_int, "name": text, "version": text, "model_type": choice(*MODEL_TYPES),
-                                  "query": text, "page": page},
-        summary="List models", results=array(ref("Model")), link=("model_id", "/results/0/id"))
+QUERY = {"id": positive_int, "name": text, "version": text, "model_type": choice(*MODEL_TYPES), "query": text,
+         "page": page}
+
+
+@routes("GET", "/api/v1/models", query=QUERY, summary="List models", results=array(ref("Model")),
+        link=("model_id", "/results/0/id"))
 def list_models(req, **query):
     return req.store.list_models(**query, viewer=req.user)
 
