@@ -14,6 +14,10 @@ FULL_TESTS ?= tests/contract tests/plugin tests/mock
 # What `make lint` checks; mypy's own list is [tool.mypy] files in pyproject.toml.
 LINT_PATHS ?= mls_mock pytest_plugin fixtures bench
 
+# Cached bytecode (and pytest's rewritten test modules) must be written: without it every
+# pytest worker, `mls-mock serve` and pytester run recompiles the same sources (~10 s a run).
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: serve test test-thorough test-full lint format bench install install-full clean
 
 $(BIN)/.installed: pyproject.toml Makefile
