@@ -6,89 +6,47 @@ accepted and one it calls invalid is refused. What JSON Schema cannot say (a ref
 record must exist, bucket shares must add up to 100, a seeded `updated_at` not before its
 `created_at`, seeded ids and names unique) is said in the 400 descriptions (`STATE_RULES`).
 """
-from typing import Dict, List
+from typing import Dict
 
 from . import assumptions
+from .store import schema as s
+from .store.buckets import PREDICTION, PREDICTION_BODY
+from .store.registry import RESOURCES, SEED_KINDS
 from .traffic import MAX_FAULT_TEXT
-from .store import FILTER_OPERATORS, MODEL_FIELDS, MODEL_TYPES, PREDICTION_TYPES, SEED_KINDS
-from .validation import _CONTROL_CHARS, TIMESTAMP  # the very rules the server applies
 from .wire import page, positive_int, schema_of
 
-# Limits another branch of work adds to `assumptions`; until they exist the server does not
-# enforce them, so the document does not claim them.
-MAX_ID = getattr(assumptions, "MAX_ID", None)
-MAX_JSON_DEPTH = getattr(assumptions, "MAX_JSON_DEPTH", None)
+# The store's schema pieces are the document's: one statement of each rule.
+array, nullable, obj = s.array, s.nullable, s.obj
+NAME, TEXT, ANY, STAMP, STAMP_IN = s.NAME, s.TEXT, s.ANY, s.STAMP, s.STAMP_IN
+SPACES = s.SPACES  # what a name may not be made of alone (tests check it covers Unicode)
+MAX_ID, MAX_JSON_DEPTH = assumptions.MAX_ID, assumptions.MAX_JSON_DEPTH
+ID = s.ID
+QUERY_ID = schema_of(positive_int)  # what the query converters accept, as they say it
+PAGE = schema_of(page)
+COUNTS = obj(list(SEED_KINDS), {kind: {"type": "integer", "minimum": 0} for kind in SEED_KINDS})
 
 
 def ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def array(items: dict) -> dict:
-    return {"type": "array", "items": items}
+def title(resource) -> str:
+    """A resource's schema name: `Channel`, and `ChannelBody`, `ChannelSummary` beside it."""
+    return resource.kind.title().replace("_", "")
 
 
-def nullable(schema: dict) -> dict:
-    return {"oneOf": [schema, {"type": "null"}]}
+def resource_schemas() -> Dict[str, dict]:
+    """Every registered resource's record, body and (where it has one) summary schema, as the
+    resource declares them next to the validation that enforces them."""
+    found: Dict[str, dict] = {}
+    for resource in RESOURCES:
+        name = title(resource)
+        found[name], found[f"{name}Body"] = resource.record_schema, resource.body_schema
+        summary = getattr(resource, "summary_schema", None)
+        if summary is not None:
+            found[f"{name}Summary"] = summary
+    return found
 
-
-def obj(required: List[str], properties: Dict[str, dict], extra: bool = True) -> dict:
-    schema = {"type": "object", "required": required, "properties": properties}
-    if not extra:
-        schema["additionalProperties"] = False
-    return schema
-
-
-def _bounded(schema: dict, maximum) -> dict:
-    return {**schema, "maximum": maximum} if maximum is not None else schema
-
-
-# The characters `str.strip()` removes; none lies above U+3000 (a test checks all of Unicode).
-_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
-_CONTROL = _CONTROL_CHARS.pattern[1:-1]  # the class validation.name refuses, e.g. \x00-\x1f\x7f
-_SPACE_CLASS = "".join(f"\\u{ord(c):04x}" for c in _SPACES if not _CONTROL_CHARS.match(c))
-# validation.name: no control character, and not only spaces.
-NAME_PATTERN = f"^[^{_CONTROL}]*[^{_CONTROL}{_SPACE_CLASS}][^{_CONTROL}]*$"
-
-ID = _bounded({"type": "integer", "minimum": 1}, MAX_ID)
-QUERY_ID = schema_of(positive_int)  # what the query converters accept, as they say it
-PAGE = schema_of(page)
-NAME = {"type": "string", "minLength": 1, "maxLength": assumptions.MAX_NAME_LENGTH, "pattern": NAME_PATTERN,
-        "description": f"1 to {assumptions.MAX_NAME_LENGTH} characters, no control characters, not only spaces"}
-TEXT = nullable({"type": "string"})
-ANY = {}
-STAMP = {"type": "string", "format": "date-time"}
-STAMP_IN = {"type": "string", "format": "date-time", "pattern": f"^{TIMESTAMP.pattern}$",
-            "description": "RFC 3339 with an offset (upper-case Z), kept as written"}
-COUNTS = obj(list(SEED_KINDS), {kind: {"type": "integer", "minimum": 0} for kind in SEED_KINDS})
-CONDITIONS = obj(["conditions"], {"conditions": array(ref("Condition"))})
-
-# A prediction's fields depend on its type: exactly one branch applies, by `prediction_type`.
-_PREDICTION_NEEDS = {
-    "empty": {},
-    "static": {"static_value": obj(["items"], {"items": array(ANY)})},
-    "batch": {"batch_model_id": ID}, "online": {"online_model_id": ID}, "automl": {"automl_model_id": ID},
-}
-assert set(_PREDICTION_NEEDS) == set(PREDICTION_TYPES)
-PREDICTION_BODY = {"oneOf": [obj(["prediction_type", *needs], {"prediction_type": {"const": kind}, **needs})
-                             for kind, needs in _PREDICTION_NEEDS.items()],
-                   "description": "batch/online need a manual model, automl an automl one; the other fields are ignored"}
-
-# Fields every seed record may carry (Store._load_record reads them whatever the kind).
-_SEEDED = {"id": nullable(ID), "created_at": nullable(STAMP_IN), "updated_at": nullable(STAMP_IN), "user": TEXT}
-SEED_RECORDS = {
-    "models": obj(["name", "version", "model_type"], {
-        **_SEEDED, "name": NAME, "version": NAME, "model_type": {"enum": list(MODEL_TYPES)},
-        "components": nullable(array({"type": "object"})),
-    }),
-    "filters": obj(["name", "body"], {**_SEEDED, "name": NAME, "body": CONDITIONS}),
-    "experiments": obj(["name"], {**_SEEDED, "name": NAME, "description": TEXT, "bucketing_seed": TEXT,
-                                  "model_filter_id": nullable(ID)}),
-    "buckets": {"allOf": [PREDICTION_BODY, obj(["experiment", "name"], {
-        **_SEEDED, "experiment": ID, "name": NAME, "description": TEXT, "bucket_range": TEXT})]},
-    "channels": obj(["screen_id", "experiments"], {**_SEEDED, "screen_id": NAME,
-                                                   "experiments": {**array(ID), "uniqueItems": True}}),
-}
 
 SCHEMAS = {
     "Envelope": obj(["code", "error", "results"], {
@@ -101,56 +59,9 @@ SCHEMAS = {
         "error": {"type": "string", "minLength": 1, "description": "`field: problem`"},
         "results": {"type": "null"},
     }),
-    "Channel": obj(["id", "screen_id", "experiments", "user", "created_at", "updated_at"], {
-        "id": ID, "screen_id": {"type": "string"}, "experiments": array(ID),
-        "user": {"type": "string"}, "created_at": STAMP, "updated_at": STAMP,
-    }),
-    # What lists and experiments hold; a full record (generous `full_lists`) is one too.
-    "ChannelSummary": obj(list(assumptions.CHANNEL_SUMMARY_FIELDS), {
-        "id": ID, "screen_id": {"type": "string"}, "created_at": STAMP, "updated_at": STAMP,
-    }),
-    "ChannelBody": obj(["screen_id", "experiments"], {
-        "screen_id": NAME, "experiments": {**array(ID), "uniqueItems": True, "description": "existing experiments"},
-    }),
-    "Condition": obj(["key", "operator", "value"], {
-        "key": {"type": "string", "minLength": 1},
-        "operator": {"enum": list(FILTER_OPERATORS)},
-        "value": {"type": ["string", "number", "boolean", "array", "null"]},
-    }),
-    "Filter": obj(["id", "name", "body", "created_at", "updated_at"], {
-        "id": ID, "name": {"type": "string"}, "body": CONDITIONS, "created_at": STAMP, "updated_at": STAMP,
-    }),
-    "FilterSummary": obj(list(assumptions.FILTER_SUMMARY_FIELDS), {
-        "id": ID, "name": {"type": "string"}, "created_at": STAMP, "updated_at": STAMP,
-    }),
-    "FilterBody": obj(["name", "body"], {"name": NAME, "body": CONDITIONS}),
-    "Experiment": obj(["id", "name", "description", "bucketing_seed", "model_filter", "channels", "user",
-                       "created_at", "updated_at"], {
-        "id": ID, "name": {"type": "string"}, "description": TEXT, "bucketing_seed": {"type": "string"},
-        "model_filter": nullable(ref("FilterSummary")), "channels": array(ref("ChannelSummary")),
-        "user": {"type": "string"}, "created_at": STAMP, "updated_at": STAMP,
-    }),
-    "ExperimentBody": obj(["name"], {
-        "name": NAME, "bucketing_seed": TEXT, "description": TEXT,
-        "model_filter_id": {**nullable(ID), "description": "an existing filter"},
-    }),
-    "Prediction": obj(["id", "request", "ml_model"], {
-        "id": ID,
-        "request": obj(["type"], {
-            "type": {"enum": list(PREDICTION_TYPES)}, "items": array(ANY),
-            "model_name": {"type": "string"}, "model_version": {"type": "string"},
-            "username": {"description": "the automl model's `creator`, as seeded"},
-        }),
-        "ml_model": nullable(ID),
-    }),
-    "Bucket": obj(["id", "experiment", "name", "description", "bucket_range", "prediction",
-                   "created_at", "updated_at"], {
-        "id": ID, "experiment": ID, "name": {"type": "string"}, "description": TEXT,
-        "bucket_range": {"type": "string", "description": "inclusive slots, e.g. `0-49`; empty when unset"},
-        "prediction": ref("Prediction"), "created_at": STAMP, "updated_at": STAMP,
-    }),
+    **resource_schemas(),
+    "Prediction": PREDICTION,
     "PredictionBody": PREDICTION_BODY,
-    "BucketBody": {"allOf": [ref("PredictionBody"), obj(["name"], {"name": NAME, "description": TEXT})]},
     "BucketRatioBody": obj(["bucket_ratio"], {
         "bucket_ratio": {"type": "object",
                          "description": f"bucket id -> share: every bucket of the experiment, shares adding up to "
@@ -162,18 +73,14 @@ SCHEMAS = {
     "BucketMigrationBody": obj(["model_id", "migration_request"], {
         "model_id": {**ID, "description": "an existing model"}, "migration_request": ref("PredictionBody"),
     }),
-    "Model": obj(["id", "name", "version", "model_type", "created_at", "updated_at"], {
-        "id": ID, "name": {"type": "string"}, "version": {"type": "string"}, "model_type": {"enum": list(MODEL_TYPES)},
-        **{field: ANY for field in MODEL_FIELDS}, "created_at": STAMP, "updated_at": STAMP,
-    }),
     "SeedDocument": {
         "type": "object",
         "description": "The fixtures/ format: records by kind, loaded in this order (a record may refer to "
                        "kinds before it); `sequences` = last id per kind so that new ids continue past them",
-        "properties": {**{kind: nullable(array(SEED_RECORDS[kind])) for kind in SEED_KINDS},
+        "properties": {**{r.plural: nullable(array(r.seed_schema)) for r in RESOURCES},
                        "sequences": nullable({"type": "object", "propertyNames": {"enum": list(SEED_KINDS)},
-                                              "additionalProperties": _bounded({"type": "integer", "minimum": 0},
-                                                                               MAX_ID)}),
+                                              "additionalProperties": {"type": "integer", "minimum": 0,
+                                                                       "maximum": MAX_ID}}),
                        "format": {"description": "ignored (state files carry it)"}},
         "additionalProperties": False,
     },

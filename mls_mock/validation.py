@@ -29,7 +29,6 @@ def _finite_float(text: str) -> float:
 STRICT_JSON = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
 
 CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")  # what a name may not hold
-_CONTROL_CHARS = CONTROL_CHARS  # the name openapi_schemas imports
 _MISSING = object()
 
 

@@ -26,9 +26,9 @@ def obj(required: List[str], properties: Dict[str, dict], extra: bool = True) ->
 
 
 # The characters `str.strip()` removes; none lies above U+3000.
-_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 _CONTROL = CONTROL_CHARS.pattern[1:-1]  # the class validation.name refuses, e.g. \x00-\x1f\x7f
-_SPACE_CLASS = "".join(f"\\u{ord(c):04x}" for c in _SPACES if not CONTROL_CHARS.match(c))
+_SPACE_CLASS = "".join(f"\\u{ord(c):04x}" for c in SPACES if not CONTROL_CHARS.match(c))
 # validation.name: no control character, and not only spaces.
 NAME_PATTERN = f"^[^{_CONTROL}]*[^{_CONTROL}{_SPACE_CLASS}][^{_CONTROL}]*$"
 
