@@ -19,12 +19,11 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from server_load import AUTH, Server  # noqa: E402  (after the path set-up)
-from timing import verdict  # noqa: E402
+from server_load import AUTH, Server
+from timing import verdict
 
 SIZES = (100, 10_000, 100_000)
 CLIENTS = 4
@@ -37,7 +36,7 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def writes_per_second(port: int, records: int, seconds: float) -> Tuple[float, int]:
+def writes_per_second(port: int, records: int, seconds: float) -> tuple[float, int]:
     """(answered PUTs per second, PUTs) from CLIENTS keep-alive connections; any error fails the run."""
     counts, failures = [0] * CLIENTS, []
     start_line = threading.Barrier(CLIENTS + 1)
@@ -80,7 +79,7 @@ def _serve(seed: Path, *flags: str) -> Server:
                    "--seed", str(seed), *flags])
 
 
-Rounds = List[Dict[Tuple[str, int], Tuple[float, float]]]
+Rounds = list[dict[tuple[str, int], tuple[float, float]]]
 
 
 def measure(seconds: float, rounds: int) -> Rounds:
@@ -114,18 +113,18 @@ def measure(seconds: float, rounds: int) -> Rounds:
     return measured
 
 
-def section(scale: float, rounds: Optional[int] = None) -> List[list]:
+def section(scale: float, rounds: int | None = None) -> list[list]:
     """Rates are the best round's; each ratio to in memory is the median of the rounds'
     ratios, so one lucky round of one set-up cannot decide it. The spread over sizes is of
     the best rates (like every rate here), with the median of the rounds' own spreads beside."""
     measured = measure(1.0 if scale >= 1 else 0.5, rounds or (7 if scale >= 1 else 2))
 
-    def shown(key: Tuple[str, int]) -> str:
+    def shown(key: tuple[str, int]) -> str:
         rate = max(figures[key][0] for figures in measured)
         cpu = min(figures[key][1] for figures in measured)
         return f"{rate:,.0f} writes/s (server CPU {cpu * 1e3:.2f} ms/write)"
 
-    def ratio(key: Tuple[str, int], baseline: Tuple[str, int]) -> float:
+    def ratio(key: tuple[str, int], baseline: tuple[str, int]) -> float:
         return statistics.median(figures[key][0] / figures[baseline][0] for figures in measured)
 
     rows = []

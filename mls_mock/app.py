@@ -3,7 +3,6 @@
 an adapter built from them: its WSGI callable turns each request into a `wire.Request` and
 hands it to the dispatcher, so Flask's routing, hooks and contexts never run, and what the
 in-process path (`inprocess.InProcess`) answers is the same by construction."""
-from typing import Dict, Optional
 
 from flask import Flask
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -20,10 +19,9 @@ from .traffic import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_ENTRIES, Journal
 from .wire import Headers, Request
 
 
-
-def create_app(store: Optional[Store] = None, users: Optional[Dict[str, str]] = None,
+def create_app(store: Store | None = None, users: dict[str, str] | None = None,
                propagate_exceptions: bool = False, journal_limit: int = DEFAULT_JOURNAL_ENTRIES,
-               journal_bytes: int = DEFAULT_JOURNAL_BYTES, admin_token: Optional[str] = None,
+               journal_bytes: int = DEFAULT_JOURNAL_BYTES, admin_token: str | None = None,
                state_file=None) -> "MockApp":
     """Build a fake MLS AB API.
 
@@ -73,7 +71,7 @@ class WSGIAdapter:
     def request(self, environ) -> Request:
         request = _LimitedRequest(environ)
         try:
-            data: Optional[bytes] = request.get_data(cache=True)
+            data: bytes | None = request.get_data(cache=True)
         except RequestEntityTooLarge:
             data = None
         headers = Headers((key, value) for key, value in environ.items()

@@ -16,11 +16,10 @@ import signal
 import sys
 import threading
 import time
-from typing import Callable, Dict, List, Optional
+from collections.abc import Callable
 
-
-from .assumptions import GENEROUS, generous_switches
 from .app import create_app
+from .assumptions import GENEROUS, generous_switches
 from .errors import SeedError, UsageError
 from .persistence import StateFile, StateFileError
 from .seeds import available_seeds, read_seed
@@ -117,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Optional[List[str]] = None, on_ready: Optional[Callable[["Service"], None]] = None) -> int:
+def main(argv: list[str] | None = None, on_ready: Callable[["Service"], None] | None = None) -> int:
     """Run the command; returns the exit status (0, or 2 for a usage or start-up error)."""
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -210,7 +209,7 @@ def _run(service: Service, args, users, token, origin: str, on_ready) -> int:
     return 0
 
 
-def _describe_counts(counts: Dict[str, int]) -> str:
+def _describe_counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} {kind}" for kind, n in counts.items() if n) or "none"
 
 
@@ -247,7 +246,7 @@ def _configure_logging(level: str) -> Callable[[], None]:
     return undo
 
 
-def _generous(values: List[str]) -> frozenset:
+def _generous(values: list[str]) -> frozenset:
     names = [name.strip() for value in values for name in value.split(",") if name.strip()]
     try:
         return generous_switches(names)
@@ -268,7 +267,7 @@ def _size(text: str) -> int:
     return int(digits) * _SIZE_UNITS[unit]
 
 
-def _read_users(path: str) -> Dict[str, str]:
+def _read_users(path: str) -> dict[str, str]:
     try:
         with open(path, encoding="utf-8") as file:
             users = json.load(file)

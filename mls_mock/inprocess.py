@@ -1,7 +1,6 @@
 """The in-process path: a prepared `requests` request turned into a `wire.Request` and
 answered by the app's dispatcher, the very one its WSGI adapter calls, without a socket
 and without WSGI."""
-from typing import Dict, Optional
 from urllib.parse import parse_qsl, unquote_to_bytes, urlsplit
 
 import requests
@@ -49,7 +48,7 @@ class InProcess:
         headers = PreparedHeaders(prepared.headers)
         raw = prepared.body
         body = raw if type(raw) is bytes else body_bytes(prepared)
-        length: Optional[int] = len(body)
+        length: int | None = len(body)
         # requests streams (chunked) only a body of unknown length: no length to check up front,
         # as werkzeug sees it; it is read whole here.
         if raw is not None and not isinstance(raw, (bytes, str)) and "chunked" in headers.get(
@@ -63,7 +62,7 @@ class InProcess:
 
 
 # Raw URL path -> decoded path: a suite asks for the same few paths again and again.
-_PATHS: Dict[str, str] = {}
+_PATHS: dict[str, str] = {}
 
 
 def _decoded_path(raw: str) -> str:

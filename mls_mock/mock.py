@@ -4,7 +4,7 @@ import functools
 import inspect
 import os
 import warnings
-from typing import Dict, Iterable, Optional, Union
+from collections.abc import Iterable
 from urllib.parse import unquote
 
 import requests
@@ -13,8 +13,8 @@ from . import transport
 from .app import create_app
 from .inprocess import InProcess
 from .lightweight import allow_light_sktmls
-from .state import AppState
 from .redirect import MLS_DOMAINS
+from .state import AppState
 from .store import Store
 from .traffic import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_ENTRIES, Fault, Journal
 
@@ -48,8 +48,8 @@ class MLSMock(transport.Router):
     `journal_limit` and `journal_bytes` bound `.calls`.
     """
 
-    def __init__(self, store: Optional[Store] = None, users: Optional[Dict[str, str]] = None,
-                 base_urls: Iterable[str] = (), seed: Union[None, str, os.PathLike, dict] = None,
+    def __init__(self, store: Store | None = None, users: dict[str, str] | None = None,
+                 base_urls: Iterable[str] = (), seed: None | str | os.PathLike | dict = None,
                  generous: Iterable[str] = (), journal_limit: int = DEFAULT_JOURNAL_ENTRIES,
                  journal_bytes: int = DEFAULT_JOURNAL_BYTES):
         if store is not None and generous:
@@ -84,7 +84,7 @@ class MLSMock(transport.Router):
             if getattr(fault, "_warned", False):
                 continue
             fault._warned = True
-            same_method = [f"{c.method} {c.path}" for c in self.calls 
+            same_method = [f"{c.method} {c.path}" for c in self.calls
                            if fnmatch.fnmatchcase(c.method.upper(), fault.method.upper())]
             hint = f"; requests with that method: {', '.join(dict.fromkeys(same_method[-3:]))}" if same_method else ""
             if not fault.path.startswith(("/api/", "*", "?", "[")):
@@ -130,7 +130,7 @@ class MLSMock(transport.Router):
         """Empty the store (IDs restart at 1), the journal and the faults."""
         self.state.reset()
 
-    def seed(self, data: Union[str, os.PathLike, dict]) -> Dict[str, int]:
+    def seed(self, data: str | os.PathLike | dict) -> dict[str, int]:
         """Load a seed: a document in the fixtures/ format, a path to one, or the name of a
         set shipped in fixtures/ (e.g. "demo"). Returns the count added per kind."""
         from .seeds import read_seed
@@ -138,8 +138,8 @@ class MLSMock(transport.Router):
         document, source = read_seed(data)
         return self.store.load(document, source)
 
-    def fail(self, method: str = "*", path: str = "*", status: int = 500, error: Optional[str] = None,
-             times: Optional[int] = 1, raises: Optional[type] = None) -> Fault:
+    def fail(self, method: str = "*", path: str = "*", status: int = 500, error: str | None = None,
+             times: int | None = 1, raises: type | None = None) -> Fault:
         """Make the next `times` requests matching `method` and `path` (globs) fail with
         `status`/`error`, or raise `raises` (requests.ConnectionError, requests.Timeout...)
         before reaching the fake."""

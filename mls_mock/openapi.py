@@ -8,7 +8,7 @@ token, a state file), so the document of a served app lists exactly its own;
 `tests/server/test_openapi_schemathesis.py` holds it to that.
 """
 import re
-from typing import Dict, Iterable, List
+from collections.abc import Iterable
 
 from . import assumptions
 from .openapi_schemas import ID, MAX_JSON_DEPTH, SCHEMAS, STATE_RULES, obj, ref
@@ -24,7 +24,7 @@ def operation_id(route: Route) -> str:
     return f"{route.tag}_{route.name}"
 
 
-def _add_links(operations: List[tuple]) -> None:
+def _add_links(operations: list[tuple]) -> None:
     """A create's new id, and a list's first one, feed every operation on that record (OpenAPI
     links: stateful testing tools such as schemathesis follow them). operations: (route,
     path parameter names, operation object)."""
@@ -49,9 +49,9 @@ def build(state) -> dict:
 
 
 def document(routes: Iterable[Route], admin_token: bool = False, persistent: bool = False) -> dict:
-    paths: Dict[str, dict] = {}
+    paths: dict[str, dict] = {}
     operations = []
-    extra_schemas: Dict[str, dict] = {}
+    extra_schemas: dict[str, dict] = {}
     for route in routes:
         path, parameters = path_of(route.rule)
         if route.api:
@@ -107,12 +107,12 @@ DESCRIPTION = (
 )
 
 
-def _refusals(route: Route, token: bool, path_ids: bool, saves: bool) -> Dict[int, str]:
+def _refusals(route: Route, token: bool, path_ids: bool, saves: bool) -> dict[int, str]:
     """Status -> why, for every refusal the operation can answer."""
     if route.raw:
         return {}
     api = route.api
-    found: Dict[int, str] = {}
+    found: dict[int, str] = {}
     if api or token:
         found[401] = "no or wrong Basic credentials" if api else "no or wrong admin token"
     if route.query or route.body:
@@ -132,7 +132,7 @@ def _refusals(route: Route, token: bool, path_ids: bool, saves: bool) -> Dict[in
     return dict(sorted(found.items()))
 
 
-def _responses(route: Route, refusals: Dict[int, str]) -> dict:
+def _responses(route: Route, refusals: dict[int, str]) -> dict:
     responses = {}
     if route.status < 400:  # a route declared with an error status (501: not faked) never succeeds
         if route.raw:

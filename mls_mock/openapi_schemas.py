@@ -6,7 +6,6 @@ accepted and one it calls invalid is refused. What JSON Schema cannot say (a ref
 record must exist, bucket shares must add up to 100, a seeded `updated_at` not before its
 `created_at`, seeded ids and names unique) is said in the 400 descriptions (`STATE_RULES`).
 """
-from typing import Dict
 
 from . import assumptions
 from .store import schema as s
@@ -35,10 +34,10 @@ def title(resource) -> str:
     return resource.kind.title().replace("_", "")
 
 
-def resource_schemas() -> Dict[str, dict]:
+def resource_schemas() -> dict[str, dict]:
     """Every registered resource's record, body and (where it has one) summary schema, as the
     resource declares them next to the validation that enforces them."""
-    found: Dict[str, dict] = {}
+    found: dict[str, dict] = {}
     for resource in RESOURCES:
         name = title(resource)
         found[name], found[f"{name}Body"] = resource.record_schema, resource.body_schema

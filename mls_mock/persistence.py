@@ -29,8 +29,8 @@ import json
 import os
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Dict, Optional, Union
 from urllib.parse import quote
 
 from .errors import MLSMockError, SeedError
@@ -73,7 +73,7 @@ class StateWriteError(MLSMockError):
 class StateFile:
     """One state file bound to one store; `attach` loads it and keeps it up to date."""
 
-    def __init__(self, path: Union[str, os.PathLike], fsync: bool = False):
+    def __init__(self, path: str | os.PathLike, fsync: bool = False):
         self.given = Path(path).expanduser().absolute()
         try:  # the real file: the lock and the WAL must sit next to it
             self.path = self.given.resolve()
@@ -81,16 +81,16 @@ class StateFile:
             raise StateFileError(f"{self.given}: cannot follow the link: {error}") from None
         self.fsync = fsync
         self.writes = 0
-        self._lock_fd: Optional[int] = None
-        self._db: Optional[sqlite3.Connection] = None
-        self._store: Optional[Store] = None
+        self._lock_fd: int | None = None
+        self._db: sqlite3.Connection | None = None
+        self._store: Store | None = None
         self._identity = None  # (st_dev, st_ino) of the file the connection writes
-        self._sequences: Dict[str, int] = {}  # as the file holds them: only changes are written
-        self._checkpointer: Optional[_Checkpointer] = None
+        self._sequences: dict[str, int] = {}  # as the file holds them: only changes are written
+        self._checkpointer: _Checkpointer | None = None
 
     # ---- start ------------------------------------------------------------------------
 
-    def attach(self, store: Store, initial: Optional[Callable[[], None]] = None) -> bool:
+    def attach(self, store: Store, initial: Callable[[], None] | None = None) -> bool:
         """Load the file into the (empty) store, then write every commit to it.
 
         Returns whether a saved state was found. A missing or zero-byte file means "start
@@ -327,7 +327,7 @@ class _Checkpointer(threading.Thread):
         self.db.close()
 
 
-def read_document(path: Union[str, os.PathLike]) -> dict:
+def read_document(path: str | os.PathLike) -> dict:
     """The state file's records as a seed document (`dump()`'s format plus "format"), read
     through a read-only connection. Raises StateFileError saying why it cannot be read."""
     path = Path(path)

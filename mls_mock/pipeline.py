@@ -5,7 +5,7 @@ routes), the declared query, the handler; any domain error becomes the envelope;
 import base64
 import hmac
 import logging
-from typing import Callable, Dict, Optional
+from collections.abc import Callable
 
 from . import assumptions
 from .errors import MLSMockError, PayloadTooLarge, Unauthorized
@@ -17,7 +17,7 @@ log = logging.getLogger("mls_mock")  # the logger Flask's app.logger was
 API_PREFIX = "/api/"
 
 
-def serve(req: Request, route: Optional[Route], handler: Callable, view_args: Optional[dict] = None) -> Reply:
+def serve(req: Request, route: Route | None, handler: Callable, view_args: dict | None = None) -> Reply:
     """Answer `req` with `handler(req, **view_args, **query)`. `route` is None for a request
     routing refused (`handler` then says why). An unexpected exception raises when the state
     propagates exceptions (in-process use), else it is a 500 envelope."""
@@ -48,7 +48,7 @@ def serve(req: Request, route: Optional[Route], handler: Callable, view_args: Op
     return reply
 
 
-def _before(req: Request) -> Optional[Reply]:
+def _before(req: Request) -> Reply | None:
     state = req.state
     if state.faults:
         fault = state.faults.take(req.method, req.path, network=False)
@@ -97,10 +97,10 @@ def internal_error(error: Exception) -> Reply:
 # Authorization header -> (username, password): decoding is pure, and a suite sends the
 # same header thousands of times. Bounded in count and size; malformed headers are never
 # kept (they raise before the cache is written).
-_DECODED: Dict[str, tuple] = {}
+_DECODED: dict[str, tuple] = {}
 
 
-def authenticate(header: str, users: Optional[Dict[str, str]]) -> str:
+def authenticate(header: str, users: dict[str, str] | None) -> str:
     known = _DECODED.get(header)
     if known is not None:
         username, password = known

@@ -6,8 +6,8 @@ declares, converted, are handed to it by the dispatcher, so the names it accepts
 names the document lists are the same object. It returns its results (sent in the
 envelope with `status`) or a `Reply`, or raises a domain error."""
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Optional, Tuple
 
 from .wire import Converter
 
@@ -21,14 +21,14 @@ class Route:
     handler: Callable
     status: int = 200
     query: Mapping[str, Converter] = field(default_factory=dict)
-    body: Optional[str] = None  # the name of its body's schema in /openapi.json
+    body: str | None = None  # the name of its body's schema in /openapi.json
     summary: str = ""
     results: Mapping = field(default_factory=dict)  # JSON Schema of `results` (of the document itself if raw)
     admin: bool = False  # behind the admin token, when the server has one
-    saves: Optional[bool] = None  # changes the store; default: POST/PUT/DELETE under /api/
+    saves: bool | None = None  # changes the store; default: POST/PUT/DELETE under /api/
     refusals: Mapping[int, str] = field(default_factory=dict)  # statuses beyond what follows from what it reads
     raw: bool = False  # answers something other than an envelope
-    link: Optional[Tuple[str, str]] = None  # (path parameter its answer's id fills, JSON pointer to that id)
+    link: tuple[str, str] | None = None  # (path parameter its answer's id fills, JSON pointer to that id)
     tag: str = ""  # group in the document; default: the handler's module
     name: str = ""  # default: the handler's name
     schemas: Mapping[str, Mapping] = field(default_factory=dict)  # components it brings to /openapi.json
@@ -44,7 +44,7 @@ class Route:
         return f"{self.tag}.{self.name}"
 
     @property
-    def shape(self) -> Tuple[str, str]:
+    def shape(self) -> tuple[str, str]:
         """(method, rule without its parameter names): two routes of one shape are one route."""
         return self.method, _PARAMETER_NAME.sub(r"<\1>", self.rule)
 

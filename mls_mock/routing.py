@@ -1,9 +1,11 @@
 """The one dispatcher: routes declared as data (`route.Route`), matched with werkzeug's public
 routing; 404, 405 (with `Allow`), the 308 that merges a `//` and 501 are decided here, for
 the in-process path and the WSGI adapter alike; then the pipeline answers."""
-from typing import Dict, Iterable, Tuple
+from collections.abc import Iterable
 
-from werkzeug.exceptions import HTTPException, MethodNotAllowed as RouteMethodNotAllowed, NotFound as RouteNotFound
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import MethodNotAllowed as RouteMethodNotAllowed
+from werkzeug.exceptions import NotFound as RouteNotFound
 from werkzeug.routing import IntegerConverter, Map, RequestRedirect, Rule
 from werkzeug.sansio.utils import get_host
 
@@ -20,7 +22,7 @@ class AsciiIntConverter(IntegerConverter):
     than MAX_ID matches no route (404 for every method, where a converter's ValidationError gives
     405 for some); a 16-digit one past it is a record that does not exist (404)."""
 
-    regex = r"[0-9]{1,%d}" % len(str(assumptions.MAX_ID))
+    regex = rf"[0-9]{{1,{len(str(assumptions.MAX_ID))}}}"
 
 
 class Dispatcher:
@@ -28,7 +30,7 @@ class Dispatcher:
     built, so apps with the same routes share one (`Dispatcher.of`): building werkzeug's
     matcher is most of what creating an app costs."""
 
-    _shared: Dict[Tuple[int, ...], "Dispatcher"] = {}
+    _shared: dict[tuple[int, ...], "Dispatcher"] = {}
 
     @classmethod
     def of(cls, routes: Iterable[Route]) -> "Dispatcher":
@@ -42,7 +44,7 @@ class Dispatcher:
         return found
 
     def __init__(self, routes: Iterable[Route]):
-        self.routes: Tuple[Route, ...] = tuple(routes)
+        self.routes: tuple[Route, ...] = tuple(routes)
         seen = set()
         for route in self.routes:
             if route.shape in seen:
@@ -52,7 +54,7 @@ class Dispatcher:
                        strict_slashes=False, converters={"int": AsciiIntConverter})
         self._adapter = self.map.bind("localhost")
         # (path, method) -> (route, view_args) or the routing error: the routes never change.
-        self._matches: Dict[Tuple[str, str], tuple] = {}
+        self._matches: dict[tuple[str, str], tuple] = {}
 
     def match(self, path: str, method: str) -> tuple:
         """(route, view_args), or (None, the werkzeug routing error). Handlers get the view

@@ -1,8 +1,8 @@
 """Finding and reading seed documents: a dict, a path to a JSON file, or the name of a set
 shipped in the top-level `fixtures/` package (a JSON file there, or a set built on demand)."""
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Dict, List, Tuple, Union
 
 from .errors import SeedError
 from .validation import STRICT_JSON
@@ -14,18 +14,18 @@ def fixtures_dir() -> Path:
     return Path(fixtures.__file__).resolve().parent
 
 
-def _generated() -> Dict[str, Callable[[], dict]]:
+def _generated() -> dict[str, Callable[[], dict]]:
     """Sets too large to ship as JSON, built when asked for."""
     from .fixtures import large
 
     return {"large": large.build}
 
 
-def available_seeds() -> List[str]:
+def available_seeds() -> list[str]:
     return sorted({p.stem for p in fixtures_dir().glob("*.json")} | set(_generated()))
 
 
-def read_seed(data: Union[str, os.PathLike, dict]) -> Tuple[dict, str]:
+def read_seed(data: str | os.PathLike | dict) -> tuple[dict, str]:
     """(document, a name for it in error messages)."""
     if isinstance(data, dict):
         return data, "seed document"

@@ -7,7 +7,6 @@ directly, so the limits on what a connection may hold are set here (see `ServerT
 """
 import threading
 import time
-from typing import List, Optional, Tuple
 
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
@@ -134,9 +133,9 @@ class ServerThread:
                              max_request_body_size=assumptions.MAX_BODY_BYTES + 1, asyncore_use_poll=True)
         self._options.update(options)
         self._server = None
-        self._listeners: List[BaseWSGIServer] = []
-        self._thread: Optional[threading.Thread] = None
-        self._error: Optional[BaseException] = None
+        self._listeners: list[BaseWSGIServer] = []
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
 
     @property
     def port(self) -> int:
@@ -244,7 +243,7 @@ class EnvelopeChannel(HTTPChannel):
             self.will_close = True
 
 
-def open_files_for(connection_limit: int) -> Tuple[int, Optional[str]]:
+def open_files_for(connection_limit: int) -> tuple[int, str | None]:
     """Make room for `connection_limit` connections in this process's open-file limit.
 
     Raises the soft RLIMIT_NOFILE toward the hard one when needed (a connection can use

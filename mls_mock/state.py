@@ -2,7 +2,7 @@
 `create_app` carries it as `app.state`; `MLSMock.state` and a running server's `.state` are
 the same object."""
 from dataclasses import dataclass, field
-from typing import Any, Dict, Optional, Tuple
+from typing import Any
 
 from .route import Route
 from .store import Store
@@ -16,15 +16,15 @@ class AppState:
     a bug in the fake raises in the caller (in-process use) instead of answering 500."""
 
     store: Store
-    users: Optional[Dict[str, str]] = None
+    users: dict[str, str] | None = None
     journal: Journal = field(default_factory=Journal)
     faults: Faults = field(default_factory=Faults)
-    state_file: Optional[Any] = None
-    admin_token: Optional[str] = None
+    state_file: Any | None = None
+    admin_token: str | None = None
     propagate_exceptions: bool = False
-    routes: Tuple[Route, ...] = ()
+    routes: tuple[Route, ...] = ()
     # /openapi.json for (admin token set, state file set): what it says depends on both.
-    openapi_cache: Dict[Tuple[bool, bool], Any] = field(default_factory=dict, repr=False)
+    openapi_cache: dict[tuple[bool, bool], Any] = field(default_factory=dict, repr=False)
 
     def reset(self) -> None:
         """Empty the store (IDs restart at 1), the journal and the faults."""

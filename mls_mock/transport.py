@@ -9,8 +9,8 @@ import functools
 import io
 import sys
 import threading
+from collections.abc import Callable
 from http.client import responses as REASONS
-from typing import Callable, Dict, List, Optional
 from urllib.parse import unquote_to_bytes, urlsplit
 
 import requests
@@ -93,7 +93,7 @@ def wsgi_headers(prepared: requests.PreparedRequest) -> dict:
 
 
 # Lower-case header name -> its environ key ("" for Content-Length): a suite sends the same few names.
-_ENVIRON_KEYS: Dict[str, str] = {}
+_ENVIRON_KEYS: dict[str, str] = {}
 
 
 def _environ_key(name: str) -> str:
@@ -119,7 +119,7 @@ def _new_response() -> requests.Response:
 
 
 @functools.lru_cache(maxsize=64)
-def _encoding(content_type: Optional[str]) -> Optional[str]:
+def _encoding(content_type: str | None) -> str | None:
     """What requests makes of a Content-Type; the fake sends few distinct ones."""
     return get_encoding_from_headers({"content-type": content_type} if content_type is not None else {})
 
@@ -166,16 +166,16 @@ class Router:
     """What an active fake answers: `handle` returns a Response, raises, or returns None to
     let the request go on to the network."""
 
-    def handle(self, adapter: HTTPAdapter, prepared: requests.PreparedRequest, **kwargs) -> Optional[requests.Response]:
+    def handle(self, adapter: HTTPAdapter, prepared: requests.PreparedRequest, **kwargs) -> requests.Response | None:
         raise NotImplementedError
 
 
-_routers: List[Router] = []
+_routers: list[Router] = []
 _lock = threading.Lock()
 # A router activated while HTTPAdapter.send was someone else's (a `responses` mock, say)
 # keeps that send: what no router answers goes there, and it is put back when the router
 # stops. Nesting is expected to be last-in, first-out, as with context managers.
-_displaced: Dict[Router, Callable] = {}
+_displaced: dict[Router, Callable] = {}
 _network_send = HTTPAdapter.send
 
 

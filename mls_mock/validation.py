@@ -7,7 +7,8 @@ import json
 import math
 import re
 import sys
-from typing import Any, Iterable, List, Mapping, Optional, Tuple
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from . import assumptions
 from .errors import FieldError
@@ -63,7 +64,7 @@ def name(body: Mapping, field: str) -> str:
     return value
 
 
-def text(body: Mapping, field: str, default: Any = None, required: bool = False) -> Optional[str]:
+def text(body: Mapping, field: str, default: Any = None, required: bool = False) -> str | None:
     """Free text that may be empty; null or absent gives `default`."""
     value = body.get(field)
     if value is None:
@@ -75,7 +76,7 @@ def text(body: Mapping, field: str, default: Any = None, required: bool = False)
     return value
 
 
-def whole_number(value: Any) -> Optional[int]:
+def whole_number(value: Any) -> int | None:
     """`value` as an int if it is one, else None. JSON has one number type, so `2.0` is the
     integer 2 (as JSON Schema, and so /openapi.json, says); `true` is not (bool is an int
     subclass in Python)."""
@@ -94,7 +95,7 @@ def record_id(value: Any, field: str) -> int:
 _MAX_ID_DIGITS = len(str(assumptions.MAX_ID))
 
 
-def id_text(text: str) -> Optional[int]:
+def id_text(text: str) -> int | None:
     """The id an ASCII decimal string spells (1 to MAX_ID; leading zeros allowed), or None.
     Its length is checked before `int()`, which refuses over 4,300 digits with ValueError."""
     if not isinstance(text, str):
@@ -106,7 +107,7 @@ def id_text(text: str) -> Optional[int]:
     return value if value <= assumptions.MAX_ID else None
 
 
-def optional_id(body: Mapping, field: str) -> Optional[int]:
+def optional_id(body: Mapping, field: str) -> int | None:
     value = body.get(field)
     return None if value is None else record_id(value, field)
 
@@ -117,7 +118,7 @@ def required_id(body: Mapping, field: str) -> int:
     return record_id(body[field], field)
 
 
-def id_list(body: Mapping, field: str) -> List[int]:
+def id_list(body: Mapping, field: str) -> list[int]:
     value = body.get(field, _MISSING)
     if value is _MISSING or value is None:
         raise FieldError(field, "is required")
@@ -149,7 +150,7 @@ TIMESTAMP = re.compile(f"{_YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])[Tt
 _NOT_A_TIMESTAMP = "must be an ISO-8601 (RFC 3339) timestamp with a UTC offset, e.g. 2025-03-06T09:00:00+00:00"
 
 
-def timestamp(body: Mapping, field: str) -> Optional[str]:
+def timestamp(body: Mapping, field: str) -> str | None:
     """Seeded timestamps are kept as given, after checking they are RFC 3339 with an offset."""
     value = body.get(field)
     if value is None:
@@ -163,7 +164,7 @@ def timestamp(body: Mapping, field: str) -> Optional[str]:
     return value
 
 
-def bucket_range(value: str, field: str) -> Optional[Tuple[int, int]]:
+def bucket_range(value: str, field: str) -> tuple[int, int] | None:
     """`"start-end"` (inclusive, within the slots) as a pair; None for an unset range."""
     if not isinstance(value, str):
         raise FieldError(field, "must be a string")
@@ -180,7 +181,7 @@ _RANGE = re.compile(r"([0-9]{1,3})-([0-9]{1,3})")
 
 
 @functools.lru_cache(maxsize=4096)  # a few thousand valid ranges exist; every check of a seed reads them
-def _parse_range(value: str) -> Optional[Tuple[int, int]]:
+def _parse_range(value: str) -> tuple[int, int] | None:
     match = _RANGE.fullmatch(value)
     if match is None:
         return None
@@ -240,7 +241,7 @@ def json_value(value: Any, field: str, enclosing: int = 0) -> Any:
     limit = assumptions.MAX_JSON_DEPTH - enclosing
     root: list = [None]
     # (value, container to put its copy in, key there, depth)
-    pending: List[Tuple[Any, Any, Any, int]] = [(value, root, 0, 0)]
+    pending: list[tuple[Any, Any, Any, int]] = [(value, root, 0, 0)]
     while pending:
         item, parent, key, depth = pending.pop()
         if isinstance(item, _SCALARS):

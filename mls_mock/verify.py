@@ -27,8 +27,8 @@ import requests
 
 from . import transport
 from .assumptions import GENEROUS, generous_switches
-from .redirect import sktmls_pointed_at
 from .errors import UsageError
+from .redirect import sktmls_pointed_at
 from .remote import RemoteGate, WritesNotAllowed
 from .verify_registry import ASSUMPTIONS, Assumption, Differs, NotChecked, load_probes
 

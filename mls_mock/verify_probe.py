@@ -1,9 +1,9 @@
 """What a probe of `mls-mock verify` is written with: `@probe(id)` registers it, `expect`
 and the two outcomes besides "held". Below both the registry and the probe modules, so
 that the registry can load the probes without the probes importing the registry."""
-from typing import Callable, Dict
+from collections.abc import Callable
 
-PROBES: Dict[str, Callable] = {}
+PROBES: dict[str, Callable] = {}
 
 
 class Differs(Exception):

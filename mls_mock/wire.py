@@ -5,7 +5,8 @@ and the in-process path can all build on it."""
 import decimal
 import json
 import re
-from typing import Any, Callable, Dict, List, NamedTuple, Optional, Protocol, Sequence, Tuple
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple, Protocol
 
 from werkzeug.http import parse_options_header
 
@@ -20,7 +21,7 @@ class Reply(NamedTuple):
     """An answer: status, headers (a list of pairs), body bytes."""
 
     status: int
-    headers: List[tuple]
+    headers: list[tuple]
     body: bytes
 
 
@@ -44,7 +45,7 @@ class Headers(dict):
         return dict.get(self, key, default)
 
 
-_KEYS: Dict[str, str] = {}
+_KEYS: dict[str, str] = {}
 
 
 class Request:
@@ -57,9 +58,9 @@ class Request:
     __slots__ = ("state", "method", "path", "args", "headers", "content_length", "data", "user", "json",
                  "server", "scheme", "query_string")
 
-    def __init__(self, state, method: str, path: str, args: Dict[str, List[str]], headers: HeaderReader,
-                 content_length: Optional[int], data: Optional[bytes],
-                 server: Tuple[str, Optional[int]] = ("localhost", None), scheme: str = "http",
+    def __init__(self, state, method: str, path: str, args: dict[str, list[str]], headers: HeaderReader,
+                 content_length: int | None, data: bytes | None,
+                 server: tuple[str, int | None] = ("localhost", None), scheme: str = "http",
                  query_string: str = ""):
         self.state, self.method, self.path, self.args, self.headers = state, method, path, args, headers
         self.content_length, self.data, self.user, self.json = content_length, data, None, None
@@ -91,7 +92,7 @@ def json_reply(data: bytes, status: int = 200, headers: Sequence[tuple] = ()) ->
     return Reply(status, pairs, data)
 
 
-def envelope(results: Any = None, status: int = 200, error: Optional[str] = None,
+def envelope(results: Any = None, status: int = 200, error: str | None = None,
              headers: Sequence[tuple] = ()) -> Reply:
     return json_reply(encode({"code": status, "error": error, "results": results}), status, headers)
 
@@ -185,10 +186,10 @@ def schema_of(convert: Converter) -> dict:
     return getattr(convert, "schema", {"type": "string"})
 
 
-def parse_query(args: Dict[str, List[str]], spec: Dict[str, Converter]) -> Dict[str, Any]:
+def parse_query(args: dict[str, list[str]], spec: dict[str, Converter]) -> dict[str, Any]:
     """Known query parameters, converted; unknown ones are ignored like most servers do, a
     repeated known one is refused since it is ambiguous."""
-    found: Dict[str, Any] = {}
+    found: dict[str, Any] = {}
     for field, convert in spec.items():
         values = args.get(field)
         if values:

@@ -3,7 +3,6 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, FrozenSet, List, Optional, Tuple
 
 import pytest
 
@@ -28,12 +27,12 @@ MARKERS = (
 class Settings:
     """Where the suite's clients go: the in-process fake (url None) or `--mls-url`."""
 
-    url: Optional[str] = None
+    url: str | None = None
     username: str = TEST_USERNAME
     password: str = TEST_PASSWORD
     env: str = TEST_ENV
     allow_writes: bool = False
-    generous: FrozenSet[str] = frozenset()
+    generous: frozenset[str] = frozenset()
 
     @property
     def remote(self) -> bool:
@@ -60,7 +59,7 @@ class Settings:
         return cls(url.rstrip("/"), username, password, config.getoption("mls_env") or TEST_ENV,
                    bool(config.getoption("mls_allow_writes")), generous)
 
-    def environ(self) -> Dict[str, str]:
+    def environ(self) -> dict[str, str]:
         """What a test's environment gets, so `ChannelClient()` with no arguments works."""
         return {"MLS_ENV": self.env, "MLS_USERNAME": self.username, "MLS_PASSWORD": self.password}
 
@@ -90,17 +89,17 @@ class SeedLoader:
     `Store.load` copies what it keeps)."""
 
     def __init__(self):
-        self._cache: Dict[Tuple[str, float], Tuple[dict, str]] = {}
+        self._cache: dict[tuple[str, float], tuple[dict, str]] = {}
         self._lock = threading.Lock()
 
-    def resolve(self, seed, test_path: Optional[Path]):
+    def resolve(self, seed, test_path: Path | None):
         if isinstance(seed, (str, os.PathLike)) and test_path is not None and not Path(seed).is_absolute():
             beside = test_path.parent / seed
             if beside.is_file():
                 return beside
         return seed
 
-    def read(self, seed) -> Tuple[dict, str]:
+    def read(self, seed) -> tuple[dict, str]:
         from mls_mock.seeds import read_seed  # the store's modules: not at plugin start-up
 
         if isinstance(seed, dict):
@@ -113,7 +112,7 @@ class SeedLoader:
                 self._cache[key] = cached = (document, source)
         return cached
 
-    def apply(self, mock, node) -> List[Dict[str, int]]:
+    def apply(self, mock, node) -> list[dict[str, int]]:
         """Load every `mls_seed` marker's sets, outermost (module, class) first."""
         counts = []
         test_path = Path(str(node.fspath)) if getattr(node, "fspath", None) else None
@@ -148,14 +147,14 @@ def build_client(class_path: str, settings: Settings):
     return cls(env=MLSENV[settings.env], username=settings.username, password=settings.password)
 
 
-def cleanup_report(deleted, problems) -> Optional[str]:
+def cleanup_report(deleted, problems) -> str | None:
     if not problems:
         return None
     done = f"deleted {', '.join(map(repr, deleted))}; " if deleted else ""
     return f"mls-mock could not clean up after the test on --mls-url: {done}left: " + "; ".join(problems)
 
 
-def blocked_summary(blocked: List[str]) -> Optional[str]:
+def blocked_summary(blocked: list[str]) -> str | None:
     if not blocked:
         return None
     shown = "\n".join(f"  {entry}" for entry in blocked[:20])

@@ -1,17 +1,16 @@
 """The HTTP layer: one module of routes per resource, each handler reads input, calls the
 store and wraps the result; no rule of the domain lives here. This registry lists every
 route the fake serves, in one place."""
-from typing import List
 
-from . import admin, buckets, channels, crud, document, experiments, filters, models, unfaked
 from ..route import Route
+from . import admin, buckets, channels, crud, document, experiments, filters, models, unfaked
 
 # Hand-written routes; a resource the store declares with a `path` gets crud's five instead.
-ROUTES: List[Route] = [*channels.routes, *experiments.routes, *buckets.routes, *filters.routes, *models.routes,
+ROUTES: list[Route] = [*channels.routes, *experiments.routes, *buckets.routes, *filters.routes, *models.routes,
                        *admin.routes, *document.routes, *unfaked.routes]
 
 
-def routes_for(store) -> List[Route]:
+def routes_for(store) -> list[Route]:
     """Every route an app around `store` serves: the table above, then its CRUD resources."""
     generated = crud.routes_for(store)
     taken = {route.shape for route in generated}

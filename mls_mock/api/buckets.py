@@ -1,8 +1,8 @@
-from .common import DELETED, LIST_QUERY, NAME_TAKEN
 from .. import assumptions
 from ..openapi_schemas import array, ref
 from ..route import Routes
 from ..wire import body
+from .common import DELETED, LIST_QUERY, NAME_TAKEN
 
 routes = Routes()
 BUCKETS = "/api/v1/experiments/<int:experiment_id>/buckets"

@@ -1,8 +1,8 @@
-from .common import DELETED, NAME_TAKEN
 from .. import assumptions
 from ..openapi_schemas import array, ref
 from ..route import Routes
 from ..wire import body, page, positive_int, text
+from .common import DELETED, NAME_TAKEN
 
 routes = Routes()
 CHANNELS = "/api/v1/channels"

@@ -1,28 +1,27 @@
 """The five standard routes of any store resource that declares an AB API `path`
 (`store.resources`), so a plain CRUD resource needs a store module and no api module."""
-from typing import Dict, List
 
-from .common import DELETED, NAME_TAKEN
 from .. import assumptions
 from ..openapi_schemas import array, ref
 from ..route import Route
 from ..wire import body, page, positive_int, text
+from .common import DELETED, NAME_TAKEN
 
 QUERY_CONVERTERS = {"id": positive_int}  # any other declared list query name is text
 
 
-def routes_for(store) -> List[Route]:
-    found: List[Route] = []
+def routes_for(store) -> list[Route]:
+    found: list[Route] = []
     for resource in getattr(store, "resources", {}).values():
         if getattr(resource, "path", None):
             found.extend(resource_routes(resource))
     return found
 
 
-_MADE: Dict[tuple, List[Route]] = {}  # the same routes for the same declaration: apps can share a dispatcher
+_MADE: dict[tuple, list[Route]] = {}  # the same routes for the same declaration: apps can share a dispatcher
 
 
-def resource_routes(resource) -> List[Route]:
+def resource_routes(resource) -> list[Route]:
     key = (resource.plural, resource.kind, resource.path, tuple(resource.list_query), id(resource.body_schema),
            id(resource.record_schema))
     made = _MADE.get(key)
@@ -31,7 +30,7 @@ def resource_routes(resource) -> List[Route]:
     return made
 
 
-def _make(resource) -> List[Route]:
+def _make(resource) -> list[Route]:
     plural, kind, collection = resource.plural, resource.kind, resource.path.rstrip("/")
     record_rule = f"{collection}/<int:{kind}_id>"
     title = kind.title().replace("_", "")

@@ -1,8 +1,8 @@
-from .common import DELETED, LIST_QUERY, NAME_TAKEN
 from .. import assumptions
 from ..openapi_schemas import array, ref
 from ..route import Routes
 from ..wire import body, text
+from .common import DELETED, LIST_QUERY, NAME_TAKEN
 
 routes = Routes()
 FILTERS = "/api/v1/filters"

@@ -4,7 +4,8 @@ Nested under their experiment (hand-written routes); names are unique within it.
 of an experiment's buckets cover the slots exactly once or are all unset.
 """
 import copy
-from typing import Any, Dict, Hashable, Iterable, List, Optional
+from collections.abc import Hashable, Iterable
+from typing import Any
 
 from .. import assumptions
 from .. import validation as v
@@ -18,7 +19,7 @@ PREDICTION_TYPES = ("empty", "static", "batch", "online", "automl")
 ENCLOSING_STATIC_ITEMS = 4
 
 # A prediction's fields depend on its type: exactly one branch applies, by `prediction_type`.
-_PREDICTION_NEEDS: Dict[str, dict] = {
+_PREDICTION_NEEDS: dict[str, dict] = {
     "empty": {},
     "static": {"static_value": s.obj(["items"], {"items": s.array(s.ANY)})},
     "batch": {"batch_model_id": s.ID}, "online": {"online_model_id": s.ID}, "automl": {"automl_model_id": s.ID},
@@ -50,9 +51,9 @@ class Buckets(Resource):
     seed_schema = {"allOf": [PREDICTION_BODY, s.obj(["experiment", "name"], {
         **s.SEEDED, "experiment": s.ID, "name": s.NAME, "description": s.TEXT, "bucket_range": s.TEXT})]}
 
-    ids_by_experiment: Dict[int, Dict[int, None]]
+    ids_by_experiment: dict[int, dict[int, None]]
 
-    def fresh(self) -> Dict[str, Any]:
+    def fresh(self) -> dict[str, Any]:
         return {**super().fresh(), "ids_by_experiment": {}}  # experiment id -> {bucket id: None}
 
     def name_key(self, fields: dict) -> Hashable:
@@ -63,7 +64,7 @@ class Buckets(Resource):
 
     # ---- fields ---------------------------------------------------------------------------
 
-    def fields(self, body: dict, current: Optional[dict]) -> dict:
+    def fields(self, body: dict, current: dict | None) -> dict:
         """`current`: the bucket being replaced, whose model a body may leave out."""
         return {
             "name": v.name(body, "name"),
@@ -71,7 +72,7 @@ class Buckets(Resource):
             **self.prediction_fields(body, current=current),
         }
 
-    def prediction_fields(self, body: dict, prefix: str = "", current: Optional[dict] = None) -> dict:
+    def prediction_fields(self, body: dict, prefix: str = "", current: dict | None = None) -> dict:
         with v.within(prefix):
             kind = v.choice(body, "prediction_type", PREDICTION_TYPES)
             fields = {"prediction_type": kind, "model_id": None, "static_items": None}
@@ -138,7 +139,7 @@ class Buckets(Resource):
 
     # ---- within an experiment --------------------------------------------------------------
 
-    def of_experiment(self, experiment_id: int) -> List[dict]:
+    def of_experiment(self, experiment_id: int) -> list[dict]:
         return [self.table.rows[i] for i in sorted(self.ids_by_experiment.get(experiment_id, ()))]
 
     def _of(self, experiment_id: int, bucket_id: int) -> dict:
@@ -148,12 +149,12 @@ class Buckets(Resource):
             raise NotFound(f"bucket {bucket_id} does not belong to experiment {experiment_id}")
         return row
 
-    def create_in(self, experiment_id: int, body: dict, bucket_range: Optional[str] = None) -> dict:
+    def create_in(self, experiment_id: int, body: dict, bucket_range: str | None = None) -> dict:
         row = self.insert_seeded(body, None, None, None, experiment=experiment_id, bucket_range=bucket_range)
         return self.render(row)
 
-    def insert_seeded(self, body: dict, user: Optional[str], record_id: Optional[int], stamps: Optional[dict],
-                      experiment: Optional[int] = None, bucket_range: Optional[str] = None, **others: Any) -> dict:
+    def insert_seeded(self, body: dict, user: str | None, record_id: int | None, stamps: dict | None,
+                      experiment: int | None = None, bucket_range: str | None = None, **others: Any) -> dict:
         """A new bucket unsets its siblings' ranges (the ratio must be set again); a seeded
         one (`bucket_range` given, even "") keeps them, and the experiment's ranges are
         checked when the transaction commits, so a seed may give them one bucket at a time."""
@@ -173,7 +174,7 @@ class Buckets(Resource):
         fields["bucket_range"] = bucket_range or assumptions.BUCKET_RANGE_UNSET
         return self.insert(fields, None, record_id, stamps)
 
-    def seed_fields(self, record: dict) -> Dict[str, Any]:
+    def seed_fields(self, record: dict) -> dict[str, Any]:
         experiment_id = v.required_id(record, "experiment")
         self.store.resources["experiments"].table.referenced(experiment_id, "experiment")
         return {"experiment": experiment_id,
@@ -190,8 +191,8 @@ class Buckets(Resource):
     def on_insert(self, row: dict) -> None:
         self.tx.index_add(self.ids_by_experiment, row["experiment"], row["id"])
 
-    def list_in(self, experiment_id: int, id: Optional[int] = None, name: Optional[str] = None,
-                query: Optional[str] = None, page: Optional[int] = None) -> List[dict]:
+    def list_in(self, experiment_id: int, id: int | None = None, name: str | None = None,
+                query: str | None = None, page: int | None = None) -> list[dict]:
         self.store.resources["experiments"].table.get(experiment_id)
         rows = [r for r in matching(self.of_experiment(experiment_id), "name", query)
                 if (id is None or r["id"] == id) and (name is None or r["name"] == name)]
@@ -230,7 +231,7 @@ class Buckets(Resource):
             if row["bucket_range"] != assumptions.BUCKET_RANGE_UNSET:
                 self.touch(row, {"bucket_range": assumptions.BUCKET_RANGE_UNSET})
 
-    def ranges_problem(self, experiment_id: int) -> Optional[str]:
+    def ranges_problem(self, experiment_id: int) -> str | None:
         """Why the experiment's bucket ranges break the invariant (they cover the slots
         exactly once, or are all unset), or None when they keep it."""
         spans = sorted(span for span in (v.bucket_range(self.table.rows[i]["bucket_range"], "bucket_range")
@@ -254,7 +255,7 @@ class Buckets(Resource):
             if problem:
                 raise FieldError("bucket_range", problem)
 
-    def set_ratio(self, experiment_id: int, body: dict) -> List[dict]:
+    def set_ratio(self, experiment_id: int, body: dict) -> list[dict]:
         """Takes every bucket of the experiment, each with a share of 100, and lays the
         buckets' ranges out in id order."""
         self.store.resources["experiments"].table.get(experiment_id)
@@ -291,7 +292,7 @@ class Buckets(Resource):
                 self.touch(row, {"bucket_range": new_range})
         return [self.render(r) for r in rows]
 
-    def migrate(self, body: dict) -> List[dict]:
+    def migrate(self, body: dict) -> list[dict]:
         """Points every bucket that uses `model_id` at the new prediction."""
         model_id = v.required_id(body, "model_id")
         self.store.resources["models"].table.referenced(model_id, "model_id")

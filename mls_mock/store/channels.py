@@ -1,5 +1,7 @@
 """Channels: a screen (`screen_id`, unique) and the experiments it runs."""
-from typing import Any, Dict, Iterable, List, Optional
+import builtins
+from collections.abc import Iterable
+from typing import Any
 
 from .. import assumptions
 from .. import validation as v
@@ -21,14 +23,14 @@ class Channels(Resource):
         "id": s.ID, "screen_id": s.STRING, **s.STAMPS})
     seed_schema = s.obj(["screen_id", "experiments"], {**s.SEEDED, "screen_id": s.NAME, "experiments": s.IDS})
 
-    ids_by_experiment: Dict[int, Dict[int, None]]
+    ids_by_experiment: dict[int, dict[int, None]]
 
-    def fresh(self) -> Dict[str, Any]:
+    def fresh(self) -> dict[str, Any]:
         # Reverse relation, kept in step so an experiment's channels are found without a scan:
         # experiment id -> {channel id: None}.
         return {**super().fresh(), "ids_by_experiment": {}}
 
-    def fields(self, body: dict, current: Optional[dict]) -> dict:
+    def fields(self, body: dict, current: dict | None) -> dict:
         screen_id = v.name(body, "screen_id")
         experiments = v.id_list(body, "experiments")
         table = self.store.resources["experiments"].table
@@ -45,8 +47,8 @@ class Channels(Resource):
             return self.render(row)
         return {key: row[key] for key in assumptions.CHANNEL_SUMMARY_FIELDS}
 
-    def list(self, id: Optional[int] = None, name: Optional[str] = None, query: Optional[str] = None,
-             page: Optional[int] = None, *, screen_id: Optional[str] = None) -> List[dict]:
+    def list(self, id: int | None = None, name: str | None = None, query: str | None = None,
+             page: int | None = None, *, screen_id: str | None = None) -> list[dict]:
         """`name` is the client's documented word for `screen_id`; `screen_id` wins."""
         return super().list(id, name if screen_id is None else screen_id, query, page)
 
@@ -70,7 +72,7 @@ class Channels(Resource):
     def on_delete(self, row: dict) -> None:
         self._unlink(row["id"], row["experiments"])
 
-    def of_experiment(self, experiment_id: int) -> List[dict]:
+    def of_experiment(self, experiment_id: int) -> builtins.list[dict]:
         """The experiment's channels, in id order like every list."""
         return [self.table.rows[c] for c in sorted(self.ids_by_experiment.get(experiment_id, ()))]
 

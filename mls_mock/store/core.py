@@ -7,10 +7,13 @@ the HTTP layer only translates. Each write runs under the lock as one transactio
 `transaction.py`): it completes, or raises having changed nothing. Values are validated
 before the first write, so a refused request costs no undo.
 """
+import builtins
 import datetime
 import functools
 import threading
-from typing import Callable, ContextManager, Dict, Iterable, List, Optional, cast
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from typing import cast
 
 from .. import assumptions
 from . import seeding
@@ -25,7 +28,7 @@ class Clock:
     """Reads `datetime.datetime` at call time, so freezegun's patch is followed."""
 
     def now(self) -> datetime.datetime:
-        return datetime.datetime.now(datetime.timezone.utc)
+        return datetime.datetime.now(datetime.UTC)
 
 
 def _read(method):
@@ -45,15 +48,15 @@ class Store:
     `resources`: plural -> Resource, in registration (load) order.
     """
 
-    def __init__(self, clock: Optional[Clock] = None, timezone: Optional[datetime.tzinfo] = None,
+    def __init__(self, clock: Clock | None = None, timezone: datetime.tzinfo | None = None,
                  generous: Iterable[str] = ()):
         self.clock = clock or Clock()
         self.timezone = timezone or assumptions.DEFAULT_TIMEZONE
         self.generous = assumptions.generous_switches(generous)
         self._lock = threading.RLock()
-        self._listeners: List[Callable[[Commit], None]] = []
-        self._tx: Optional[Transaction] = None  # the write in progress, if any
-        self.resources: Dict[str, Resource] = {r.plural: r(self) for r in RESOURCES}
+        self._listeners: list[Callable[[Commit], None]] = []
+        self._tx: Transaction | None = None  # the write in progress, if any
+        self.resources: dict[str, Resource] = {r.plural: r(self) for r in RESOURCES}
         # The resources the named methods below serve (objects that live as long as the store).
         self._channels, self._experiments, self._filters = (
             self.resources[plural] for plural in ("channels", "experiments", "filters"))
@@ -71,7 +74,7 @@ class Store:
         the exception propagates (see `transaction.Commit`)."""
         self._listeners.append(listener)
 
-    def transaction(self) -> ContextManager[None]:
+    def transaction(self) -> AbstractContextManager[None]:
         """Several writes as one, under the lock: all of them or, if anything raises inside,
         none; listeners hear of it once, at the end."""
         return WriteScope(self)
@@ -90,11 +93,11 @@ class Store:
     # ---- any registered resource -------------------------------------------------------------
 
     @atomic
-    def create(self, plural: str, body: dict, user: Optional[str] = None) -> dict:
+    def create(self, plural: str, body: dict, user: str | None = None) -> dict:
         return self.resources[plural].create(body, user)
 
     @_read
-    def list(self, plural: str, **query) -> List[dict]:
+    def list(self, plural: str, **query) -> list[dict]:
         return self.resources[plural].list(**query)
 
     @_read
@@ -110,15 +113,15 @@ class Store:
         self.resources[plural].delete(record_id)
 
     @atomic
-    def insert(self, plural: str, body: dict, user: Optional[str] = None, *, record_id: Optional[int] = None,
-               stamps: Optional[dict] = None, **seed_fields) -> dict:
+    def insert(self, plural: str, body: dict, user: str | None = None, *, record_id: int | None = None,
+               stamps: dict | None = None, **seed_fields) -> dict:
         """The seed-only path (seeds, factories): a create with an explicit id and timestamps
         ({"created_at", "updated_at"}, as given) and the kind's seed fields (a bucket's
         `experiment` and `bucket_range`); returns the record rendered."""
         resource = self.resources[plural]
         return resource.render(resource.insert_seeded(body, user, record_id, stamps, **seed_fields))
 
-    def counts(self) -> Dict[str, int]:
+    def counts(self) -> dict[str, int]:
         with self._lock:
             return {kind: len(resource.table.rows) for kind, resource in self.resources.items()}
 
@@ -131,7 +134,7 @@ class Store:
         return self._channels.create(body, user)
 
     @_read
-    def list_channels(self, id=None, screen_id=None, query=None, page=None) -> List[dict]:
+    def list_channels(self, id=None, screen_id=None, query=None, page=None) -> builtins.list[dict]:
         return self._channels.list(id, screen_id, query, page)
 
     @_read
@@ -151,7 +154,7 @@ class Store:
         return self._experiments.create(body, user)
 
     @_read
-    def list_experiments(self, id=None, name=None, query=None, page=None) -> List[dict]:
+    def list_experiments(self, id=None, name=None, query=None, page=None) -> builtins.list[dict]:
         return self._experiments.list(id, name, query, page)
 
     @_read
@@ -173,7 +176,7 @@ class Store:
         return self._filters.create(body)
 
     @_read
-    def list_filters(self, id=None, name=None, query=None, page=None) -> List[dict]:
+    def list_filters(self, id=None, name=None, query=None, page=None) -> builtins.list[dict]:
         return self._filters.list(id, name, query, page)
 
     @_read
@@ -192,12 +195,12 @@ class Store:
     # ---- buckets (inside an experiment) ----------------------------------------------------
 
     @atomic
-    def create_bucket(self, experiment_id: int, body: dict, *, bucket_range: Optional[str] = None) -> dict:
+    def create_bucket(self, experiment_id: int, body: dict, *, bucket_range: str | None = None) -> dict:
         """`bucket_range` (seeds only) keeps the siblings' ranges; see `Buckets.insert_seeded`."""
         return self._buckets.create_in(experiment_id, body, bucket_range)
 
     @_read
-    def list_buckets(self, experiment_id: int, id=None, name=None, query=None, page=None) -> List[dict]:
+    def list_buckets(self, experiment_id: int, id=None, name=None, query=None, page=None) -> builtins.list[dict]:
         return self._buckets.list_in(experiment_id, id, name, query, page)
 
     @_read
@@ -214,15 +217,15 @@ class Store:
         self._buckets.delete_in(experiment_id, bucket_id)
 
     @atomic
-    def set_bucket_ratio(self, experiment_id: int, body: dict) -> List[dict]:
+    def set_bucket_ratio(self, experiment_id: int, body: dict) -> builtins.list[dict]:
         return self._buckets.set_ratio(experiment_id, body)
 
     @atomic
-    def migrate_buckets(self, body: dict) -> List[dict]:
+    def migrate_buckets(self, body: dict) -> builtins.list[dict]:
         return self._buckets.migrate(body)
 
     @_read
-    def ranges_problem(self, experiment_id: int) -> Optional[str]:
+    def ranges_problem(self, experiment_id: int) -> str | None:
         return self._buckets.ranges_problem(experiment_id)
 
     # ---- models (read-only over HTTP) --------------------------------------------------------
@@ -233,18 +236,18 @@ class Store:
 
     @_read
     def list_models(self, id=None, name=None, version=None, model_type=None, query=None, page=None,
-                    viewer: Optional[str] = None) -> List[dict]:
+                    viewer: str | None = None) -> builtins.list[dict]:
         return self._models.list(id=id, name=name, query=query, page=page, version=version,
                                  model_type=model_type, viewer=viewer)
 
     @_read
-    def get_model(self, model_id: int, viewer: Optional[str] = None) -> dict:
+    def get_model(self, model_id: int, viewer: str | None = None) -> dict:
         return self._models.get(model_id, viewer)
 
     # ---- seeding and dumping (the fixtures/ format) -----------------------------------------
 
     @atomic
-    def load(self, document: dict, source: str = "seed") -> Dict[str, int]:
+    def load(self, document: dict, source: str = "seed") -> dict[str, int]:
         """Add the records of a seed document (see fixtures/README.md) to the store.
 
         Explicit ids are kept and move the sequences past them. All or nothing: a bad record
@@ -259,8 +262,8 @@ class Store:
         the result into an empty store gives back the same state."""
         return seeding.dump(self)
 
-    def _changed_records(self, touched: Dict[str, Dict[int, None]]) -> Dict[str, Dict[int, Optional[dict]]]:
+    def _changed_records(self, touched: dict[str, dict[int, None]]) -> dict[str, dict[int, dict | None]]:
         return seeding.changed_records(self, touched)
 
-    def _sequences(self) -> Dict[str, int]:
+    def _sequences(self) -> dict[str, int]:
         return seeding.sequences(self)

@@ -1,5 +1,4 @@
 """Experiments: a name, a bucketing seed, maybe a filter; channels run them, buckets split them."""
-from typing import Optional
 
 from .. import assumptions
 from .. import validation as v
@@ -25,7 +24,7 @@ class Experiments(Resource):
     seed_schema = s.obj(["name"], {**s.SEEDED, "name": s.NAME, "description": s.TEXT, "bucketing_seed": s.TEXT,
                                    "model_filter_id": s.nullable(s.ID)})
 
-    def fields(self, body: dict, current: Optional[dict]) -> dict:
+    def fields(self, body: dict, current: dict | None) -> dict:
         fields = {
             "name": v.name(body, "name"),
             "description": v.text(body, "description", assumptions.MISSING_DESCRIPTION),

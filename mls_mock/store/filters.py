@@ -1,6 +1,5 @@
 """Filters: named lists of conditions an experiment may use as its `model_filter`."""
 import copy
-from typing import List, Optional
 
 from .. import assumptions
 from .. import validation as v
@@ -32,7 +31,7 @@ class Filters(Resource):
     summary_schema = s.obj(list(assumptions.FILTER_SUMMARY_FIELDS), {"id": s.ID, "name": s.STRING, **s.STAMPS})
     seed_schema = s.obj(["name", "body"], {**s.SEEDED, "name": s.NAME, "body": CONDITIONS})
 
-    def fields(self, body: dict, current: Optional[dict]) -> dict:
+    def fields(self, body: dict, current: dict | None) -> dict:
         name = v.name(body, "name")
         filter_body = v.expect_object(body.get("body"), "body")
         conditions = filter_body.get("conditions")
@@ -60,8 +59,8 @@ class Filters(Resource):
             return self.render(row)
         return {key: row[key] for key in assumptions.FILTER_SUMMARY_FIELDS}
 
-    def list(self, id: Optional[int] = None, name: Optional[str] = None, query: Optional[str] = None,
-             page: Optional[int] = None, *, type: Optional[str] = None) -> List[dict]:
+    def list(self, id: int | None = None, name: str | None = None, query: str | None = None,
+             page: int | None = None, *, type: str | None = None) -> list[dict]:
         return super().list(id, name, query, page)
 
     def on_delete(self, row: dict) -> None:

@@ -2,7 +2,7 @@
 seeds, factories and `Store.create_model`; buckets with a batch/online/automl prediction
 point at one."""
 import copy
-from typing import Hashable, List, Optional
+from collections.abc import Hashable
 
 from .. import validation as v
 from ..errors import FieldError, NotFound
@@ -28,11 +28,11 @@ class Models(Resource):
     })
     record_schema = s.obj(["id", "name", "version", "model_type", "created_at", "updated_at"], {
         "id": s.ID, "name": s.STRING, "version": s.STRING, "model_type": {"enum": list(MODEL_TYPES)},
-        **{field: s.ANY for field in MODEL_FIELDS}, **s.STAMPS,
+        **dict.fromkeys(MODEL_FIELDS, s.ANY), **s.STAMPS,
     })
     seed_schema = s.obj(["name", "version", "model_type"], {**s.SEEDED, **body_schema["properties"]})
 
-    def fields(self, body: dict, current: Optional[dict]) -> dict:
+    def fields(self, body: dict, current: dict | None) -> dict:
         fields = {"name": v.name(body, "name"), "version": v.name(body, "version"),
                   "model_type": v.choice(body, "model_type", MODEL_TYPES)}
         components = body.get("components")
@@ -52,15 +52,15 @@ class Models(Resource):
     def render(self, row: dict) -> dict:
         return copy.deepcopy(row)
 
-    def visible(self, row: dict, viewer: Optional[str]) -> bool:
+    def visible(self, row: dict, viewer: str | None) -> bool:
         """Whether `viewer` may read the model: an automl model is its creator's alone unless
         `shared_automl_models` is on; `viewer` None (the store's own callers) sees all."""
         return (viewer is None or row["model_type"] != "automl" or row["creator"] == viewer
                 or "shared_automl_models" in self.store.generous)
 
-    def list(self, id: Optional[int] = None, name: Optional[str] = None, query: Optional[str] = None,
-             page: Optional[int] = None, *, version: Optional[str] = None, model_type: Optional[str] = None,
-             viewer: Optional[str] = None) -> List[dict]:
+    def list(self, id: int | None = None, name: str | None = None, query: str | None = None,
+             page: int | None = None, *, version: str | None = None, model_type: str | None = None,
+             viewer: str | None = None) -> list[dict]:
         rows = self.table.select(id, None, "name")
         rows = [r for r in matching(rows, "name", query)
                 if self.visible(r, viewer) and (name is None or r["name"] == name)
@@ -68,7 +68,7 @@ class Models(Resource):
                 and (model_type is None or r["model_type"] == model_type)]
         return [self.render(r) for r in paginate(rows, page)]
 
-    def get(self, record_id: int, viewer: Optional[str] = None) -> dict:
+    def get(self, record_id: int, viewer: str | None = None) -> dict:
         row = self.table.get(record_id)
         if not self.visible(row, viewer):
             raise NotFound.record("model", record_id)  # as if absent: nothing to learn about others' models

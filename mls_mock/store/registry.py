@@ -1,6 +1,5 @@
 """The resources every store holds, in load order: a kind may refer to the kinds before it
 (a seed document is loaded, and dumped, in this order). Add a resource with one line here."""
-from typing import Tuple, Type
 
 from .buckets import Buckets
 from .channels import Channels
@@ -9,7 +8,7 @@ from .filters import Filters
 from .models import Models
 from .resource import Resource
 
-RESOURCES: Tuple[Type[Resource], ...] = (
+RESOURCES: tuple[type[Resource], ...] = (
     Models,
     Filters,
     Experiments,

@@ -8,7 +8,8 @@ Every method here runs under the store lock, inside a transaction for writes: th
 public methods open them.
 """
 import copy
-from typing import Any, Dict, Hashable, Iterable, List, Optional, Tuple
+from collections.abc import Hashable, Iterable
+from typing import Any
 
 from .table import Table, matching, paginate
 
@@ -17,13 +18,13 @@ class Resource:
     # ---- the declaration (the shared interface; /openapi.json and the routes read it) ------
     plural: str = ""  # "channels": the seed/dump key and the registry key
     kind: str = ""  # "channel": in messages
-    path: Optional[str] = None  # AB API collection path served by generic CRUD routes; None: hand-written
-    list_query: Tuple[str, ...] = ("id", "name", "query")  # besides `page`; "id" is an integer
+    path: str | None = None  # AB API collection path served by generic CRUD routes; None: hand-written
+    list_query: tuple[str, ...] = ("id", "name", "query")  # besides `page`; "id" is an integer
     body_schema: dict = {}  # create/update body
     record_schema: dict = {}  # a rendered record
     seed_schema: dict = {}  # a record of a seed document (and of `Store.dump()`)
     # ---- behaviour ----------------------------------------------------------------------
-    name_field: Optional[str] = "name"  # unique across the table; None: names may repeat
+    name_field: str | None = "name"  # unique across the table; None: names may repeat
     keeps_user = False  # records carry `user`, the account that created them
 
     table: Table  # set by `fresh()`, like any index a subclass keeps
@@ -32,7 +33,7 @@ class Resource:
         self.store = store  # core.Store; a resource reaches its peers through store.resources
         self.__dict__.update(self.fresh())
 
-    def fresh(self) -> Dict[str, Any]:
+    def fresh(self) -> dict[str, Any]:
         """The resource's state when empty: attribute -> value. A reset assigns each one
         (O(1) to undo); a resource with indexes of its own adds them."""
         return {"table": Table(self.kind, self.plural)}
@@ -44,7 +45,7 @@ class Resource:
 
     # ---- what a subclass says -----------------------------------------------------------
 
-    def fields(self, body: dict, current: Optional[dict]) -> dict:
+    def fields(self, body: dict, current: dict | None) -> dict:
         """The stored fields a create (`current` None) or full-replace update body gives, in
         record order; raises FieldError before anything is written."""
         raise NotImplementedError
@@ -61,14 +62,14 @@ class Resource:
         """The record as `Store.dump()` and the commit event hold it: `load` takes it back."""
         return self.render(row)
 
-    def name_key(self, fields: dict) -> Optional[Hashable]:
+    def name_key(self, fields: dict) -> Hashable | None:
         """What must be unique (None: nothing), read from a row or from `fields`."""
         return None if self.name_field is None else fields[self.name_field]
 
     def shown_name(self, fields: dict) -> str:
         return str(self.name_key(fields))
 
-    def seed_fields(self, record: dict) -> Dict[str, Any]:
+    def seed_fields(self, record: dict) -> dict[str, Any]:
         """The seed-only fields of a seed record (beyond id, timestamps and user), read and
         checked, as keyword arguments for `insert_seeded`."""
         return {}
@@ -91,25 +92,25 @@ class Resource:
     def now(self) -> str:
         return self.store._now()
 
-    def check_name(self, fields: dict, own_id: Optional[int] = None) -> None:
+    def check_name(self, fields: dict, own_id: int | None = None) -> None:
         key = self.name_key(fields)
         holder = None if key is None else self.table.ids_by_name.get(key)
         if holder is not None and holder != own_id and self.name_field is not None:
             self.table.check_name(key, self.shown_name(fields), self.name_field, own_id)  # raises Conflict
 
-    def stamp(self, row: dict, stamps: Optional[dict] = None) -> dict:
+    def stamp(self, row: dict, stamps: dict | None = None) -> dict:
         """Set a new row's timestamps: now, or as seeded (one given stands for both)."""
         stamps = stamps or {}
         row["created_at"] = stamps.get("created_at") or stamps.get("updated_at") or self.now()
         row["updated_at"] = stamps.get("updated_at") or row["created_at"]
         return row
 
-    def touch(self, row: dict, fields: Optional[dict] = None) -> None:
+    def touch(self, row: dict, fields: dict | None = None) -> None:
         """Write `fields` into the row and move its `updated_at`."""
         self.tx.update(self.table, row, {**(fields or {}), "updated_at": self.now()})
 
-    def insert(self, fields: dict, user: Optional[str] = None, record_id: Optional[int] = None,
-               stamps: Optional[dict] = None) -> dict:
+    def insert(self, fields: dict, user: str | None = None, record_id: int | None = None,
+               stamps: dict | None = None) -> dict:
         """Store a new row from validated `fields`; `record_id` and `stamps` only for seeds."""
         self.check_name(fields)
         table = self.table
@@ -120,8 +121,8 @@ class Resource:
         self.on_insert(row)
         return row
 
-    def insert_seeded(self, body: dict, user: Optional[str], record_id: Optional[int],
-                      stamps: Optional[dict], **seed_fields: Any) -> dict:
+    def insert_seeded(self, body: dict, user: str | None, record_id: int | None,
+                      stamps: dict | None, **seed_fields: Any) -> dict:
         """The seed path (`Store.load`, `Store.insert`): validate `body` and insert it with
         an explicit id and timestamps. A resource with seed-only fields takes them here."""
         if seed_fields:
@@ -130,16 +131,16 @@ class Resource:
 
     # ---- generic CRUD ----------------------------------------------------------------------
 
-    def create(self, body: dict, user: Optional[str] = None) -> dict:
+    def create(self, body: dict, user: str | None = None) -> dict:
         return self.render(self.insert(self.fields(body, None), user))
 
-    def select(self, id: Optional[int] = None, name: Optional[str] = None, query: Optional[str] = None) -> List[dict]:
+    def select(self, id: int | None = None, name: str | None = None, query: str | None = None) -> list[dict]:
         """Rows by exact id and/or name (through the indexes) and name substring, id order."""
         field = self.name_field or "id"
         return matching(self.table.select(id, name, field), field, query)
 
-    def list(self, id: Optional[int] = None, name: Optional[str] = None, query: Optional[str] = None,
-             page: Optional[int] = None) -> List[dict]:
+    def list(self, id: int | None = None, name: str | None = None, query: str | None = None,
+             page: int | None = None) -> list[dict]:
         return [self.listed(r) for r in paginate(self.select(id, name, query), page)]
 
     def get(self, record_id: int) -> dict:

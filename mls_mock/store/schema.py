@@ -4,7 +4,7 @@ Each piece states the rule `validation` applies (name characters, limits), taken
 code that applies it, so a body /openapi.json calls valid is accepted. Plain dicts, no refs:
 whoever publishes them may name and share them.
 """
-from typing import Any, Dict, List
+from typing import Any
 
 from .. import assumptions
 from ..validation import CONTROL_CHARS, TIMESTAMP
@@ -18,8 +18,8 @@ def nullable(schema: dict) -> dict:
     return {"oneOf": [schema, {"type": "null"}]}
 
 
-def obj(required: List[str], properties: Dict[str, dict], extra: bool = True) -> dict:
-    schema: Dict[str, Any] = {"type": "object", "required": required, "properties": properties}
+def obj(required: list[str], properties: dict[str, dict], extra: bool = True) -> dict:
+    schema: dict[str, Any] = {"type": "object", "required": required, "properties": properties}
     if not extra:
         schema["additionalProperties"] = False
     return schema

@@ -5,7 +5,7 @@ Each resource does its part: `insert_seeded` for a record, `dump_record` for a r
 common to every kind (id, timestamps, user, error messages naming the record) is here.
 """
 import datetime
-from typing import Any, Dict, Optional
+from typing import Any
 
 from .. import assumptions
 from .. import validation as v
@@ -14,7 +14,7 @@ from ..errors import Conflict, FieldError, NotFound, SeedError
 SEED_USER = "mls-mock"
 
 
-def load(store, document: dict, source: str) -> Dict[str, int]:
+def load(store, document: dict, source: str) -> dict[str, int]:
     """See `Store.load`; runs inside its transaction."""
     kinds = list(store.resources)
     if not isinstance(document, dict):
@@ -85,7 +85,7 @@ def _load_sequences(store, sequences: dict, source: str) -> None:
 
 def dump(store) -> dict:
     """See `Store.dump`; runs under the store lock."""
-    document: Dict[str, Any] = {}
+    document: dict[str, Any] = {}
     for kind, resource in store.resources.items():
         dump_record = resource.dump_record
         document[kind] = [dump_record(r) for r in resource.table.rows.values()]
@@ -93,11 +93,11 @@ def dump(store) -> dict:
     return document
 
 
-def sequences(store) -> Dict[str, int]:
+def sequences(store) -> dict[str, int]:
     return {kind: resource.table.last_id for kind, resource in store.resources.items()}
 
 
-def changed_records(store, touched: Dict[str, Dict[int, None]]) -> Dict[str, Dict[int, Optional[dict]]]:
+def changed_records(store, touched: dict[str, dict[int, None]]) -> dict[str, dict[int, dict | None]]:
     """For `Commit.changes`: the `touched` records as `dump` lists them, None when gone."""
     changes = {}
     for kind, ids in touched.items():

@@ -3,7 +3,7 @@ index, and the read helpers lists use (exact id/name select, substring query, pa
 
 Reads only: every write goes through `transaction.Transaction`, which logs its undo.
 """
-from typing import Dict, Hashable, Iterable, List, Optional
+from collections.abc import Hashable, Iterable
 
 from .. import assumptions
 from ..errors import Conflict, FieldError, NotFound
@@ -18,9 +18,9 @@ class Table:
     def __init__(self, kind: str, plural: str):
         self.kind = kind
         self.plural = plural
-        self.rows: Dict[int, dict] = {}
+        self.rows: dict[int, dict] = {}
         self.last_id = 0
-        self.ids_by_name: Dict[Hashable, int] = {}
+        self.ids_by_name: dict[Hashable, int] = {}
 
     def get(self, record_id: int) -> dict:
         row = self.rows.get(record_id)
@@ -35,7 +35,7 @@ class Table:
             raise FieldError(field, f"{self.kind} {record_id} does not exist")
         return row
 
-    def claim_id(self, wanted: Optional[int]) -> int:
+    def claim_id(self, wanted: int | None) -> int:
         if wanted is None:
             if self.last_id >= assumptions.MAX_ID:
                 raise Conflict(f"{self.kind} ids are used up: the sequence is at the largest id, {assumptions.MAX_ID}")
@@ -44,13 +44,13 @@ class Table:
             raise Conflict(f"{self.kind} id {wanted} already exists")
         return wanted
 
-    def check_name(self, key: Hashable, shown: str, field: str, own_id: Optional[int] = None) -> None:
+    def check_name(self, key: Hashable, shown: str, field: str, own_id: int | None = None) -> None:
         holder = self.ids_by_name.get(key)
         if holder is not None and holder != own_id:
             article = "an" if self.kind[0] in "aeiou" else "a"
             raise Conflict(f"{field}: {article} {self.kind} named {shown!r} already exists (id {holder})")
 
-    def select(self, record_id: Optional[int], name: Optional[str], name_field: str) -> List[dict]:
+    def select(self, record_id: int | None, name: str | None, name_field: str) -> list[dict]:
         """Rows matching an exact id and/or name, found through the indexes, in id order.
         `name` is looked up in the name index, so only for tables keyed by the bare name."""
         if record_id is not None:
@@ -67,7 +67,7 @@ class Table:
         self.rows = dict(sorted(self.rows.items()))
 
 
-def matching(rows: Iterable[dict], field: str, query: Optional[str]) -> List[dict]:
+def matching(rows: Iterable[dict], field: str, query: str | None) -> list[dict]:
     """Rows whose `field` holds `query`, ignoring case (all of them when `query` is None)."""
     if query is None:
         return list(rows)
@@ -75,7 +75,7 @@ def matching(rows: Iterable[dict], field: str, query: Optional[str]) -> List[dic
     return [r for r in rows if r[field] is not None and folded in r[field].casefold()]
 
 
-def paginate(rows: List[dict], page: Optional[int]) -> List[dict]:
+def paginate(rows: list[dict], page: int | None) -> list[dict]:
     if page is None:
         return rows
     start = (page - 1) * assumptions.PAGE_SIZE

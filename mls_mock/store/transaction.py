@@ -12,7 +12,7 @@ listeners is built from it: nothing extra is kept while writing, and nothing is 
 nobody listens.
 """
 import functools
-from typing import Callable, Dict, Optional
+from collections.abc import Callable
 
 from .table import Table
 
@@ -29,7 +29,7 @@ class Transaction:
 
     def __init__(self):
         self._undo = []
-        self._commit_checks: Optional[dict] = None
+        self._commit_checks: dict | None = None
         self.replaced = False  # set (through `assign`, so undone with the rest) by a reset
 
     def savepoint(self) -> int:
@@ -228,12 +228,12 @@ class Commit:
         self.store = store
         self.replaced = tx.replaced
         self._undo = tx._undo
-        self._changes: Optional[Dict[str, Dict[int, Optional[dict]]]] = None
+        self._changes: dict[str, dict[int, dict | None]] | None = None
 
     @property
-    def changes(self) -> Dict[str, Dict[int, Optional[dict]]]:
+    def changes(self) -> dict[str, dict[int, dict | None]]:
         if self._changes is None:
-            touched: Dict[str, dict] = {}
+            touched: dict[str, dict] = {}
             for action, *args in self._undo:
                 if action is _take_out:  # an insert
                     table, record_id = args[0], args[1]
@@ -246,7 +246,7 @@ class Commit:
         return self._changes
 
     @property
-    def sequences(self) -> Dict[str, int]:
+    def sequences(self) -> dict[str, int]:
         return self.store._sequences()
 
     def __getattr__(self, name: str):
