@@ -86,6 +86,7 @@ def main(argv=None) -> int:
         rows += server_load.section(scale)
     if "5" in sections:
         import state_writes
+
         rows += state_writes.section(scale)
     command = " ".join(["bench/run.py"] + (argv if argv is not None else sys.argv[1:]))
     lines = ["## Benchmark", "", f"Machine: {machine()}.", ""]

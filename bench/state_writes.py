@@ -10,6 +10,7 @@ rounds' ratios.
 
     .venv/bin/python bench/state_writes.py          # prints the rows
 """
+
 import http.client
 import json
 import os
@@ -75,8 +76,21 @@ def writes_per_second(port: int, records: int, seconds: float) -> tuple[float, i
 
 
 def _serve(seed: Path, *flags: str) -> Server:
-    return Server([sys.executable, "-m", "mls_mock", "serve", "--port", "0", "--log-level", "warning",
-                   "--seed", str(seed), *flags])
+    return Server(
+        [
+            sys.executable,
+            "-m",
+            "mls_mock",
+            "serve",
+            "--port",
+            "0",
+            "--log-level",
+            "warning",
+            "--seed",
+            str(seed),
+            *flags,
+        ]
+    )
 
 
 Rounds = list[dict[tuple[str, int], tuple[float, float]]]
@@ -131,28 +145,54 @@ def section(scale: float, rounds: int | None = None) -> list[list]:
     for records in SIZES:
         paired = ratio(("--state", records), ("in memory", records))
         target = records == 10_000
-        rows.append(["5 state", f"PUT, {CLIENTS} clients, {records:,} records, --state", shown(("--state", records)),
-                     f"in memory {shown(('in memory', records))}", f"{paired:.2f}× in memory (median of rounds)",
-                     "≥ 0.5× in memory" if target else "—", verdict(paired >= 0.5) if target else ""])
+        rows.append(
+            [
+                "5 state",
+                f"PUT, {CLIENTS} clients, {records:,} records, --state",
+                shown(("--state", records)),
+                f"in memory {shown(('in memory', records))}",
+                f"{paired:.2f}× in memory (median of rounds)",
+                "≥ 0.5× in memory" if target else "—",
+                verdict(paired >= 0.5) if target else "",
+            ]
+        )
     best = [max(figures["--state", n][0] for figures in measured) for n in SIZES]
     spread = max(best) / min(best)  # a round's own max / min of three noisy rates leans high: shown too
-    per_round = statistics.median(max(rates) / min(rates) for rates in
-                                  ([figures["--state", n][0] for n in SIZES] for figures in measured))
+    per_round = statistics.median(
+        max(rates) / min(rates) for rates in ([figures["--state", n][0] for n in SIZES] for figures in measured)
+    )
     smallest, largest = SIZES[0], SIZES[-1]
-    rows.append(["5 state", f"PUT, {CLIENTS} clients, --state, {smallest:,} to {largest:,} records",
-                 shown(("--state", largest)) + f" at {largest:,}", shown(("--state", smallest)) + f" at {smallest:,}",
-                 f"{spread:.2f}× apart (fastest / slowest size; {per_round:.2f}× as the median of rounds)",
-                 "within 1.2×",
-                 verdict(spread <= 1.2)])
+    rows.append(
+        [
+            "5 state",
+            f"PUT, {CLIENTS} clients, --state, {smallest:,} to {largest:,} records",
+            shown(("--state", largest)) + f" at {largest:,}",
+            shown(("--state", smallest)) + f" at {smallest:,}",
+            f"{spread:.2f}× apart (fastest / slowest size; {per_round:.2f}× as the median of rounds)",
+            "within 1.2×",
+            verdict(spread <= 1.2),
+        ]
+    )
     paired = ratio(("--state --fsync", 10_000), ("in memory", 10_000))
-    rows.append(["5 state", f"PUT, {CLIENTS} clients, 10,000 records, --state --fsync",
-                 shown(("--state --fsync", 10_000)), f"in memory {shown(('in memory', 10_000))}",
-                 f"{paired:.2f}× in memory (median of rounds)", "—", ""])
+    rows.append(
+        [
+            "5 state",
+            f"PUT, {CLIENTS} clients, 10,000 records, --state --fsync",
+            shown(("--state --fsync", 10_000)),
+            f"in memory {shown(('in memory', 10_000))}",
+            f"{paired:.2f}× in memory (median of rounds)",
+            "—",
+            "",
+        ]
+    )
     return rows
 
 
 if __name__ == "__main__":
     from timing import table
 
-    print("\n".join(table(["section", "measure", "mls-mock", "baseline (same run)", "ratio", "target", "verdict"],
-                          section(1.0))))
+    print(
+        "\n".join(
+            table(["section", "measure", "mls-mock", "baseline (same run)", "ratio", "target", "verdict"], section(1.0))
+        )
+    )

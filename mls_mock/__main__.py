@@ -1,4 +1,5 @@
 """`python -m mls_mock serve ...`: the same command as the `mls-mock` console script."""
+
 import sys
 
 from .cli import main

@@ -19,10 +19,15 @@ from .traffic import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_ENTRIES, Journal
 from .wire import Headers, Request
 
 
-def create_app(store: Store | None = None, users: dict[str, str] | None = None,
-               propagate_exceptions: bool = False, journal_limit: int = DEFAULT_JOURNAL_ENTRIES,
-               journal_bytes: int = DEFAULT_JOURNAL_BYTES, admin_token: str | None = None,
-               state_file=None) -> "MockApp":
+def create_app(
+    store: Store | None = None,
+    users: dict[str, str] | None = None,
+    propagate_exceptions: bool = False,
+    journal_limit: int = DEFAULT_JOURNAL_ENTRIES,
+    journal_bytes: int = DEFAULT_JOURNAL_BYTES,
+    admin_token: str | None = None,
+    state_file=None,
+) -> "MockApp":
     """Build a fake MLS AB API.
 
     `users` maps username to password; without it any credentials are accepted.
@@ -33,8 +38,15 @@ def create_app(store: Store | None = None, users: dict[str, str] | None = None,
     """
     store = store if store is not None else Store()
     dispatcher = Dispatcher.of(routes_for(store))
-    state = AppState(store, users, Journal(journal_limit, journal_bytes), admin_token=admin_token or None,
-                     state_file=state_file, propagate_exceptions=propagate_exceptions, routes=dispatcher.routes)
+    state = AppState(
+        store,
+        users,
+        Journal(journal_limit, journal_bytes),
+        admin_token=admin_token or None,
+        state_file=state_file,
+        propagate_exceptions=propagate_exceptions,
+        routes=dispatcher.routes,
+    )
     return MockApp(state, dispatcher)
 
 
@@ -74,9 +86,20 @@ class WSGIAdapter:
             data: bytes | None = request.get_data(cache=True)
         except RequestEntityTooLarge:
             data = None
-        headers = Headers((key, value) for key, value in environ.items()
-                          if key.startswith("HTTP_") or key == "CONTENT_TYPE")
+        headers = Headers(
+            (key, value) for key, value in environ.items() if key.startswith("HTTP_") or key == "CONTENT_TYPE"
+        )
         port = environ.get("SERVER_PORT")
         server = (environ.get("SERVER_NAME", ""), int(port) if port and port.isdigit() else None)
-        return Request(self.state, request.method, request.path, request.args.to_dict(flat=False), headers,
-                       request.content_length, data, server, request.scheme, environ.get("QUERY_STRING", ""))
+        return Request(
+            self.state,
+            request.method,
+            request.path,
+            request.args.to_dict(flat=False),
+            headers,
+            request.content_length,
+            data,
+            server,
+            request.scheme,
+            environ.get("QUERY_STRING", ""),
+        )

@@ -8,6 +8,7 @@ in other languages and shared CI stages.
 receives the running `server.LiveServer` (its `url`, `store`, `stop()`), which is how tests
 drive it without signals.
 """
+
 import argparse
 import json
 import logging
@@ -36,6 +37,7 @@ EXIT_USAGE = 2
 
 # ---- the command line --------------------------------------------------------------------
 
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mls-mock",
@@ -44,69 +46,118 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=_versions())
     commands = parser.add_subparsers(dest="command", title="commands")
     serve = commands.add_parser(
-        "serve", help="serve the fake over HTTP",
+        "serve",
+        help="serve the fake over HTTP",
         description="Serve the fake MLS AB API (/api/v1/...), its admin API (/_mock/...) and /openapi.json "
-                    "with waitress, a multi-threaded production WSGI server. Stops cleanly on SIGINT/SIGTERM. "
-                    "Point sktmls clients at it with `python -m mls_mock point URL -- CMD` or, for code using "
-                    "MLSENV.LOCAL unchanged, map ab.local.sktmls.com to 127.0.0.1 in /etc/hosts.",
+        "with waitress, a multi-threaded production WSGI server. Stops cleanly on SIGINT/SIGTERM. "
+        "Point sktmls clients at it with `python -m mls_mock point URL -- CMD` or, for code using "
+        "MLSENV.LOCAL unchanged, map ab.local.sktmls.com to 127.0.0.1 in /etc/hosts.",
         epilog="One access-log line per request goes to stderr at level info; the line "
-               "'mls-mock listening on URL' goes to stdout once the port is bound.",
+        "'mls-mock listening on URL' goes to stdout once the port is bound.",
     )
-    serve.add_argument("--host", default="127.0.0.1",
-                       help="interface to bind; 0.0.0.0 exposes the fake (and its admin API) to the network "
-                            "(default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000,
-                       help="TCP port; 8000 is the port of sktmls's LOCAL env URL, 0 picks a free one "
-                            "(read it from the 'listening on' line) (default: 8000)")
-    serve.add_argument("--seed", metavar="NAME|PATH",
-                       help="records to start with: a set shipped in fixtures/ (%s) or a JSON file in that "
-                            "format; with --state, used only when the state file holds no saved state yet"
-                            % (", ".join(available_seeds()) or "none shipped"))
-    serve.add_argument("--state", metavar="FILE",
-                       help="keep the records in FILE, an SQLite database: loaded at start, each acknowledged "
-                            "change written (only the records it changed) before its response, so it survives "
-                            "the process being killed (kill -9); a file that is not an mls-mock state file is "
-                            "refused and left untouched (an old JSON state file converts with --seed OLD.json "
-                            "--state NEW.db). Default: in memory only")
-    serve.add_argument("--fsync", action="store_true", default=None,  # None, not False: no default to show
-                       help="with --state, fsync every change to the disk before its response, so it survives a "
-                            "power loss or OS crash too (slower: one disk flush per write). Default: off")
-    serve.add_argument("--users", metavar="FILE",
-                       help='JSON object {"username": "password", ...}: only these Basic credentials are '
-                            "accepted. Default: any username/password")
-    serve.add_argument("--admin-token", metavar="TOKEN", default=None,
-                       help="require `Authorization: Bearer TOKEN` or `X-Admin-Token: TOKEN` on /_mock/ "
-                            "(except /_mock/health); also read from $MLS_MOCK_ADMIN_TOKEN, which keeps it "
-                            "out of the process list. Default: no token")
-    serve.add_argument("--log-level", default="info", type=str.lower, choices=LOG_LEVELS,
-                       help="info (the default) shows one access-log line per request; warning hides them")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="interface to bind; 0.0.0.0 exposes the fake (and its admin API) to the network (default: 127.0.0.1)",
+    )
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=8000,
+        help="TCP port; 8000 is the port of sktmls's LOCAL env URL, 0 picks a free one "
+        "(read it from the 'listening on' line) (default: 8000)",
+    )
+    serve.add_argument(
+        "--seed",
+        metavar="NAME|PATH",
+        help="records to start with: a set shipped in fixtures/ (%s) or a JSON file in that "
+        "format; with --state, used only when the state file holds no saved state yet"
+        % (", ".join(available_seeds()) or "none shipped"),
+    )
+    serve.add_argument(
+        "--state",
+        metavar="FILE",
+        help="keep the records in FILE, an SQLite database: loaded at start, each acknowledged "
+        "change written (only the records it changed) before its response, so it survives "
+        "the process being killed (kill -9); a file that is not an mls-mock state file is "
+        "refused and left untouched (an old JSON state file converts with --seed OLD.json "
+        "--state NEW.db). Default: in memory only",
+    )
+    serve.add_argument(
+        "--fsync",
+        action="store_true",
+        default=None,  # None, not False: no default to show
+        help="with --state, fsync every change to the disk before its response, so it survives a "
+        "power loss or OS crash too (slower: one disk flush per write). Default: off",
+    )
+    serve.add_argument(
+        "--users",
+        metavar="FILE",
+        help='JSON object {"username": "password", ...}: only these Basic credentials are '
+        "accepted. Default: any username/password",
+    )
+    serve.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        default=None,
+        help="require `Authorization: Bearer TOKEN` or `X-Admin-Token: TOKEN` on /_mock/ "
+        "(except /_mock/health); also read from $MLS_MOCK_ADMIN_TOKEN, which keeps it "
+        "out of the process list. Default: no token",
+    )
+    serve.add_argument(
+        "--log-level",
+        default="info",
+        type=str.lower,
+        choices=LOG_LEVELS,
+        help="info (the default) shows one access-log line per request; warning hides them",
+    )
     serve.add_argument("--threads", type=int, default=8, help="worker threads answering requests (default: 8)")
-    serve.add_argument("--generous", metavar="NAME[,NAME]", action="append", default=[],
-                       help="turn on a behaviour beyond what the sktmls client documents (repeatable, or a comma "
-                            "list; default: none, the least the client documents): "
-                            + "; ".join(f"{name}: {text}" for name, text in GENEROUS.items()))
-    serve.add_argument("--connection-limit", type=int, default=DEFAULT_CONNECTION_LIMIT, metavar="N",
-                       help="connections served at once, idle keep-alive ones included; more wait in the listen "
-                            "backlog. The open-files limit is raised to fit when it can "
-                            f"(default: {DEFAULT_CONNECTION_LIMIT})")
-    serve.add_argument("--channel-timeout", type=int, default=DEFAULT_CHANNEL_TIMEOUT, metavar="SECONDS",
-                       help="close a connection that sent or read nothing for this long (idle keep-alive, "
-                            "stalled clients), or whose request has not arrived whole this long after its first "
-                            f"byte (trickling clients) (default: {DEFAULT_CHANNEL_TIMEOUT})")
-    serve.add_argument("--journal-bytes", type=_size, default=DEFAULT_JOURNAL_BYTES, metavar="SIZE",
-                       help="memory the request journal (GET /_mock/calls) may use, e.g. 64MiB or 1GiB; the oldest "
-                            f"calls go first. It also keeps at most {DEFAULT_JOURNAL_ENTRIES:,} calls, and no "
-                            f"body over {JOURNAL_BODY_CAP // 1024} KiB (default: 64MiB)")
+    serve.add_argument(
+        "--generous",
+        metavar="NAME[,NAME]",
+        action="append",
+        default=[],
+        help="turn on a behaviour beyond what the sktmls client documents (repeatable, or a comma "
+        "list; default: none, the least the client documents): "
+        + "; ".join(f"{name}: {text}" for name, text in GENEROUS.items()),
+    )
+    serve.add_argument(
+        "--connection-limit",
+        type=int,
+        default=DEFAULT_CONNECTION_LIMIT,
+        metavar="N",
+        help="connections served at once, idle keep-alive ones included; more wait in the listen "
+        "backlog. The open-files limit is raised to fit when it can "
+        f"(default: {DEFAULT_CONNECTION_LIMIT})",
+    )
+    serve.add_argument(
+        "--channel-timeout",
+        type=int,
+        default=DEFAULT_CHANNEL_TIMEOUT,
+        metavar="SECONDS",
+        help="close a connection that sent or read nothing for this long (idle keep-alive, "
+        "stalled clients), or whose request has not arrived whole this long after its first "
+        f"byte (trickling clients) (default: {DEFAULT_CHANNEL_TIMEOUT})",
+    )
+    serve.add_argument(
+        "--journal-bytes",
+        type=_size,
+        default=DEFAULT_JOURNAL_BYTES,
+        metavar="SIZE",
+        help="memory the request journal (GET /_mock/calls) may use, e.g. 64MiB or 1GiB; the oldest "
+        f"calls go first. It also keeps at most {DEFAULT_JOURNAL_ENTRIES:,} calls, and no "
+        f"body over {JOURNAL_BODY_CAP // 1024} KiB (default: 64MiB)",
+    )
     serve.set_defaults(run=serve_command)
     point = commands.add_parser(
-        "point", help="run a command whose sktmls clients all talk to URL",
+        "point",
+        help="run a command whose sktmls clients all talk to URL",
         description="Run a Python script or module with every sktmls client (every env, every runtime) "
-                    "pointed at URL, e.g. `mls-mock point http://127.0.0.1:8000 -- my_job.py --day 1` or "
-                    "`... -- -m my_package.job`. Same as calling mls_mock.redirect.point_sktmls_at(URL) first.",
+        "pointed at URL, e.g. `mls-mock point http://127.0.0.1:8000 -- my_job.py --day 1` or "
+        "`... -- -m my_package.job`. Same as calling mls_mock.redirect.point_sktmls_at(URL) first.",
     )
     point.add_argument("url", help="base URL of the fake, e.g. http://127.0.0.1:8000")
-    point.add_argument("target", nargs=argparse.REMAINDER,
-                       help="SCRIPT [ARGS...] or -m MODULE [ARGS...] (after --)")
+    point.add_argument("target", nargs=argparse.REMAINDER, help="SCRIPT [ARGS...] or -m MODULE [ARGS...] (after --)")
     point.set_defaults(run=point_command)
     document = commands.add_parser("openapi", help="print the OpenAPI 3.1 document (as GET /openapi.json)")
     document.set_defaults(run=openapi_command)
@@ -169,14 +220,20 @@ def serve_command(args, on_ready=None) -> int:
         if seed is not None and state_file is None:
             _load_seed(store, seed)
             origin = f"seed {seed[1]}"
-        app = create_app(store, users=users, journal_bytes=args.journal_bytes, admin_token=token,
-                         state_file=state_file)
+        app = create_app(store, users=users, journal_bytes=args.journal_bytes, admin_token=token, state_file=state_file)
         connection_limit, files_note = open_files_for(args.connection_limit)
         if files_note:
             (log.warning if connection_limit < args.connection_limit else log.info)("%s", files_note)
         try:
-            service = LiveServer(app, host=args.host, port=args.port, wsgi=AccessLog(app), threads=args.threads,
-                                 connection_limit=connection_limit, channel_timeout=args.channel_timeout).start()
+            service = LiveServer(
+                app,
+                host=args.host,
+                port=args.port,
+                wsgi=AccessLog(app),
+                threads=args.threads,
+                connection_limit=connection_limit,
+                channel_timeout=args.channel_timeout,
+            ).start()
         except OSError as error:
             raise UsageError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
         return _run(service, args, users, token, origin, on_ready)
@@ -190,13 +247,20 @@ def _run(service: Service, args, users, token, origin: str, on_ready) -> int:
     restore_signals = _handle_signals(service)
     try:
         counts = service.store.counts()
-        log.info("serving the fake MLS AB API on %s with waitress (%d threads, up to %d connections, idle ones "
-                 "closed after %d s); records: %s (from %s); state %s; credentials: %s; admin token: %s; generous: %s",
-                 service.url, args.threads, service.thread.connection_limit, args.channel_timeout,
-                 _describe_counts(counts), origin,
-                 f"saved to {service.state_file.path}" if service.state_file else "in memory only",
-                 f"{len(users)} accounts from {args.users}" if users is not None else "any",
-                 "required" if token else "none", ", ".join(sorted(service.store.generous)) or "none")
+        log.info(
+            "serving the fake MLS AB API on %s with waitress (%d threads, up to %d connections, idle ones "
+            "closed after %d s); records: %s (from %s); state %s; credentials: %s; admin token: %s; generous: %s",
+            service.url,
+            args.threads,
+            service.thread.connection_limit,
+            args.channel_timeout,
+            _describe_counts(counts),
+            origin,
+            f"saved to {service.state_file.path}" if service.state_file else "in memory only",
+            f"{len(users)} accounts from {args.users}" if users is not None else "any",
+            "required" if token else "none",
+            ", ".join(sorted(service.store.generous)) or "none",
+        )
         print(f"mls-mock listening on {service.url}", flush=True)
         if on_ready is not None:
             on_ready(service)
@@ -254,7 +318,7 @@ def _generous(values: list[str]) -> frozenset:
         raise UsageError(f"--{error}") from None
 
 
-_SIZE_UNITS = {"": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}
+_SIZE_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 
 
 def _size(text: str) -> int:
@@ -275,8 +339,11 @@ def _read_users(path: str) -> dict[str, str]:
         raise UsageError(f"--users {path}: {error.strerror}") from None
     except ValueError as error:
         raise UsageError(f"--users {path}: not valid JSON: {error}") from None
-    if (not isinstance(users, dict) or not users
-            or not all(isinstance(k, str) and k and isinstance(p, str) for k, p in users.items())):
+    if (
+        not isinstance(users, dict)
+        or not users
+        or not all(isinstance(k, str) and k and isinstance(p, str) for k, p in users.items())
+    ):
         raise UsageError(f'--users {path}: must be a non-empty JSON object {{"username": "password", ...}}')
     return users
 
@@ -305,8 +372,9 @@ def _open_state(args, store: Store, seed):
         log.info("--state %s leads to %s: saving there", state_file.given, state_file.path)
     if found and seed is not None:
         log.info("%s holds saved state: --seed %s not loaded", state_file.path, seed[1])
-    return state_file, (f"state file {state_file.path}" if found else
-                        f"seed {seed[1]}" if seed is not None else "a new state file")
+    return state_file, (
+        f"state file {state_file.path}" if found else f"seed {seed[1]}" if seed is not None else "a new state file"
+    )
 
 
 class AccessLog:
@@ -346,12 +414,20 @@ class _Logged:
                 env = self.environ
                 query = env.get("QUERY_STRING")
                 target = env.get("PATH_INFO", "") + (f"?{query}" if query else "")
-                access_log.info('%s "%s %s %s" %s %d %.1fms', env.get("REMOTE_ADDR", "-"), env.get("REQUEST_METHOD"),
-                                target, env.get("SERVER_PROTOCOL"), self.seen.get("status", "-"), self.size,
-                                (time.perf_counter() - self.started) * 1000)
+                access_log.info(
+                    '%s "%s %s %s" %s %d %.1fms',
+                    env.get("REMOTE_ADDR", "-"),
+                    env.get("REQUEST_METHOD"),
+                    target,
+                    env.get("SERVER_PROTOCOL"),
+                    self.seen.get("status", "-"),
+                    self.size,
+                    (time.perf_counter() - self.started) * 1000,
+                )
 
 
 # ---- point and openapi ---------------------------------------------------------------------
+
 
 def point_command(args) -> int:
     """Rewrite sktmls's config in this process, then run the target in it like `python` would."""

@@ -1,6 +1,7 @@
 """The in-process path: a prepared `requests` request turned into a `wire.Request` and
 answered by the app's dispatcher, the very one its WSGI adapter calls, without a socket
 and without WSGI."""
+
 from urllib.parse import parse_qsl, unquote_to_bytes, urlsplit
 
 import requests
@@ -51,12 +52,25 @@ class InProcess:
         length: int | None = len(body)
         # requests streams (chunked) only a body of unknown length: no length to check up front,
         # as werkzeug sees it; it is read whole here.
-        if raw is not None and not isinstance(raw, (bytes, str)) and "chunked" in headers.get(
-                "Transfer-Encoding", "").lower():
+        if (
+            raw is not None
+            and not isinstance(raw, (bytes, str))
+            and "chunked" in headers.get("Transfer-Encoding", "").lower()
+        ):
             length = None
         scheme, host, port = where or origin(url)
-        req = Request(self.state, method, path, _query(parts.query), headers, length,
-                      body if len(body) <= MAX_BODY else None, (host, port), scheme, parts.query)
+        req = Request(
+            self.state,
+            method,
+            path,
+            _query(parts.query),
+            headers,
+            length,
+            body if len(body) <= MAX_BODY else None,
+            (host, port),
+            scheme,
+            parts.query,
+        )
         reply = self.dispatcher.dispatch(req)
         return to_response(prepared, reply.status, reply.headers, b"" if method == "HEAD" else reply.body)
 

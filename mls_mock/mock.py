@@ -1,4 +1,5 @@
 """`MLSMock`: one fake MLS, wired into every sktmls client of the process while active."""
+
 import fnmatch
 import functools
 import inspect
@@ -48,15 +49,22 @@ class MLSMock(transport.Router):
     `journal_limit` and `journal_bytes` bound `.calls`.
     """
 
-    def __init__(self, store: Store | None = None, users: dict[str, str] | None = None,
-                 base_urls: Iterable[str] = (), seed: None | str | os.PathLike | dict = None,
-                 generous: Iterable[str] = (), journal_limit: int = DEFAULT_JOURNAL_ENTRIES,
-                 journal_bytes: int = DEFAULT_JOURNAL_BYTES):
+    def __init__(
+        self,
+        store: Store | None = None,
+        users: dict[str, str] | None = None,
+        base_urls: Iterable[str] = (),
+        seed: None | str | os.PathLike | dict = None,
+        generous: Iterable[str] = (),
+        journal_limit: int = DEFAULT_JOURNAL_ENTRIES,
+        journal_bytes: int = DEFAULT_JOURNAL_BYTES,
+    ):
         if store is not None and generous:
             raise ValueError("generous: give the switches to the Store (Store(generous=...)) when passing a store")
         self.store = store or Store(generous=generous)
-        self.app = create_app(self.store, users=users, propagate_exceptions=True, journal_limit=journal_limit,
-                              journal_bytes=journal_bytes)
+        self.app = create_app(
+            self.store, users=users, propagate_exceptions=True, journal_limit=journal_limit, journal_bytes=journal_bytes
+        )
         self._direct = InProcess(self.app.state, self.app.dispatcher)
         self._extra_origins = {transport.origin(url) for url in base_urls}
         self._served = self._blocked = None
@@ -84,14 +92,21 @@ class MLSMock(transport.Router):
             if getattr(fault, "_warned", False):
                 continue
             fault._warned = True
-            same_method = [f"{c.method} {c.path}" for c in self.calls
-                           if fnmatch.fnmatchcase(c.method.upper(), fault.method.upper())]
+            same_method = [
+                f"{c.method} {c.path}"
+                for c in self.calls
+                if fnmatch.fnmatchcase(c.method.upper(), fault.method.upper())
+            ]
             hint = f"; requests with that method: {', '.join(dict.fromkeys(same_method[-3:]))}" if same_method else ""
             if not fault.path.startswith(("/api/", "*", "?", "[")):
                 hint += "; paths are globs on the whole decoded URL path, e.g. '/api/v1/channels*'"
-            warnings.warn(UnmatchedFaultWarning(
-                f"mls-mock: the fault fail({fault.method!r}, {fault.path!r}, status={fault.status}) never matched a "
-                f"request{hint}"), stacklevel=3)
+            warnings.warn(
+                UnmatchedFaultWarning(
+                    f"mls-mock: the fault fail({fault.method!r}, {fault.path!r}, status={fault.status}) never matched a "
+                    f"request{hint}"
+                ),
+                stacklevel=3,
+            )
 
     def __enter__(self) -> "MLSMock":
         return self.start()
@@ -102,16 +117,19 @@ class MLSMock(transport.Router):
     def __call__(self, func):
         """As a decorator: the function runs with this fake active."""
         if inspect.iscoroutinefunction(func):
+
             @functools.wraps(func)
             async def async_wrapper(*args, **kwargs):
                 with self:
                     return await func(*args, **kwargs)
+
             return async_wrapper
 
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
             with self:
                 return func(*args, **kwargs)
+
         return wrapper
 
     # ---- state --------------------------------------------------------------------------
@@ -138,8 +156,15 @@ class MLSMock(transport.Router):
         document, source = read_seed(data)
         return self.store.load(document, source)
 
-    def fail(self, method: str = "*", path: str = "*", status: int = 500, error: str | None = None,
-             times: int | None = 1, raises: type | None = None) -> Fault:
+    def fail(
+        self,
+        method: str = "*",
+        path: str = "*",
+        status: int = 500,
+        error: str | None = None,
+        times: int | None = 1,
+        raises: type | None = None,
+    ) -> Fault:
         """Make the next `times` requests matching `method` and `path` (globs) fail with
         `status`/`error`, or raise `raises` (requests.ConnectionError, requests.Timeout...)
         before reaching the fake."""
@@ -161,5 +186,7 @@ class MLSMock(transport.Router):
         if key in self._blocked or host.endswith(MLS_DOMAINS):
             raise requests.ConnectionError(
                 f"mls-mock does not serve {prepared.url.split('?')[0]}: only the MLS AB API is faked, "
-                f"and no request to another MLS host may reach the network", request=prepared)
+                f"and no request to another MLS host may reach the network",
+                request=prepared,
+            )
         return None

@@ -7,6 +7,7 @@ what it reads (credentials, path ids, query, body) and from how the server runs 
 token, a state file), so the document of a served app lists exactly its own;
 `tests/server/test_openapi_schemathesis.py` holds it to that.
 """
+
 import re
 from collections.abc import Iterable
 
@@ -36,8 +37,10 @@ def _add_links(operations: list[tuple]) -> None:
         for _, needs, operation in operations:
             if param in needs and set(needs) <= set(own) | {param}:
                 values = {name: f"$request.path.{name}" for name in own if name in needs}
-                links[operation["operationId"]] = {"operationId": operation["operationId"],
-                                                   "parameters": {**values, param: f"$response.body#{pointer}"}}
+                links[operation["operationId"]] = {
+                    "operationId": operation["operationId"],
+                    "parameters": {**values, param: f"$response.body#{pointer}"},
+                }
         if links:
             next(iter(answered["responses"].values()))["links"] = links
 
@@ -60,17 +63,26 @@ def document(routes: Iterable[Route], admin_token: bool = False, persistent: boo
             security = [{"adminBearer": []}, {"adminHeader": []}]
         else:
             security = []
-        operation = {"operationId": operation_id(route), "summary": route.summary or f"{route.method} {route.rule}",
-                     "tags": [route.tag], "security": security}
-        query = [{"name": name, "in": "query", "required": False, "schema": schema_of(convert)}
-                 for name, convert in route.query.items()]
+        operation = {
+            "operationId": operation_id(route),
+            "summary": route.summary or f"{route.method} {route.rule}",
+            "tags": [route.tag],
+            "security": security,
+        }
+        query = [
+            {"name": name, "in": "query", "required": False, "schema": schema_of(convert)}
+            for name, convert in route.query.items()
+        ]
         if parameters or query:
             operation["parameters"] = parameters + query
         if route.body:
-            operation["requestBody"] = {"required": True,
-                                        "content": {"application/json": {"schema": ref(route.body)}}}
-        refusals = _refusals(route, token=bool(security) and not route.api, path_ids=bool(parameters),
-                             saves=route.changes_state and persistent)
+            operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref(route.body)}}}
+        refusals = _refusals(
+            route,
+            token=bool(security) and not route.api,
+            path_ids=bool(parameters),
+            saves=route.changes_state and persistent,
+        )
         operation["responses"] = _responses(route, refusals)
         paths.setdefault(path, {})[route.method.lower()] = operation
         operations.append((route, [p["name"] for p in parameters], operation))
@@ -81,14 +93,26 @@ def document(routes: Iterable[Route], admin_token: bool = False, persistent: boo
         "info": {"title": "MLS AB API (mls-mock)", "version": _version(), "description": DESCRIPTION},
         "paths": dict(sorted(paths.items())),
         "components": {
-            "schemas": {**SCHEMAS, **extra_schemas, "SeedRequest": {"oneOf": [
-                obj(["name"], {"name": {"enum": available_seeds()}}, extra=False), ref("SeedDocument")]}},
+            "schemas": {
+                **SCHEMAS,
+                **extra_schemas,
+                "SeedRequest": {
+                    "oneOf": [obj(["name"], {"name": {"enum": available_seeds()}}, extra=False), ref("SeedDocument")]
+                },
+            },
             "securitySchemes": {
-                "basicAuth": {"type": "http", "scheme": "basic",
-                              "description": "required; any username/password unless the server has a users file"},
+                "basicAuth": {
+                    "type": "http",
+                    "scheme": "basic",
+                    "description": "required; any username/password unless the server has a users file",
+                },
                 "adminBearer": {"type": "http", "scheme": "bearer", "description": "the --admin-token"},
-                "adminHeader": {"type": "apiKey", "in": "header", "name": "X-Admin-Token",
-                                "description": "the --admin-token"},
+                "adminHeader": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "X-Admin-Token",
+                    "description": "the --admin-token",
+                },
             },
         },
     }
@@ -118,7 +142,8 @@ def _refusals(route: Route, token: bool, path_ids: bool, saves: bool) -> dict[in
     if route.query or route.body:
         rules = STATE_RULES.get(route.body) if route.body else None
         found[400] = "a query parameter or body field is not as documented" + (
-            "; or, valid as documented: " + "; ".join(rules) if rules else "")
+            "; or, valid as documented: " + "; ".join(rules) if rules else ""
+        )
     if path_ids:
         found[404] = "no record with that id (or it belongs to another experiment)"
     found.update(route.refusals)
@@ -138,10 +163,16 @@ def _responses(route: Route, refusals: dict[int, str]) -> dict:
         if route.raw:
             ok = dict(route.results)
         else:
-            ok = {"allOf": [ref("Envelope"), obj(["code", "error", "results"], {
-                "code": {"const": route.status}, "error": {"type": "null"}, "results": dict(route.results)})]}
-        responses[str(route.status)] = {"description": route.summary,
-                                        "content": {"application/json": {"schema": ok}}}
+            ok = {
+                "allOf": [
+                    ref("Envelope"),
+                    obj(
+                        ["code", "error", "results"],
+                        {"code": {"const": route.status}, "error": {"type": "null"}, "results": dict(route.results)},
+                    ),
+                ]
+            }
+        responses[str(route.status)] = {"description": route.summary, "content": {"application/json": {"schema": ok}}}
     for status, why in refusals.items():
         error = {"allOf": [ref("ErrorEnvelope"), obj(["code"], {"code": {"const": status}})]}
         response = {"description": why, "content": {"application/json": {"schema": error}}}
@@ -157,8 +188,9 @@ def path_of(rule: str):
 
     def convert(match):
         converter, name = match.group(1) or "default", match.group(2)
-        parameters.append({"name": name, "in": "path", "required": True,
-                           "schema": _PARAM_TYPES.get(converter, {"type": "string"})})
+        parameters.append(
+            {"name": name, "in": "path", "required": True, "schema": _PARAM_TYPES.get(converter, {"type": "string"})}
+        )
         return "{" + name + "}"
 
     return _CONVERTER.sub(convert, rule), parameters

@@ -48,63 +48,112 @@ def resource_schemas() -> dict[str, dict]:
 
 
 SCHEMAS = {
-    "Envelope": obj(["code", "error", "results"], {
-        "code": {"type": "integer", "description": "equals the HTTP status"},
-        "error": nullable({"type": "string"}),
-        "results": ANY,
-    }),
-    "ErrorEnvelope": obj(["code", "error", "results"], {
-        "code": {"type": "integer", "minimum": 400, "maximum": 599},
-        "error": {"type": "string", "minLength": 1, "description": "`field: problem`"},
-        "results": {"type": "null"},
-    }),
+    "Envelope": obj(
+        ["code", "error", "results"],
+        {
+            "code": {"type": "integer", "description": "equals the HTTP status"},
+            "error": nullable({"type": "string"}),
+            "results": ANY,
+        },
+    ),
+    "ErrorEnvelope": obj(
+        ["code", "error", "results"],
+        {
+            "code": {"type": "integer", "minimum": 400, "maximum": 599},
+            "error": {"type": "string", "minLength": 1, "description": "`field: problem`"},
+            "results": {"type": "null"},
+        },
+    ),
     **resource_schemas(),
     "Prediction": PREDICTION,
     "PredictionBody": PREDICTION_BODY,
-    "BucketRatioBody": obj(["bucket_ratio"], {
-        "bucket_ratio": {"type": "object",
-                         "description": f"bucket id -> share: every bucket of the experiment, shares adding up to "
-                                        f"{assumptions.BUCKET_SLOTS}",
-                         "propertyNames": {"pattern": "^0*[1-9][0-9]{0,14}$"},  # ids the server takes
-                         "additionalProperties": {"type": "integer", "minimum": 0,
-                                                  "maximum": assumptions.BUCKET_SLOTS}},
-    }),
-    "BucketMigrationBody": obj(["model_id", "migration_request"], {
-        "model_id": {**ID, "description": "an existing model"}, "migration_request": ref("PredictionBody"),
-    }),
+    "BucketRatioBody": obj(
+        ["bucket_ratio"],
+        {
+            "bucket_ratio": {
+                "type": "object",
+                "description": f"bucket id -> share: every bucket of the experiment, shares adding up to "
+                f"{assumptions.BUCKET_SLOTS}",
+                "propertyNames": {"pattern": "^0*[1-9][0-9]{0,14}$"},  # ids the server takes
+                "additionalProperties": {"type": "integer", "minimum": 0, "maximum": assumptions.BUCKET_SLOTS},
+            },
+        },
+    ),
+    "BucketMigrationBody": obj(
+        ["model_id", "migration_request"],
+        {
+            "model_id": {**ID, "description": "an existing model"},
+            "migration_request": ref("PredictionBody"),
+        },
+    ),
     "SeedDocument": {
         "type": "object",
         "description": "The fixtures/ format: records by kind, loaded in this order (a record may refer to "
-                       "kinds before it); `sequences` = last id per kind so that new ids continue past them",
-        "properties": {**{r.plural: nullable(array(r.seed_schema)) for r in RESOURCES},
-                       "sequences": nullable({"type": "object", "propertyNames": {"enum": list(SEED_KINDS)},
-                                              "additionalProperties": {"type": "integer", "minimum": 0,
-                                                                       "maximum": MAX_ID}}),
-                       "format": {"description": "ignored (state files carry it)"}},
+        "kinds before it); `sequences` = last id per kind so that new ids continue past them",
+        "properties": {
+            **{r.plural: nullable(array(r.seed_schema)) for r in RESOURCES},
+            "sequences": nullable(
+                {
+                    "type": "object",
+                    "propertyNames": {"enum": list(SEED_KINDS)},
+                    "additionalProperties": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+                }
+            ),
+            "format": {"description": "ignored (state files carry it)"},
+        },
         "additionalProperties": False,
     },
     "Counts": COUNTS,
-    "Health": obj(["status", "records", "persistent"], {
-        "status": {"const": "ok"}, "records": COUNTS, "persistent": {"type": "boolean"},
-    }),
-    "Call": obj(["method", "path", "query", "query_all", "json", "body_bytes", "body_truncated", "status", "user"], {
-        "method": {"type": "string"}, "path": {"type": "string"}, "query": {"type": "object"},
-        "query_all": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
-        "json": ANY, "body_bytes": {"type": "integer", "minimum": 0}, "body_truncated": {"type": "boolean"},
-        "status": {"type": "integer"}, "user": nullable({"type": "string"}),
-    }),
-    "FaultBody": obj([], {
-        "method": {"type": "string", "minLength": 1, "maxLength": 1000, "default": "*", "description": "glob"},
-        "path": {"type": "string", "minLength": 1, "maxLength": 1000, "default": "*",
-                 "description": "glob, e.g. /api/v1/channels*"},
-        "status": {"type": "integer", "minimum": 400, "maximum": 599, "default": 500},
-        "error": nullable({"type": "string", "minLength": 1, "maxLength": MAX_FAULT_TEXT}),
-        "times": nullable({"type": "integer", "minimum": 1, "default": 1}),
-    }, extra=False),
-    "Fault": obj(["method", "path", "status", "error", "times", "raises"], {
-        "method": {"type": "string"}, "path": {"type": "string"}, "status": {"type": "integer"},
-        "error": nullable({"type": "string"}), "times": nullable({"type": "integer"}), "raises": nullable({"type": "string"}),
-    }),
+    "Health": obj(
+        ["status", "records", "persistent"],
+        {
+            "status": {"const": "ok"},
+            "records": COUNTS,
+            "persistent": {"type": "boolean"},
+        },
+    ),
+    "Call": obj(
+        ["method", "path", "query", "query_all", "json", "body_bytes", "body_truncated", "status", "user"],
+        {
+            "method": {"type": "string"},
+            "path": {"type": "string"},
+            "query": {"type": "object"},
+            "query_all": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+            "json": ANY,
+            "body_bytes": {"type": "integer", "minimum": 0},
+            "body_truncated": {"type": "boolean"},
+            "status": {"type": "integer"},
+            "user": nullable({"type": "string"}),
+        },
+    ),
+    "FaultBody": obj(
+        [],
+        {
+            "method": {"type": "string", "minLength": 1, "maxLength": 1000, "default": "*", "description": "glob"},
+            "path": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 1000,
+                "default": "*",
+                "description": "glob, e.g. /api/v1/channels*",
+            },
+            "status": {"type": "integer", "minimum": 400, "maximum": 599, "default": 500},
+            "error": nullable({"type": "string", "minLength": 1, "maxLength": MAX_FAULT_TEXT}),
+            "times": nullable({"type": "integer", "minimum": 1, "default": 1}),
+        },
+        extra=False,
+    ),
+    "Fault": obj(
+        ["method", "path", "status", "error", "times", "raises"],
+        {
+            "method": {"type": "string"},
+            "path": {"type": "string"},
+            "status": {"type": "integer"},
+            "error": nullable({"type": "string"}),
+            "times": nullable({"type": "integer"}),
+            "raises": nullable({"type": "string"}),
+        },
+    ),
     "Cleared": obj(["cleared"], {"cleared": {"type": "integer", "minimum": 0}}),
 }
 
@@ -112,14 +161,17 @@ SCHEMAS = {
 # state them, so a body valid by its schema may still get one of these 400s (and no other).
 MISSING_RECORD = "a record the body refers to (by id) does not exist"
 WRONG_MODEL_TYPE = "the model is of the wrong type for the prediction (batch/online: manual, automl: automl)"
-BAD_SHARES = (f"the shares do not name exactly the experiment's buckets or do not add up to "
-              f"{assumptions.BUCKET_SLOTS}")
+BAD_SHARES = f"the shares do not name exactly the experiment's buckets or do not add up to {assumptions.BUCKET_SLOTS}"
 STAMPS_OUT_OF_ORDER = "a record's `updated_at` is before its `created_at`"
 TAKEN = "a record's id or name is already taken"
 IDS_USED_UP = f"the ids of a kind are used up (its sequence was set to {MAX_ID})"
 _SEEDED_RULES = (MISSING_RECORD, WRONG_MODEL_TYPE, STAMPS_OUT_OF_ORDER, TAKEN, IDS_USED_UP)
 STATE_RULES = {  # body schema -> the rules it is subject to
-    "ChannelBody": (MISSING_RECORD,), "ExperimentBody": (MISSING_RECORD,),
-    "BucketBody": (MISSING_RECORD, WRONG_MODEL_TYPE), "BucketMigrationBody": (MISSING_RECORD, WRONG_MODEL_TYPE),
-    "BucketRatioBody": (BAD_SHARES,), "SeedDocument": _SEEDED_RULES, "SeedRequest": _SEEDED_RULES,
+    "ChannelBody": (MISSING_RECORD,),
+    "ExperimentBody": (MISSING_RECORD,),
+    "BucketBody": (MISSING_RECORD, WRONG_MODEL_TYPE),
+    "BucketMigrationBody": (MISSING_RECORD, WRONG_MODEL_TYPE),
+    "BucketRatioBody": (BAD_SHARES,),
+    "SeedDocument": _SEEDED_RULES,
+    "SeedRequest": _SEEDED_RULES,
 }

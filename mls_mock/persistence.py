@@ -24,6 +24,7 @@
   with several hard links is refused: SQLite names its WAL after the path, so two servers
   through two names would write two WALs over one database and corrupt it.
 """
+
 import contextlib
 import json
 import os
@@ -107,7 +108,8 @@ class StateFile:
             raise StateFileError(
                 f"{self.path}: the file has {links} hard links; SQLite names its write-ahead log after the path, "
                 f"so a server writing through another name would corrupt the database. "
-                f"Pass a file with a single name (a symlink to it is fine)")
+                f"Pass a file with a single name (a symlink to it is fine)"
+            )
         self._take_lock()
         try:
             self._remove_stale_temps()
@@ -154,8 +156,10 @@ class StateFile:
         if not header.startswith(SQLITE_HEADER):
             raise StateFileError(self._not_sqlite())
         if len(header) < 100 or int.from_bytes(header[68:72], "big") != APPLICATION_ID:
-            raise StateFileError(f"{self.path}: an SQLite database, but not an mls-mock state file "
-                                 f"(another application's: its header has no mls-mock application_id); {REFUSE}")
+            raise StateFileError(
+                f"{self.path}: an SQLite database, but not an mls-mock state file "
+                f"(another application's: its header has no mls-mock application_id); {REFUSE}"
+            )
         existing = {suffix for suffix in SIDECARS if self._sidecar(suffix).exists()}
         try:
             document = read_document(self.path)
@@ -177,10 +181,12 @@ class StateFile:
             document = STRICT_JSON.decode(self.path.read_text(encoding="utf-8"))
             marker = document.get("format") if isinstance(document, dict) else None
         if marker == JSON_FORMAT:
-            return (f"{self.path}: a JSON state file of an earlier mls-mock (format {JSON_FORMAT!r}); this mls-mock "
-                    f"keeps its state in SQLite (format {FORMAT!r}). The old file is a seed document: convert it "
-                    f"with `mls-mock serve --seed {self.path} --state NEW.db` (a seed fills only a new state "
-                    f"file); {REFUSE}")
+            return (
+                f"{self.path}: a JSON state file of an earlier mls-mock (format {JSON_FORMAT!r}); this mls-mock "
+                f"keeps its state in SQLite (format {FORMAT!r}). The old file is a seed document: convert it "
+                f"with `mls-mock serve --seed {self.path} --state NEW.db` (a seed fills only a new state "
+                f"file); {REFUSE}"
+            )
         return f"{self.path}: not an mls-mock state file (not an SQLite database); {REFUSE}"
 
     def _sidecar(self, suffix: str) -> Path:
@@ -206,9 +212,10 @@ class StateFile:
                 for statement in SCHEMA:
                     db.execute(statement)
                 db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
-                db.executemany("INSERT INTO records VALUES (?, ?, ?)",
-                               [(kind, record["id"], _encode(record))
-                                for kind in SEED_KINDS for record in document[kind]])
+                db.executemany(
+                    "INSERT INTO records VALUES (?, ?, ?)",
+                    [(kind, record["id"], _encode(record)) for kind in SEED_KINDS for record in document[kind]],
+                )
                 db.executemany("INSERT INTO sequences VALUES (?, ?)", document["sequences"].items())
                 db.execute("COMMIT")
             finally:
@@ -253,8 +260,11 @@ class StateFile:
             statements = [("DELETE FROM records", ())] if commit.replaced else []
             for kind, records in commit.changes.items():
                 for record_id, record in records.items():
-                    statements.append(("DELETE FROM records WHERE kind = ? AND id = ?", (kind, record_id))
-                                      if record is None else (UPSERT, (kind, record_id, _encode(record))))
+                    statements.append(
+                        ("DELETE FROM records WHERE kind = ? AND id = ?", (kind, record_id))
+                        if record is None
+                        else (UPSERT, (kind, record_id, _encode(record)))
+                    )
             sequences = [(kind, last) for kind, last in commit.sequences.items() if self._sequences.get(kind) != last]
             statements += [("INSERT OR REPLACE INTO sequences VALUES (?, ?)", pair) for pair in sequences]
             stat = os.stat(self.path)  # open handles would write on happily into a removed file
@@ -295,8 +305,9 @@ class StateFile:
 
 
 def _connect(path: Path, fsync: bool) -> sqlite3.Connection:
-    db = sqlite3.connect(f"file:{quote(str(path))}?mode=rw", uri=True, isolation_level=None,
-                         check_same_thread=False)  # used under the store lock, from any thread
+    db = sqlite3.connect(
+        f"file:{quote(str(path))}?mode=rw", uri=True, isolation_level=None, check_same_thread=False
+    )  # used under the store lock, from any thread
     db.execute(f"PRAGMA synchronous = {'FULL' if fsync else 'NORMAL'}")
     return db
 
@@ -339,12 +350,15 @@ def read_document(path: str | os.PathLike) -> dict:
         try:
             meta = dict(db.execute("SELECT key, value FROM meta"))
             if meta.get("format") != FORMAT:
-                raise StateFileError(f"{path}: written in format {meta.get('format')!r}, this mls-mock reads "
-                                     f"{FORMAT!r}; {REFUSE}")
+                raise StateFileError(
+                    f"{path}: written in format {meta.get('format')!r}, this mls-mock reads {FORMAT!r}; {REFUSE}"
+                )
             document: dict = {"format": FORMAT}
             for kind in SEED_KINDS:
-                document[kind] = [STRICT_JSON.decode(data) for (data,) in
-                                  db.execute("SELECT data FROM records WHERE kind = ? ORDER BY id", (kind,))]
+                document[kind] = [
+                    STRICT_JSON.decode(data)
+                    for (data,) in db.execute("SELECT data FROM records WHERE kind = ? ORDER BY id", (kind,))
+                ]
             document["sequences"] = dict(db.execute("SELECT kind, last_id FROM sequences"))
         except (sqlite3.Error, ValueError, RecursionError) as error:
             raise StateFileError(f"{path}: not a readable mls-mock state file ({error}); {REFUSE}") from None
@@ -375,4 +389,3 @@ def _fsync_path(path: Path) -> None:
         pass
     finally:
         os.close(fd)
-

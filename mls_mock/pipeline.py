@@ -2,6 +2,7 @@
 fault, then Basic auth and the body limit (on /api/ routes), the admin token (on admin
 routes), the declared query, the handler; any domain error becomes the envelope; every
 /api/ answer is journaled. No Flask, no routing here."""
+
 import base64
 import hmac
 import logging
@@ -68,8 +69,9 @@ def check_admin_token(req: Request) -> None:
         scheme, _, token = req.headers.get("Authorization", "").partition(" ")
         given = token.strip() if scheme.lower() == "bearer" else ""
     if not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
-        raise Unauthorized("the admin API needs the admin token: `Authorization: Bearer <token>` or "
-                           "`X-Admin-Token: <token>`")
+        raise Unauthorized(
+            "the admin API needs the admin token: `Authorization: Bearer <token>` or `X-Admin-Token: <token>`"
+        )
 
 
 def _record(req: Request, status: int, refused: bool) -> None:
@@ -82,8 +84,9 @@ def _record(req: Request, status: int, refused: bool) -> None:
     kept = raw if raw is not None and not refused and size <= journal.body_cap else b""
     args = req.args
     query = {name: values[0] for name, values in args.items()} if args else {}
-    journal.record(Call(req.method, req.path, query, status, req.user, kept, size, len(kept) < size,
-                        args if args else {}))
+    journal.record(
+        Call(req.method, req.path, query, status, req.user, kept, size, len(kept) < size, args if args else {})
+    )
 
 
 def error_reply(error: MLSMockError) -> Reply:

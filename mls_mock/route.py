@@ -5,6 +5,7 @@ A handler is `handler(req, **path_params, **query)`: the query parameters the ro
 declares, converted, are handed to it by the dispatcher, so the names it accepts and the
 names the document lists are the same object. It returns its results (sent in the
 envelope with `status`) or a `Reply`, or raises a domain error."""
+
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -64,10 +65,12 @@ class Routes(list):
 
         @routes("GET", "/api/v1/channels/<int:channel_id>", summary="Get a channel", results=ref("Channel"))
         def get_channel(req, channel_id): ...
-    """
+
+    The decorator appends the route and hands the function back unchanged."""
 
     def __call__(self, method: str, rule: str, **declared) -> Callable[[Callable], Callable]:
         def register(handler: Callable) -> Callable:
             self.append(Route(method, rule, handler, **declared))
             return handler
+
         return register

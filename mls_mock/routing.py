@@ -1,6 +1,7 @@
 """The one dispatcher: routes declared as data (`route.Route`), matched with werkzeug's public
 routing; 404, 405 (with `Allow`), the 308 that merges a `//` and 501 are decided here, for
 the in-process path and the WSGI adapter alike; then the pipeline answers."""
+
 from collections.abc import Iterable
 
 from werkzeug.exceptions import HTTPException
@@ -50,8 +51,11 @@ class Dispatcher:
             if route.shape in seen:
                 raise ValueError(f"{route.method} {route.rule} is declared twice")
             seen.add(route.shape)
-        self.map = Map([Rule(route.rule, endpoint=route, methods=[route.method]) for route in self.routes],
-                       strict_slashes=False, converters={"int": AsciiIntConverter})
+        self.map = Map(
+            [Rule(route.rule, endpoint=route, methods=[route.method]) for route in self.routes],
+            strict_slashes=False,
+            converters={"int": AsciiIntConverter},
+        )
         self._adapter = self.map.bind("localhost")
         # (path, method) -> (route, view_args) or the routing error: the routes never change.
         self._matches: dict[tuple[str, str], tuple] = {}
@@ -92,6 +96,7 @@ class Dispatcher:
 def unrouted(error: HTTPException):
     """A handler for a request routing refused: it runs the pipeline like any other, so
     faults, auth and the journal apply."""
+
     def refuse(req: Request):
         if isinstance(error, RequestRedirect):  # werkzeug's 308 to the merged path, in the envelope
             return envelope(None, error.code, f"moved to {error.new_url}", [("Location", error.new_url)])
@@ -99,7 +104,9 @@ def unrouted(error: HTTPException):
             raise NotFound(f"no such route: {req.method} {req.path}")
         if isinstance(error, RouteMethodNotAllowed):
             allowed = ", ".join(sorted(error.valid_methods or ()))
-            raise MethodNotAllowed(f"{req.method} is not allowed on {req.path}; allowed: {allowed}",
-                                   error.valid_methods or ())
+            raise MethodNotAllowed(
+                f"{req.method} is not allowed on {req.path}; allowed: {allowed}", error.valid_methods or ()
+            )
         return envelope(None, error.code or 500, error.description or error.name)
+
     return refuse

@@ -1,5 +1,6 @@
 """Finding and reading seed documents: a dict, a path to a JSON file, or the name of a set
 shipped in the top-level `fixtures/` package (a JSON file there, or a set built on demand)."""
+
 import os
 from collections.abc import Callable
 from pathlib import Path

@@ -5,6 +5,7 @@ handle the CLI (`serve`), the plugin (`mls_live_server`) and the tests use.
 waitress's defaults are set for a server behind a proxy; this one faces its clients
 directly, so the limits on what a connection may hold are set here (see `ServerThread`).
 """
+
 import threading
 import time
 
@@ -121,16 +122,29 @@ class ServerThread:
     poll() instead of select() lets the loop watch more than 1,024 sockets.
     """
 
-    def __init__(self, app, host: str = "127.0.0.1", port: int = 0, threads: int = 8,
-                 connection_limit: int = DEFAULT_CONNECTION_LIMIT, channel_timeout: int = DEFAULT_CHANNEL_TIMEOUT,
-                 **options):
+    def __init__(
+        self,
+        app,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        threads: int = 8,
+        connection_limit: int = DEFAULT_CONNECTION_LIMIT,
+        channel_timeout: int = DEFAULT_CHANNEL_TIMEOUT,
+        **options,
+    ):
         self.app, self.host, self.requested_port = app, host, port
-        self._options = dict(threads=threads, connection_limit=connection_limit, channel_timeout=channel_timeout,
-                             # idle connections are looked for this often (waitress: every 30 s)
-                             cleanup_interval=max(1, min(30, channel_timeout // 2)),
-                             max_request_header_size=MAX_HEADER_BYTES, inbuf_overflow=BODY_MEMORY_BYTES,
-                             # waitress refuses a body *at* its limit; the API refuses only past it
-                             max_request_body_size=assumptions.MAX_BODY_BYTES + 1, asyncore_use_poll=True)
+        self._options = dict(
+            threads=threads,
+            connection_limit=connection_limit,
+            channel_timeout=channel_timeout,
+            # idle connections are looked for this often (waitress: every 30 s)
+            cleanup_interval=max(1, min(30, channel_timeout // 2)),
+            max_request_header_size=MAX_HEADER_BYTES,
+            inbuf_overflow=BODY_MEMORY_BYTES,
+            # waitress refuses a body *at* its limit; the API refuses only past it
+            max_request_body_size=assumptions.MAX_BODY_BYTES + 1,
+            asyncore_use_poll=True,
+        )
         self._options.update(options)
         self._server = None
         self._listeners: list[BaseWSGIServer] = []
@@ -157,8 +171,9 @@ class ServerThread:
             raise RuntimeError("the server is already started")
         # waitress's idle poll stays at its 1 s default: stop() wakes the loop through its
         # trigger. (It reads the setting as an int: a 0.2 once here became 0, a busy loop.)
-        self._server = create_server(self.app, host=self.host, port=self.requested_port, ident="mls-mock",
-                                     **self._options)
+        self._server = create_server(
+            self.app, host=self.host, port=self.requested_port, ident="mls-mock", **self._options
+        )
         # One listener, or several when a name like "localhost" is both IPv4 and IPv6.
         self._map = self._server.map if hasattr(self._server, "map") else self._server._map
         self._listeners = [d for d in self._map.values() if isinstance(d, BaseWSGIServer)]
@@ -176,8 +191,11 @@ class ServerThread:
 
     def _busy(self) -> bool:
         tasks = self._listeners[0].task_dispatcher
-        return bool(tasks.active_count or tasks.queue or
-                    any(getattr(channel, "total_outbufs_len", 0) for channel in list(self._map.values())))
+        return bool(
+            tasks.active_count
+            or tasks.queue
+            or any(getattr(channel, "total_outbufs_len", 0) for channel in list(self._map.values()))
+        )
 
     def _in_loop(self, thunk) -> None:
         """Run `thunk` inside waitress's loop, the one thread that may touch its sockets."""
@@ -265,5 +283,7 @@ def open_files_for(connection_limit: int) -> tuple[int, str | None]:
         note = f"raised the open-files limit from {soft} to {target} for {connection_limit} connections"
         return connection_limit, note
     fitting = max(1, (target - FDS_RESERVED) // FDS_PER_CONNECTION)
-    return fitting, (f"the open-files limit is {target} (hard limit {hard}); {connection_limit} connections "
-                     f"need {needed}: serving at most {fitting} connections (raise `ulimit -n` to allow more)")
+    return fitting, (
+        f"the open-files limit is {target} (hard limit {hard}); {connection_limit} connections "
+        f"need {needed}: serving at most {fitting} connections (raise `ulimit -n` to allow more)"
+    )

@@ -1,6 +1,7 @@
 """Everything one fake serves from, typed, in one object: `AppState`. The Flask app built by
 `create_app` carries it as `app.state`; `MLSMock.state` and a running server's `.state` are
 the same object."""
+
 from dataclasses import dataclass, field
 from typing import Any
 

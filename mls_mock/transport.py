@@ -5,6 +5,7 @@ app through `call_wsgi`, or the fake's own dispatcher through `inprocess.InProce
 way `responses` does it), so every Session, including the fresh one sktmls makes per call,
 is covered. The innermost active router answers; hosts it does not serve pass through.
 """
+
 import functools
 import io
 import sys

@@ -1,5 +1,6 @@
 """Reading fields out of request bodies and seed records. Every failure is a FieldError
 naming the field, raised before anything is changed."""
+
 import contextlib
 import datetime
 import functools
@@ -39,7 +40,7 @@ def within(prefix: str):
     try:
         yield
     except FieldError as error:
-        raise FieldError(prefix + error.field, error.message[len(error.field) + 2:]) from None
+        raise FieldError(prefix + error.field, error.message[len(error.field) + 2 :]) from None
 
 
 def expect_object(value: Any, field: str) -> dict:
@@ -145,8 +146,10 @@ _HOUR, _MINUTE = "(?:[01][0-9]|2[0-3])", "[0-5][0-9]"
 # RFC 3339 date-time (what /openapi.json states) less what datetime cannot hold: a leap
 # second, year 0; and with an upper-case Z, as fromisoformat wants. The calendar (no
 # February 30) is left to fromisoformat.
-TIMESTAMP = re.compile(f"{_YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])[Tt]{_HOUR}:{_MINUTE}:{_MINUTE}"
-                       f"(?:\\.[0-9]+)?(?:Z|[+-]{_HOUR}:{_MINUTE})")
+TIMESTAMP = re.compile(
+    f"{_YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])[Tt]{_HOUR}:{_MINUTE}:{_MINUTE}"
+    f"(?:\\.[0-9]+)?(?:Z|[+-]{_HOUR}:{_MINUTE})"
+)
 _NOT_A_TIMESTAMP = "must be an ISO-8601 (RFC 3339) timestamp with a UTC offset, e.g. 2025-03-06T09:00:00+00:00"
 
 
@@ -172,8 +175,9 @@ def bucket_range(value: str, field: str) -> tuple[int, int] | None:
         return None
     span = _parse_range(value)
     if span is None:
-        raise FieldError(field, f'must be "start-end" with 0 <= start <= end <= {assumptions.BUCKET_SLOTS - 1}, '
-                                f'or "" when unset')
+        raise FieldError(
+            field, f'must be "start-end" with 0 <= start <= end <= {assumptions.BUCKET_SLOTS - 1}, or "" when unset'
+        )
     return span
 
 
@@ -256,8 +260,11 @@ def json_value(value: Any, field: str, enclosing: int = 0) -> Any:
             parent[key] = item
         elif isinstance(item, (dict, list, tuple)):
             if depth == limit:
-                raise FieldError(field, f"is nested more than {limit} levels deep (a state document puts "
-                                        f"{enclosing} more around it, {assumptions.MAX_JSON_DEPTH} at most)")
+                raise FieldError(
+                    field,
+                    f"is nested more than {limit} levels deep (a state document puts "
+                    f"{enclosing} more around it, {assumptions.MAX_JSON_DEPTH} at most)",
+                )
             if isinstance(item, dict):
                 copy: Any = {}
                 for child_key, child in item.items():

@@ -1,6 +1,7 @@
 """What a probe of `mls-mock verify` is written with: `@probe(id)` registers it, `expect`
 and the two outcomes besides "held". Below both the registry and the probe modules, so
 that the registry can load the probes without the probes importing the registry."""
+
 from collections.abc import Callable
 
 PROBES: dict[str, Callable] = {}
@@ -16,11 +17,13 @@ class NotChecked(Exception):
 
 def probe(assumption_id: str) -> Callable[[Callable], Callable]:
     """Register `function(target) -> observed` as the probe of the row `assumption_id`."""
+
     def register(function: Callable) -> Callable:
         if assumption_id in PROBES:
             raise ValueError(f"two probes for {assumption_id}")
         PROBES[assumption_id] = function
         return function
+
     return register
 
 

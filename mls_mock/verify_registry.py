@@ -249,6 +249,7 @@ ASSUMPTIONS = (
     ),
 )
 
+
 def load_probes() -> dict[str, Callable]:
     from . import verify_reads, verify_writes  # noqa: F401  (registering is importing)
 

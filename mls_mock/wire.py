@@ -2,6 +2,7 @@
 the JSON envelope, the body parser and the query converters. Imports nothing above it
 (only assumptions, errors and validation), so routes, the dispatcher, the Flask adapter
 and the in-process path can all build on it."""
+
 import decimal
 import json
 import re
@@ -55,13 +56,34 @@ class Request:
     address the request was sent to: host, port), `scheme` and `query_string` are only read
     to build a redirect's Location."""
 
-    __slots__ = ("state", "method", "path", "args", "headers", "content_length", "data", "user", "json",
-                 "server", "scheme", "query_string")
+    __slots__ = (
+        "state",
+        "method",
+        "path",
+        "args",
+        "headers",
+        "content_length",
+        "data",
+        "user",
+        "json",
+        "server",
+        "scheme",
+        "query_string",
+    )
 
-    def __init__(self, state, method: str, path: str, args: dict[str, list[str]], headers: HeaderReader,
-                 content_length: int | None, data: bytes | None,
-                 server: tuple[str, int | None] = ("localhost", None), scheme: str = "http",
-                 query_string: str = ""):
+    def __init__(
+        self,
+        state,
+        method: str,
+        path: str,
+        args: dict[str, list[str]],
+        headers: HeaderReader,
+        content_length: int | None,
+        data: bytes | None,
+        server: tuple[str, int | None] = ("localhost", None),
+        scheme: str = "http",
+        query_string: str = "",
+    ):
         self.state, self.method, self.path, self.args, self.headers = state, method, path, args, headers
         self.content_length, self.data, self.user, self.json = content_length, data, None, None
         self.server, self.scheme, self.query_string = server, scheme, query_string
@@ -92,8 +114,7 @@ def json_reply(data: bytes, status: int = 200, headers: Sequence[tuple] = ()) ->
     return Reply(status, pairs, data)
 
 
-def envelope(results: Any = None, status: int = 200, error: str | None = None,
-             headers: Sequence[tuple] = ()) -> Reply:
+def envelope(results: Any = None, status: int = 200, error: str | None = None, headers: Sequence[tuple] = ()) -> Reply:
     return json_reply(encode({"code": status, "error": error, "results": results}), status, headers)
 
 
@@ -161,8 +182,10 @@ def page(text: str, field: str) -> int:
     return positive_int(text, field)
 
 
-page.schema = {**positive_int.schema,  # type: ignore[attr-defined]
-               "description": f"the N-th slice of {assumptions.PAGE_SIZE} in id order; past the end: []"}
+page.schema = {
+    **positive_int.schema,  # type: ignore[attr-defined]
+    "description": f"the N-th slice of {assumptions.PAGE_SIZE} in id order; past the end: []",
+}
 
 
 def text(value: str, field: str) -> str:
@@ -174,10 +197,12 @@ text.schema = {"type": "string"}  # type: ignore[attr-defined]
 
 def choice(*values: str) -> Converter:
     """One of `values`, exactly."""
+
     def convert(value: str, field: str) -> str:
         if value not in values:
             raise FieldError(field, f"must be one of {', '.join(values)}")
         return value
+
     convert.schema = {"enum": list(values)}  # type: ignore[attr-defined]
     return convert
 

@@ -1,4 +1,5 @@
 """The plugin's logic, kept out of `plugin.py` so that file stays fixtures and hooks."""
+
 import os
 import threading
 from dataclasses import dataclass
@@ -18,8 +19,7 @@ MARKERS = (
     f"{SEED_MARKER}(*seeds): preload the fake with seed sets before the test: a name of a set in "
     "mls-mock's fixtures/ (e.g. 'demo') or a path to a JSON file in the fixtures/ format (relative "
     "paths are tried next to the test file first)",
-    f"{DISABLED_MARKER}: this test runs without mls-mock's fake (even with mls_mock_autouse); "
-    "MLS hosts stay blocked",
+    f"{DISABLED_MARKER}: this test runs without mls-mock's fake (even with mls_mock_autouse); MLS hosts stay blocked",
 )
 
 
@@ -40,8 +40,12 @@ class Settings:
 
     @classmethod
     def from_config(cls, config) -> "Settings":
-        names = [name.strip() for value in [*config.getini("mls_mock_generous"), *(config.getoption("mls_generous") or [])]
-                 for name in value.split(",") if name.strip()]
+        names = [
+            name.strip()
+            for value in [*config.getini("mls_mock_generous"), *(config.getoption("mls_generous") or [])]
+            for name in value.split(",")
+            if name.strip()
+        ]
         try:
             generous = generous_switches(names)
         except ValueError as error:
@@ -53,11 +57,18 @@ class Settings:
         password = config.getoption("mls_password") or os.environ.get("MLS_PASSWORD")
         if not username or not password:
             raise pytest.UsageError(
-                "--mls-url needs credentials: --mls-username/--mls-password or $MLS_USERNAME/$MLS_PASSWORD")
+                "--mls-url needs credentials: --mls-username/--mls-password or $MLS_USERNAME/$MLS_PASSWORD"
+            )
         if not url.startswith(("http://", "https://")):
             raise pytest.UsageError(f"--mls-url must be an http(s) URL, not {url!r}")
-        return cls(url.rstrip("/"), username, password, config.getoption("mls_env") or TEST_ENV,
-                   bool(config.getoption("mls_allow_writes")), generous)
+        return cls(
+            url.rstrip("/"),
+            username,
+            password,
+            config.getoption("mls_env") or TEST_ENV,
+            bool(config.getoption("mls_allow_writes")),
+            generous,
+        )
 
     def environ(self) -> dict[str, str]:
         """What a test's environment gets, so `ChannelClient()` with no arguments works."""
@@ -66,21 +77,43 @@ class Settings:
 
 def add_options(parser) -> None:
     group = parser.getgroup("mls-mock", "mls-mock: fake MLS AB API")
-    group.addoption("--mls-url", dest="mls_url", metavar="URL",
-                    help="run every mls_* client fixture (and code under test) against this AB API "
-                         "(a standalone fake or a real server) instead of the in-process fake; also $MLS_MOCK_URL")
+    group.addoption(
+        "--mls-url",
+        dest="mls_url",
+        metavar="URL",
+        help="run every mls_* client fixture (and code under test) against this AB API "
+        "(a standalone fake or a real server) instead of the in-process fake; also $MLS_MOCK_URL",
+    )
     group.addoption("--mls-username", dest="mls_username", help="account for --mls-url (default $MLS_USERNAME)")
     group.addoption("--mls-password", dest="mls_password", help="password for --mls-url (default $MLS_PASSWORD)")
     group.addoption("--mls-env", dest="mls_env", help="MLS_ENV value for --mls-url runs (default STG)")
-    group.addoption("--mls-allow-writes", dest="mls_allow_writes", action="store_true", default=False,
-                    help="allow tests to write to the --mls-url server; what each test creates is deleted after it")
-    group.addoption("--mls-generous", dest="mls_generous", action="append", metavar="NAME",
-                    help="turn on a behaviour of the fake beyond what sktmls documents (repeatable): "
-                         + "; ".join(f"{name}: {text}" for name, text in GENEROUS.items()))
-    parser.addini("mls_mock_generous", type="linelist", default=[],
-                  help=f"mls-mock: generous switches of the fake, one a line ({', '.join(GENEROUS)}); default none")
-    parser.addini("mls_mock_autouse", type="bool", default=False,
-                  help="mls-mock: give every test the fake (as if it requested `mls_mock`)")
+    group.addoption(
+        "--mls-allow-writes",
+        dest="mls_allow_writes",
+        action="store_true",
+        default=False,
+        help="allow tests to write to the --mls-url server; what each test creates is deleted after it",
+    )
+    group.addoption(
+        "--mls-generous",
+        dest="mls_generous",
+        action="append",
+        metavar="NAME",
+        help="turn on a behaviour of the fake beyond what sktmls documents (repeatable): "
+        + "; ".join(f"{name}: {text}" for name, text in GENEROUS.items()),
+    )
+    parser.addini(
+        "mls_mock_generous",
+        type="linelist",
+        default=[],
+        help=f"mls-mock: generous switches of the fake, one a line ({', '.join(GENEROUS)}); default none",
+    )
+    parser.addini(
+        "mls_mock_autouse",
+        type="bool",
+        default=False,
+        help="mls-mock: give every test the fake (as if it requested `mls_mock`)",
+    )
     parser.addini("mls_faker_locale", default="en_US", help="mls-mock: Faker locale of mls_factory (e.g. ko_KR)")
 
 
@@ -160,4 +193,3 @@ def blocked_summary(blocked: list[str]) -> str | None:
     shown = "\n".join(f"  {entry}" for entry in blocked[:20])
     more = f"\n  ... and {len(blocked) - 20} more" if len(blocked) > 20 else ""
     return f"mls-mock blocked {len(blocked)} attempt(s) to reach a real MLS host:\n{shown}{more}"
-

@@ -6,8 +6,16 @@ from ..route import Route
 from . import admin, buckets, channels, crud, document, experiments, filters, models, unfaked
 
 # Hand-written routes; a resource the store declares with a `path` gets crud's five instead.
-ROUTES: list[Route] = [*channels.routes, *experiments.routes, *buckets.routes, *filters.routes, *models.routes,
-                       *admin.routes, *document.routes, *unfaked.routes]
+ROUTES: list[Route] = [
+    *channels.routes,
+    *experiments.routes,
+    *buckets.routes,
+    *filters.routes,
+    *models.routes,
+    *admin.routes,
+    *document.routes,
+    *unfaked.routes,
+]
 
 
 def routes_for(store) -> list[Route]:

@@ -2,6 +2,7 @@
 besides the MLS API itself. Same envelope; no Basic auth (it is not an MLS route); an
 optional token (`AppState.admin_token`, set by `serve --admin-token`) protects every route
 declared `admin=True`, which is all but health, which probes need."""
+
 from ..errors import BadRequest, NotFound
 from ..openapi_schemas import COUNTS, array, obj, ref
 from ..route import Routes
@@ -14,28 +15,43 @@ FAULT_FIELDS = ("method", "path", "status", "error", "times")
 RECORDS = obj(["records"], {"records": COUNTS})
 
 
-@routes("GET", "/_mock/health", summary="Liveness and record counts (never needs the admin token)",
-        results=ref("Health"))
+@routes(
+    "GET", "/_mock/health", summary="Liveness and record counts (never needs the admin token)", results=ref("Health")
+)
 def health(req):
     return {"status": "ok", "records": req.store.counts(), "persistent": req.state.state_file is not None}
 
 
-@routes("POST", "/_mock/reset", admin=True, saves=True, results=RECORDS,
-        summary="Empty the store (IDs restart at 1), the journal and the faults")
+@routes(
+    "POST",
+    "/_mock/reset",
+    admin=True,
+    saves=True,
+    results=RECORDS,
+    summary="Empty the store (IDs restart at 1), the journal and the faults",
+)
 def reset(req):
     """Data, journal and faults, like MLSMock.reset: IDs start again at 1."""
     req.state.reset()
     return {"records": req.store.counts()}
 
 
-@routes("GET", "/_mock/state", admin=True, summary="Every record in the fixtures/ seed format",
-        results=ref("SeedDocument"))
+@routes(
+    "GET", "/_mock/state", admin=True, summary="Every record in the fixtures/ seed format", results=ref("SeedDocument")
+)
 def get_state(req):
     return req.store.dump()
 
 
-@routes("PUT", "/_mock/state", admin=True, saves=True, body="SeedDocument", results=RECORDS,
-        summary="Replace every record with a seed document")
+@routes(
+    "PUT",
+    "/_mock/state",
+    admin=True,
+    saves=True,
+    body="SeedDocument",
+    results=RECORDS,
+    summary="Replace every record with a seed document",
+)
 def put_state(req):
     """Replace every record with the document's: one transaction (one save), so a bad
     document changes nothing."""
@@ -47,17 +63,26 @@ def put_state(req):
     return {"records": live.counts()}
 
 
-@routes("POST", "/_mock/seed", status=201, admin=True, saves=True, body="SeedRequest",
-        summary="Add a set from fixtures/ (`{\"name\": ...}`) or a seed document",
-        results=obj(["added", "records"], {"added": COUNTS, "records": COUNTS}),
-        refusals={404: "no seed set of that name"})
+@routes(
+    "POST",
+    "/_mock/seed",
+    status=201,
+    admin=True,
+    saves=True,
+    body="SeedRequest",
+    summary='Add a set from fixtures/ (`{"name": ...}`) or a seed document',
+    results=obj(["added", "records"], {"added": COUNTS, "records": COUNTS}),
+    refusals={404: "no seed set of that name"},
+)
 def seed(req):
     """Add records: `{"name": "<set in fixtures/>"}`, or a seed document itself."""
     document = body(req)
     if set(document) == {"name"}:
         name = document["name"]
         if not isinstance(name, str) or name not in available_seeds():
-            raise NotFound(f"no seed set named {name!r} in fixtures/; shipped: {', '.join(available_seeds()) or 'none'}")
+            raise NotFound(
+                f"no seed set named {name!r} in fixtures/; shipped: {', '.join(available_seeds()) or 'none'}"
+            )
         document, source = read_seed(name)
     else:
         source = "POST /_mock/seed"
@@ -65,8 +90,9 @@ def seed(req):
     return {"added": added, "records": req.store.counts()}
 
 
-@routes("GET", "/_mock/calls", admin=True, summary="The journal of /api/ requests, oldest first",
-        results=array(ref("Call")))
+@routes(
+    "GET", "/_mock/calls", admin=True, summary="The journal of /api/ requests, oldest first", results=array(ref("Call"))
+)
 def list_calls(req):
     """The journal of /api/ requests, oldest first (admin requests are not journaled).
     Encoded an entry at a time, each body parsed only for its own entry and not kept: the
@@ -76,9 +102,17 @@ def list_calls(req):
 
 
 def _render(call) -> dict:
-    return {"method": call.method, "path": call.path, "query": call.query, "query_all": call.query_all,
-            "json": call.parse_body(), "body_bytes": call.body_bytes, "body_truncated": call.body_truncated,
-            "status": call.status, "user": call.user}
+    return {
+        "method": call.method,
+        "path": call.path,
+        "query": call.query,
+        "query_all": call.query_all,
+        "json": call.parse_body(),
+        "body_bytes": call.body_bytes,
+        "body_truncated": call.body_truncated,
+        "status": call.status,
+        "user": call.user,
+    }
 
 
 @routes("DELETE", "/_mock/calls", admin=True, saves=False, summary="Empty the journal", results=ref("Cleared"))
@@ -94,18 +128,31 @@ def list_faults(req):
     return req.state.faults.describe()
 
 
-@routes("POST", "/_mock/faults", status=201, admin=True, saves=False, body="FaultBody", results=ref("Fault"),
-        summary="Make the next matching /api/ requests fail with an error envelope (its status replaces every "
-                "status this document lists for them)",
-        refusals={409: f"{MAX_FAULTS} faults are waiting already"})
+@routes(
+    "POST",
+    "/_mock/faults",
+    status=201,
+    admin=True,
+    saves=False,
+    body="FaultBody",
+    results=ref("Fault"),
+    summary="Make the next matching /api/ requests fail with an error envelope (its status replaces every "
+    "status this document lists for them)",
+    refusals={409: f"{MAX_FAULTS} faults are waiting already"},
+)
 def add_fault(req):
     """Like MLSMock.fail, but status faults only: a network error cannot cross HTTP."""
     spec = body(req)
     unknown = sorted(set(spec) - set(FAULT_FIELDS))
     if unknown:
         raise BadRequest(f"unknown fault fields {unknown}; known: {', '.join(FAULT_FIELDS)}")
-    fault = Fault(spec.get("method", "*"), spec.get("path", "*"), _integer(spec.get("status", 500)),
-                  spec.get("error"), _integer(spec.get("times", 1)))
+    fault = Fault(
+        spec.get("method", "*"),
+        spec.get("path", "*"),
+        _integer(spec.get("status", 500)),
+        spec.get("error"),
+        _integer(spec.get("times", 1)),
+    )
     req.state.faults.add(fault)
     return fault.describe()
 

@@ -9,8 +9,14 @@ CHANNELS = "/api/v1/channels"
 CHANNEL = CHANNELS + "/<int:channel_id>"
 
 
-@routes("GET", CHANNELS, query={"id": positive_int, "screen_id": text, "name": text, "query": text, "page": page}, results=array(ref("ChannelSummary")),
-        summary="List channels (exact `screen_id`/`name`, substring `query`)", link=("channel_id", "/results/0/id"))
+@routes(
+    "GET",
+    CHANNELS,
+    query={"id": positive_int, "screen_id": text, "name": text, "query": text, "page": page},
+    results=array(ref("ChannelSummary")),
+    summary="List channels (exact `screen_id`/`name`, substring `query`)",
+    link=("channel_id", "/results/0/id"),
+)
 def list_channels(req, **query):
     # The client's docs offer `name`; `get_channel` sends `screen_id`. Both mean the same.
     if "name" in query:
@@ -19,8 +25,16 @@ def list_channels(req, **query):
     return req.store.list_channels(**query)
 
 
-@routes("POST", CHANNELS, status=201, body="ChannelBody", summary="Create a channel", results=ref("Channel"),
-        refusals=NAME_TAKEN, link=("channel_id", "/results/id"))
+@routes(
+    "POST",
+    CHANNELS,
+    status=201,
+    body="ChannelBody",
+    summary="Create a channel",
+    results=ref("Channel"),
+    refusals=NAME_TAKEN,
+    link=("channel_id", "/results/id"),
+)
 def create_channel(req):
     return req.store.create_channel(body(req), req.user)
 

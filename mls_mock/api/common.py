@@ -1,5 +1,6 @@
 """What several resources' route declarations share: the list query, the schemas of
 common answers and refusals."""
+
 from .. import assumptions
 from ..openapi_schemas import ANY
 from ..wire import page, positive_int, text

@@ -22,8 +22,14 @@ _MADE: dict[tuple, list[Route]] = {}  # the same routes for the same declaration
 
 
 def resource_routes(resource) -> list[Route]:
-    key = (resource.plural, resource.kind, resource.path, tuple(resource.list_query), id(resource.body_schema),
-           id(resource.record_schema))
+    key = (
+        resource.plural,
+        resource.kind,
+        resource.path,
+        tuple(resource.list_query),
+        id(resource.body_schema),
+        id(resource.record_schema),
+    )
     made = _MADE.get(key)
     if made is None:
         made = _MADE[key] = _make(resource)
@@ -57,14 +63,43 @@ def _make(resource) -> list[Route]:
         return assumptions.DELETE_RESULTS
 
     return [
-        Route("GET", collection, listed, query=query, name=f"list_{plural}", summary=f"List {plural}",
-              results=array(ref(record)), link=(f"{kind}_id", "/results/0/id"), **shared),
-        Route("POST", collection, created, status=201, body=body_name, name=f"create_{kind}",
-              summary=f"Create a {kind}", results=ref(record), refusals=NAME_TAKEN,
-              link=(f"{kind}_id", "/results/id"), **shared),
+        Route(
+            "GET",
+            collection,
+            listed,
+            query=query,
+            name=f"list_{plural}",
+            summary=f"List {plural}",
+            results=array(ref(record)),
+            link=(f"{kind}_id", "/results/0/id"),
+            **shared,
+        ),
+        Route(
+            "POST",
+            collection,
+            created,
+            status=201,
+            body=body_name,
+            name=f"create_{kind}",
+            summary=f"Create a {kind}",
+            results=ref(record),
+            refusals=NAME_TAKEN,
+            link=(f"{kind}_id", "/results/id"),
+            **shared,
+        ),
         Route("GET", record_rule, got, name=f"get_{kind}", summary=f"Get a {kind}", results=ref(record), **shared),
-        Route("PUT", record_rule, updated, body=body_name, name=f"update_{kind}", summary=f"Replace a {kind}",
-              results=ref(record), refusals=NAME_TAKEN, **shared),
-        Route("DELETE", record_rule, deleted, name=f"delete_{kind}", summary=f"Delete a {kind}", results=DELETED,
-              **shared),
+        Route(
+            "PUT",
+            record_rule,
+            updated,
+            body=body_name,
+            name=f"update_{kind}",
+            summary=f"Replace a {kind}",
+            results=ref(record),
+            refusals=NAME_TAKEN,
+            **shared,
+        ),
+        Route(
+            "DELETE", record_rule, deleted, name=f"delete_{kind}", summary=f"Delete a {kind}", results=DELETED, **shared
+        ),
     ]

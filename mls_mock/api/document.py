@@ -1,4 +1,5 @@
 """`GET /openapi.json`: the document generated from the app's route declarations."""
+
 import json
 
 from .. import openapi
@@ -8,8 +9,14 @@ from ..wire import json_reply
 routes = Routes()
 
 
-@routes("GET", "/openapi.json", raw=True, tag="openapi", summary="This document (raw, not in an envelope)",
-        results={"type": "object"})
+@routes(
+    "GET",
+    "/openapi.json",
+    raw=True,
+    tag="openapi",
+    summary="This document (raw, not in an envelope)",
+    results={"type": "object"},
+)
 def document(req):
     """Compact JSON with sorted keys, as Flask's jsonify writes it; built once per way the
     server runs (its admin token and state file change what it says)."""

@@ -8,6 +8,7 @@
 - `registry`: which resources a store holds, in load order;
 - `models`, `filters`, `experiments`, `buckets`, `channels`: one resource each.
 """
+
 from .buckets import PREDICTION_TYPES
 from .core import Clock, Store
 from .filters import FILTER_OPERATORS
@@ -17,5 +18,16 @@ from .resource import Resource
 from .seeding import SEED_USER
 from .transaction import Commit
 
-__all__ = ["Store", "Clock", "Resource", "Commit", "RESOURCES", "SEED_KINDS", "SEED_USER", "MODEL_TYPES",
-           "MODEL_FIELDS", "PREDICTION_TYPES", "FILTER_OPERATORS"]
+__all__ = [
+    "Store",
+    "Clock",
+    "Resource",
+    "Commit",
+    "RESOURCES",
+    "SEED_KINDS",
+    "SEED_USER",
+    "MODEL_TYPES",
+    "MODEL_FIELDS",
+    "PREDICTION_TYPES",
+    "FILTER_OPERATORS",
+]

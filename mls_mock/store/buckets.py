@@ -3,6 +3,7 @@
 Nested under their experiment (hand-written routes); names are unique within it. The ranges
 of an experiment's buckets cover the slots exactly once or are all unset.
 """
+
 import copy
 from collections.abc import Hashable, Iterable
 from typing import Any
@@ -22,34 +23,60 @@ ENCLOSING_STATIC_ITEMS = 4
 _PREDICTION_NEEDS: dict[str, dict] = {
     "empty": {},
     "static": {"static_value": s.obj(["items"], {"items": s.array(s.ANY)})},
-    "batch": {"batch_model_id": s.ID}, "online": {"online_model_id": s.ID}, "automl": {"automl_model_id": s.ID},
+    "batch": {"batch_model_id": s.ID},
+    "online": {"online_model_id": s.ID},
+    "automl": {"automl_model_id": s.ID},
 }
-PREDICTION_BODY = {"oneOf": [s.obj(["prediction_type", *needs], {"prediction_type": {"const": kind}, **needs})
-                             for kind, needs in _PREDICTION_NEEDS.items()],
-                   "description": "batch/online need a manual model, automl an automl one; "
-                                  "the other fields are ignored"}
-PREDICTION = s.obj(["id", "request", "ml_model"], {
-    "id": s.ID,
-    "request": s.obj(["type"], {
-        "type": {"enum": list(PREDICTION_TYPES)}, "items": s.array(s.ANY),
-        "model_name": s.STRING, "model_version": s.STRING,
-        "username": {"description": "the automl model's `creator`, as seeded"},
-    }),
-    "ml_model": s.nullable(s.ID),
-})
+PREDICTION_BODY = {
+    "oneOf": [
+        s.obj(["prediction_type", *needs], {"prediction_type": {"const": kind}, **needs})
+        for kind, needs in _PREDICTION_NEEDS.items()
+    ],
+    "description": "batch/online need a manual model, automl an automl one; the other fields are ignored",
+}
+PREDICTION = s.obj(
+    ["id", "request", "ml_model"],
+    {
+        "id": s.ID,
+        "request": s.obj(
+            ["type"],
+            {
+                "type": {"enum": list(PREDICTION_TYPES)},
+                "items": s.array(s.ANY),
+                "model_name": s.STRING,
+                "model_version": s.STRING,
+                "username": {"description": "the automl model's `creator`, as seeded"},
+            },
+        ),
+        "ml_model": s.nullable(s.ID),
+    },
+)
 
 
 class Buckets(Resource):
     plural, kind = "buckets", "bucket"
     body_schema = {"allOf": [PREDICTION_BODY, s.obj(["name"], {"name": s.NAME, "description": s.TEXT})]}
-    record_schema = s.obj(["id", "experiment", "name", "description", "bucket_range", "prediction",
-                           "created_at", "updated_at"], {
-        "id": s.ID, "experiment": s.ID, "name": s.STRING, "description": s.TEXT,
-        "bucket_range": {"type": "string", "description": "inclusive slots, e.g. `0-49`; empty when unset"},
-        "prediction": PREDICTION, **s.STAMPS,
-    })
-    seed_schema = {"allOf": [PREDICTION_BODY, s.obj(["experiment", "name"], {
-        **s.SEEDED, "experiment": s.ID, "name": s.NAME, "description": s.TEXT, "bucket_range": s.TEXT})]}
+    record_schema = s.obj(
+        ["id", "experiment", "name", "description", "bucket_range", "prediction", "created_at", "updated_at"],
+        {
+            "id": s.ID,
+            "experiment": s.ID,
+            "name": s.STRING,
+            "description": s.TEXT,
+            "bucket_range": {"type": "string", "description": "inclusive slots, e.g. `0-49`; empty when unset"},
+            "prediction": PREDICTION,
+            **s.STAMPS,
+        },
+    )
+    seed_schema = {
+        "allOf": [
+            PREDICTION_BODY,
+            s.obj(
+                ["experiment", "name"],
+                {**s.SEEDED, "experiment": s.ID, "name": s.NAME, "description": s.TEXT, "bucket_range": s.TEXT},
+            ),
+        ]
+    }
 
     ids_by_experiment: dict[int, dict[int, None]]
 
@@ -93,8 +120,9 @@ class Buckets(Resource):
                 model = self.store.resources["models"].table.referenced(model_id, field)
                 wanted = assumptions.MODEL_TYPE_FOR_PREDICTION[kind]
                 if model["model_type"] != wanted:
-                    raise FieldError(field, f"model {model_id} is {model['model_type']}, "
-                                            f"a {kind} bucket needs a {wanted} model")
+                    raise FieldError(
+                        field, f"model {model_id} is {model['model_type']}, a {kind} bucket needs a {wanted} model"
+                    )
                 fields["model_id"] = model_id
             return fields
 
@@ -153,8 +181,16 @@ class Buckets(Resource):
         row = self.insert_seeded(body, None, None, None, experiment=experiment_id, bucket_range=bucket_range)
         return self.render(row)
 
-    def insert_seeded(self, body: dict, user: str | None, record_id: int | None, stamps: dict | None,
-                      experiment: int | None = None, bucket_range: str | None = None, **others: Any) -> dict:
+    def insert_seeded(
+        self,
+        body: dict,
+        user: str | None,
+        record_id: int | None,
+        stamps: dict | None,
+        experiment: int | None = None,
+        bucket_range: str | None = None,
+        **others: Any,
+    ) -> dict:
         """A new bucket unsets its siblings' ranges (the ratio must be set again); a seeded
         one (`bucket_range` given, even "") keeps them, and the experiment's ranges are
         checked when the transaction commits, so a seed may give them one bucket at a time."""
@@ -177,8 +213,10 @@ class Buckets(Resource):
     def seed_fields(self, record: dict) -> dict[str, Any]:
         experiment_id = v.required_id(record, "experiment")
         self.store.resources["experiments"].table.referenced(experiment_id, "experiment")
-        return {"experiment": experiment_id,
-                "bucket_range": v.text(record, "bucket_range", assumptions.BUCKET_RANGE_UNSET)}
+        return {
+            "experiment": experiment_id,
+            "bucket_range": v.text(record, "bucket_range", assumptions.BUCKET_RANGE_UNSET),
+        }
 
     def after_load(self, records: Iterable[dict], source: str) -> None:
         """Seeded ranges are checked per experiment here, to name the source."""
@@ -191,11 +229,20 @@ class Buckets(Resource):
     def on_insert(self, row: dict) -> None:
         self.tx.index_add(self.ids_by_experiment, row["experiment"], row["id"])
 
-    def list_in(self, experiment_id: int, id: int | None = None, name: str | None = None,
-                query: str | None = None, page: int | None = None) -> list[dict]:
+    def list_in(
+        self,
+        experiment_id: int,
+        id: int | None = None,
+        name: str | None = None,
+        query: str | None = None,
+        page: int | None = None,
+    ) -> list[dict]:
         self.store.resources["experiments"].table.get(experiment_id)
-        rows = [r for r in matching(self.of_experiment(experiment_id), "name", query)
-                if (id is None or r["id"] == id) and (name is None or r["name"] == name)]
+        rows = [
+            r
+            for r in matching(self.of_experiment(experiment_id), "name", query)
+            if (id is None or r["id"] == id) and (name is None or r["name"] == name)
+        ]
         return [self.render(r) for r in paginate(rows, page)]
 
     def get_in(self, experiment_id: int, bucket_id: int) -> dict:
@@ -234,20 +281,31 @@ class Buckets(Resource):
     def ranges_problem(self, experiment_id: int) -> str | None:
         """Why the experiment's bucket ranges break the invariant (they cover the slots
         exactly once, or are all unset), or None when they keep it."""
-        spans = sorted(span for span in (v.bucket_range(self.table.rows[i]["bucket_range"], "bucket_range")
-                                         for i in self.ids_by_experiment.get(experiment_id, ())) if span)
+        spans = sorted(
+            span
+            for span in (
+                v.bucket_range(self.table.rows[i]["bucket_range"], "bucket_range")
+                for i in self.ids_by_experiment.get(experiment_id, ())
+            )
+            if span
+        )
         covered = 0  # slots 0 .. covered-1 are in exactly one bucket
         problem = None
         for start, end in spans:
             if start != covered:
-                problem = (f"slots {covered}-{start - 1} are in no bucket" if start > covered
-                           else f"slots {start}-{min(end, covered - 1)} are in two buckets")
+                problem = (
+                    f"slots {covered}-{start - 1} are in no bucket"
+                    if start > covered
+                    else f"slots {start}-{min(end, covered - 1)} are in two buckets"
+                )
                 break
             covered = end + 1
         if problem is None and spans and covered != assumptions.BUCKET_SLOTS:
             problem = f"slots {covered}-{assumptions.BUCKET_SLOTS - 1} are in no bucket"
-        return problem and (f"the ranges of experiment {experiment_id}'s buckets must cover "
-                            f"0-{assumptions.BUCKET_SLOTS - 1} exactly once or all be unset: {problem}")
+        return problem and (
+            f"the ranges of experiment {experiment_id}'s buckets must cover "
+            f"0-{assumptions.BUCKET_SLOTS - 1} exactly once or all be unset: {problem}"
+        )
 
     def _check_ranges(self, experiment_id: int) -> None:
         if experiment_id in self.store.resources["experiments"].table.rows:

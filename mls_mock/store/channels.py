@@ -1,4 +1,5 @@
 """Channels: a screen (`screen_id`, unique) and the experiments it runs."""
+
 import builtins
 from collections.abc import Iterable
 from typing import Any
@@ -14,13 +15,16 @@ class Channels(Resource):
     list_query = ("id", "screen_id", "name", "query")
     name_field = "screen_id"
     keeps_user = True
-    body_schema = s.obj(["screen_id", "experiments"], {
-        "screen_id": s.NAME, "experiments": {**s.IDS, "description": "existing experiments"}})
-    record_schema = s.obj(["id", "screen_id", "experiments", "user", "created_at", "updated_at"], {
-        "id": s.ID, "screen_id": s.STRING, "experiments": s.array(s.ID), "user": s.STRING, **s.STAMPS})
+    body_schema = s.obj(
+        ["screen_id", "experiments"],
+        {"screen_id": s.NAME, "experiments": {**s.IDS, "description": "existing experiments"}},
+    )
+    record_schema = s.obj(
+        ["id", "screen_id", "experiments", "user", "created_at", "updated_at"],
+        {"id": s.ID, "screen_id": s.STRING, "experiments": s.array(s.ID), "user": s.STRING, **s.STAMPS},
+    )
     # What lists and experiments hold (a full record when `full_lists` is on).
-    summary_schema = s.obj(list(assumptions.CHANNEL_SUMMARY_FIELDS), {
-        "id": s.ID, "screen_id": s.STRING, **s.STAMPS})
+    summary_schema = s.obj(list(assumptions.CHANNEL_SUMMARY_FIELDS), {"id": s.ID, "screen_id": s.STRING, **s.STAMPS})
     seed_schema = s.obj(["screen_id", "experiments"], {**s.SEEDED, "screen_id": s.NAME, "experiments": s.IDS})
 
     ids_by_experiment: dict[int, dict[int, None]]
@@ -47,8 +51,15 @@ class Channels(Resource):
             return self.render(row)
         return {key: row[key] for key in assumptions.CHANNEL_SUMMARY_FIELDS}
 
-    def list(self, id: int | None = None, name: str | None = None, query: str | None = None,
-             page: int | None = None, *, screen_id: str | None = None) -> list[dict]:
+    def list(
+        self,
+        id: int | None = None,
+        name: str | None = None,
+        query: str | None = None,
+        page: int | None = None,
+        *,
+        screen_id: str | None = None,
+    ) -> list[dict]:
         """`name` is the client's documented word for `screen_id`; `screen_id` wins."""
         return super().list(id, name if screen_id is None else screen_id, query, page)
 

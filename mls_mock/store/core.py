@@ -7,6 +7,7 @@ the HTTP layer only translates. Each write runs under the lock as one transactio
 `transaction.py`): it completes, or raises having changed nothing. Values are validated
 before the first write, so a refused request costs no undo.
 """
+
 import builtins
 import datetime
 import functools
@@ -48,8 +49,9 @@ class Store:
     `resources`: plural -> Resource, in registration (load) order.
     """
 
-    def __init__(self, clock: Clock | None = None, timezone: datetime.tzinfo | None = None,
-                 generous: Iterable[str] = ()):
+    def __init__(
+        self, clock: Clock | None = None, timezone: datetime.tzinfo | None = None, generous: Iterable[str] = ()
+    ):
         self.clock = clock or Clock()
         self.timezone = timezone or assumptions.DEFAULT_TIMEZONE
         self.generous = assumptions.generous_switches(generous)
@@ -59,7 +61,8 @@ class Store:
         self.resources: dict[str, Resource] = {r.plural: r(self) for r in RESOURCES}
         # The resources the named methods below serve (objects that live as long as the store).
         self._channels, self._experiments, self._filters = (
-            self.resources[plural] for plural in ("channels", "experiments", "filters"))
+            self.resources[plural] for plural in ("channels", "experiments", "filters")
+        )
         self._buckets = cast(Buckets, self.resources["buckets"])
         self._models = cast(Models, self.resources["models"])
 
@@ -113,8 +116,16 @@ class Store:
         self.resources[plural].delete(record_id)
 
     @atomic
-    def insert(self, plural: str, body: dict, user: str | None = None, *, record_id: int | None = None,
-               stamps: dict | None = None, **seed_fields) -> dict:
+    def insert(
+        self,
+        plural: str,
+        body: dict,
+        user: str | None = None,
+        *,
+        record_id: int | None = None,
+        stamps: dict | None = None,
+        **seed_fields,
+    ) -> dict:
         """The seed-only path (seeds, factories): a create with an explicit id and timestamps
         ({"created_at", "updated_at"}, as given) and the kind's seed fields (a bucket's
         `experiment` and `bucket_range`); returns the record rendered."""
@@ -235,10 +246,12 @@ class Store:
         return self._models.create(body)
 
     @_read
-    def list_models(self, id=None, name=None, version=None, model_type=None, query=None, page=None,
-                    viewer: str | None = None) -> builtins.list[dict]:
-        return self._models.list(id=id, name=name, query=query, page=page, version=version,
-                                 model_type=model_type, viewer=viewer)
+    def list_models(
+        self, id=None, name=None, version=None, model_type=None, query=None, page=None, viewer: str | None = None
+    ) -> builtins.list[dict]:
+        return self._models.list(
+            id=id, name=name, query=query, page=page, version=version, model_type=model_type, viewer=viewer
+        )
 
     @_read
     def get_model(self, model_id: int, viewer: str | None = None) -> dict:

@@ -11,18 +11,38 @@ from .resource import Resource
 class Experiments(Resource):
     plural, kind = "experiments", "experiment"  # its routes are hand-written: api/experiments.py
     keeps_user = True
-    body_schema = s.obj(["name"], {
-        "name": s.NAME, "bucketing_seed": s.TEXT, "description": s.TEXT,
-        "model_filter_id": {**s.nullable(s.ID), "description": "an existing filter"},
-    })
-    record_schema = s.obj(["id", "name", "description", "bucketing_seed", "model_filter", "channels", "user",
-                           "created_at", "updated_at"], {
-        "id": s.ID, "name": s.STRING, "description": s.TEXT, "bucketing_seed": s.STRING,
-        "model_filter": s.nullable(Filters.summary_schema), "channels": s.array(Channels.summary_schema),
-        "user": s.STRING, **s.STAMPS,
-    })
-    seed_schema = s.obj(["name"], {**s.SEEDED, "name": s.NAME, "description": s.TEXT, "bucketing_seed": s.TEXT,
-                                   "model_filter_id": s.nullable(s.ID)})
+    body_schema = s.obj(
+        ["name"],
+        {
+            "name": s.NAME,
+            "bucketing_seed": s.TEXT,
+            "description": s.TEXT,
+            "model_filter_id": {**s.nullable(s.ID), "description": "an existing filter"},
+        },
+    )
+    record_schema = s.obj(
+        ["id", "name", "description", "bucketing_seed", "model_filter", "channels", "user", "created_at", "updated_at"],
+        {
+            "id": s.ID,
+            "name": s.STRING,
+            "description": s.TEXT,
+            "bucketing_seed": s.STRING,
+            "model_filter": s.nullable(Filters.summary_schema),
+            "channels": s.array(Channels.summary_schema),
+            "user": s.STRING,
+            **s.STAMPS,
+        },
+    )
+    seed_schema = s.obj(
+        ["name"],
+        {
+            **s.SEEDED,
+            "name": s.NAME,
+            "description": s.TEXT,
+            "bucketing_seed": s.TEXT,
+            "model_filter_id": s.nullable(s.ID),
+        },
+    )
 
     def fields(self, body: dict, current: dict | None) -> dict:
         fields = {

@@ -1,4 +1,5 @@
 """Filters: named lists of conditions an experiment may use as its `model_filter`."""
+
 import copy
 
 from .. import assumptions
@@ -11,11 +12,14 @@ FILTER_OPERATORS = ("==", "!=", "<=", ">=", "<", ">", "contains")
 # Levels a state document puts around a condition: {"filters": [{"body": {"conditions": [<condition>]}}]}.
 ENCLOSING_CONDITION = 5
 
-CONDITION = s.obj(["key", "operator", "value"], {
-    "key": {"type": "string", "minLength": 1},
-    "operator": {"enum": list(FILTER_OPERATORS)},
-    "value": {"type": ["string", "number", "boolean", "array", "null"]},
-})
+CONDITION = s.obj(
+    ["key", "operator", "value"],
+    {
+        "key": {"type": "string", "minLength": 1},
+        "operator": {"enum": list(FILTER_OPERATORS)},
+        "value": {"type": ["string", "number", "boolean", "array", "null"]},
+    },
+)
 CONDITIONS = s.obj(["conditions"], {"conditions": s.array(CONDITION)})
 
 
@@ -25,8 +29,10 @@ class Filters(Resource):
     # selects on the real server is unknown, so it is accepted and ignored.
     list_query = ("id", "name", "query", "type")
     body_schema = s.obj(["name", "body"], {"name": s.NAME, "body": CONDITIONS})
-    record_schema = s.obj(["id", "name", "body", "created_at", "updated_at"], {
-        "id": s.ID, "name": s.STRING, "body": CONDITIONS, **s.STAMPS})
+    record_schema = s.obj(
+        ["id", "name", "body", "created_at", "updated_at"],
+        {"id": s.ID, "name": s.STRING, "body": CONDITIONS, **s.STAMPS},
+    )
     # What lists and experiments hold (a full record when `full_lists` is on).
     summary_schema = s.obj(list(assumptions.FILTER_SUMMARY_FIELDS), {"id": s.ID, "name": s.STRING, **s.STAMPS})
     seed_schema = s.obj(["name", "body"], {**s.SEEDED, "name": s.NAME, "body": CONDITIONS})
@@ -59,8 +65,15 @@ class Filters(Resource):
             return self.render(row)
         return {key: row[key] for key in assumptions.FILTER_SUMMARY_FIELDS}
 
-    def list(self, id: int | None = None, name: str | None = None, query: str | None = None,
-             page: int | None = None, *, type: str | None = None) -> list[dict]:
+    def list(
+        self,
+        id: int | None = None,
+        name: str | None = None,
+        query: str | None = None,
+        page: int | None = None,
+        *,
+        type: str | None = None,
+    ) -> list[dict]:
         return super().list(id, name, query, page)
 
     def on_delete(self, row: dict) -> None:

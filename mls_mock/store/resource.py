@@ -7,6 +7,7 @@ through `on_insert`, `on_update` and `on_delete`, which run inside the write's t
 Every method here runs under the store lock, inside a transaction for writes: the store's
 public methods open them.
 """
+
 import copy
 from collections.abc import Hashable, Iterable
 from typing import Any
@@ -109,8 +110,9 @@ class Resource:
         """Write `fields` into the row and move its `updated_at`."""
         self.tx.update(self.table, row, {**(fields or {}), "updated_at": self.now()})
 
-    def insert(self, fields: dict, user: str | None = None, record_id: int | None = None,
-               stamps: dict | None = None) -> dict:
+    def insert(
+        self, fields: dict, user: str | None = None, record_id: int | None = None, stamps: dict | None = None
+    ) -> dict:
         """Store a new row from validated `fields`; `record_id` and `stamps` only for seeds."""
         self.check_name(fields)
         table = self.table
@@ -121,8 +123,9 @@ class Resource:
         self.on_insert(row)
         return row
 
-    def insert_seeded(self, body: dict, user: str | None, record_id: int | None,
-                      stamps: dict | None, **seed_fields: Any) -> dict:
+    def insert_seeded(
+        self, body: dict, user: str | None, record_id: int | None, stamps: dict | None, **seed_fields: Any
+    ) -> dict:
         """The seed path (`Store.load`, `Store.insert`): validate `body` and insert it with
         an explicit id and timestamps. A resource with seed-only fields takes them here."""
         if seed_fields:
@@ -139,8 +142,9 @@ class Resource:
         field = self.name_field or "id"
         return matching(self.table.select(id, name, field), field, query)
 
-    def list(self, id: int | None = None, name: str | None = None, query: str | None = None,
-             page: int | None = None) -> list[dict]:
+    def list(
+        self, id: int | None = None, name: str | None = None, query: str | None = None, page: int | None = None
+    ) -> list[dict]:
         return [self.listed(r) for r in paginate(self.select(id, name, query), page)]
 
     def get(self, record_id: int) -> dict:

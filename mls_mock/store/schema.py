@@ -4,6 +4,7 @@ Each piece states the rule `validation` applies (name characters, limits), taken
 code that applies it, so a body /openapi.json calls valid is accepted. Plain dicts, no refs:
 whoever publishes them may name and share them.
 """
+
 from typing import Any
 
 from .. import assumptions
@@ -34,14 +35,23 @@ NAME_PATTERN = f"^[^{_CONTROL}]*[^{_CONTROL}{_SPACE_CLASS}][^{_CONTROL}]*$"
 
 ID = {"type": "integer", "minimum": 1, "maximum": assumptions.MAX_ID}
 IDS = {**array(ID), "uniqueItems": True}
-NAME = {"type": "string", "minLength": 1, "maxLength": assumptions.MAX_NAME_LENGTH, "pattern": NAME_PATTERN,
-        "description": f"1 to {assumptions.MAX_NAME_LENGTH} characters, no control characters, not only spaces"}
+NAME = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": assumptions.MAX_NAME_LENGTH,
+    "pattern": NAME_PATTERN,
+    "description": f"1 to {assumptions.MAX_NAME_LENGTH} characters, no control characters, not only spaces",
+}
 STRING = {"type": "string"}
 TEXT = nullable(STRING)
 ANY: dict = {}
 STAMP = {"type": "string", "format": "date-time"}
-STAMP_IN = {"type": "string", "format": "date-time", "pattern": f"^{TIMESTAMP.pattern}$",
-            "description": "RFC 3339 with an offset (upper-case Z), kept as written"}
+STAMP_IN = {
+    "type": "string",
+    "format": "date-time",
+    "pattern": f"^{TIMESTAMP.pattern}$",
+    "description": "RFC 3339 with an offset (upper-case Z), kept as written",
+}
 # Fields every seed record may carry, whatever its kind (see seeding.load_record).
 SEEDED = {"id": nullable(ID), "created_at": nullable(STAMP_IN), "updated_at": nullable(STAMP_IN), "user": TEXT}
 STAMPS = {"created_at": STAMP, "updated_at": STAMP}

@@ -4,6 +4,7 @@
 Each resource does its part: `insert_seeded` for a record, `dump_record` for a row. What is
 common to every kind (id, timestamps, user, error messages naming the record) is here.
 """
+
 import datetime
 from typing import Any
 
@@ -23,8 +24,10 @@ def load(store, document: dict, source: str) -> dict[str, int]:
     if unknown:
         shown = sorted(repr(key) if isinstance(key, str) else f"a {type(key).__name__} key" for key in unknown)
         expected = [*kinds, "sequences", "format"]
-        raise SeedError(f"{source}: unknown top-level keys [{', '.join(shown)}]; expected {expected}"
-                        + ("; that is an envelope: send its `results`" if {"code", "results"} <= set(document) else ""))
+        raise SeedError(
+            f"{source}: unknown top-level keys [{', '.join(shown)}]; expected {expected}"
+            + ("; that is an envelope: send its `results`" if {"code", "results"} <= set(document) else "")
+        )
     added = {kind: _load_kind(store, document, kind, source) for kind in kinds}
     sequences = document.get("sequences")  # null is "none"; false, 0 or "" are mistakes
     _load_sequences(store, {} if sequences is None else sequences, source)
@@ -44,8 +47,9 @@ def _load_kind(store, document: dict, kind: str, source: str) -> int:
         if not isinstance(record, dict):
             raise SeedError(f"{where} must be a JSON object")
         shown_id = record.get("id")
-        if isinstance(shown_id, str) and len(shown_id) <= 20 or (
-                isinstance(shown_id, int) and abs(shown_id) < 10 ** 20):  # never print a huge int
+        if (
+            isinstance(shown_id, str) and len(shown_id) <= 20 or (isinstance(shown_id, int) and abs(shown_id) < 10**20)
+        ):  # never print a huge int
             where += f" (id {shown_id})"
         try:
             load_record(store, kind, record)

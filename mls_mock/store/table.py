@@ -3,6 +3,7 @@ index, and the read helpers lists use (exact id/name select, substring query, pa
 
 Reads only: every write goes through `transaction.Transaction`, which logs its undo.
 """
+
 from collections.abc import Hashable, Iterable
 
 from .. import assumptions
@@ -79,7 +80,7 @@ def paginate(rows: list[dict], page: int | None) -> list[dict]:
     if page is None:
         return rows
     start = (page - 1) * assumptions.PAGE_SIZE
-    chunk = rows[start:start + assumptions.PAGE_SIZE]
+    chunk = rows[start : start + assumptions.PAGE_SIZE]
     if not chunk and page > 1 and assumptions.EMPTY_PAGE_IS_ERROR:
         raise NotFound(f"page {page} does not exist")
     return chunk

@@ -11,6 +11,7 @@ The undo log also says which rows a transaction touched, so the `Commit` event h
 listeners is built from it: nothing extra is kept while writing, and nothing is built when
 nobody listens.
 """
+
 import functools
 from collections.abc import Callable
 
@@ -22,8 +23,17 @@ class Transaction:
     logs its undo before it writes, so one that fails half-way is undone too."""
 
     # Every way store state changes; tests inject failures into these.
-    WRITES = ("insert", "remove", "rename", "update", "index_add", "index_discard", "index_pop", "set_last_id",
-              "assign")
+    WRITES = (
+        "insert",
+        "remove",
+        "rename",
+        "update",
+        "index_add",
+        "index_discard",
+        "index_pop",
+        "set_last_id",
+        "assign",
+    )
 
     __slots__ = ("_undo", "_commit_checks", "replaced")
 
@@ -131,6 +141,7 @@ class Transaction:
 
 
 # ---- the store's side: how its methods open, nest and close transactions -----------------
+
 
 class WriteScope:
     """One write under the store lock. The outermost opens the transaction, runs the checks
