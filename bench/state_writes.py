@@ -112,7 +112,7 @@ def measure(seconds: float, rounds: int) -> Rounds:
                 if records == 10_000:
                     fsync_file = str(Path(tmp) / "fsync.db")
                     servers["--state --fsync", records] = _serve(seed, "--state", fsync_file, "--fsync")
-            for (label, records), server in servers.items():
+            for (_, records), server in servers.items():
                 writes_per_second(server.port, records, 0.3)  # warm-up
             for _ in range(rounds):
                 figures = {}

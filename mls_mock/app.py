@@ -57,7 +57,8 @@ class MockApp(Flask):
     def __init__(self, state: AppState, dispatcher: Dispatcher):
         super().__init__("mls_mock", static_folder=None)
         self.state, self.dispatcher = state, dispatcher
-        self.wsgi_app = WSGIAdapter(state, dispatcher)  # Flask's documented place for middleware
+        # Flask's documented place for middleware, though its annotations make wsgi_app a method
+        self.wsgi_app = WSGIAdapter(state, dispatcher)  # type: ignore[method-assign]
 
 
 class _LimitedRequest(WerkzeugRequest):

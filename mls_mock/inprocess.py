@@ -10,7 +10,7 @@ import werkzeug.urls  # noqa: F401  registers the "werkzeug.url_quote" codec err
 from . import assumptions
 from .routing import Dispatcher
 from .state import AppState
-from .transport import body_bytes, origin, to_response
+from .transport import body_bytes, origin, sent, to_response
 from .wire import Request
 
 MAX_BODY = assumptions.MAX_BODY_BYTES
@@ -40,9 +40,9 @@ class InProcess:
 
     def __call__(self, prepared: requests.PreparedRequest, where=None) -> requests.Response:
         """`where`: the URL's `transport.origin`, when the caller has it already."""
-        url = prepared.url
+        url, method = sent(prepared)
         parts = urlsplit(url)
-        method = prepared.method.upper()
+        method = method.upper()
         path = _PATHS.get(parts.path)
         if path is None:
             path = _decoded_path(parts.path)

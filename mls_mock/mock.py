@@ -25,11 +25,12 @@ class UnmatchedFaultWarning(UserWarning):
     the failure it meant to (a typo in the path, a relative path, the wrong method)."""
 
 
-def mls_api_origins():
+def mls_api_origins() -> tuple[set[transport.Origin], set[transport.Origin]]:
     """(AB API origins, every other MLS origin) named in sktmls's own config."""
     from .redirect import shipped_config
 
-    ab, other = set(), set()
+    ab: set[transport.Origin] = set()
+    other: set[transport.Origin] = set()
     for runtime in shipped_config().values():
         for key, urls in runtime.items():
             if isinstance(urls, dict):
@@ -67,7 +68,10 @@ class MLSMock(transport.Router):
         )
         self._direct = InProcess(self.app.state, self.app.dispatcher)
         self._extra_origins = {transport.origin(url) for url in base_urls}
-        self._served = self._blocked = None
+        # Read from sktmls's config by the first start(): served ones, and MLS ones refused.
+        self._served: set[transport.Origin] = set()
+        self._blocked: set[transport.Origin] = set()
+        self._origins_read = False
         if seed is not None:
             self.seed(seed)
 
@@ -75,9 +79,10 @@ class MLSMock(transport.Router):
 
     def start(self) -> "MLSMock":
         allow_light_sktmls()
-        if self._served is None:
+        if not self._origins_read:
             ab, other = mls_api_origins()
             self._served, self._blocked = ab | self._extra_origins, other
+            self._origins_read = True
         transport.activate(self)
         return self
 
@@ -89,9 +94,9 @@ class MLSMock(transport.Router):
         """Like WireMock's near misses: name each fault nothing matched, with the requests
         that came closest, once per fault."""
         for fault in self.state.faults.never_matched():
-            if getattr(fault, "_warned", False):
+            if fault.warned:
                 continue
-            fault._warned = True
+            fault.warned = True
             same_method = [
                 f"{c.method} {c.path}"
                 for c in self.calls
@@ -102,8 +107,8 @@ class MLSMock(transport.Router):
                 hint += "; paths are globs on the whole decoded URL path, e.g. '/api/v1/channels*'"
             warnings.warn(
                 UnmatchedFaultWarning(
-                    f"mls-mock: the fault fail({fault.method!r}, {fault.path!r}, status={fault.status}) never matched a "
-                    f"request{hint}"
+                    f"mls-mock: the fault fail({fault.method!r}, {fault.path!r}, status={fault.status}) "
+                    f"never matched a request{hint}"
                 ),
                 stacklevel=3,
             )
@@ -172,21 +177,32 @@ class MLSMock(transport.Router):
 
     # ---- transport ----------------------------------------------------------------------
 
-    def handle(self, adapter, prepared, **kwargs):
-        key = transport.origin(prepared.url)
+    def handle(self, adapter, prepared: requests.PreparedRequest, **kwargs) -> requests.Response | None:
+        url, method = transport.sent(prepared)
+        key = transport.origin(url)
         if key in self._served:
             if self.state.faults:
                 # Decoded, as the app sees it: one glob matches the same requests either way.
-                path = unquote(transport.urlsplit(prepared.url).path)
-                fault = self.state.faults.take(prepared.method, path, network=True)
+                path = unquote(transport.urlsplit(url).path)
+                fault = self.state.faults.take(method, path, network=True)
                 if fault is not None:
-                    raise fault.raises(fault.message, request=prepared)
+                    raise _network_error(fault, prepared)
             return self._direct(prepared, key)
         host = key[1]
         if key in self._blocked or host.endswith(MLS_DOMAINS):
             raise requests.ConnectionError(
-                f"mls-mock does not serve {prepared.url.split('?')[0]}: only the MLS AB API is faked, "
+                f"mls-mock does not serve {url.split('?')[0]}: only the MLS AB API is faked, "
                 f"and no request to another MLS host may reach the network",
                 request=prepared,
             )
         return None
+
+
+def _network_error(fault: Fault, prepared: requests.PreparedRequest) -> BaseException:
+    """What a fault with `raises` raises: requests' exceptions carry the request, as a real
+    adapter's do; any other class (ValueError...) gets the message alone, as it takes no
+    `request=` (passing it raised a TypeError instead)."""
+    assert fault.raises is not None  # take(network=True) returns only faults that raise
+    if issubclass(fault.raises, requests.RequestException):
+        return fault.raises(fault.message, request=prepared)
+    return fault.raises(fault.message)

@@ -9,7 +9,8 @@ token, a state file), so the document of a served app lists exactly its own;
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from . import assumptions
 from .openapi_schemas import ID, MAX_JSON_DEPTH, SCHEMAS, STATE_RULES, obj, ref
@@ -54,16 +55,17 @@ def build(state) -> dict:
 def document(routes: Iterable[Route], admin_token: bool = False, persistent: bool = False) -> dict:
     paths: dict[str, dict] = {}
     operations = []
-    extra_schemas: dict[str, dict] = {}
+    extra_schemas: dict[str, Mapping] = {}
     for route in routes:
         path, parameters = path_of(route.rule)
+        security: list[dict[str, list[str]]]
         if route.api:
             security = [{"basicAuth": []}]
         elif route.admin and admin_token:
             security = [{"adminBearer": []}, {"adminHeader": []}]
         else:
             security = []
-        operation = {
+        operation: dict[str, Any] = {
             "operationId": operation_id(route),
             "summary": route.summary or f"{route.method} {route.rule}",
             "tags": [route.tag],
@@ -125,9 +127,10 @@ DESCRIPTION = (
     "`field: problem`. /api/ routes check, in order: Basic credentials (401, before routing), the body size from "
     f"Content-Length ({assumptions.MAX_BODY_BYTES} bytes, 413), then the request itself. A body is a JSON object "
     f"(RFC 8259: no NaN or Infinity, no lone surrogates{_DEPTH}) sent as application/json (or another "
-    "+json type) or without a Content-Type (any other: 415). Query parameters this document does not list are ignored; a listed one "
-    "given twice is refused (400). A method a path does not list answers 405 with `Allow`. A fault injected "
-    "through POST /_mock/faults answers matching /api/ requests with its own status instead of the listed ones."
+    "+json type) or without a Content-Type (any other: 415). Query parameters this document does not list are "
+    "ignored; a listed one given twice is refused (400). A method a path does not list answers 405 with `Allow`. "
+    "A fault injected through POST /_mock/faults answers matching /api/ requests with its own status instead of "
+    "the listed ones."
 )
 
 

@@ -41,7 +41,7 @@ from .validation import STRICT_JSON
 try:
     import fcntl
 except ImportError:  # Windows: no advisory lock, everything else works
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]  # mypy's idiom for an optional module
 
 FORMAT = "mls-mock-state/2"
 JSON_FORMAT = "mls-mock-state/1"  # the JSON file of mls-mock before SQLite
@@ -50,8 +50,10 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 SIDECARS = ("-wal", "-shm", "-journal")
 SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE records (kind TEXT NOT NULL, id INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (kind, id))"
-    " WITHOUT ROWID",
+    (
+        "CREATE TABLE records (kind TEXT NOT NULL, id INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (kind, id))"
+        " WITHOUT ROWID"
+    ),
     "CREATE TABLE sequences (kind TEXT PRIMARY KEY, last_id INTEGER NOT NULL)",
 )
 CHECKPOINT_EVERY = 200  # commits between two background checkpoints (a commit is a few WAL pages)
@@ -85,7 +87,7 @@ class StateFile:
         self._lock_fd: int | None = None
         self._db: sqlite3.Connection | None = None
         self._store: Store | None = None
-        self._identity = None  # (st_dev, st_ino) of the file the connection writes
+        self._identity: tuple[int, int] | None = None  # (st_dev, st_ino) of the file the connection writes
         self._sequences: dict[str, int] = {}  # as the file holds them: only changes are written
         self._checkpointer: _Checkpointer | None = None
 
@@ -257,7 +259,7 @@ class StateFile:
         try:
             if db is None:
                 raise sqlite3.ProgrammingError("the state file is closed")
-            statements = [("DELETE FROM records", ())] if commit.replaced else []
+            statements: list[tuple[str, tuple]] = [("DELETE FROM records", ())] if commit.replaced else []
             for kind, records in commit.changes.items():
                 for record_id, record in records.items():
                     statements.append(
@@ -286,7 +288,7 @@ class StateFile:
             raise StateWriteError(f"the change could not be saved to {self.path} ({error}), so it was undone") from None
         self._sequences.update(sequences)
         self.writes += 1
-        if self.writes % CHECKPOINT_EVERY == 0:
+        if self.writes % CHECKPOINT_EVERY == 0 and self._checkpointer is not None:  # attach() set it
             self._checkpointer.wake.set()
 
     def close(self) -> None:

@@ -8,10 +8,12 @@ directly, so the limits on what a connection may hold are set here (see `ServerT
 
 import threading
 import time
+from collections.abc import Mapping
+from typing import Any
 
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
-from waitress.server import BaseWSGIServer, create_server
+from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 from waitress.task import ErrorTask
 
 from . import assumptions
@@ -20,7 +22,7 @@ from .wire import envelope
 try:
     import resource
 except ImportError:  # Windows: no RLIMIT_NOFILE to raise
-    resource = None
+    resource = None  # type: ignore[assignment]  # mypy's idiom for an optional module
 
 # waitress's own limit is 100: one more idle client and every request waits, even health.
 DEFAULT_CONNECTION_LIMIT = 1000
@@ -133,7 +135,7 @@ class ServerThread:
         **options,
     ):
         self.app, self.host, self.requested_port = app, host, port
-        self._options = dict(
+        self._options: dict[str, Any] = dict(
             threads=threads,
             connection_limit=connection_limit,
             channel_timeout=channel_timeout,
@@ -146,7 +148,7 @@ class ServerThread:
             asyncore_use_poll=True,
         )
         self._options.update(options)
-        self._server = None
+        self._server: MultiSocketServer | BaseWSGIServer | None = None
         self._listeners: list[BaseWSGIServer] = []
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
@@ -155,7 +157,8 @@ class ServerThread:
     def port(self) -> int:
         if not self._listeners:
             raise RuntimeError("the server is not started")
-        return int(self._listeners[0].effective_port)  # waitress reports it as a string
+        # waitress reports it as a string (its stubs omit the attribute)
+        return int(self._listeners[0].effective_port)  # type: ignore[attr-defined]
 
     @property
     def connection_limit(self) -> int:
@@ -171,11 +174,11 @@ class ServerThread:
             raise RuntimeError("the server is already started")
         # waitress's idle poll stays at its 1 s default: stop() wakes the loop through its
         # trigger. (It reads the setting as an int: a 0.2 once here became 0, a busy loop.)
-        self._server = create_server(
+        server = self._server = create_server(
             self.app, host=self.host, port=self.requested_port, ident="mls-mock", **self._options
         )
         # One listener, or several when a name like "localhost" is both IPv4 and IPv6.
-        self._map = self._server.map if hasattr(self._server, "map") else self._server._map
+        self._map = _socket_map(server)
         self._listeners = [d for d in self._map.values() if isinstance(d, BaseWSGIServer)]
         for listener in self._listeners:
             listener.channel_class = EnvelopeChannel
@@ -183,7 +186,8 @@ class ServerThread:
         self._thread.start()
         return self
 
-    def _serve(self):
+    def _serve(self) -> None:
+        assert self._server is not None  # start() set it before starting this thread
         try:
             self._server.run()
         except BaseException as error:  # kept for stop(); a socket closed at shutdown is expected
@@ -200,7 +204,8 @@ class ServerThread:
     def _in_loop(self, thunk) -> None:
         """Run `thunk` inside waitress's loop, the one thread that may touch its sockets."""
         try:
-            self._listeners[0].trigger.pull_trigger(thunk)
+            # waitress's stubs call the trigger an int; it is its loop's trigger object
+            self._listeners[0].trigger.pull_trigger(thunk)  # type: ignore[attr-defined]
         except OSError:  # the loop is gone already
             pass
 
@@ -208,13 +213,19 @@ class ServerThread:
         if self._thread is None:
             return
         listeners = self._listeners
-        self._in_loop(lambda: [wasyncore.dispatcher.close(listener) for listener in listeners])  # no new connections
+
+        def close_listeners() -> None:  # no new connections
+            for listener in listeners:
+                wasyncore.dispatcher.close(listener)
+
+        self._in_loop(close_listeners)
         deadline = time.monotonic() + grace
         while self._busy() and time.monotonic() < deadline:
             time.sleep(0.01)
         self._in_loop(lambda: wasyncore.close_all(self._map))  # idle connections too: the loop ends
         self._thread.join(grace)
-        listeners[0].task_dispatcher.shutdown(cancel_pending=True, timeout=grace)
+        # waitress's stubs want an int timeout; it adds it to time.time(), so a float is fine
+        listeners[0].task_dispatcher.shutdown(cancel_pending=True, timeout=grace)  # type: ignore[arg-type]
         self._thread = None
         error, self._error = self._error, None
         if error is not None and not isinstance(error, (OSError, ValueError)):
@@ -227,19 +238,31 @@ class ServerThread:
         self.stop()
 
 
+def _socket_map(server: MultiSocketServer | BaseWSGIServer) -> Mapping[int, Any]:
+    """The loop's map of listeners and connections. create_server always makes one (its
+    stubs allow a MultiSocketServer none, and omit a lone listener's `_map`)."""
+    found = server.map if isinstance(server, MultiSocketServer) else server._map  # type: ignore[attr-defined]
+    assert found is not None
+    return found
+
+
 class EnvelopeErrorTask(ErrorTask):
     """waitress's own refusals (malformed HTTP, headers or body too large), in the envelope
     every other answer uses instead of waitress's plain text."""
 
     def execute(self):
-        error = self.request.error
+        # waitress hands the task its request parser, which holds the Error (its stubs: the Error)
+        error = self.request.error  # type: ignore[attr-defined]
         if error.code == 413:  # the app's wording: the body is refused before it is read
             message = f"request body is larger than {assumptions.MAX_BODY_BYTES} bytes"
         else:
             message = f"{error.reason}: {error.body}"
         reply = envelope(None, error.code, message)
         self.status = f"{error.code} {error.reason}"
-        self.response_headers.extend((name, value) for name, value in reply.headers if name != "Content-Length")
+        # a list at run time; waitress's stubs say Sequence
+        self.response_headers.extend(  # type: ignore[attr-defined]
+            (name, value) for name, value in reply.headers if name != "Content-Length"
+        )
         self.set_close_on_finish()
         self.content_length = len(reply.body)
         self.write(reply.body)

@@ -145,6 +145,7 @@ class Fault:
     times: int | None = 1
     raises: type[BaseException] | None = None
     hits: int = field(default=0, init=False, compare=False)  # requests it failed so far
+    warned: bool = field(default=False, init=False, compare=False, repr=False)  # named as never matched
 
     def __post_init__(self):
         """One rule for MLSMock.fail and POST /_mock/faults. An answer the client cannot

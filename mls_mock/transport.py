@@ -12,6 +12,7 @@ import sys
 import threading
 from collections.abc import Callable
 from http.client import responses as REASONS
+from typing import Any
 from urllib.parse import unquote_to_bytes, urlsplit
 
 import requests
@@ -21,23 +22,33 @@ from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+Origin = tuple[str, str, int | None]  # (scheme, host, port)
+Send = Callable[..., requests.Response]  # HTTPAdapter.send, or what stands in for it
 
 
 @functools.lru_cache(maxsize=512)
-def _origin_of_prefix(prefix: str):
+def _origin_of_prefix(prefix: str) -> Origin:
     parts = urlsplit(prefix)
     scheme = parts.scheme.lower()
     # "ab.stg.sktmls.com." is the same host as without the dot: it must not slip past.
     return scheme, (parts.hostname or "").lower().rstrip("."), parts.port or DEFAULT_PORTS.get(scheme)
 
 
-def origin(url: str):
+def origin(url: str) -> Origin:
     """(scheme, host, port) of a URL, the key routers match on. Cached by `scheme://netloc`:
     every router asks it of every request."""
     scheme, sep, rest = url.partition("://")
     if not sep:
         return _origin_of_prefix(url)
     return _origin_of_prefix(scheme + sep + rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0])
+
+
+def sent(prepared: requests.PreparedRequest) -> tuple[str, str]:
+    """The URL and method of a request being sent: prepare() has set both (requests types
+    them Optional, as a PreparedRequest starts without them)."""
+    url, method = prepared.url, prepared.method
+    assert url is not None and method is not None, "the request is not prepared"
+    return url, method
 
 
 def body_bytes(prepared: requests.PreparedRequest) -> bytes:
@@ -51,11 +62,12 @@ def body_bytes(prepared: requests.PreparedRequest) -> bytes:
 
 def wsgi_environ(prepared: requests.PreparedRequest) -> dict:
     """The WSGI environ a server would build for this request."""
-    parts = urlsplit(prepared.url)
+    url, method = sent(prepared)
+    parts = urlsplit(url)
     body = body_bytes(prepared)
-    scheme, host, port = origin(prepared.url)
+    scheme, host, port = origin(url)
     environ = {
-        "REQUEST_METHOD": prepared.method.upper(),
+        "REQUEST_METHOD": method.upper(),
         "SCRIPT_NAME": "",
         "PATH_INFO": unquote_to_bytes(parts.path or "/").decode("latin-1"),
         "QUERY_STRING": parts.query,
@@ -138,7 +150,7 @@ def to_response(prepared: requests.PreparedRequest, status: int, headers, conten
             content_type = value
     response.encoding = _encoding(content_type)
     response._content = content
-    response.url = prepared.url
+    response.url = sent(prepared)[0]
     response.request = prepared
     return response
 
@@ -176,11 +188,20 @@ _lock = threading.Lock()
 # A router activated while HTTPAdapter.send was someone else's (a `responses` mock, say)
 # keeps that send: what no router answers goes there, and it is put back when the router
 # stops. Nesting is expected to be last-in, first-out, as with context managers.
-_displaced: dict[Router, Callable] = {}
-_network_send = HTTPAdapter.send
+_displaced: dict[Router, Send] = {}
+_network_send: Send = HTTPAdapter.send
 
 
-def send_onward(adapter, request, **kwargs):
+def _installed() -> Send:
+    return HTTPAdapter.send
+
+
+def _install(send: Send) -> None:
+    # Replacing the method is what this module is for; mypy refuses assignments to methods.
+    HTTPAdapter.send = send  # type: ignore[method-assign]
+
+
+def send_onward(adapter: HTTPAdapter, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
     """Send past every router: to the newest displaced send, else to the network."""
     for router in reversed(_routers):
         below = _displaced.get(router)
@@ -189,7 +210,7 @@ def send_onward(adapter, request, **kwargs):
     return _network_send(adapter, request, **kwargs)
 
 
-def _routed_send(adapter, request, **kwargs):
+def _routed_send(adapter: HTTPAdapter, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
     for router in reversed(_routers):
         response = router.handle(adapter, request, **kwargs)
         if response is not None:
@@ -201,11 +222,11 @@ def activate(router: Router) -> None:
     with _lock:
         if router in _routers:
             raise RuntimeError("this MLSMock is already started")
-        current = HTTPAdapter.send
+        current = _installed()
         if current is not _routed_send and current is not _network_send:
             _displaced[router] = current
         _routers.append(router)
-        HTTPAdapter.send = _routed_send
+        _install(_routed_send)
 
 
 def deactivate(router: Router) -> None:
@@ -214,8 +235,8 @@ def deactivate(router: Router) -> None:
             return
         _routers.remove(router)
         below = _displaced.pop(router, None)
-        if HTTPAdapter.send is _routed_send:  # else someone patched on top of us: leave theirs
+        if _installed() is _routed_send:  # else someone patched on top of us: leave theirs
             if below is not None:
-                HTTPAdapter.send = below
+                _install(below)
             elif not _routers:
-                HTTPAdapter.send = _network_send
+                _install(_network_send)

@@ -6,7 +6,7 @@ and the in-process path can all build on it."""
 import decimal
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, NamedTuple, Protocol
 
 from werkzeug.http import parse_options_header
@@ -85,7 +85,9 @@ class Request:
         query_string: str = "",
     ):
         self.state, self.method, self.path, self.args, self.headers = state, method, path, args, headers
-        self.content_length, self.data, self.user, self.json = content_length, data, None, None
+        self.content_length, self.data = content_length, data
+        self.user: str | None = None
+        self.json: dict | None = None
         self.server, self.scheme, self.query_string = server, scheme, query_string
 
     @property
@@ -107,14 +109,16 @@ def encode(value: Any) -> bytes:
         return json.dumps(value).encode("ascii")
 
 
-def json_reply(data: bytes, status: int = 200, headers: Sequence[tuple] = ()) -> Reply:
+def json_reply(data: bytes, status: int = 200, headers: Collection[tuple[str, str]] = ()) -> Reply:
     pairs = [("Content-Type", JSON), ("Content-Length", str(len(data)))]
     if headers:
         pairs.extend(headers)
     return Reply(status, pairs, data)
 
 
-def envelope(results: Any = None, status: int = 200, error: str | None = None, headers: Sequence[tuple] = ()) -> Reply:
+def envelope(
+    results: Any = None, status: int = 200, error: str | None = None, headers: Collection[tuple[str, str]] = ()
+) -> Reply:
     return json_reply(encode({"code": status, "error": error, "results": results}), status, headers)
 
 
@@ -175,17 +179,16 @@ def positive_int(text: str, field: str) -> int:
     return int(value)
 
 
-positive_int.schema = {"type": "integer", "minimum": 1, "maximum": QUERY_INTEGER_MAX}  # type: ignore[attr-defined]
+_POSITIVE_INT = {"type": "integer", "minimum": 1, "maximum": QUERY_INTEGER_MAX}
+positive_int.schema = _POSITIVE_INT  # type: ignore[attr-defined]
 
 
 def page(text: str, field: str) -> int:
     return positive_int(text, field)
 
 
-page.schema = {
-    **positive_int.schema,  # type: ignore[attr-defined]
-    "description": f"the N-th slice of {assumptions.PAGE_SIZE} in id order; past the end: []",
-}
+_PAGE_DESCRIPTION = f"the N-th slice of {assumptions.PAGE_SIZE} in id order; past the end: []"
+page.schema = {**_POSITIVE_INT, "description": _PAGE_DESCRIPTION}  # type: ignore[attr-defined]
 
 
 def text(value: str, field: str) -> str:
@@ -211,7 +214,7 @@ def schema_of(convert: Converter) -> dict:
     return getattr(convert, "schema", {"type": "string"})
 
 
-def parse_query(args: dict[str, list[str]], spec: dict[str, Converter]) -> dict[str, Any]:
+def parse_query(args: Mapping[str, list[str]], spec: Mapping[str, Converter]) -> dict[str, Any]:
     """Known query parameters, converted; unknown ones are ignored like most servers do, a
     repeated known one is refused since it is ambiguous."""
     found: dict[str, Any] = {}

@@ -16,9 +16,11 @@ TEST_ENV = "STG"
 DISABLED_MARKER = "mls_mock_disabled"
 SEED_MARKER = "mls_seed"
 MARKERS = (
-    f"{SEED_MARKER}(*seeds): preload the fake with seed sets before the test: a name of a set in "
-    "mls-mock's fixtures/ (e.g. 'demo') or a path to a JSON file in the fixtures/ format (relative "
-    "paths are tried next to the test file first)",
+    (
+        f"{SEED_MARKER}(*seeds): preload the fake with seed sets before the test: a name of a set in "
+        "mls-mock's fixtures/ (e.g. 'demo') or a path to a JSON file in the fixtures/ format (relative "
+        "paths are tried next to the test file first)"
+    ),
     f"{DISABLED_MARKER}: this test runs without mls-mock's fake (even with mls_mock_autouse); MLS hosts stay blocked",
 )
 
