@@ -1,0 +1,56 @@
+"""The access log of `mls-mock serve`, as WSGI middleware: one line per request on the
+`mls_mock.access` logger."""
+
+import logging
+import time
+
+access_log = logging.getLogger("mls_mock.access")
+
+
+class AccessLog:
+    """One line per request, after the body is sent: waitress itself logs no access."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        started = time.perf_counter()
+        seen = {}
+
+        def record_status(status, headers, exc_info=None):
+            seen["status"] = status.partition(" ")[0]
+            return start_response(status, headers, exc_info)
+
+        return _Logged(self.app(environ, record_status), environ, seen, started)
+
+
+class _Logged:
+    __slots__ = ("body", "environ", "seen", "started", "size")
+
+    def __init__(self, body, environ, seen, started):
+        self.body, self.environ, self.seen, self.started, self.size = body, environ, seen, started, 0
+
+    def __iter__(self):
+        for chunk in self.body:
+            self.size += len(chunk)
+            yield chunk
+
+    def close(self):
+        try:
+            if hasattr(self.body, "close"):
+                self.body.close()
+        finally:
+            if access_log.isEnabledFor(logging.INFO):
+                env = self.environ
+                query = env.get("QUERY_STRING")
+                target = env.get("PATH_INFO", "") + (f"?{query}" if query else "")
+                access_log.info(
+                    '%s "%s %s %s" %s %d %.1fms',
+                    env.get("REMOTE_ADDR", "-"),
+                    env.get("REQUEST_METHOD"),
+                    target,
+                    env.get("SERVER_PROTOCOL"),
+                    self.seen.get("status", "-"),
+                    self.size,
+                    (time.perf_counter() - self.started) * 1000,
+                )
