@@ -14,6 +14,10 @@ from .route import Route
 from .wire import Reply, Request, envelope
 
 
+MATCHES_KEPT = 4096
+MATCHED_PATH_MAX = 256
+
+
 class AsciiIntConverter(IntegerConverter):
     """`<int:...>` with ASCII digits only: werkzeug's `\\d+` also matches other scripts' digits,
     so `DELETE /api/v1/channels/１` (a fullwidth 1) deleted channel 1. An id with more digits
@@ -51,7 +55,9 @@ class Dispatcher:
         self.map = Map([Rule(route.rule, endpoint=route, methods=[route.method]) for route in self.routes],
                        strict_slashes=False, converters={"int": AsciiIntConverter})
         self._adapter = self.map.bind("localhost")
-        # (path, method) -> (route, view_args) or the routing error: the routes never change.
+        # (path, method) -> (route, view_args), for routed requests only: a refusal is not kept
+        # (its exception holds its traceback's frames, and paths are the client's to vary), nor
+        # a long path, so whoever reaches the port cannot make this grow past a few hundred KB.
         self._matches: Dict[Tuple[str, str], tuple] = {}
 
     def match(self, path: str, method: str) -> tuple:
@@ -62,13 +68,12 @@ class Dispatcher:
         if found is None:
             try:
                 found = self._adapter.match(path, method)
-            except RequestRedirect as redirect:  # its Location depends on the request's host
-                return None, redirect
-            except HTTPException as error:
-                found = (None, error)
-            if len(self._matches) >= 4096:
-                self._matches.clear()
-            self._matches[key] = found
+            except HTTPException as error:  # NotFound, MethodNotAllowed, RequestRedirect
+                return None, error
+            if len(path) <= MATCHED_PATH_MAX:
+                if len(self._matches) >= MATCHES_KEPT:
+                    self._matches.clear()
+                self._matches[key] = found
         return found
 
     def dispatch(self, req: Request) -> Reply:
@@ -76,8 +81,11 @@ class Dispatcher:
         if route is not None:
             return serve(req, route, route.handler, found)
         if isinstance(found, RequestRedirect):  # the Location on the host the request named
-            host = get_host(req.scheme, req.headers.get("Host"), req.server) or "localhost"
-            adapter = self.map.bind(host, url_scheme=req.scheme, query_args=req.query_string)
+            try:
+                host = get_host(req.scheme, req.headers.get("Host"), req.server) or "localhost"
+                adapter = self.map.bind(host, url_scheme=req.scheme, query_args=req.query_string)
+            except (HTTPException, ValueError):  # a Host werkzeug cannot encode (`a..b`): the name a client knows
+                adapter = self.map.bind("localhost", url_scheme=req.scheme, query_args=req.query_string)
             try:
                 adapter.match(req.path, req.method)
             except RequestRedirect as redirect:
