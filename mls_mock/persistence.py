@@ -28,7 +28,9 @@
 import contextlib
 import json
 import os
+import re
 import sqlite3
+import stat
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -48,6 +50,8 @@ JSON_FORMAT = "mls-mock-state/1"  # the JSON file of mls-mock before SQLite
 APPLICATION_ID = 0x4D4C534D  # "MLSM" in the SQLite header (offset 68)
 SQLITE_HEADER = b"SQLite format 3\x00"
 SIDECARS = ("-wal", "-shm", "-journal")
+# How the earlier release's JSON state file starts: it wrote "format" first.
+OLD_JSON_START = re.compile(rb'\s*\{\s*"format"\s*:\s*"' + re.escape(JSON_FORMAT.encode()) + rb'"')
 SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     (
@@ -88,6 +92,8 @@ class StateFile:
         self._db: sqlite3.Connection | None = None
         self._store: Store | None = None
         self._identity: tuple[int, int] | None = None  # (st_dev, st_ino) of the file the connection writes
+        self._wal_identity: tuple[int, int] | None = None  # and of its write-ahead log, once SQLite has made it
+        self._file_lock_fd: int | None = None
         self._sequences: dict[str, int] = {}  # as the file holds them: only changes are written
         self._checkpointer: _Checkpointer | None = None
 
@@ -103,9 +109,16 @@ class StateFile:
         if not self.path.parent.is_dir():
             raise StateFileError(f"{self.path}: the directory {self.path.parent} does not exist")
         try:
-            links = self.path.stat().st_nlink
+            found_stat: os.stat_result | None = self.path.stat()
         except OSError:
-            links = 1  # no file yet (or unreadable: _load_into says why)
+            found_stat = None  # no file yet (or unreadable: _load_into says why)
+        if found_stat is not None and not stat.S_ISREG(found_stat.st_mode):
+            # A device reads as empty ("start afresh") and would be renamed over; a FIFO blocks.
+            raise StateFileError(
+                f"{self.path}: not a regular file (a directory, device, pipe or socket); "
+                f"pass the path of a state file, existing or to be created"
+            )
+        links = found_stat.st_nlink if found_stat is not None else 1
         if links > 1:
             raise StateFileError(
                 f"{self.path}: the file has {links} hard links; SQLite names its write-ahead log after the path, "
@@ -114,6 +127,8 @@ class StateFile:
             )
         self._take_lock()
         try:
+            if found_stat is not None and found_stat.st_size:
+                self._lock_file()  # before reading it: another server may hold it
             self._remove_stale_temps()
             found = self._load_into(store)
             if not found:
@@ -144,6 +159,21 @@ class StateFile:
                 f"{self.path}: another mls-mock server is using this state file (lock {lock_path} is held)"
             ) from None
         self._lock_fd = fd
+
+    def _lock_file(self) -> None:
+        """Also lock the database file itself: the sidecar alone is one `rm` away from two
+        servers writing one file. (flock and SQLite's own fcntl locks do not meet on Linux.)"""
+        if fcntl is None or self._file_lock_fd is not None:
+            return
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise StateFileError(
+                f"{self.path}: another mls-mock server is using this state file (the file itself is locked)"
+            ) from None
+        self._file_lock_fd = fd
 
     def _load_into(self, store: Store) -> bool:
         try:
@@ -178,11 +208,10 @@ class StateFile:
 
     def _not_sqlite(self) -> str:
         """Why a file that is not SQLite is refused; an old JSON state file says how to convert it."""
-        marker = None
-        with contextlib.suppress(OSError, ValueError, UnicodeDecodeError, RecursionError):
-            document = STRICT_JSON.decode(self.path.read_text(encoding="utf-8"))
-            marker = document.get("format") if isinstance(document, dict) else None
-        if marker == JSON_FORMAT:
+        head = b""
+        with contextlib.suppress(OSError), open(self.path, "rb") as file:
+            head = file.read(4096)  # never a huge file whole
+        if OLD_JSON_START.match(head):
             return (
                 f"{self.path}: a JSON state file of an earlier mls-mock (format {JSON_FORMAT!r}); this mls-mock "
                 f"keeps its state in SQLite (format {FORMAT!r}). The old file is a seed document: convert it "
@@ -223,6 +252,9 @@ class StateFile:
             finally:
                 db.close()  # checkpoints the WAL into the file and removes it
             _fsync_path(temp)
+            for suffix in SIDECARS:  # a WAL left by a removed or emptied file would be replayed into ours
+                with contextlib.suppress(FileNotFoundError):
+                    self._sidecar(suffix).unlink()
             os.replace(temp, self.path)
             _fsync_path(self.path.parent)
         except (OSError, sqlite3.Error, ValueError) as error:
@@ -240,14 +272,16 @@ class StateFile:
                     raise sqlite3.OperationalError("cannot switch to WAL mode")
                 db.execute("PRAGMA wal_autocheckpoint = 0")  # the checkpointer's job, off the request path
                 db.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
-                stat = os.stat(self.path)
+                opened = os.stat(self.path)
                 self._checkpointer = _Checkpointer(_connect(self.path, self.fsync))
             except BaseException:
                 db.close()
                 raise
         except (OSError, sqlite3.Error) as error:
             raise StateFileError(f"{self.path}: cannot open the state file for writing: {error}") from None
-        self._db, self._identity = db, (stat.st_dev, stat.st_ino)
+        self._db, self._identity = db, (opened.st_dev, opened.st_ino)
+        self._lock_file()
+        self._check_identity()  # notes the WAL's identity
         self._checkpointer.start()
 
     # ---- saving -----------------------------------------------------------------------
@@ -269,9 +303,7 @@ class StateFile:
                     )
             sequences = [(kind, last) for kind, last in commit.sequences.items() if self._sequences.get(kind) != last]
             statements += [("INSERT OR REPLACE INTO sequences VALUES (?, ?)", pair) for pair in sequences]
-            stat = os.stat(self.path)  # open handles would write on happily into a removed file
-            if (stat.st_dev, stat.st_ino) != self._identity:
-                raise FileNotFoundError(f"{self.path} was replaced by another file")
+            self._check_identity()
             if len(statements) == 1:  # e.g. an update: one statement is its own transaction, a third of the calls
                 db.execute(*statements[0])
             elif statements:
@@ -291,6 +323,24 @@ class StateFile:
         if self.writes % CHECKPOINT_EVERY == 0 and self._checkpointer is not None:  # attach() set it
             self._checkpointer.wake.set()
 
+    def _check_identity(self) -> None:
+        """Open handles would write on happily into a removed or replaced file, or WAL: the
+        write would be acknowledged and then lost at the next start."""
+        found = os.stat(self.path)
+        if (found.st_dev, found.st_ino) != self._identity:
+            raise FileNotFoundError(f"{self.path} was replaced by another file")
+        wal = self._sidecar("-wal")
+        try:
+            found = os.stat(wal)
+        except FileNotFoundError:
+            if self._wal_identity is not None:
+                raise FileNotFoundError(f"{wal} (the write-ahead log) was removed") from None
+            return
+        if self._wal_identity is None:
+            self._wal_identity = (found.st_dev, found.st_ino)
+        elif (found.st_dev, found.st_ino) != self._wal_identity:
+            raise FileNotFoundError(f"{wal} (the write-ahead log) was replaced by another file")
+
     def close(self) -> None:
         """Close the database (its WAL is checkpointed) and release the lock."""
         if self._checkpointer is not None:
@@ -301,9 +351,11 @@ class StateFile:
             with lock:  # a commit being written finishes first
                 self._db.close()
                 self._db = None
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)
-            self._lock_fd = None
+        for name in ("_file_lock_fd", "_lock_fd"):
+            fd = getattr(self, name)
+            if fd is not None:
+                os.close(fd)
+                setattr(self, name, None)
 
 
 def _connect(path: Path, fsync: bool) -> sqlite3.Connection:

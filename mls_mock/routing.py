@@ -16,6 +16,9 @@ from .pipeline import serve
 from .route import Route
 from .wire import Reply, Request, envelope
 
+MATCHES_KEPT = 4096
+MATCHED_PATH_MAX = 256
+
 
 class AsciiIntConverter(IntegerConverter):
     """`<int:...>` with ASCII digits only: werkzeug's `\\d+` also matches other scripts' digits,
@@ -57,7 +60,9 @@ class Dispatcher:
             converters={"int": AsciiIntConverter},
         )
         self._adapter = self.map.bind("localhost")
-        # (path, method) -> (route, view_args) or the routing error: the routes never change.
+        # (path, method) -> (route, view_args), for routed requests only: a refusal is not kept
+        # (its exception holds its traceback's frames, and paths are the client's to vary), nor
+        # a long path, so whoever reaches the port cannot make this grow past a few hundred KB.
         self._matches: dict[tuple[str, str], tuple] = {}
 
     def match(self, path: str, method: str) -> tuple:
@@ -68,13 +73,12 @@ class Dispatcher:
         if found is None:
             try:
                 found = self._adapter.match(path, method)
-            except RequestRedirect as redirect:  # its Location depends on the request's host
-                return None, redirect
-            except HTTPException as error:
-                found = (None, error)
-            if len(self._matches) >= 4096:
-                self._matches.clear()
-            self._matches[key] = found
+            except HTTPException as error:  # NotFound, MethodNotAllowed, RequestRedirect
+                return None, error
+            if len(path) <= MATCHED_PATH_MAX:
+                if len(self._matches) >= MATCHES_KEPT:
+                    self._matches.clear()
+                self._matches[key] = found
         return found
 
     def dispatch(self, req: Request) -> Reply:
@@ -82,8 +86,11 @@ class Dispatcher:
         if route is not None:
             return serve(req, route, route.handler, found)
         if isinstance(found, RequestRedirect):  # the Location on the host the request named
-            host = get_host(req.scheme, req.headers.get("Host"), req.server) or "localhost"
-            adapter = self.map.bind(host, url_scheme=req.scheme, query_args=req.query_string)
+            try:
+                host = get_host(req.scheme, req.headers.get("Host"), req.server) or "localhost"
+                adapter = self.map.bind(host, url_scheme=req.scheme, query_args=req.query_string)
+            except (HTTPException, ValueError):  # a Host werkzeug cannot encode (`a..b`): the name a client knows
+                adapter = self.map.bind("localhost", url_scheme=req.scheme, query_args=req.query_string)
             try:
                 adapter.match(req.path, req.method)
             except RequestRedirect as redirect:

@@ -1,5 +1,6 @@
 """StateFile in-process: the cases a subprocess cannot easily stage."""
 import os
+import pathlib
 import shutil
 import sqlite3
 
@@ -97,10 +98,9 @@ def test_a_failed_transaction_leaves_memory_as_the_file_has_it(tmp_path):
     state.attach(store)
     store.create_experiment({"name": "kept"}, "u")
     before, writes = store.dump(), state.writes
-    with pytest.raises(RuntimeError):
-        with store.transaction():
-            store.reset()
-            raise RuntimeError("a failure half way through")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.reset()
+        raise RuntimeError("a failure half way through")
     assert store.dump() == before and state.writes == writes
     assert [e["name"] for e in read_document(state.path)["experiments"]] == ["kept"]
     state.close()
@@ -178,3 +178,79 @@ def test_the_wal_is_checkpointed_into_the_file_in_the_background(tmp_path):
     state.close()
     assert not (tmp_path / "state.db-wal").exists()  # closing folds in the rest
     assert len(read_document(state.path)["experiments"]) == persistence.CHECKPOINT_EVERY * 2
+
+
+# ---- what an outside attack found (each failed before its fix) ---------------------------
+
+def test_a_device_or_a_directory_is_refused_not_replaced(tmp_path):
+    """A device reads as empty ("start afresh") and the new file was renamed over it: run as
+    root with --state /dev/null, that replaced /dev/null."""
+    directory = tmp_path / "dir"
+    directory.mkdir()
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for target in (directory, fifo, "/dev/null"):
+        with pytest.raises(StateFileError, match="not a regular file"):
+            StateFile(target).attach(Store())
+    assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
+
+
+def test_a_wal_left_by_a_removed_file_is_not_replayed_into_a_new_one(tmp_path):
+    path = tmp_path / "state.db"
+    old_store, old = Store(), StateFile(path)
+    old.attach(old_store)
+    for n in range(5):
+        old_store.create_experiment({"name": f"old{n}"}, "u")
+    wal = path.with_name(path.name + "-wal")
+    saved_wal = wal.read_bytes()
+    old._checkpointer.stop()  # a kill -9: no checkpoint, the WAL stays beside the file
+    old._checkpointer = None
+    old._db = None
+    os.close(old._lock_fd), os.close(old._file_lock_fd)
+    old._lock_fd = old._file_lock_fd = None
+    path.unlink()
+    wal.write_bytes(saved_wal)
+    store, state = Store(), StateFile(path)
+    assert state.attach(store) is False  # starts afresh
+    store.create_experiment({"name": "new"}, "u")
+    state.close()
+    assert [e["name"] for e in read_document(path)["experiments"]] == ["new"]
+
+
+def test_a_removed_write_ahead_log_is_a_503_not_a_lost_acknowledgement(tmp_path):
+    store, state = Store(), StateFile(tmp_path / "state.db")
+    state.attach(store)
+    client = create_app(store).test_client()
+    assert client.post("/api/v1/experiments", json={"name": "kept"}, headers=AUTH).status_code == 201
+    for suffix in ("-wal", "-shm"):
+        os.unlink(str(state.path) + suffix)
+    refused = client.post("/api/v1/experiments", json={"name": "lost"}, headers=AUTH)
+    assert refused.status_code == 503 and "write-ahead log" in refused.get_json()["error"]
+    assert [e["name"] for e in store.dump()["experiments"]] == ["kept"]
+    state.close()
+
+
+def test_a_second_server_is_refused_even_when_the_lock_sidecar_is_deleted(tmp_path):
+    path = tmp_path / "state.db"
+    first = StateFile(path)
+    first.attach(Store())
+    path.with_name(f".{path.name}.lock").unlink()
+    with pytest.raises(StateFileError, match="another mls-mock server"):
+        StateFile(path).attach(Store())
+    first.close()
+
+
+def test_a_huge_file_that_is_not_sqlite_is_refused_without_reading_it_whole(tmp_path, monkeypatch):
+    """Looking for the old JSON marker read the whole file: 1 GB took 2 GB of memory (and
+    /dev/zero, everything)."""
+    path = tmp_path / "big.db"
+    with open(path, "wb") as file:
+        file.truncate(64 * 1024 * 1024)  # sparse: 64 MiB of zeros
+
+    def whole_file(*args, **kwargs):
+        raise AssertionError("the whole file was read")
+
+    monkeypatch.setattr(pathlib.Path, "read_text", whole_file)
+    monkeypatch.setattr(pathlib.Path, "read_bytes", whole_file)
+    with pytest.raises(StateFileError, match="not an SQLite database"):
+        StateFile(path).attach(Store())
