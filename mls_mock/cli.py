@@ -255,7 +255,9 @@ def _run(service: Service, args, users, token, origin: str, on_ready) -> int:
             args.channel_timeout,
             _describe_counts(counts),
             origin,
-            f"saved to {service.state_file.path}" if service.state_file else "in memory only",
+            (f"saved to {service.state_file.path}" + (" (fsync per write)" if service.state_file.fsync else ""))
+            if service.state_file
+            else "in memory only",
             f"{len(users)} accounts from {args.users}" if users is not None else "any",
             "required" if token else "none",
             ", ".join(sorted(service.store.generous)) or "none",
