@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, negativ
 from mls_mock import create_app
 
 from breaking_support import AUTH, BREAKING, sized, tally
-from support import build_world
+from support import THOROUGH, build_world
 
 APP = create_app(propagate_exceptions=True)
 STORE = APP.state.store
@@ -30,6 +30,11 @@ schema = schemathesis.openapi.from_wsgi("/openapi.json", APP).exclude(tag="unfak
 # The test sends the credentials itself (below), so a case generated without them would get
 # them back and be accepted: credentials are not generated.
 schema.config.generation.update(with_security_parameters=False)
+# The coverage phase (every boundary of every schema, as explicit examples) is built when this
+# module is collected, in every xdist worker (~5 s each), and runs in full in
+# tests/server/test_openapi_schemathesis.py against the served fake: by default it is left to
+# that test, and the thorough run keeps it here too.
+schema.config.phases.update(phases=["examples", "fuzzing", "coverage"] if THOROUGH else ["examples", "fuzzing"])
 load_from_path(str(Path(__file__).parents[1] / "server" / "schemathesis_hooks.py"))  # the declared state rules
 
 

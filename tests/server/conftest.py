@@ -110,14 +110,34 @@ def start_server(tmp_path):
         server.close()
 
 
+
+
 @pytest.fixture(scope="module")
-def shared_server(tmp_path_factory):
-    """One in-memory server for a module's tests; `server` empties it per test."""
-    server = ServerProcess([], tmp_path_factory.mktemp("shared") / "server.log")
+def shared_servers(tmp_path_factory):
+    """shared_servers(*args): a running `mls-mock serve ARGS`, started once per module and
+    args (each start costs about a second), emptied (data, journal, faults) on every call."""
+    started = {}
+
+    def get(*args):
+        args = tuple(str(a) for a in args)
+        if args not in started:
+            started[args] = ServerProcess(list(args), tmp_path_factory.mktemp("shared") / "server.log")
+            started[args].wait_listening()
+        response = started[args].admin("POST", "reset")
+        assert response.status_code == 200, response.text
+        return started[args]
+
     try:
-        yield server.wait_listening()
+        yield get
     finally:
-        server.close()
+        for server in started.values():
+            server.close()
+
+
+@pytest.fixture(scope="module")
+def shared_server(shared_servers):
+    """One in-memory server for a module's tests; `server` empties it per test."""
+    return shared_servers()
 
 
 @pytest.fixture

@@ -136,15 +136,15 @@ def test_stalled_uploads_hold_little_memory(start_server):
     assert growth < 40 * 1024 * 1024, f"RSS grew by {growth / 2**20:.0f} MiB"
 
 
-def test_an_idle_connection_is_closed_after_the_channel_timeout(start_server):
-    server = start_server("--channel-timeout", "1", "--log-level", "warning")
+def test_an_idle_connection_is_closed_after_the_channel_timeout(shared_servers):
+    server = shared_servers("--channel-timeout", "1", "--log-level", "warning")
     with socket.create_connection(_address(server), timeout=PROBE_TIMEOUT) as idle:
         assert idle.recv(1) == b""  # closed by the server well before waitress's default 120 s
 
 
-def test_a_request_trickled_a_byte_at_a_time_is_cut_off_after_the_channel_timeout(start_server):
+def test_a_request_trickled_a_byte_at_a_time_is_cut_off_after_the_channel_timeout(shared_servers):
     """Each byte resets waitress's idle clock; the request as a whole must still arrive in time."""
-    server = start_server("--channel-timeout", "1", "--log-level", "warning")
+    server = shared_servers("--channel-timeout", "1", "--log-level", "warning")  # shared with the test above
     with socket.create_connection(_address(server), timeout=PROBE_TIMEOUT) as trickle:
         trickle.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         with pytest.raises(OSError):  # reset or broken pipe once the server has closed it

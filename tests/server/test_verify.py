@@ -51,6 +51,20 @@ def run_verify(url: str, *flags: str) -> subprocess.CompletedProcess:
                           env={**os.environ, "MLS_PASSWORD": PASSWORD})
 
 
+@pytest.fixture
+def verify_in_process(monkeypatch, capsys):
+    """run_verify's twin in this process (`main`, output from capsys): for tests about what
+    verify finds rather than the command, each saving a second of interpreter start-up."""
+    def run(url: str, *flags: str) -> subprocess.CompletedProcess:
+        monkeypatch.setenv("MLS_PASSWORD", PASSWORD)
+        capsys.readouterr()
+        status = main(["verify", url, "--username", USERNAME, *flags])
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(["mls-mock", "verify", url], status, out, err)
+
+    return run
+
+
 def verdicts(output: str) -> dict:
     """{assumption id: the rest of its line}."""
     ids = {a.id for a in ASSUMPTIONS}
@@ -104,12 +118,14 @@ def test_allow_writes_run_holds_every_row_and_leaves_the_server_as_it_was(server
 
 @pytest.mark.parametrize("served, expected", [((), (SWITCHES,)), ((SWITCHES,), ()), ((SWITCHES,), (SWITCHES,))],
                          ids=["default-server,generous-verify", "generous-server,default-verify", "both-generous"])
-def test_switched_rows_hold_in_the_matching_position_and_differ_in_the_other(start_server, served, expected):
+def test_switched_rows_hold_in_the_matching_position_and_differ_in_the_other(shared_servers, verify_in_process,
+                                                                              served, expected):
     flags = [flag for switches in served for flag in ("--generous", switches)]
-    generous_server = start_server(*flags, "--log-level", "warning")
+    generous_server = shared_servers(*flags, "--log-level", "warning")
     seed_for_verify(generous_server)
     before = state(generous_server)
-    result = run_verify(generous_server.url, "--allow-writes", *[f for s in expected for f in ("--generous", s)])
+    result = verify_in_process(generous_server.url, "--allow-writes",
+                               *[f for s in expected for f in ("--generous", s)])
     found, want = verdicts(result.stdout), expected_verdicts(allow_writes=True)
     if served == expected:
         assert result.returncode == 0, result.stdout + result.stderr
@@ -134,9 +150,9 @@ def test_a_server_that_differs_exits_1_and_says_what_it_did(start_server, tmp_pa
         "differs: without Authorization: 401; an account that does not exist: 401")
 
 
-def test_credentials_never_reach_the_output_or_the_report(start_server, tmp_path):
+def test_credentials_never_reach_the_output_or_the_report(shared_servers, tmp_path):
     """The server echoes them in an error, and the URL carries them: the output shows neither."""
-    served = start_server("--log-level", "warning")
+    served = shared_servers()  # the module's `server`
     fault = {"method": "GET", "path": "/api/v1/filters", "status": 500, "times": None,
              "error": f"refused {USERNAME} with {PASSWORD} ({SECRETS[2]})"}
     assert served.admin("POST", "faults", json=fault).status_code == 201
@@ -201,12 +217,12 @@ CHANGED_CONSTANTS = [
 ]
 
 
-def test_what_cannot_be_deleted_is_named_and_fails_the_run(start_server):
-    served = start_server("--log-level", "warning")
+def test_what_cannot_be_deleted_is_named_and_fails_the_run(shared_servers, verify_in_process):
+    served = shared_servers()  # the module's `server`
     seed_for_verify(served)
     fault = {"method": "DELETE", "path": "/api/v1/filters/*", "status": 503, "times": None, "error": "read-only"}
     assert served.admin("POST", "faults", json=fault).status_code == 201
-    result = run_verify(served.url, "--allow-writes")
+    result = verify_in_process(served.url, "--allow-writes")
     assert result.returncode == 1, result.stdout + result.stderr
     left = [line for line in result.stdout.splitlines() if line.startswith("left on the server")]
     created = [f for f in served.admin("GET", "state").json()["results"]["filters"] if f["name"].startswith("mlsmock-")]
