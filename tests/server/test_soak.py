@@ -109,13 +109,15 @@ class _Client(threading.Thread):
 
     def _send(self, connection, method, path, headers, body):
         if method == "DELETE" and "?name=" in path:  # by name: look the id up first
-            for _attempt in range(5):  # another client's injected fault may take the lookup
+            # Other clients' injected faults (times=1 each) may take several lookups in a row:
+            # at the thorough size, more than five were once queued at a time.
+            for _attempt in range(200):
                 status, payload = self._send(connection, "GET", path, AUTH, None)
                 if status != 503:
                     break
             results = payload.get("results") or []
             if len(results) != 1:
-                return 0, {"error": f"lookup for delete found {results!r}"}
+                return 0, {"error": f"lookup for delete found {results!r} (status {status})"}
             path = f"/api/v1/experiments/{results[0]['id']}"
         connection.request(method, path, body=body, headers={**headers, **(JSON if body is not None else {})})
         response = connection.getresponse()
