@@ -24,6 +24,7 @@ class Channels(Resource):
         {"id": s.ID, "screen_id": s.STRING, "experiments": s.array(s.ID), "user": s.STRING, **s.STAMPS},
     )
     # What lists and experiments hold (a full record when `full_lists` is on).
+    summary_fields = assumptions.CHANNEL_SUMMARY_FIELDS
     summary_schema = s.obj(list(assumptions.CHANNEL_SUMMARY_FIELDS), {"id": s.ID, "screen_id": s.STRING, **s.STAMPS})
     seed_schema = s.obj(["screen_id", "experiments"], {**s.SEEDED, "screen_id": s.NAME, "experiments": s.IDS})
 
@@ -44,12 +45,6 @@ class Channels(Resource):
 
     def render(self, row: dict) -> dict:
         return {**row, "experiments": list(row["experiments"])}
-
-    def listed(self, row: dict) -> dict:
-        """The documented summary, unless `full_lists` is on."""
-        if "full_lists" in self.store.generous:
-            return self.render(row)
-        return {key: row[key] for key in assumptions.CHANNEL_SUMMARY_FIELDS}
 
     def list(
         self,

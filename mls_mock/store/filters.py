@@ -34,6 +34,7 @@ class Filters(Resource):
         {"id": s.ID, "name": s.STRING, "body": CONDITIONS, **s.STAMPS},
     )
     # What lists and experiments hold (a full record when `full_lists` is on).
+    summary_fields = assumptions.FILTER_SUMMARY_FIELDS
     summary_schema = s.obj(list(assumptions.FILTER_SUMMARY_FIELDS), {"id": s.ID, "name": s.STRING, **s.STAMPS})
     seed_schema = s.obj(["name", "body"], {**s.SEEDED, "name": s.NAME, "body": CONDITIONS})
 
@@ -58,12 +59,6 @@ class Filters(Resource):
 
     def render(self, row: dict) -> dict:
         return {**row, "body": {"conditions": copy.deepcopy(row["body"]["conditions"])}}
-
-    def listed(self, row: dict) -> dict:
-        """Without its conditions (in lists and experiments), unless `full_lists` is on."""
-        if "full_lists" in self.store.generous:
-            return self.render(row)
-        return {key: row[key] for key in assumptions.FILTER_SUMMARY_FIELDS}
 
     def list(
         self,

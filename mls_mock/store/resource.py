@@ -20,6 +20,7 @@ class Resource:
     plural: str = ""  # "channels": the seed/dump key and the registry key
     kind: str = ""  # "channel": in messages
     path: str | None = None  # AB API collection path served by generic CRUD routes; None: hand-written
+    summary_fields: tuple[str, ...] | None = None  # what lists show of a record; None: all of it
     list_query: tuple[str, ...] = ("id", "name", "query")  # besides `page`; "id" is an integer
     body_schema: dict = {}  # create/update body
     record_schema: dict = {}  # a rendered record
@@ -56,8 +57,11 @@ class Resource:
         return copy.deepcopy(row)
 
     def listed(self, row: dict) -> dict:
-        """The record as lists show it."""
-        return self.render(row)
+        """The record as lists (and other records) show it: the documented summary when the
+        resource declares `summary_fields`, unless the `full_lists` switch is on."""
+        if self.summary_fields is None or "full_lists" in self.store.generous:
+            return self.render(row)
+        return {key: row[key] for key in self.summary_fields}
 
     def dump_record(self, row: dict) -> dict:
         """The record as `Store.dump()` and the commit event hold it: `load` takes it back."""

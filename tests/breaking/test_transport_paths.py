@@ -88,7 +88,7 @@ def answer(response: requests.Response):
     return response.status_code, sorted(response.headers.items()), response.content
 
 
-def same_answers(sequence):
+def check_same_answers(sequence):
     fast, full = world(), world()
     for parts in sequence:
         assert answer(fast._direct(prepare(*parts))) == answer(transport.call_wsgi(full.app, prepare(*parts))), parts
@@ -122,12 +122,12 @@ HANDFUL = [
 
 
 def test_direct_path_and_wsgi_path_answer_alike_on_a_handful():
-    tally("requests compared between the in-process path and the WSGI adapter", same_answers(HANDFUL))
+    tally("requests compared between the in-process path and the WSGI adapter", check_same_answers(HANDFUL))
 
 
 def test_a_body_over_the_limit_and_a_chunked_body_alike():
     big = [("POST", "/api/v1/channels", {"screen_id": "x" * 2_000_000, "experiments": []}, [], GOOD_AUTH, None)]
-    same_answers(big)
+    check_same_answers(big)
     fast, full = world(), world()
     chunks = lambda: iter([b'{"screen_id": "chunked", ', b'"experiments": []}'])  # noqa: E731
     for mls, send in ((fast, fast._direct), (full, lambda p: transport.call_wsgi(full.app, p))):
@@ -142,7 +142,7 @@ def test_a_body_over_the_limit_and_a_chunked_body_alike():
 @settings(BREAKING, max_examples=sized(25, 200))
 @given(st.lists(requests_, min_size=1, max_size=8))
 def test_direct_path_and_wsgi_path_answer_alike(sequence):
-    tally("requests compared between the in-process path and the WSGI adapter", same_answers(sequence))
+    tally("requests compared between the in-process path and the WSGI adapter", check_same_answers(sequence))
 
 
 def test_the_in_process_path_never_reaches_flask(monkeypatch):
