@@ -74,8 +74,7 @@ def delete_feature(req, ml_feature_id):
 @routes(
     "GET",
     "/api/v1/ml_feature_groups",
-    summary="List ML feature groups, each with its features (read-only: groups come from seeds, the store and "
-    "/_mock/)",
+    summary="List ML feature groups, each with its features (read-only: groups come from seeds, the store and /_mock/)",
     results=array(ref("MlFeatureGroup")),
 )
 def list_feature_groups(req):

@@ -3,6 +3,7 @@
 for one type (`?type=user|item`, see `list`)."""
 
 from collections.abc import Hashable
+from typing import Any
 
 from .. import validation as v
 from ..errors import FieldError
@@ -18,7 +19,7 @@ OPTIONAL_TEXT = ("description", "task_id", "tag")
 FLAG_DEFAULTS = {"is_derivative": False, "is_enabled": True}
 FLAG = {"type": "boolean"}
 
-PROPERTIES = {
+PROPERTIES: dict[str, dict] = {
     "name": s.NAME,
     "dimension_type": {"enum": list(DIMENSION_TYPES)},
     "data_type": {"enum": list(DATA_TYPES)},
@@ -43,7 +44,7 @@ class Dimensions(Resource):
     def fields(self, body: dict, current: dict | None) -> dict:
         """A create or a full replace (update_dimension sends every field it holds): a flag
         left out takes its documented default, a text left out is null."""
-        fields = {
+        fields: dict[str, Any] = {
             "name": v.name(body, "name"),
             "dimension_type": v.choice(body, "dimension_type", DIMENSION_TYPES),
             "data_type": v.choice(body, "data_type", DATA_TYPES),

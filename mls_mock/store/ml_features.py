@@ -25,7 +25,13 @@ class MLFeatures(Resource):
     list_query = ("id", "name", "source", "type", "status", "title", "description", "query")
     body_schema = s.obj(
         ["name", "source", "type"],
-        {"name": s.NAME, "source": s.NAME, "type": {"enum": list(FEATURE_TYPES)}, "title": s.TEXT, "description": s.TEXT},
+        {
+            "name": s.NAME,
+            "source": s.NAME,
+            "type": {"enum": list(FEATURE_TYPES)},
+            "title": s.TEXT,
+            "description": s.TEXT,
+        },
     )
     record_schema = s.obj(
         list(RECORD_FIELDS),
@@ -111,7 +117,7 @@ class MLFeatures(Resource):
         self.touch(row, {"group_id": self.group_id(group, "group")})
         return self.render(row)
 
-    def list(  # type: ignore[override]
+    def list(
         self,
         id: int | None = None,
         name: str | None = None,
