@@ -88,16 +88,16 @@ class MLFeatures(Resource):
         return {key: group if key == "group" else row[key] for key in RECORD_FIELDS}
 
     def seed_fields(self, record: dict) -> dict[str, Any]:
-        status = record.get("status")
-        return {
-            "status": NEW_FEATURE_STATUS if status is None else v.choice(record, "status", FEATURE_STATUSES),
-            "group": v.text(record, "group"),
-        }
+        return {"status": record.get("status"), "group": record.get("group")}
 
-    def insert_seeded(self, body, user, record_id, stamps, status=NEW_FEATURE_STATUS, group=None, **seed_fields):
+    def insert_seeded(self, body, user, record_id, stamps, status=None, group=None, **seed_fields):
+        """A seed or factory may also give `status` (default `created`) and `group` (a name)."""
         if seed_fields:
             raise TypeError(f"ml_features take no seed fields {sorted(seed_fields)}")
-        fields = {**self.fields(body, None), "status": status, "group_id": self.group_id(group, "group")}
+        fields = self.fields(body, None)
+        if status is not None:
+            fields["status"] = v.choice({"status": status}, "status", FEATURE_STATUSES)
+        fields["group_id"] = self.group_id(group, "group")
         return self.insert(fields, user, record_id, stamps)
 
     def group_id(self, group: str | None, field: str) -> int | None:
