@@ -49,6 +49,9 @@ QUERY = {
     link=("dimension_id", "/results/0/id"),
 )
 def list_dimensions(req, **query):
+    # list_dimensions always puts `?type=` in its URL: a list without one is no call of the client's.
+    if "type" not in query:
+        raise FieldError("type", f"is required, one of {', '.join(DIMENSION_TYPES)}")
     return req.store.list("dimensions", **query)
 
 

@@ -74,10 +74,8 @@ class Dimensions(Resource):
         page: int | None = None,
         **exact,
     ) -> list[dict]:
-        """One type's dimensions (`type` is required: the client always sends it), matching
+        """Dimensions of `type` (every type when None: the AB API route requires it), matching
         every other parameter exactly (`query`: a substring of the name, any case)."""
-        if type is None:
-            raise FieldError("type", f"is required, one of {', '.join(DIMENSION_TYPES)}")
         rows = matching(self.table.select(id, None, "name"), "name", query)
         wanted = {"dimension_type": type, "name": name, **exact}
         rows = [r for r in rows if all(value is None or r[key] == value for key, value in wanted.items())]
