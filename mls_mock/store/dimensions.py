@@ -5,6 +5,7 @@ for one type (`?type=user|item`, see `list`)."""
 from collections.abc import Hashable
 from typing import Any
 
+from .. import assumptions
 from .. import validation as v
 from ..errors import FieldError
 from . import schema as s
@@ -15,8 +16,7 @@ DIMENSION_TYPES = ("user", "item")
 DATA_TYPES = ("string", "number", "array", "json")  # create_dimension's assert (the class docstring lists two)
 PERIODS = ("daily", "monthly")
 OPTIONAL_TEXT = ("description", "task_id", "tag")
-# What create_dimension documents for the two flags it leaves out unless given.
-FLAG_DEFAULTS = {"is_derivative": False, "is_enabled": True}
+FLAG_DEFAULTS = assumptions.DIMENSION_FLAG_DEFAULTS
 FLAG = {"type": "boolean"}
 
 PROPERTIES: dict[str, dict] = {

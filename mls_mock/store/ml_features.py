@@ -6,6 +6,7 @@ factories and the admin API, never over the AB API."""
 from collections.abc import Hashable
 from typing import Any
 
+from .. import assumptions
 from .. import validation as v
 from ..errors import FieldError
 from . import schema as s
@@ -14,7 +15,7 @@ from .table import matching, paginate
 
 FEATURE_TYPES = ("category", "number")  # MLFeature.Type
 FEATURE_STATUSES = ("created", "in_service", "deprecated")  # MLFeature.Status
-NEW_FEATURE_STATUS = "created"
+NEW_FEATURE_STATUS = assumptions.NEW_FEATURE_STATUS
 RECORD_FIELDS = ("id", "name", "source", "type", "status", "title", "description", "group", "created_at", "updated_at")
 
 UPDATE_BODY = s.obj(["status"], {"status": {"enum": list(FEATURE_STATUSES)}, "title": s.TEXT, "description": s.TEXT})
