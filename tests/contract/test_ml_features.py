@@ -205,7 +205,7 @@ def test_list_feature_groups_holds_each_groups_features(mls_mock, mls_factory, m
 
     groups = mls_ml_feature_group_client.list_feature_groups()
 
-    assert [(g.id, g.name, str(g)) for g in groups] == [(profile["id"], "profile", "profile"), (usage["id"], "usage", "usage")]
+    assert [(g.id, g.name, str(g)) for g in groups] == [(profile.id, "profile", "profile"), (usage.id, "usage", "usage")]
     assert [f.__dict__ for f in groups[0].ml_features] == [age.__dict__, gender.__dict__]
     assert groups[1].ml_features == []
     assert (groups[0].ml_features[1].status, groups[0].ml_features[1].group) == (IN_SERVICE, "profile")
@@ -253,6 +253,6 @@ def test_a_group_must_exist_and_a_group_in_use_stays(mls_mock, mls_factory, mls_
     with pytest.raises(FieldError, match="^group:"):
         mls_factory.ml_feature(group="usage")
     with pytest.raises(Conflict, match=str(made.id)):
-        mls_mock.store.delete("ml_feature_groups", group["id"])
+        mls_mock.store.delete("ml_feature_groups", group.id)
     assert mls_mock.store.dump() == before
     assert mls_ml_feature_client.get_feature(id=made.id).group == "profile"

@@ -52,7 +52,7 @@ def test_groups_and_a_features_group_and_status_need_the_store():
 
         assert (made.group, made.status) == ("profile", MLFeature.Status.IN_SERVICE)
         listed = MLFeatureGroupClient(**ACCOUNT).list_feature_groups()
-        assert [(g.id, g.name, [f.id for f in g.ml_features]) for g in listed] == [(group["id"], "profile", [made.id])]
+        assert [(g.id, g.name, [f.id for f in g.ml_features]) for g in listed] == [(group.id, "profile", [made.id])]
 
         remote = MLSFactory(HTTPBackend(BASE, "mls-test", "pw"))
         for build in (remote.ml_feature_group, lambda: remote.ml_feature(group="profile"),
