@@ -3,6 +3,7 @@ update_feature sends), list filters on the documented enums, the read-only group
 the admin route that puts a feature in a group (the AB API has none)."""
 
 from .. import assumptions
+from ..errors import FieldError
 from ..openapi_schemas import array, obj, ref
 from ..route import Routes
 from ..store import schema as s
@@ -93,4 +94,7 @@ def list_feature_groups(req):
     refusals={404: "no such ML feature"},
 )
 def set_feature_group(req, ml_feature_id):
-    return req.store.set_ml_feature_group(ml_feature_id, body(req).get("group"))
+    choice = body(req)
+    if "group" not in choice:
+        raise FieldError("group", "is required: a group's name, or null for none")
+    return req.store.set_ml_feature_group(ml_feature_id, choice["group"])

@@ -31,6 +31,13 @@ class MLFeatureGroups(Resource):
     def dump_record(self, row: dict) -> dict:
         return dict(row)  # members are dumped with the features (their `group`)
 
+    def on_update(self, row: dict, fields: dict) -> None:
+        """A renamed group renames its features' `group`: mark them changed, so that the
+        commit event (and a state file) holds them under the new name."""
+        features = self.store.resources["ml_features"]
+        for member in [f for f in features.table.rows.values() if f["group_id"] == row["id"]]:
+            self.tx.update(features.table, member, {})
+
     def on_delete(self, row: dict) -> None:
         members = [f for f in self.store.resources["ml_features"].table.rows.values() if f["group_id"] == row["id"]]
         if members:

@@ -241,6 +241,33 @@ def test_a_feature_moves_between_groups_and_leaves_when_deleted(mls_mock, mls_fa
     assert [g.ml_features for g in mls_ml_feature_group_client.list_feature_groups()] == [[], []]
 
 
+def test_a_renamed_group_renames_its_features_group(mls_mock, mls_factory, mls_ml_feature_client):
+    group = mls_factory.ml_feature_group(name="profile")
+    made = mls_factory.ml_feature(group=group)
+
+    mls_mock.store.update("ml_feature_groups", group.id, {"name": "user_profile"})
+
+    assert mls_ml_feature_client.get_feature(id=made.id).group == "user_profile"
+
+
+def test_a_group_rename_is_a_change_of_its_features_too():
+    """The commit event (what --state files are written from) holds the features under the
+    group's new name, so a state file loads back."""
+    from mls_mock.store import Store
+
+    store, changes = Store(), []
+    store.load({"ml_feature_groups": [{"name": "profile"}],
+                "ml_features": [{"name": "age", "source": "s", "type": "number", "group": "profile"}]})
+    store.subscribe(lambda commit: changes.append(commit.changes))
+
+    store.update("ml_feature_groups", 1, {"name": "user_profile"})
+
+    assert changes == [{"ml_feature_groups": {1: store.dump()["ml_feature_groups"][0]},
+                        "ml_features": {1: store.dump()["ml_features"][0]}}]
+    assert changes[0]["ml_features"][1]["group"] == "user_profile"
+    assert Store().load(store.dump()) == {**dict.fromkeys(store.resources, 0), "ml_feature_groups": 1, "ml_features": 1}
+
+
 def test_a_group_must_exist_and_a_group_in_use_stays(mls_mock, mls_factory, mls_ml_feature_client):
     from mls_mock.errors import Conflict, FieldError
 

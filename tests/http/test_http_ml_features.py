@@ -120,6 +120,7 @@ def test_the_admin_route_moves_a_feature_between_groups(features):
 @pytest.mark.parametrize("feature, body, status, mentions", [
     (1, {"group": "usage"}, 400, "group: no ml_feature_group is named 'usage'"),
     (1, {"group": 1}, 400, "group:"),
+    (1, {}, 400, "group: is required"),
     (99, {"group": "profile"}, 404, "ml_feature 99"),
 ])
 def test_the_admin_route_refuses_what_does_not_exist(features, feature, body, status, mentions):
