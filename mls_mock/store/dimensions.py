@@ -1,6 +1,6 @@
 """Dimensions: the user and item attributes filters test. A name is unique within its
-`dimension_type` (get_dimension looks one up by type and name); the list is always asked
-for one type (`?type=user|item`, see `list`)."""
+`dimension_type` (get_dimension looks one up by type and name); the AB API list always
+names one type (`?type=user|item`, required by api/dimensions.py)."""
 
 from collections.abc import Hashable
 from typing import Any
@@ -33,7 +33,7 @@ REQUIRED = ["name", "dimension_type", "data_type", "default", "period"]
 
 class Dimensions(Resource):
     plural, kind = "dimensions", "dimension"  # its routes are hand-written: api/dimensions.py
-    list_query = ("id", "name", "data_type", "period", "task_id", "tag", "is_derivative", "is_enabled", "query")
+    list_query = ("type", "id", "name", "data_type", "period", "task_id", "tag", "is_derivative", "is_enabled", "query")
     body_schema = s.obj(REQUIRED, PROPERTIES)
     record_schema = s.obj(
         ["id", *REQUIRED, *OPTIONAL_TEXT, *FLAG_DEFAULTS, "created_at", "updated_at"],

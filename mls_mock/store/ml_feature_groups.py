@@ -1,6 +1,7 @@
 """ML feature groups: read-only over the AB API (`GET /api/v1/ml_feature_groups`), made by
 seeds, factories and the store. A group lists the features whose `group` names it."""
 
+from .. import validation as v
 from ..errors import Conflict
 from . import schema as s
 from .resource import Resource
@@ -19,8 +20,6 @@ class MLFeatureGroups(Resource):
     seed_schema = s.obj(["name"], {**s.SEEDED, **PROPERTIES})
 
     def fields(self, body: dict, current: dict | None) -> dict:
-        from .. import validation as v
-
         return {"name": v.name(body, "name"), "description": v.text(body, "description")}
 
     def render(self, row: dict) -> dict:
