@@ -83,3 +83,11 @@ def generous_switches(names) -> frozenset:
     if unknown:
         raise ValueError(f"generous: unknown switch {', '.join(map(repr, unknown))}; known: {', '.join(GENEROUS)}")
     return chosen
+
+
+# What a dimension create (or full-replace PUT) that leaves the flags out stores: the defaults
+# create_dimension documents ("기본값: False", "기본값: True").
+DIMENSION_FLAG_DEFAULTS = {"is_derivative": False, "is_enabled": True}
+
+# The status of a new ML feature: create_feature sends none; MLFeature.Status lists `created` first.
+NEW_FEATURE_STATUS = "created"

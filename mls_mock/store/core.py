@@ -19,6 +19,7 @@ from typing import cast
 from .. import assumptions
 from . import seeding
 from .buckets import Buckets
+from .ml_features import MLFeatures
 from .models import Models
 from .registry import RESOURCES
 from .resource import Resource
@@ -256,6 +257,14 @@ class Store:
     @_read
     def get_model(self, model_id: int, viewer: str | None = None) -> dict:
         return self._models.get(model_id, viewer)
+
+    # ---- ML features: what the AB API cannot set ---------------------------------------------
+
+    @atomic
+    def set_ml_feature_group(self, feature_id: int, group: str | None) -> dict:
+        """Put a feature in the group named `group` (None: in none); 400 naming `group`
+        when no group has that name."""
+        return cast(MLFeatures, self.resources["ml_features"]).set_group(feature_id, group)
 
     # ---- seeding and dumping (the fixtures/ format) -----------------------------------------
 

@@ -3,8 +3,11 @@
 
 from .buckets import Buckets
 from .channels import Channels
+from .dimensions import Dimensions
 from .experiments import Experiments
 from .filters import Filters
+from .ml_feature_groups import MLFeatureGroups
+from .ml_features import MLFeatures
 from .models import Models
 from .resource import Resource
 
@@ -14,5 +17,8 @@ RESOURCES: tuple[type[Resource], ...] = (
     Experiments,
     Buckets,
     Channels,
+    Dimensions,
+    MLFeatureGroups,
+    MLFeatures,
 )
 SEED_KINDS = tuple(resource.plural for resource in RESOURCES)
