@@ -3,10 +3,14 @@
 
 from .buckets import Buckets
 from .channels import Channels
+from .clients import Clients
+from .edges import Edges
 from .experiments import Experiments
 from .filters import Filters
 from .models import Models
+from .profiles import Profiles
 from .resource import Resource
+from .vertices import Vertices
 
 RESOURCES: tuple[type[Resource], ...] = (
     Models,
@@ -14,5 +18,9 @@ RESOURCES: tuple[type[Resource], ...] = (
     Experiments,
     Buckets,
     Channels,
+    Clients,
+    Profiles,
+    Vertices,
+    Edges,
 )
 SEED_KINDS = tuple(resource.plural for resource in RESOURCES)
