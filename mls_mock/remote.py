@@ -5,7 +5,7 @@
 are, every response is read on its way back to the caller: each record a POST created is
 noted (a journal of the client's own responses, so nothing is listed or diffed), each record
 a DELETE removed is forgotten, and `cleanup()` deletes what is left, newest first, children
-before parents (channels, buckets, experiments, filters).
+before parents (channels, buckets, experiments, filters, clients, profiles, edges, vertices).
 """
 
 import base64
@@ -25,14 +25,22 @@ _CREATED = [
     (re.compile(r"^/api/v1/experiments/(\d+)/buckets/?$"), "bucket"),
     (re.compile(r"^/api/v1/filters/?$"), "filter"),
     (re.compile(r"^/api/v1/models/?$"), "model"),
+    (re.compile(r"^/api/v1/clients/?$"), "client"),
+    (re.compile(r"^/api/v1/profile/?$"), "profile"),
+    (re.compile(r"^/api/v1/vertices/?$"), "vertex"),
+    (re.compile(r"^/api/v1/edges/?$"), "edge"),
 ]
 _DELETE_PATHS = {
     "channel": "/api/v1/channels/{id}",
     "experiment": "/api/v1/experiments/{id}",
     "bucket": "/api/v1/experiments/{parent}/buckets/{id}",
     "filter": "/api/v1/filters/{id}",
+    "client": "/api/v1/clients/{id}",
+    "profile": "/api/v1/profile/{id}",
+    "vertex": "/api/v1/vertices/{id}",
+    "edge": "/api/v1/edges/{id}",
 }
-_CLEANUP_ORDER = ("channel", "bucket", "experiment", "filter")
+_CLEANUP_ORDER = ("channel", "bucket", "experiment", "filter", "client", "profile", "edge", "vertex")
 
 
 class WritesNotAllowed(RuntimeError):

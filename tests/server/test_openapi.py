@@ -83,6 +83,23 @@ SCRIPT = [
     ("DELETE", "/api/v1/filters/{filter}", None),  # 409: still used
     ("DELETE", "/api/v1/experiments/{experiment}", None),
     ("DELETE", "/api/v1/filters/{filter}", None),
+    ("POST", "/api/v1/clients", {"name": "cl-new", "apikey": "K" * 40}),
+    ("GET", "/api/v1/clients?name=cl-new", None),
+    ("POST", "/api/v1/clients", {"name": "cl-new2", "apikey": "K" * 40}),  # 409: the key is taken
+    ("DELETE", "/api/v1/clients/{client}", None),
+    ("POST", "/api/v1/profile", {"profile_id": "p-new", "tables": ["profile-a", "profile-b"]}),
+    ("GET", "/api/v1/profile?profile_id=p-new", None),
+    ("PUT", "/api/v1/profile/{profile}", {"profile_id": "p-new", "tables": ["profile-a"], "main_table": "profile-a"}),
+    ("DELETE", "/api/v1/profile/{profile}", None),
+    ("POST", "/api/v1/vertices", {"label": "V-new", "properties": {"p": "Float(set)"}}),
+    ("GET", "/api/v1/vertices?label=V-new", None),
+    ("PUT", "/api/v1/vertices/{vertice}", {"label": "V-new2"}),
+    ("POST", "/api/v1/edges", {"label": "E-new", "frm": "V-new2", "to": "V-new2"}),
+    ("GET", "/api/v1/edges?label=E-new", None),
+    ("PUT", "/api/v1/edges/{edge}", {"label": "E-new", "frm": "V-new2", "to": "V-new2", "properties": None}),
+    ("POST", "/api/v1/edges", {"label": "E-bad", "frm": "nope", "to": "V-new2"}),  # 400: no such vertex
+    ("DELETE", "/api/v1/edges/{edge}", None),
+    ("DELETE", "/api/v1/vertices/{vertice}", None),
     ("GET", "/api/v1/channels/999999", None),
     ("POST", "/api/v1/channels", {"screen_id": ""}),
     ("GET", "/_mock/health", None),
