@@ -84,8 +84,8 @@ def generous_switches(names) -> frozenset:
         raise ValueError(f"generous: unknown switch {', '.join(map(repr, unknown))}; known: {', '.join(GENEROUS)}")
     return chosen
 
+
 # An API client's key is exactly this long: sktmls's create_client asserts it of a given key
 # and generates one this long (A-Z, 0-9) itself when none is given, so one is always sent.
 APIKEY_LENGTH = 40
 APIKEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-

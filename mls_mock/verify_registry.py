@@ -291,6 +291,6 @@ ASSUMPTIONS = (
 
 
 def load_probes() -> dict[str, Callable]:
-    from . import verify_reads, verify_writes  # noqa: F401  (registering is importing)
+    from . import verify_accounts, verify_reads, verify_writes  # noqa: F401  (registering is importing)
 
     return PROBES
