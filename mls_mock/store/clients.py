@@ -45,7 +45,7 @@ class Clients(Resource):
             raise FieldError("apikey", f"must be a string of exactly {assumptions.APIKEY_LENGTH} characters")
         holder = self.ids_by_apikey.get(apikey)
         if holder and (current is None or current["id"] not in holder):
-            raise Conflict(f"apikey: another client (id {next(iter(holder))}) has this apikey")
+            raise Conflict(f"apikey: a client with this apikey already exists (id {next(iter(holder))})")
         return {"name": name, "apikey": apikey}
 
     def on_insert(self, row: dict) -> None:
