@@ -140,3 +140,13 @@ def test_factory_profiles_are_what_the_client_reads(mls_factory, mls_profile_cli
     made = mls_factory.profile(profile_id="seeded", tables=["profile-a", "profile-b"], main_table="profile-b")
 
     assert mls_profile_client.get_profile(profile_id="seeded").get() == made.get()
+
+
+def test_get_profile_as_its_own_docstring_calls_it_fails_in_the_client(mls_profile_client, mls_mock):
+    # The docstring's example passes api_type="user", which get_profile does not take.
+    made = mls_profile_client.create_profile(profile_id="reco_user", tables=TABLES)
+    calls = len(mls_mock.calls)
+
+    with pytest.raises(TypeError, match="api_type"):
+        mls_profile_client.get_profile(api_type="user", id=made.id)
+    assert len(mls_mock.calls) == calls
