@@ -91,3 +91,7 @@ DIMENSION_FLAG_DEFAULTS = {"is_derivative": False, "is_enabled": True}
 
 # The status of a new ML feature: create_feature sends none; MLFeature.Status lists `created` first.
 NEW_FEATURE_STATUS = "created"
+# An API client's key is exactly this long: sktmls's create_client asserts it of a given key
+# and generates one this long (A-Z, 0-9) itself when none is given, so one is always sent.
+APIKEY_LENGTH = 40
+APIKEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"

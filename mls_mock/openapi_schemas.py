@@ -165,13 +165,25 @@ BAD_SHARES = f"the shares do not name exactly the experiment's buckets or do not
 STAMPS_OUT_OF_ORDER = "a record's `updated_at` is before its `created_at`"
 TAKEN = "a record's id or name is already taken"
 IDS_USED_UP = f"the ids of a kind are used up (its sequence was set to {MAX_ID})"
-_SEEDED_RULES = (MISSING_RECORD, WRONG_MODEL_TYPE, STAMPS_OUT_OF_ORDER, TAKEN, IDS_USED_UP)
+MISSING_VERTEX = "a vertex the body names (by label) does not exist"
+MAIN_TABLE_NOT_LISTED = "`main_table` is not one of `tables`"
+_SEEDED_RULES = (
+    MISSING_RECORD,
+    WRONG_MODEL_TYPE,
+    STAMPS_OUT_OF_ORDER,
+    TAKEN,
+    IDS_USED_UP,
+    MISSING_VERTEX,
+    MAIN_TABLE_NOT_LISTED,
+)
 STATE_RULES = {  # body schema -> the rules it is subject to
     "ChannelBody": (MISSING_RECORD,),
     "ExperimentBody": (MISSING_RECORD,),
     "BucketBody": (MISSING_RECORD, WRONG_MODEL_TYPE),
     "BucketMigrationBody": (MISSING_RECORD, WRONG_MODEL_TYPE),
     "BucketRatioBody": (BAD_SHARES,),
+    "EdgeBody": (MISSING_VERTEX,),
+    "ProfileBody": (MAIN_TABLE_NOT_LISTED,),
     "SeedDocument": _SEEDED_RULES,
     "SeedRequest": _SEEDED_RULES,
 }

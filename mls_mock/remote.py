@@ -5,7 +5,7 @@
 are, every response is read on its way back to the caller: each record a POST created is
 noted (a journal of the client's own responses, so nothing is listed or diffed), each record
 a DELETE removed is forgotten, and `cleanup()` deletes what is left, newest first, children
-before parents (channels, buckets, experiments, filters, then dimensions and ML features).
+before parents (`_KINDS`).
 """
 
 import base64
@@ -19,24 +19,25 @@ import requests
 from . import transport
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-_CREATED = [
-    (re.compile(r"^/api/v1/channels/?$"), "channel"),
-    (re.compile(r"^/api/v1/experiments/?$"), "experiment"),
-    (re.compile(r"^/api/v1/experiments/(\d+)/buckets/?$"), "bucket"),
-    (re.compile(r"^/api/v1/filters/?$"), "filter"),
-    (re.compile(r"^/api/v1/models/?$"), "model"),
-    (re.compile(r"^/api/v1/dimensions/?$"), "dimension"),
-    (re.compile(r"^/api/v1/ml_features/?$"), "ml_feature"),
-]
-_DELETE_PATHS = {
-    "channel": "/api/v1/channels/{id}",
-    "experiment": "/api/v1/experiments/{id}",
-    "bucket": "/api/v1/experiments/{parent}/buckets/{id}",
-    "filter": "/api/v1/filters/{id}",
-    "dimension": "/api/v1/dimensions/{id}",
-    "ml_feature": "/api/v1/ml_features/{id}",
-}
-_CLEANUP_ORDER = ("channel", "bucket", "experiment", "filter", "dimension", "ml_feature")
+# What a test may create on the target server, one kind a line, in cleanup order (children
+# before parents): kind, the collection a POST creates it in (a bucket's names its
+# experiment), and the path that deletes it (None: the AB API has no DELETE for it).
+_KINDS = (
+    ("channel", r"/api/v1/channels", "/api/v1/channels/{id}"),
+    ("bucket", r"/api/v1/experiments/(\d+)/buckets", "/api/v1/experiments/{parent}/buckets/{id}"),
+    ("experiment", r"/api/v1/experiments", "/api/v1/experiments/{id}"),
+    ("filter", r"/api/v1/filters", "/api/v1/filters/{id}"),
+    ("model", r"/api/v1/models", None),
+    ("dimension", r"/api/v1/dimensions", "/api/v1/dimensions/{id}"),
+    ("ml_feature", r"/api/v1/ml_features", "/api/v1/ml_features/{id}"),
+    ("client", r"/api/v1/clients", "/api/v1/clients/{id}"),
+    ("profile", r"/api/v1/profile", "/api/v1/profile/{id}"),
+    ("edge", r"/api/v1/edges", "/api/v1/edges/{id}"),
+    ("vertex", r"/api/v1/vertices", "/api/v1/vertices/{id}"),
+)
+_CREATED = [(re.compile(f"^{collection}/?$"), kind) for kind, collection, _ in _KINDS]
+_DELETE_PATHS = {kind: path for kind, _, path in _KINDS if path}
+_CLEANUP_ORDER = tuple(kind for kind, _, _ in _KINDS)
 
 
 class WritesNotAllowed(RuntimeError):

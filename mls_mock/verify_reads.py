@@ -332,3 +332,20 @@ def _someone_elses_automl_model(t, experiments: int = 50) -> int:
             ):
                 return prediction["ml_model"]
     raise NotChecked(f"no automl bucket of another user's model in the first {experiments} experiments")
+
+
+ACCOUNT_COLLECTIONS = ("clients", "profile", "vertices", "edges")
+
+
+@probe("account-routes")
+def account_routes(t):
+    seen = {}
+    for collection in ACCOUNT_COLLECTIONS:
+        records = t.listing(collection, page=1)
+        if records:
+            seen[collection] = t.raw("GET", f"/api/v1/{collection}/{records[0]['id']}").status
+    if not seen:
+        raise NotChecked("no client, profile, vertex or edge on the server to GET by id")
+    shown = ", ".join(f"GET /api/v1/{collection}/<id>: {status}" for collection, status in seen.items())
+    expect(set(seen.values()) == {405}, shown)
+    return shown

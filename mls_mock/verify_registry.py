@@ -291,11 +291,49 @@ ASSUMPTIONS = (
         "ml-feature-groups",
         "ML feature groups",
         "every group has `ml_features`, full feature records whose `group` is the group's name",
+        "client-apikey",
+        "an API client's `apikey`",
+        "a client without `apikey`, or with one of 39 characters: 400 naming apikey; another client's key: 409 "
+        "naming apikey; the list shows the key",
+        writes=True,
+    ),
+    Assumption(
+        "account-keys",
+        "keys of clients, profiles and graph schemas",
+        "a second client `name`, profile `profile_id`, vertex `label` or edge `label`: 409 naming the field; "
+        "an edge labelled like a vertex: 201",
+        writes=True,
+    ),
+    Assumption(
+        "profile-tables",
+        "a profile's `tables` and `main_table`",
+        "mixed table prefixes: 400 naming tables; a `main_table` not in `tables`: 400 naming main_table; "
+        "none given: the first table, also after a PUT without it",
+        writes=True,
+    ),
+    Assumption(
+        "account-put",
+        "PUT of a profile, vertex or edge",
+        "a PUT echoing a profile's id, user and timestamps: 200, they are ignored; a vertex PUT without "
+        "`properties`: none left",
+        writes=True,
+    ),
+    Assumption(
+        "edge-vertices",
+        "an edge's `frm` and `to`",
+        "an edge to a missing vertex: 400 naming to; renaming a vertex renames it in its edge; deleting the "
+        "vertex deletes the edge",
+        writes=True,
+    ),
+    Assumption(
+        "account-routes",
+        "routes of clients, profiles, vertices and edges",
+        "GET of one client, profile, vertex or edge: 405",
     ),
 )
 
 
 def load_probes() -> dict[str, Callable]:
-    from . import verify_features, verify_reads, verify_writes  # noqa: F401  (registering is importing)
+    from . import verify_accounts, verify_features, verify_reads, verify_writes  # noqa: F401  (registering is importing)
 
     return PROBES

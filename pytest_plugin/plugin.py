@@ -234,6 +234,32 @@ def mls_ml_feature_group_client(_mls_target, mls_settings):
     return helpers.build_client("sktmls.ml_features.MLFeatureGroupClient", mls_settings)
 
 
+def mls_client_client(_mls_target, mls_settings):
+    """The real `sktmls.clients.ClientClient` (API clients and their apikeys) on this test's
+    fake, or on --mls-url."""
+    return helpers.build_client("sktmls.clients.ClientClient", mls_settings)
+
+
+@pytest.fixture
+def mls_profile_client(_mls_target, mls_settings):
+    """The real `sktmls.profiles.ProfileClient` on this test's fake, or on --mls-url."""
+    return helpers.build_client("sktmls.profiles.ProfileClient", mls_settings)
+
+
+@pytest.fixture
+def mls_vertex_client(_mls_target, mls_settings):
+    """The real `sktmls.graphs.VertexClient` (graph vertex schemas) on this test's fake, or on
+    --mls-url."""
+    return helpers.build_client("sktmls.graphs.VertexClient", mls_settings)
+
+
+@pytest.fixture
+def mls_edge_client(_mls_target, mls_settings):
+    """The real `sktmls.graphs.EdgeClient` (graph edge schemas between vertices) on this test's
+    fake, or on --mls-url."""
+    return helpers.build_client("sktmls.graphs.EdgeClient", mls_settings)
+
+
 @pytest.fixture
 def mls_faker_locale(pytestconfig) -> str:
     """Faker locale of `mls_factory` (the `mls_faker_locale` ini value, default en_US);
@@ -247,6 +273,8 @@ def mls_factory(request, _mls_target, mls_settings, mls_faker_locale):
     `.experiment(**f)`, `.channel(**f)` (makes an experiment if none given), `.filter(...)`,
     `.bucket(experiment, ...)`, `.model(model_type="manual"|"automl", ...)`, `.dimension(...)`,
     `.ml_feature_group(...)`, `.ml_feature(group=..., status=...)`. Faker data seeded
+    `.bucket(experiment, ...)`, `.model(model_type="manual"|"automl", ...)`, `.client(...)`,
+    `.profile(...)`, `.vertex(...)`, `.edge(frm=..., to=...)`. Faker data seeded
     from the test id: the same test gets the same data every run. Under --mls-url it POSTs
     to that server instead (no models, ids or timestamps there)."""
     from mls_mock.fixtures.factories import HTTPBackend, MLSFactory

@@ -3,7 +3,23 @@ store and wraps the result; no rule of the domain lives here. This registry list
 route the fake serves, in one place."""
 
 from ..route import Route
-from . import admin, buckets, channels, crud, dimensions, document, experiments, filters, ml_features, models, unfaked
+from . import (
+    admin,
+    buckets,
+    channels,
+    clients,
+    crud,
+    dimensions,
+    document,
+    edges,
+    experiments,
+    filters,
+    ml_features,
+    models,
+    profiles,
+    unfaked,
+    vertices,
+)
 
 # Hand-written routes; a resource the store declares with a `path` gets crud's five instead.
 ROUTES: list[Route] = [
@@ -14,6 +30,10 @@ ROUTES: list[Route] = [
     *models.routes,
     *dimensions.routes,
     *ml_features.routes,
+    *clients.routes,
+    *profiles.routes,
+    *vertices.routes,
+    *edges.routes,
     *admin.routes,
     *document.routes,
     *unfaked.routes,

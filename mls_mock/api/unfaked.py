@@ -10,9 +10,6 @@ from ..errors import NotFaked
 from ..route import Route
 
 NOT_FAKED = (
-    ("GET", "/clients"),
-    ("POST", "/clients"),
-    ("DELETE", "/clients/<int:id>"),
     ("GET", "/components"),
     ("POST", "/components"),
     ("GET", "/components/<int:id>"),
@@ -30,10 +27,6 @@ NOT_FAKED = (
     ("DELETE", "/dynamodb/tables/<table>"),
     ("GET", "/dynamodb/tables/<table>/is_active"),
     ("GET", "/dynamodb/tables/<table>/is_loading"),
-    ("GET", "/edges"),
-    ("POST", "/edges"),
-    ("PUT", "/edges/<int:id>"),
-    ("DELETE", "/edges/<int:id>"),
     ("GET", "/meta_tables"),
     ("POST", "/meta_tables"),
     ("PUT", "/meta_tables/<int:id>"),
@@ -53,14 +46,6 @@ NOT_FAKED = (
     ("GET", "/models/<int:model_id>/automl_online_prediction"),
     ("POST", "/models/<int:model_id>/automl_online_prediction"),
     ("POST", "/models/<int:model_id>/predictions"),
-    ("GET", "/profile"),
-    ("POST", "/profile"),
-    ("PUT", "/profile/<int:id>"),
-    ("DELETE", "/profile/<int:id>"),
-    ("GET", "/vertices"),
-    ("POST", "/vertices"),
-    ("PUT", "/vertices/<int:id>"),
-    ("DELETE", "/vertices/<int:id>"),
 )
 
 

@@ -3,13 +3,17 @@
 
 from .buckets import Buckets
 from .channels import Channels
+from .clients import Clients
 from .dimensions import Dimensions
+from .edges import Edges
 from .experiments import Experiments
 from .filters import Filters
 from .ml_feature_groups import MLFeatureGroups
 from .ml_features import MLFeatures
 from .models import Models
+from .profiles import Profiles
 from .resource import Resource
+from .vertices import Vertices
 
 RESOURCES: tuple[type[Resource], ...] = (
     Models,
@@ -20,5 +24,9 @@ RESOURCES: tuple[type[Resource], ...] = (
     Dimensions,
     MLFeatureGroups,
     MLFeatures,
+    Clients,
+    Profiles,
+    Vertices,
+    Edges,
 )
 SEED_KINDS = tuple(resource.plural for resource in RESOURCES)

@@ -25,6 +25,8 @@ MESSAGES = {
     schemas.STAMPS_OUT_OF_ORDER: r"updated_at: must not be before created_at",
     schemas.TAKEN: r"already exists(?: \(id \d+\))?",
     schemas.IDS_USED_UP: r"ids are used up: the sequence is at the largest id, \d+",
+    schemas.MISSING_VERTEX: r"\b(?:frm|to): no vertex is labelled .*",
+    schemas.MAIN_TABLE_NOT_LISTED: r"\bmain_table: must be one of `tables`",
 }
 assert set(MESSAGES) == {rule for rules in schemas.STATE_RULES.values() for rule in rules}
 
