@@ -83,3 +83,12 @@ def generous_switches(names) -> frozenset:
     if unknown:
         raise ValueError(f"generous: unknown switch {', '.join(map(repr, unknown))}; known: {', '.join(GENEROUS)}")
     return chosen
+
+
+# What a meta item is answered as (alone, in lists and in its table's `items`): the fields
+# sktmls's MetaItem documents. Its timestamps stay in the store (seeds, dumps) only.
+META_ITEM_FIELDS = ("id", "name", "values")
+# Items one bulk request may upsert: create_meta_items asserts this many at most.
+MAX_BULK_META_ITEMS = 1000
+# Bulk upserts (creates and updates at once): 200, not a create's 201.
+BULK_STATUS = 200

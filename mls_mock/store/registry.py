@@ -5,6 +5,8 @@ from .buckets import Buckets
 from .channels import Channels
 from .experiments import Experiments
 from .filters import Filters
+from .meta_items import MetaItems
+from .meta_tables import MetaTables
 from .models import Models
 from .resource import Resource
 
@@ -14,5 +16,7 @@ RESOURCES: tuple[type[Resource], ...] = (
     Experiments,
     Buckets,
     Channels,
+    MetaTables,
+    MetaItems,
 )
 SEED_KINDS = tuple(resource.plural for resource in RESOURCES)
