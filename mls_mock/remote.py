@@ -5,7 +5,7 @@
 are, every response is read on its way back to the caller: each record a POST created is
 noted (a journal of the client's own responses, so nothing is listed or diffed), each record
 a DELETE removed is forgotten, and `cleanup()` deletes what is left, newest first, children
-before parents (channels, buckets, experiments, filters).
+before parents (channels, buckets, experiments, filters, meta items, meta tables).
 """
 
 import base64
@@ -25,14 +25,19 @@ _CREATED = [
     (re.compile(r"^/api/v1/experiments/(\d+)/buckets/?$"), "bucket"),
     (re.compile(r"^/api/v1/filters/?$"), "filter"),
     (re.compile(r"^/api/v1/models/?$"), "model"),
+    (re.compile(r"^/api/v1/meta_tables/?$"), "meta_table"),
+    (re.compile(r"^/api/v1/meta_tables/(\d+)/meta_items/?$"), "meta_item"),
 ]
 _DELETE_PATHS = {
     "channel": "/api/v1/channels/{id}",
     "experiment": "/api/v1/experiments/{id}",
     "bucket": "/api/v1/experiments/{parent}/buckets/{id}",
     "filter": "/api/v1/filters/{id}",
+    "meta_table": "/api/v1/meta_tables/{id}",
+    "meta_item": "/api/v1/meta_tables/{parent}/meta_items/{id}",
 }
-_CLEANUP_ORDER = ("channel", "bucket", "experiment", "filter")
+# Items a bulk POST creates are not noted: they go with their table.
+_CLEANUP_ORDER = ("channel", "bucket", "experiment", "filter", "meta_item", "meta_table")
 
 
 class WritesNotAllowed(RuntimeError):
