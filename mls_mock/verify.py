@@ -112,7 +112,7 @@ class Outcome:
 
 class Target:
     """The server under test, as probes see it: the real sktmls clients (`.experiments`,
-    `.channels`, `.filters`, `.models`), raw requests, and unique names for what they create."""
+    `.channels`, `.filters`, `.models`, `.meta_tables`), raw requests, and unique names for what they create."""
 
     def __init__(
         self, url: str, username: str, password: str, env: str, gate: VerifyGate, generous: frozenset[str] = frozenset()
@@ -121,11 +121,13 @@ class Target:
         from sktmls.channels import ChannelClient
         from sktmls.experiments import ExperimentClient
         from sktmls.filters import FilterClient
+        from sktmls.meta_tables import MetaTableClient
         from sktmls.models import MLModelClient
 
         account = dict(env=MLSENV[env], username=username, password=password)
         self.channels, self.experiments = ChannelClient(**account), ExperimentClient(**account)
         self.filters, self.models = FilterClient(**account), MLModelClient(**account)
+        self.meta_tables = MetaTableClient(**account)
         self.url, self.username, self.gate = url, username, gate
         self.generous = generous  # the assumptions.GENEROUS switches the server is expected to behave as
         self._auth = (username, password)
