@@ -239,6 +239,11 @@ def test_an_item_through_another_table_is_404_and_changes_nothing(mls_meta_table
 
     assert (updated.code, deleted.code) == (404, 404)
     assert dump() == before
+    # A client-side bug: update_meta_item writes the new values into the object it was given
+    # (it sends `meta_item.get()`, the object's own __dict__) before the server answers, so
+    # the refused update still changed the caller's object.
+    assert item.values == REGULAR
+    assert mls_meta_table_client.get_meta_item(table, id=item.id).values == PRIME
 
 
 def test_delete_meta_item(mls_meta_table_client, table):
