@@ -28,9 +28,10 @@ def table_schema(body: dict) -> dict:
     if value is None:
         raise FieldError("schema", "is required")
     v.expect_object(value, "schema")
-    for key, description in value.items():
+    for index, (key, description) in enumerate(value.items()):
         if not isinstance(description, dict):
-            raise FieldError(f"schema.{key}", "must be a JSON object describing the value")
+            field = f"schema.{key}" if len(key) <= assumptions.MAX_NAME_LENGTH else f"schema (key {index})"
+            raise FieldError(field, "must be a JSON object describing the value")
     return v.json_value(value, "schema", ENCLOSING_SCHEMA)
 
 
