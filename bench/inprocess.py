@@ -273,7 +273,28 @@ class ListBuckets(Op):
         self.ec.list_buckets(self.experiment)
 
 
-OPS = (CreateChannel, GetChannelByName, ListChannels, UpdateChannel, DeleteChannel, GetExperiment, ListBuckets)
+class GetMetaTable(Op):
+    label = "get_meta_table(name=) (10 items)"
+
+    def setup(self):
+        client = self.clients.meta_table
+        table = client.create_meta_table(name="bench_meta", schema={"fee": {"type": "number"}})
+        client.create_meta_items(table, {f"item{n}": {"fee": n} for n in range(10)})
+
+    def run(self, i):
+        self.clients.meta_table.get_meta_table(name="bench_meta")
+
+
+OPS = (
+    CreateChannel,
+    GetChannelByName,
+    ListChannels,
+    UpdateChannel,
+    DeleteChannel,
+    GetExperiment,
+    ListBuckets,
+    GetMetaTable,
+)
 
 
 def section_per_call(rounds: int, scale: float) -> list[list]:

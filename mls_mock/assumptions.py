@@ -95,3 +95,10 @@ NEW_FEATURE_STATUS = "created"
 # and generates one this long (A-Z, 0-9) itself when none is given, so one is always sent.
 APIKEY_LENGTH = 40
 APIKEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+# What a meta item is answered as (alone, in lists and in its table's `items`): the fields
+# sktmls's MetaItem documents. Its timestamps stay in the store (seeds, dumps) only.
+META_ITEM_FIELDS = ("id", "name", "values")
+# Items one bulk request may upsert: create_meta_items asserts this many at most.
+MAX_BULK_META_ITEMS = 1000
+# Bulk upserts (creates and updates at once): 200, not a create's 201.
+BULK_STATUS = 200

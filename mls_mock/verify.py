@@ -112,8 +112,8 @@ class Outcome:
 
 class Target:
     """The server under test, as probes see it: the real sktmls clients (`.experiments`,
-    `.channels`, `.filters`, `.models`, `.dimensions`, `.ml_features`, `.ml_feature_groups`),
-    raw requests, and unique names for what they create."""
+    `.channels`, `.filters`, `.models`, `.dimensions`, `.ml_features`, `.ml_feature_groups`,
+    `.meta_tables`, ...), raw requests, and unique names for what they create."""
 
     def __init__(
         self, url: str, username: str, password: str, env: str, gate: VerifyGate, generous: frozenset[str] = frozenset()
@@ -123,6 +123,7 @@ class Target:
         from sktmls.dimensions import DimensionClient
         from sktmls.experiments import ExperimentClient
         from sktmls.filters import FilterClient
+        from sktmls.meta_tables import MetaTableClient
         from sktmls.ml_features import MLFeatureClient, MLFeatureGroupClient
         from sktmls.models import MLModelClient
 
@@ -131,6 +132,7 @@ class Target:
         self.filters, self.models = FilterClient(**account), MLModelClient(**account)
         self.dimensions = DimensionClient(**account)
         self.ml_features, self.ml_feature_groups = MLFeatureClient(**account), MLFeatureGroupClient(**account)
+        self.meta_tables = MetaTableClient(**account)
         self.url, self.username, self.gate = url, username, gate
         self.generous = generous  # the assumptions.GENEROUS switches the server is expected to behave as
         self._auth = (username, password)

@@ -330,10 +330,42 @@ ASSUMPTIONS = (
         "routes of clients, profiles, vertices and edges",
         "GET of one client, profile, vertex or edge: 405",
     ),
+    Assumption(
+        "meta-table-schema",
+        "a meta table's `schema`",
+        "an item whose values the schema does not describe: 201; a schema value that is not an object: 400",
+        writes=True,
+    ),
+    Assumption(
+        "meta-item-fields",
+        "meta items as answered",
+        "a meta item has the fields {META_ITEM_FIELDS}, also in its table's `items`",
+        writes=True,
+    ),
+    Assumption(
+        "meta-unique-names",
+        "are meta table and meta item names unique?",
+        "a second meta table of the same name: 409; a second item of the same name in the table: 409, in "
+        "another table: 201",
+        writes=True,
+    ),
+    Assumption(
+        "meta-item-table",
+        "a meta item and its table",
+        "an item through another table's URL: 404; an item of a deleted table: 404",
+        writes=True,
+    ),
+    Assumption(
+        "meta-bulk",
+        "bulk `POST /meta_tables/{id}/bulk`",
+        "{BULK_STATUS} with the items in the body's order, an existing name updated (its id kept); one bad "
+        "item: 400 and nothing changed; more than {MAX_BULK_META_ITEMS} items: 400",
+        writes=True,
+    ),
 )
 
 
 def load_probes() -> dict[str, Callable]:
-    from . import verify_accounts, verify_features, verify_reads, verify_writes  # noqa: F401  (registering is importing)
+    from . import verify_accounts, verify_features, verify_meta_tables, verify_reads, verify_writes  # noqa: F401
 
     return PROBES

@@ -234,6 +234,7 @@ def mls_ml_feature_group_client(_mls_target, mls_settings):
     return helpers.build_client("sktmls.ml_features.MLFeatureGroupClient", mls_settings)
 
 
+@pytest.fixture
 def mls_client_client(_mls_target, mls_settings):
     """The real `sktmls.clients.ClientClient` (API clients and their apikeys) on this test's
     fake, or on --mls-url."""
@@ -261,6 +262,13 @@ def mls_edge_client(_mls_target, mls_settings):
 
 
 @pytest.fixture
+def mls_meta_table_client(_mls_target, mls_settings):
+    """The real `sktmls.meta_tables.MetaTableClient` (meta tables, their items, bulk upserts)
+    on this test's fake, or on --mls-url. Its DataFrame helpers need pandas (a full install)."""
+    return helpers.build_client("sktmls.meta_tables.MetaTableClient", mls_settings)
+
+
+@pytest.fixture
 def mls_faker_locale(pytestconfig) -> str:
     """Faker locale of `mls_factory` (the `mls_faker_locale` ini value, default en_US);
     override this fixture to return "ko_KR" for Korean names and text."""
@@ -272,9 +280,9 @@ def mls_factory(request, _mls_target, mls_settings, mls_faker_locale):
     """Builders writing straight into this test's fake and returning what the client returns:
     `.experiment(**f)`, `.channel(**f)` (makes an experiment if none given), `.filter(...)`,
     `.bucket(experiment, ...)`, `.model(model_type="manual"|"automl", ...)`, `.dimension(...)`,
-    `.ml_feature_group(...)`, `.ml_feature(group=..., status=...)`. Faker data seeded
-    `.bucket(experiment, ...)`, `.model(model_type="manual"|"automl", ...)`, `.client(...)`,
-    `.profile(...)`, `.vertex(...)`, `.edge(frm=..., to=...)`. Faker data seeded
+    `.ml_feature_group(...)`, `.ml_feature(group=..., status=...)`, `.client(...)`,
+    `.profile(...)`, `.vertex(...)`, `.edge(frm=..., to=...)`, `.meta_table(items=N or {name:
+    values})`, `.meta_item(meta_table, ...)`. Faker data seeded
     from the test id: the same test gets the same data every run. Under --mls-url it POSTs
     to that server instead (no models, ids or timestamps there)."""
     from mls_mock.fixtures.factories import HTTPBackend, MLSFactory

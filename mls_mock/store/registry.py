@@ -8,6 +8,8 @@ from .dimensions import Dimensions
 from .edges import Edges
 from .experiments import Experiments
 from .filters import Filters
+from .meta_items import MetaItems
+from .meta_tables import MetaTables
 from .ml_feature_groups import MLFeatureGroups
 from .ml_features import MLFeatures
 from .models import Models
@@ -28,5 +30,7 @@ RESOURCES: tuple[type[Resource], ...] = (
     Profiles,
     Vertices,
     Edges,
+    MetaTables,
+    MetaItems,
 )
 SEED_KINDS = tuple(resource.plural for resource in RESOURCES)

@@ -95,3 +95,21 @@ def test_factory_posts_to_the_server_and_its_records_are_cleaned_up(run, standal
     result.assert_outcomes(passed=1)
     assert standalone.store.counts() == dict.fromkeys(standalone.store.counts(), 0)
     assert sum(c.method == "POST" for c in standalone.journal) == 3
+
+
+def test_meta_tables_and_items_a_test_created_are_deleted_items_first(run, standalone):
+    result = run('''
+        def test_it(mls_meta_table_client, mls_factory):
+            table = mls_meta_table_client.create_meta_table(name="plans", schema={"fee": {"type": "number"}})
+            mls_meta_table_client.create_meta_item(table, "A", {"fee": 1})
+            mls_meta_table_client.create_meta_items(table, {"B": {"fee": 2}})
+            gone = mls_meta_table_client.create_meta_table(name="gone", schema={})
+            mls_meta_table_client.delete_meta_table(gone)
+            made = mls_factory.meta_table(items={"C": {"fee": 3}})
+            assert [i["name"] for i in mls_meta_table_client.get_meta_table(id=made.id).items] == ["C"]
+    ''', *_options(standalone, "--mls-allow-writes"))
+    result.assert_outcomes(passed=1)
+    assert standalone.store.counts() == dict.fromkeys(standalone.store.counts(), 0)
+    deletes = [c.path for c in standalone.journal if c.method == "DELETE"]
+    assert deletes == ["/api/v1/meta_tables/2", "/api/v1/meta_tables/3/meta_items/3",
+                       "/api/v1/meta_tables/1/meta_items/1", "/api/v1/meta_tables/3", "/api/v1/meta_tables/1"]
