@@ -83,3 +83,8 @@ def generous_switches(names) -> frozenset:
     if unknown:
         raise ValueError(f"generous: unknown switch {', '.join(map(repr, unknown))}; known: {', '.join(GENEROUS)}")
     return chosen
+
+
+# A dataset's `status` right after `create_dataset` (sktmls reads it as free text and never
+# waits on it); a test sets another (`Datasets.set_state`, seeds, mls_factory, the admin API).
+DATASET_STATUS_CREATED = "completed"

@@ -215,6 +215,19 @@ def mls_model_client(_mls_target, mls_settings):
 
 
 @pytest.fixture
+def mls_component_client(_mls_target, mls_settings):
+    """The real `sktmls.components.ComponentClient` on this test's fake, or on --mls-url."""
+    return helpers.build_client("sktmls.components.ComponentClient", mls_settings)
+
+
+@pytest.fixture
+def mls_dataset_client(_mls_target, mls_settings):
+    """The real `sktmls.datasets.DatasetClient` on this test's fake, or on --mls-url. Set a
+    dataset's columns or status with `mls_factory.dataset(columns=..., status=...)`."""
+    return helpers.build_client("sktmls.datasets.DatasetClient", mls_settings)
+
+
+@pytest.fixture
 def mls_faker_locale(pytestconfig) -> str:
     """Faker locale of `mls_factory` (the `mls_faker_locale` ini value, default en_US);
     override this fixture to return "ko_KR" for Korean names and text."""
