@@ -238,7 +238,8 @@ def mls_faker_locale(pytestconfig) -> str:
 def mls_factory(request, _mls_target, mls_settings, mls_faker_locale):
     """Builders writing straight into this test's fake and returning what the client returns:
     `.experiment(**f)`, `.channel(**f)` (makes an experiment if none given), `.filter(...)`,
-    `.bucket(experiment, ...)`, `.model(model_type="manual"|"automl", ...)`. Faker data seeded
+    `.bucket(experiment, ...)`, `.model(model_type="manual"|"automl", ...)`, `.component(...)`,
+    `.dataset(columns=[...], status=...)`. Faker data seeded
     from the test id: the same test gets the same data every run. Under --mls-url it POSTs
     to that server instead (no models, ids or timestamps there)."""
     from mls_mock.fixtures.factories import HTTPBackend, MLSFactory

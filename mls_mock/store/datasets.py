@@ -194,12 +194,14 @@ class Datasets(Resource):
         return read
 
     def seed_fields(self, record: dict) -> dict[str, Any]:
-        return self.read_steered({key: record[key] for key in STEERED if record.get(key) is not None})
+        return {key: record[key] for key in STEERED if record.get(key) is not None}
 
     def insert_seeded(
         self, body: dict, user: str | None, record_id: int | None, stamps: dict | None, **seed_fields: Any
     ) -> dict:
-        return self.insert({**self.fields(body, None), **seed_fields}, user, record_id, stamps)
+        """`seed_fields`: any of `status`, `error`, `columns` (see `set_state`)."""
+        fields = self.fields(body, None)
+        return self.insert({**fields, **self.read_steered(seed_fields)}, user, record_id, stamps)
 
     def set_state(self, dataset_id: int, **changes: Any) -> dict:
         """Set what the dataset builder decides on a real server: `status` (any name),
