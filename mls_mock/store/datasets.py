@@ -93,7 +93,7 @@ def read_columns(value: Any, field: str = "columns") -> list[dict]:
             if not isinstance(include, bool):
                 raise FieldError("include", "must be true or false")
         if name in seen:
-            raise FieldError(where + ".name", f"repeats column {name!r}")
+            raise FieldError(where + ".name", f"a column named {name!r} already exists")
         seen.add(name)
         columns.append({"name": name, "type_code": type_code, "include": include})
     return columns
@@ -242,7 +242,7 @@ class Datasets(Resource):
         for name, spec in edits.items():
             field = f"edit_columns.{name}"
             if name not in by_name:
-                raise FieldError(field, f"dataset {dataset_id} has no column {name!r}")
+                raise FieldError(field, f"column {name!r} of dataset {dataset_id} does not exist")
             v.expect_object(spec, field)
             unknown = sorted(set(spec) - set(COLUMN_SPEC_KEYS))
             if unknown:
