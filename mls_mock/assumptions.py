@@ -102,3 +102,6 @@ META_ITEM_FIELDS = ("id", "name", "values")
 MAX_BULK_META_ITEMS = 1000
 # Bulk upserts (creates and updates at once): 200, not a create's 201.
 BULK_STATUS = 200
+# A dataset's `status` right after `create_dataset` (sktmls reads it as free text and never
+# waits on it); a test sets another (`Datasets.set_state`, seeds, mls_factory, the admin API).
+DATASET_STATUS_CREATED = "completed"

@@ -184,6 +184,8 @@ STATE_RULES = {  # body schema -> the rules it is subject to
     "BucketRatioBody": (BAD_SHARES,),
     "EdgeBody": (MISSING_VERTEX,),
     "ProfileBody": (MAIN_TABLE_NOT_LISTED,),
+    "DatasetColumnSpecsBody": (MISSING_RECORD,),  # a column of the dataset
+    "DatasetStateBody": (TAKEN,),  # column names
     "SeedDocument": _SEEDED_RULES,
     "SeedRequest": _SEEDED_RULES,
 }

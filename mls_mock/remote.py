@@ -36,6 +36,8 @@ _KINDS = (
     ("vertex", r"/api/v1/vertices", "/api/v1/vertices/{id}"),
     ("meta_item", r"/api/v1/meta_tables/(\d+)/meta_items", "/api/v1/meta_tables/{parent}/meta_items/{id}"),
     ("meta_table", r"/api/v1/meta_tables", "/api/v1/meta_tables/{id}"),  # a bulk's items go with their table
+    ("component", r"/api/v1/components", "/api/v1/components/{id}"),  # after the models that name them
+    ("dataset", r"/api/v1/datasets", "/api/v1/datasets/{id}"),
 )
 _CREATED = [(re.compile(f"^{collection}/?$"), kind) for kind, collection, _ in _KINDS]
 _DELETE_PATHS = {kind: path for kind, _, path in _KINDS if path}

@@ -10,19 +10,9 @@ from ..errors import NotFaked
 from ..route import Route
 
 NOT_FAKED = (
-    ("GET", "/components"),
-    ("POST", "/components"),
-    ("GET", "/components/<int:id>"),
-    ("PUT", "/components/<int:id>"),
-    ("DELETE", "/components/<int:id>"),
     ("GET", "/data_status/batch"),
     ("GET", "/data_status/dynamodb"),
     ("GET", "/data_status/s3"),
-    ("GET", "/datasets"),
-    ("POST", "/datasets"),
-    ("DELETE", "/datasets/<int:id>"),
-    ("GET", "/datasets/<int:id>/columns"),
-    ("PUT", "/datasets/<int:id>/columnspecs"),
     ("POST", "/dynamodb"),
     ("DELETE", "/dynamodb/tables/<table>"),
     ("GET", "/dynamodb/tables/<table>/is_active"),

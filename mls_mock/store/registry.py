@@ -4,6 +4,8 @@
 from .buckets import Buckets
 from .channels import Channels
 from .clients import Clients
+from .components import Components
+from .datasets import Datasets
 from .dimensions import Dimensions
 from .edges import Edges
 from .experiments import Experiments
@@ -18,6 +20,8 @@ from .resource import Resource
 from .vertices import Vertices
 
 RESOURCES: tuple[type[Resource], ...] = (
+    Components,
+    Datasets,
     Models,
     Filters,
     Experiments,
