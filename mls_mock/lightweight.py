@@ -20,9 +20,20 @@ import threading
 import types
 
 STOOD_IN = frozenset(
-    {"torch", "joblib", "cloudpickle", "autogluon", "catboost", "lightgbm", "xgboost", "pandas", "simplejson"}
+    {"torch", "joblib", "cloudpickle", "autogluon", "catboost", "lightgbm", "xgboost", "pandas", "simplejson", "boto3"}
 )
-CLIENT_MODULES = ("sktmls", "sktmls.channels", "sktmls.experiments", "sktmls.filters", "sktmls.models")
+# Stand-ins that sktmls calls while importing (sktmls.dynamodb runs `boto3.resource(...)` at
+# module level): the call gives a placeholder, which raises once it is used (on the MMS runtime).
+CALLED_AT_IMPORT = frozenset({"boto3.resource"})
+CLIENT_MODULES = (
+    "sktmls",
+    "sktmls.channels",
+    "sktmls.experiments",
+    "sktmls.filters",
+    "sktmls.models",
+    "sktmls.dynamodb",
+    "sktmls.data_status",
+)
 
 # Reentrant: importing sktmls inside allow_light_sktmls() fires the import hook, which calls it.
 _lock = threading.RLock()
@@ -56,6 +67,8 @@ class _AbsentMeta(type):
         return _absent(f"{cls.__qualname__}.{attr}")
 
     def __call__(cls, *args, **kwargs):
+        if cls.__qualname__ in CALLED_AT_IMPORT:
+            return _absent(f"{cls.__qualname__}()")
         raise _missing(cls.__qualname__)
 
 
@@ -132,6 +145,10 @@ def allow_light_sktmls() -> None:
     with _lock:
         if _ready_for is not None and sys.modules.get("sktmls") is _ready_for:
             return
+        # requests probes for simplejson on import: imported under sktmls's import it would
+        # take the stand-in and fail every request, so it comes first.
+        import requests  # noqa: F401
+
         _install_finder()
         try:
             for name in CLIENT_MODULES:

@@ -3,6 +3,8 @@
 
 from .buckets import Buckets
 from .channels import Channels
+from .data_status import DataStatus
+from .dynamodb import DynamoDBItems, DynamoDBTables
 from .experiments import Experiments
 from .filters import Filters
 from .models import Models
@@ -14,5 +16,8 @@ RESOURCES: tuple[type[Resource], ...] = (
     Experiments,
     Buckets,
     Channels,
+    DynamoDBTables,
+    DynamoDBItems,
+    DataStatus,
 )
 SEED_KINDS = tuple(resource.plural for resource in RESOURCES)

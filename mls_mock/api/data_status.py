@@ -1,0 +1,63 @@
+"""Data status (`StatusClient`): read over the AB API, set by tests under /_mock/."""
+
+from .. import assumptions
+from ..openapi_schemas import obj, ref
+from ..route import Routes
+from ..store.data_status import ENTRIES, SOURCES
+from ..wire import body
+from .common import DELETED
+
+routes = Routes()
+MOCK_ENTRY = "/_mock/data_status/<source>/<name>"
+
+
+def _answer(source: str) -> dict:
+    statuses = {"type": "object", "additionalProperties": ENTRIES}
+    if source == "batch":
+        statuses["required"] = list(assumptions.BATCH_JOB_STATUSES)
+    return obj([source], {source: statuses})
+
+
+def _reader(source: str):
+    def read(req):
+        return req.store.data_status(source)
+
+    read.__name__ = f"{source}_status"
+    return read
+
+
+for _source in SOURCES:
+    routes(
+        "GET",
+        f"/api/v1/data_status/{_source}",
+        summary=f"{_source} status by {'job status' if _source == 'batch' else 'table'} (empty until set)",
+        results=_answer(_source),
+    )(_reader(_source))
+
+
+@routes(
+    "PUT",
+    MOCK_ENTRY,
+    admin=True,
+    saves=True,
+    body="DataStatusEntry",
+    summary="Set one entry of a data status (source s3|batch|dynamodb; name: a table, or a batch job status)",
+    results=ref("DataStatus"),
+    schemas={"DataStatusEntry": obj(["status"], {"status": ENTRIES})},
+)
+def mock_set_data_status(req, source, name):
+    return req.store.set_data_status(source, name, body(req).get("status"))
+
+
+@routes(
+    "DELETE",
+    MOCK_ENTRY,
+    admin=True,
+    saves=True,
+    summary="Remove one entry of a data status",
+    results=DELETED,
+    refusals={404: "no such entry"},
+)
+def mock_delete_data_status(req, source, name):
+    req.store.delete_data_status(source, name)
+    return assumptions.DELETE_RESULTS
