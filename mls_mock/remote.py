@@ -32,7 +32,11 @@ _DELETE_PATHS = {
     "bucket": "/api/v1/experiments/{parent}/buckets/{id}",
     "filter": "/api/v1/filters/{id}",
 }
-_CLEANUP_ORDER = ("channel", "bucket", "experiment", "filter")
+_CLEANUP_ORDER = ("channel", "bucket", "experiment", "filter", "dynamodb_item")
+# A DynamoDB item is put and deleted with POST /api/v1/dynamodb ({"type", "table_name", "body"}).
+DYNAMODB_ITEMS = "/api/v1/dynamodb"
+# The key of a put item, as sktmls's own update_item finds it (the client cannot know a table's key).
+DYNAMODB_KEY_ATTRIBUTES = ("id", "user_id", "item_id")
 
 
 class WritesNotAllowed(RuntimeError):
@@ -40,19 +44,24 @@ class WritesNotAllowed(RuntimeError):
 
 
 class Created:
-    """One record a test created: kind, id, and the experiment id for a bucket."""
+    """One record a test created: kind, id, and the experiment id for a bucket; a DynamoDB
+    item (id 0) carries instead the body of the POST that deletes it."""
 
-    __slots__ = ("kind", "id", "parent")
+    __slots__ = ("kind", "id", "parent", "undo")
 
-    def __init__(self, kind: str, record_id: int, parent: int | None = None):
-        self.kind, self.id, self.parent = kind, record_id, parent
+    def __init__(self, kind: str, record_id: int, parent: int | None = None, undo: dict | None = None):
+        self.kind, self.id, self.parent, self.undo = kind, record_id, parent, undo
 
     @property
     def path(self) -> str | None:
+        if self.undo is not None:
+            return DYNAMODB_ITEMS
         template = _DELETE_PATHS.get(self.kind)
         return template and template.format(id=self.id, parent=self.parent)
 
     def __repr__(self) -> str:
+        if self.undo is not None:
+            return f"{self.kind} {self.undo['body']} of {self.undo['table_name']}"
         return f"{self.kind} {self.id}"
 
 
@@ -112,7 +121,9 @@ class RemoteGate(transport.Router):
     def _note(self, method: str, path: str, response: requests.Response) -> None:
         if not 200 <= response.status_code < 300:
             return
-        if method == "POST":
+        if path.rstrip("/") == DYNAMODB_ITEMS or path.startswith(DYNAMODB_ITEMS + "/tables/"):
+            self._note_dynamodb(method, path, response)
+        elif method == "POST":
             for pattern, kind in _CREATED:
                 match = pattern.match(path)
                 if match:
@@ -125,6 +136,29 @@ class RemoteGate(transport.Router):
         elif method == "DELETE":
             with self._lock:
                 self._created = [c for c in self._created if c.path != path.rstrip("/")]
+
+    def _note_dynamodb(self, method: str, path: str, response: requests.Response) -> None:
+        """A put item is noted with the delete that undoes it; a deleted item or table forgotten."""
+        if method == "DELETE":  # DELETE /api/v1/dynamodb/tables/<table>: its items went with it
+            table = path.rstrip("/").rpartition("/")[2]
+            with self._lock:
+                self._created = [c for c in self._created if c.undo is None or c.undo["table_name"] != table]
+            return
+        try:
+            sent = json.loads(getattr(response.request, "body", None) or b"null")
+        except ValueError:
+            return
+        if not isinstance(sent, dict) or not isinstance(sent.get("body"), dict):
+            return
+        item, table_name = sent["body"], sent.get("table_name")
+        attribute = next((a for a in DYNAMODB_KEY_ATTRIBUTES if a in item), None)
+        if attribute is None:
+            return
+        undo = {"type": "delete", "table_name": table_name, "body": {attribute: item[attribute]}}
+        with self._lock:
+            self._created = [c for c in self._created if c.undo != undo]
+            if sent.get("type") == "put":
+                self._created.append(Created("dynamodb_item", 0, undo=undo))
 
     # ---- cleanup ------------------------------------------------------------------------
 
@@ -142,7 +176,10 @@ class RemoteGate(transport.Router):
                 problems.append(f"{record!r}: the AB API has no DELETE for it; remove it by hand")
                 continue
             try:
-                response = requests.request("DELETE", self.url + record.path, headers=self._auth, timeout=30)
+                method = "DELETE" if record.undo is None else "POST"
+                response = requests.request(
+                    method, self.url + record.path, json=record.undo, headers=self._auth, timeout=30
+                )
             except requests.RequestException as error:
                 problems.append(f"{record!r}: DELETE failed: {error}")
                 continue

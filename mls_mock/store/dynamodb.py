@@ -167,8 +167,7 @@ class DynamoDBItems(Resource):
         return (fields["table"], fields["item"][self.tables.named(fields["table"])["key"]])
 
     def shown_name(self, fields: dict) -> str:
-        table, key = self.name_key(fields)  # type: ignore[misc]
-        return f"{table}: {key!r}"
+        return f"{fields['table']}: {self.name_key(fields)[1]!r}"  # type: ignore[index]
 
     def on_insert(self, row: dict) -> None:
         self.tx.index_add(self.ids_by_table, row["table"], row["id"])
