@@ -180,7 +180,8 @@ class DynamoDBItems(Resource):
         self.remove(self.table.get(record_id))
 
     def put(self, table: str, item: dict) -> dict:
-        """Insert the item, or replace the whole item of its key."""
+        """Insert the item, or replace the whole item of its key (a missing table: 404)."""
+        self.tables.named(table)
         fields = self.fields({"table": table, "item": item}, None)
         found = self.table.ids_by_name.get(self.name_key(fields))
         if found is None:
