@@ -89,7 +89,7 @@ def generous_switches(names) -> frozenset:
 # The one key attribute of a table whose seed names none, by the table name's prefix: sktmls's
 # put_item keys `user-profile*` tables on user_id and `profile-*` on id; other tables'
 # examples (get_item, update_item) use item_id.
-DYNAMODB_KEY_BY_PREFIX = (("user-profile", "user_id"), ("profile-", "id"))
+DYNAMODB_KEY_BY_PREFIX = {"user-profile": "user_id", "profile-": "id"}
 DYNAMODB_DEFAULT_KEY = "item_id"
 # `is_active` of a table that does not exist: false (is_batch_prediction_ready "checks that the
 # table exists" through it); `is_loading` of one, its items and its DELETE: 404.

@@ -29,7 +29,7 @@ ITEM = {"type": "object", "description": "the table's key attribute (a non-empty
 
 
 def default_key(table_name: str) -> str:
-    for prefix, key in assumptions.DYNAMODB_KEY_BY_PREFIX:
+    for prefix, key in assumptions.DYNAMODB_KEY_BY_PREFIX.items():
         if table_name.startswith(prefix):
             return key
     return assumptions.DYNAMODB_DEFAULT_KEY
