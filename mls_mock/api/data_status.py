@@ -1,14 +1,15 @@
 """Data status (`StatusClient`): read over the AB API, set by tests under /_mock/."""
 
 from .. import assumptions
+from ..errors import FieldError
 from ..openapi_schemas import obj, ref
 from ..route import Routes
 from ..store.data_status import ENTRIES, SOURCES
-from ..wire import body
+from ..wire import body, choice, text
 from .common import DELETED
 
 routes = Routes()
-MOCK_ENTRY = "/_mock/data_status/<source>/<name>"
+MOCK_ENTRIES = "/_mock/data_status"
 
 
 def _answer(source: str) -> dict:
@@ -37,27 +38,30 @@ for _source in SOURCES:
 
 @routes(
     "PUT",
-    MOCK_ENTRY,
+    MOCK_ENTRIES,
     admin=True,
     saves=True,
-    body="DataStatusEntry",
+    body="DataStatusBody",
     summary="Set one entry of a data status (source s3|batch|dynamodb; name: a table, or a batch job status)",
     results=ref("DataStatus"),
-    schemas={"DataStatusEntry": obj(["status"], {"status": ENTRIES})},
 )
-def mock_set_data_status(req, source, name):
-    return req.store.set_data_status(source, name, body(req).get("status"))
+def mock_set_data_status(req):
+    entry = body(req)
+    return req.store.set_data_status(entry.get("source"), entry.get("name"), entry.get("status"))
 
 
 @routes(
     "DELETE",
-    MOCK_ENTRY,
+    MOCK_ENTRIES,
     admin=True,
     saves=True,
-    summary="Remove one entry of a data status",
+    query={"source": choice(*SOURCES), "name": text},
+    summary="Remove one entry of a data status (`source` and `name` required)",
     results=DELETED,
     refusals={404: "no such entry"},
 )
-def mock_delete_data_status(req, source, name):
+def mock_delete_data_status(req, source=None, name=None):
+    if source is None or name is None:
+        raise FieldError("source" if source is None else "name", "is required")
     req.store.delete_data_status(source, name)
     return assumptions.DELETE_RESULTS

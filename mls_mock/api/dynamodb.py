@@ -78,6 +78,7 @@ def delete_table(req, table_name):
     summary="Make a table (as MLS's batch pipeline does)",
     results=ref("DynamoDBTableWithItems"),
     refusals={409: "a table of that name exists"},
+    link=("table_name", "/results/name"),
 )
 def mock_create_table(req):
     fields = body(req)

@@ -9,6 +9,7 @@ from rawhttp import AUTH, BASE, assert_envelope
 ITEMS = BASE + "/api/v1/dynamodb"
 TABLES = BASE + "/api/v1/dynamodb/tables"
 MOCK_TABLES = BASE + "/_mock/dynamodb/tables"
+MOCK_STATUS = BASE + "/_mock/data_status"
 ITEM = {"item_id": "PRD-1", "score": 1}
 
 
@@ -175,21 +176,23 @@ def test_mock_table_refusals_change_nothing(table, method, path, body, status, f
 
 def test_mock_data_status(mls_mock):
     days = [{"date": "2025-07-20", "status": "success"}]
-    set_one = assert_envelope(requests.put(f"{BASE}/_mock/data_status/s3/mls_scores", json={"status": days}), 200)
-    assert (set_one["results"]["source"], set_one["results"]["name"], set_one["results"]["status"]) == (
-        "s3", "mls_scores", days
-    )
+    entry = {"source": "s3", "name": "mls_scores", "status": days}
+    set_one = assert_envelope(requests.put(MOCK_STATUS, json=entry), 200)
+    assert {k: set_one["results"][k] for k in ("source", "name", "status")} == entry
     assert requests.get(f"{BASE}/api/v1/data_status/s3", headers=AUTH).json()["results"] == {"s3": {"mls_scores": days}}
     before = mls_mock.store.dump()
-    for path, body, field in [
-        ("/s3/mls_scores", {"status": "success"}, "status"),
-        ("/gcs/mls_scores", {"status": days}, "source"),
-        ("/batch/queued", {"status": days}, "name"),
+    for body, field in [
+        ({**entry, "status": "success"}, "status"),
+        ({**entry, "source": "gcs"}, "source"),
+        ({**entry, "source": "batch", "name": "queued"}, "name"),
+        ({"source": "s3", "status": days}, "name"),
     ]:
-        assert assert_envelope(requests.put(f"{BASE}/_mock/data_status{path}", json=body), 400)["error"].startswith(field)
+        assert assert_envelope(requests.put(MOCK_STATUS, json=body), 400)["error"].startswith(field)
+    for query, field in [({"name": "mls_scores"}, "source"), ({"source": "s3"}, "name"), ({"source": "x", "name": "t"}, "source")]:
+        assert assert_envelope(requests.delete(MOCK_STATUS, params=query), 400)["error"].startswith(field)
     assert mls_mock.store.dump() == before
-    assert_envelope(requests.delete(f"{BASE}/_mock/data_status/s3/mls_scores"), 200)
-    assert_envelope(requests.delete(f"{BASE}/_mock/data_status/s3/mls_scores"), 404)
+    assert_envelope(requests.delete(MOCK_STATUS, params={"source": "s3", "name": "mls_scores"}), 200)
+    assert_envelope(requests.delete(MOCK_STATUS, params={"source": "s3", "name": "mls_scores"}), 404)
     assert requests.get(f"{BASE}/api/v1/data_status/s3", headers=AUTH).json()["results"] == {"s3": {}}
 
 
@@ -206,6 +209,6 @@ def test_the_routes_are_in_the_openapi_document(mls_mock):
         "/api/v1/data_status/dynamodb",
         "/_mock/dynamodb/tables",
         "/_mock/dynamodb/tables/{table_name}/readiness",
-        "/_mock/data_status/{source}/{name}",
+        "/_mock/data_status",
     ]:
         assert path in paths, path
