@@ -5,7 +5,8 @@
 are, every response is read on its way back to the caller: each record a POST created is
 noted (a journal of the client's own responses, so nothing is listed or diffed), each record
 a DELETE removed is forgotten, and `cleanup()` deletes what is left, newest first, children
-before parents (channels, buckets, experiments, filters).
+before parents (channels, buckets, experiments, filters), and the DynamoDB items a test put
+(with the POST that deletes an item).
 """
 
 import base64
@@ -107,7 +108,8 @@ class RemoteGate(transport.Router):
         if not self.allow_writes:
             raise self.refusal(method, path)
         response = transport.send_onward(adapter, prepared, **kwargs)
-        self._note(method, path[len(self._prefix) :] if path.startswith(self._prefix) else path, response)
+        relative = path[len(self._prefix) :] if path.startswith(self._prefix) else path
+        self._note(method, relative, response, prepared.body)
         return response
 
     def refusal(self, method: str, path: str) -> WritesNotAllowed:
@@ -118,11 +120,11 @@ class RemoteGate(transport.Router):
             f"test created)"
         )
 
-    def _note(self, method: str, path: str, response: requests.Response) -> None:
+    def _note(self, method: str, path: str, response: requests.Response, sent: bytes | str | None = None) -> None:
         if not 200 <= response.status_code < 300:
             return
         if path.rstrip("/") == DYNAMODB_ITEMS or path.startswith(DYNAMODB_ITEMS + "/tables/"):
-            self._note_dynamodb(method, path, response)
+            self._note_dynamodb(method, path, sent)
         elif method == "POST":
             for pattern, kind in _CREATED:
                 match = pattern.match(path)
@@ -137,7 +139,7 @@ class RemoteGate(transport.Router):
             with self._lock:
                 self._created = [c for c in self._created if c.path != path.rstrip("/")]
 
-    def _note_dynamodb(self, method: str, path: str, response: requests.Response) -> None:
+    def _note_dynamodb(self, method: str, path: str, sent_body: bytes | str | None) -> None:
         """A put item is noted with the delete that undoes it; a deleted item or table forgotten."""
         if method == "DELETE":  # DELETE /api/v1/dynamodb/tables/<table>: its items went with it
             table = path.rstrip("/").rpartition("/")[2]
@@ -145,7 +147,7 @@ class RemoteGate(transport.Router):
                 self._created = [c for c in self._created if c.undo is None or c.undo["table_name"] != table]
             return
         try:
-            sent = json.loads(getattr(response.request, "body", None) or b"null")
+            sent = json.loads(sent_body or b"null")
         except ValueError:
             return
         if not isinstance(sent, dict) or not isinstance(sent.get("body"), dict):
@@ -155,9 +157,11 @@ class RemoteGate(transport.Router):
         if attribute is None:
             return
         undo = {"type": "delete", "table_name": table_name, "body": {attribute: item[attribute]}}
+        if sent.get("type") not in ("put", "delete"):
+            return
         with self._lock:
             self._created = [c for c in self._created if c.undo != undo]
-            if sent.get("type") == "put":
+            if sent["type"] == "put":
                 self._created.append(Created("dynamodb_item", 0, undo=undo))
 
     # ---- cleanup ------------------------------------------------------------------------
