@@ -86,3 +86,16 @@ def _delete_model(client, model, **options):
         if refused.code == 501:
             pytest.skip("DELETE /api/v1/models/{id} is not faked on this branch yet")
         raise
+
+
+def test_delete_table_of_an_automl_model_fails_after_the_model_is_deleted(mls_model_client, mls_factory, mls_mock):
+    """A client-side bug: delete_model sends DELETE /models/{id} first and only then asserts the
+    model is manual, so an AutoMLModel with a `table` is deleted and the call still fails."""
+    automl = mls_factory.model(model_type="automl", table="mls_automl_scores")
+    mls_factory.dynamodb_table("mls_automl_scores")
+
+    with pytest.raises(AssertionError):
+        _delete_model(mls_model_client, automl, delete_table=True)
+
+    assert [(c.method, c.path) for c in mls_mock.calls] == [("DELETE", f"/api/v1/models/{automl.id}")]
+    assert mls_mock.store.get_dynamodb_table("mls_automl_scores")["is_active"] is True  # the table stays

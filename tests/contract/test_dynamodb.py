@@ -171,3 +171,24 @@ def test_the_mms_runtime_needs_boto3_and_says_so(mls_settings):
 
     with pytest.raises(ModuleNotFoundError, match="boto3 is not installed"):
         client.get_item(SCORES, {"item_id": "PRD-0001"})
+
+
+def test_delete_item_as_its_docstring_shows_it_fails_in_the_client(mls_dynamodb_client, mls_mock, table):
+    """sktmls documents `delete_item(table_name=..., item={...})`; the parameter is `key`."""
+    with pytest.raises(TypeError, match="item"):
+        mls_dynamodb_client.delete_item(table_name=SCORES, item={"item_id": "PRD-0001"})
+    assert len(mls_mock.calls) == 0
+
+
+def test_the_factory_over_http_puts_items_and_cannot_make_tables(mls_live_server, mls_mock, mls_settings):
+    from mls_mock.fixtures.factories import HTTPBackend, MLSFactory
+
+    factory = MLSFactory(HTTPBackend(mls_live_server.url, mls_settings.username, mls_settings.password), seed=1)
+    mls_mock.store.create_dynamodb_table("mls_over_http")
+
+    assert factory.dynamodb_item("mls_over_http", {"item_id": "a", "score": 1}) == {"item_id": "a", "score": 1}
+    assert mls_mock.store.get_dynamodb_table("mls_over_http")["items"] == [{"item_id": "a", "score": 1}]
+    with pytest.raises(NotImplementedError, match="dynamodb_tables"):
+        factory.dynamodb_table()
+    with pytest.raises(NotImplementedError, match="data_status"):
+        factory.data_status("s3")
