@@ -1,12 +1,10 @@
 """Data status (`StatusClient`): read over the AB API, set by tests under /_mock/."""
 
 from .. import assumptions
-from ..errors import FieldError
 from ..openapi_schemas import obj, ref
 from ..route import Routes
 from ..store.data_status import ENTRIES, SOURCES
 from ..wire import body, choice, text
-from .common import DELETED
 
 routes = Routes()
 MOCK_ENTRIES = "/_mock/data_status"
@@ -56,12 +54,9 @@ def mock_set_data_status(req):
     admin=True,
     saves=True,
     query={"source": choice(*SOURCES), "name": text},
-    summary="Remove one entry of a data status (`source` and `name` required)",
-    results=DELETED,
-    refusals={404: "no such entry"},
+    summary="Remove the data status entries of `source` and `name` (each left out: any)",
+    results=obj(["removed"], {"removed": {"type": "integer", "minimum": 0}}),
+    refusals={404: "`name` matches no entry"},
 )
 def mock_delete_data_status(req, source=None, name=None):
-    if source is None or name is None:
-        raise FieldError("source" if source is None else "name", "is required")
-    req.store.delete_data_status(source, name)
-    return assumptions.DELETE_RESULTS
+    return {"removed": req.store.delete_data_status(source, name)}

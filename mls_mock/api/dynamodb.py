@@ -3,7 +3,7 @@ table's readiness and its deletion (`MLModelClient`), and the /_mock/ routes a t
 tables with (MLS's pipeline makes and loads them; the AB API cannot)."""
 
 from .. import assumptions
-from ..openapi_schemas import obj, ref
+from ..openapi_schemas import nullable, obj, ref
 from ..route import Routes
 from ..store.dynamodb import DynamoDBItems, DynamoDBTables
 from ..wire import body
@@ -21,7 +21,9 @@ TABLE_WITH_ITEMS = obj(
 SCHEMAS = {
     "DynamoDBRequest": DynamoDBItems.request_schema,
     "DynamoDBTableWithItems": TABLE_WITH_ITEMS,
-    "DynamoDBReadiness": obj([], {"is_active": {"type": "boolean"}, "is_loading": {"type": "boolean"}}),
+    "DynamoDBReadiness": obj(
+        [], {"is_active": nullable({"type": "boolean"}), "is_loading": nullable({"type": "boolean"})}
+    ),
 }
 
 

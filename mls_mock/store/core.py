@@ -310,8 +310,10 @@ class Store:
         return self._data_status.put({"source": source, "name": name, "status": status})
 
     @atomic
-    def delete_data_status(self, source: str, name: str) -> None:
-        self._data_status.remove(source, name)
+    def delete_data_status(self, source: str | None = None, name: str | None = None) -> int:
+        """Remove the entries of `source` and `name` (None: any; a `name` matching none:
+        404); returns how many went."""
+        return self._data_status.remove(source, name)
 
     @_read
     def data_status(self, source: str) -> dict:

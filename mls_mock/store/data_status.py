@@ -21,26 +21,25 @@ ENTRIES = s.array({"type": "object"})
 class DataStatus(Resource):
     plural, kind = "data_status", "data_status"
     list_query = ()
-    body_schema = s.obj(
-        ["source", "name", "status"],
-        {
-            "source": {"enum": list(SOURCES)},
-            "name": {
-                **s.NAME,
-                "description": f"s3/dynamodb: a table; batch: one of {', '.join(assumptions.BATCH_JOB_STATUSES)}",
+    body_schema = {
+        **s.obj(
+            ["source", "name", "status"],
+            {
+                "source": {"enum": list(SOURCES)},
+                "name": {**s.NAME, "description": "s3/dynamodb: a table; batch: a job status"},
+                "status": {**ENTRIES, "description": "s3/dynamodb: the last days' statuses; batch: the jobs"},
             },
-            "status": {
-                **ENTRIES,
-                "description": f"s3/dynamodb: the last {assumptions.DATA_STATUS_DAYS} days' statuses at most; "
-                "batch: the jobs",
-            },
-        },
-    )
+        ),
+        # batch: `name` is a job status; s3/dynamodb: a few days' statuses at most.
+        "if": {"properties": {"source": {"const": "batch"}}},
+        "then": {"properties": {"name": {"enum": list(assumptions.BATCH_JOB_STATUSES)}}},
+        "else": {"properties": {"status": {"maxItems": assumptions.DATA_STATUS_DAYS}}},
+    }
     record_schema = s.obj(
         ["id", "source", "name", "status", "created_at", "updated_at"],
         {"id": s.ID, "source": {"enum": list(SOURCES)}, "name": s.STRING, "status": ENTRIES, **s.STAMPS},
     )
-    seed_schema = s.obj(["source", "name", "status"], {**s.SEEDED, **body_schema["properties"]})
+    seed_schema = {**body_schema, "properties": {**s.SEEDED, **body_schema["properties"]}}
 
     def fields(self, body: dict, current: dict | None) -> dict:
         source = v.choice(body, "source", SOURCES)
@@ -77,8 +76,13 @@ class DataStatus(Resource):
         self.touch(row, {"status": fields["status"]})
         return self.render(row)
 
-    def remove(self, source: str, name: str) -> None:
-        found = self.table.ids_by_name.get((source, name))
-        if found is None:
-            raise NotFound(f"no {source} data status for {name!r}")
-        self.delete(found)
+    def remove(self, source: str | None, name: str | None) -> int:
+        """Remove the entries of `source` and `name` (None: any); a `name` matching none: 404."""
+        gone = [
+            r["id"] for r in self.table.rows.values() if source in (None, r["source"]) and name in (None, r["name"])
+        ]
+        if name is not None and not gone:
+            raise NotFound(f"no {source or 'data'} status for {name!r}")
+        for record_id in gone:
+            self.delete(record_id)
+        return len(gone)

@@ -61,9 +61,9 @@ class DynamoDBTables(Resource):
         ["name"],
         {
             "name": TABLE_NAME_SCHEMA,
-            "key": {**s.NAME, "description": "its key attribute (default: by the name's prefix)"},
-            "is_active": {"type": "boolean", "default": True},
-            "is_loading": {"type": "boolean", "default": False},
+            "key": s.nullable({**s.NAME, "description": "its key attribute (null: by the name's prefix)"}),
+            "is_active": s.nullable({"type": "boolean", "default": True}),
+            "is_loading": s.nullable({"type": "boolean", "default": False}),
         },
     )
     record_schema = s.obj(

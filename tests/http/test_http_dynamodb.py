@@ -188,12 +188,16 @@ def test_mock_data_status(mls_mock):
         ({"source": "s3", "status": days}, "name"),
     ]:
         assert assert_envelope(requests.put(MOCK_STATUS, json=body), 400)["error"].startswith(field)
-    for query, field in [({"name": "mls_scores"}, "source"), ({"source": "s3"}, "name"), ({"source": "x", "name": "t"}, "source")]:
-        assert assert_envelope(requests.delete(MOCK_STATUS, params=query), 400)["error"].startswith(field)
+    assert assert_envelope(requests.delete(MOCK_STATUS, params={"source": "x"}), 400)["error"].startswith("source")
+    assert_envelope(requests.delete(MOCK_STATUS, params={"source": "batch", "name": "mls_scores"}), 404)
     assert mls_mock.store.dump() == before
-    assert_envelope(requests.delete(MOCK_STATUS, params={"source": "s3", "name": "mls_scores"}), 200)
+    removed = assert_envelope(requests.delete(MOCK_STATUS, params={"source": "s3", "name": "mls_scores"}), 200)
+    assert removed["results"] == {"removed": 1}
     assert_envelope(requests.delete(MOCK_STATUS, params={"source": "s3", "name": "mls_scores"}), 404)
     assert requests.get(f"{BASE}/api/v1/data_status/s3", headers=AUTH).json()["results"] == {"s3": {}}
+    mls_mock.store.set_data_status("batch", "fail", [{"job": 1}])
+    mls_mock.store.set_data_status("dynamodb", "t", [])
+    assert assert_envelope(requests.delete(MOCK_STATUS), 200)["results"] == {"removed": 2}  # no filter: every entry
 
 
 def test_the_routes_are_in_the_openapi_document(mls_mock):
