@@ -27,14 +27,43 @@ GROWTH_TARGET = 1.2
 Answers = dict[tuple[str, str], requests.Response]
 
 
-def clients():
-    allow_light_sktmls()
-    from sktmls import MLSENV
-    from sktmls.channels import ChannelClient
-    from sktmls.experiments import ExperimentClient
+CLIENT_CLASSES = {
+    "channel": "sktmls.channels.ChannelClient",
+    "experiment": "sktmls.experiments.ExperimentClient",
+    "model": "sktmls.models.MLModelClient",
+    "batch_prediction": "sktmls.models.automl.automl_prediction.AutoMLBatchPredictionClient",
+    "component": "sktmls.components.ComponentClient",
+    "dataset": "sktmls.datasets.DatasetClient",
+    "dimension": "sktmls.dimensions.DimensionClient",
+    "meta_table": "sktmls.meta_tables.MetaTableClient",
+    "ml_feature": "sktmls.ml_features.MLFeatureClient",
+    "ml_feature_group": "sktmls.ml_features.MLFeatureGroupClient",
+    "client": "sktmls.clients.ClientClient",
+    "profile": "sktmls.profiles.ProfileClient",
+    "vertex": "sktmls.graphs.VertexClient",
+    "edge": "sktmls.graphs.EdgeClient",
+    "status": "sktmls.data_status.StatusClient",
+    "dynamodb": "sktmls.dynamodb.DynamoDBClient",
+}
 
-    account = dict(env=MLSENV.STG, username="bench", password="bench")
-    return ChannelClient(**account), ExperimentClient(**account)
+
+class Clients:
+    """The real sktmls clients, each built on first use (`clients.component`), one account."""
+
+    def __getattr__(self, short: str):
+        import importlib
+
+        allow_light_sktmls()
+        from sktmls import MLSENV
+
+        module, _, name = CLIENT_CLASSES[short].rpartition(".")
+        client = getattr(importlib.import_module(module), name)(env=MLSENV.STG, username="bench", password="bench")
+        setattr(self, short, client)
+        return client
+
+
+def clients() -> Clients:
+    return Clients()
 
 
 def _path(url: str) -> str:
@@ -124,8 +153,9 @@ class Op:
 
     calls = 300
 
-    def __init__(self, mls: MLSMock, channel_client, experiment_client):
-        self.mls, self.cc, self.ec = mls, channel_client, experiment_client
+    def __init__(self, mls: MLSMock, clients: Clients):
+        self.mls, self.clients = mls, clients
+        self.cc, self.ec = clients.channel, clients.experiment
         self.store = mls.store
         with mls:
             self.setup()
@@ -248,13 +278,13 @@ OPS = (CreateChannel, GetChannelByName, ListChannels, UpdateChannel, DeleteChann
 
 def section_per_call(rounds: int, scale: float) -> list[list]:
     """Section 1: per-call cost of each client call, mls-mock against the floor and the stubs."""
-    cc, ec = clients()
-    return [_per_call_row(op_class, cc, ec, rounds, scale) for op_class in OPS]
+    shared = clients()
+    return [_per_call_row(op_class, shared, rounds, scale) for op_class in OPS]
 
 
-def _per_call_row(op_class: type, cc, ec, rounds: int, scale: float) -> list:
+def _per_call_row(op_class: type, shared: Clients, rounds: int, scale: float) -> list:
     mls = MLSMock()
-    op = op_class(mls, cc, ec)
+    op = op_class(mls, shared)
     calls = max(2, int(op.calls * scale))
     with mls:
         op.prepare(1)
@@ -301,7 +331,8 @@ def _large_store(size: int) -> MLSMock:
 
 def section_growth(rounds: int, scale: float) -> list[list]:
     """Section 2: lookups against store size, list cost per record, reset and seed loading."""
-    cc, ec = clients()
+    shared = clients()
+    cc, ec = shared.channel, shared.experiment
     calls = max(20, int(200 * scale))
     small, big = _large_store(10), _large_store(10_000)
 

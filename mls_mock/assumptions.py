@@ -85,6 +85,12 @@ def generous_switches(names) -> frozenset:
     return chosen
 
 
+# What a dimension create (or full-replace PUT) that leaves the flags out stores: the defaults
+# create_dimension documents ("기본값: False", "기본값: True").
+DIMENSION_FLAG_DEFAULTS = {"is_derivative": False, "is_enabled": True}
+
+# The status of a new ML feature: create_feature sends none; MLFeature.Status lists `created` first.
+NEW_FEATURE_STATUS = "created"
 # DynamoDB tables (MLS's batch-prediction tables, made by its pipeline, never by the AB API).
 # The one key attribute of a table whose seed names none, by the table name's prefix: sktmls's
 # put_item keys `user-profile*` tables on user_id and `profile-*` on id; other tables'

@@ -19,20 +19,42 @@ import sys
 import threading
 import types
 
+# Packages sktmls imports at module level that a light install lacks. A dotted entry stands
+# in below an installed namespace (`google` may hold google-auth but no BigQuery).
 STOOD_IN = frozenset(
-    {"torch", "joblib", "cloudpickle", "autogluon", "catboost", "lightgbm", "xgboost", "pandas", "simplejson", "boto3"}
+    {
+        "torch",
+        "joblib",
+        "cloudpickle",
+        "autogluon",
+        "catboost",
+        "lightgbm",
+        "xgboost",
+        "pandas",
+        "simplejson",
+        "boto3",
+        "hvac",
+        "google.cloud.bigquery",
+    }
 )
-# Stand-ins that sktmls calls while importing (sktmls.dynamodb runs `boto3.resource(...)` at
-# module level): the call gives a placeholder, which raises once it is used (on the MMS runtime).
-CALLED_AT_IMPORT = frozenset({"boto3.resource"})
+# Every module of the clients that talk to the AB API: each must import in a light install.
 CLIENT_MODULES = (
     "sktmls",
     "sktmls.channels",
     "sktmls.experiments",
     "sktmls.filters",
     "sktmls.models",
-    "sktmls.dynamodb",
+    "sktmls.models.automl.automl_prediction",
+    "sktmls.components",
+    "sktmls.datasets",
+    "sktmls.dimensions",
+    "sktmls.meta_tables",
+    "sktmls.ml_features",
+    "sktmls.clients",
+    "sktmls.profiles",
+    "sktmls.graphs",
     "sktmls.data_status",
+    "sktmls.dynamodb",
 )
 
 # Reentrant: importing sktmls inside allow_light_sktmls() fires the import hook, which calls it.
@@ -67,7 +89,9 @@ class _AbsentMeta(type):
         return _absent(f"{cls.__qualname__}.{attr}")
 
     def __call__(cls, *args, **kwargs):
-        if cls.__qualname__ in CALLED_AT_IMPORT:
+        if _called_by_a_module_body_of_sktmls():
+            # sktmls/dynamodb/dynamodb.py runs `boto3.resource(...)` on import: give back a
+            # placeholder, which raises when the MMS path that needs boto3 uses it.
             return _absent(f"{cls.__qualname__}()")
         raise _missing(cls.__qualname__)
 
@@ -87,6 +111,12 @@ class _StandInModule(types.ModuleType):
         return _absent(f"{self.__name__}.{attr}")
 
 
+def _called_by_a_module_body_of_sktmls() -> bool:
+    frame = sys._getframe(2)
+    module = frame.f_globals.get("__name__", "")
+    return frame.f_code.co_name == "<module>" and (module == "sktmls" or module.startswith("sktmls."))
+
+
 def _imported_by_sktmls() -> bool:
     frame: types.FrameType | None = sys._getframe(2)
     while frame is not None:
@@ -97,28 +127,40 @@ def _imported_by_sktmls() -> bool:
     return False
 
 
+def _under_a_stand_in(name: str) -> bool:
+    """`name` is a STOOD_IN package or inside one."""
+    return any(name == entry or name.startswith(entry + ".") for entry in STOOD_IN)
+
+
+def _on_the_way_to_a_stand_in(name: str) -> bool:
+    """`name` is a STOOD_IN package, inside one, or a namespace above a dotted one."""
+    return _under_a_stand_in(name) or any(entry.startswith(name + ".") for entry in STOOD_IN)
+
+
 class StandInFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def find_spec(self, fullname, path, target=None):
-        root, dot, _ = fullname.partition(".")
-        if root not in STOOD_IN or not _imported_by_sktmls():
+        if not _on_the_way_to_a_stand_in(fullname) or not _imported_by_sktmls():
             return None
-        if dot:
-            # Only inside a stand-in: an installed package's optional submodules (torch does
-            # `try: from . import _rocm_init`) must stay missing, or the package breaks.
-            parent = sys.modules.get(fullname.rpartition(".")[0])
-            return self._spec(fullname) if stood_in(parent) else None
-        return None if self._installed(root) else self._spec(fullname)
+        parent_name, dot, _ = fullname.rpartition(".")
+        parent = sys.modules.get(parent_name) if dot else None
+        if stood_in(parent):
+            return self._spec(fullname)
+        if dot and _under_a_stand_in(parent_name):
+            # Inside an installed package: its optional submodules (torch does `try: from .
+            # import _rocm_init`) must stay missing, or the package breaks.
+            return None
+        return None if self._installed(fullname, getattr(parent, "__path__", None)) else self._spec(fullname)
 
     def _spec(self, fullname):
         return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
 
-    def _installed(self, root) -> bool:
-        """Whether any other finder has `root`, whatever its place in sys.meta_path: a
+    def _installed(self, fullname, path) -> bool:
+        """Whether any other finder has `fullname`, whatever its place in sys.meta_path: a
         finder appended after this one must not be shadowed by a stand-in."""
         for finder in sys.meta_path:
             if finder is self or isinstance(finder, StandInFinder) or not hasattr(finder, "find_spec"):
                 continue
-            if finder.find_spec(root, None) is not None:
+            if finder.find_spec(fullname, path) is not None:
                 return True
         return False
 

@@ -5,8 +5,8 @@
 are, every response is read on its way back to the caller: each record a POST created is
 noted (a journal of the client's own responses, so nothing is listed or diffed), each record
 a DELETE removed is forgotten, and `cleanup()` deletes what is left, newest first, children
-before parents (channels, buckets, experiments, filters), and the DynamoDB items a test put
-(with the POST that deletes an item).
+before parents (channels, buckets, experiments, filters, then dimensions and ML features), and the
+DynamoDB items a test put (with the POST that deletes an item).
 """
 
 import base64
@@ -26,14 +26,18 @@ _CREATED = [
     (re.compile(r"^/api/v1/experiments/(\d+)/buckets/?$"), "bucket"),
     (re.compile(r"^/api/v1/filters/?$"), "filter"),
     (re.compile(r"^/api/v1/models/?$"), "model"),
+    (re.compile(r"^/api/v1/dimensions/?$"), "dimension"),
+    (re.compile(r"^/api/v1/ml_features/?$"), "ml_feature"),
 ]
 _DELETE_PATHS = {
     "channel": "/api/v1/channels/{id}",
     "experiment": "/api/v1/experiments/{id}",
     "bucket": "/api/v1/experiments/{parent}/buckets/{id}",
     "filter": "/api/v1/filters/{id}",
+    "dimension": "/api/v1/dimensions/{id}",
+    "ml_feature": "/api/v1/ml_features/{id}",
 }
-_CLEANUP_ORDER = ("channel", "bucket", "experiment", "filter", "dynamodb_item")
+_CLEANUP_ORDER = ("channel", "bucket", "experiment", "filter", "dimension", "ml_feature", "dynamodb_item")
 # A DynamoDB item is put and deleted with POST /api/v1/dynamodb ({"type", "table_name", "body"}).
 DYNAMODB_ITEMS = "/api/v1/dynamodb"
 # The key of a put item, as sktmls's own update_item finds it (the client cannot know a table's key).

@@ -112,20 +112,25 @@ class Outcome:
 
 class Target:
     """The server under test, as probes see it: the real sktmls clients (`.experiments`,
-    `.channels`, `.filters`, `.models`), raw requests, and unique names for what they create."""
+    `.channels`, `.filters`, `.models`, `.dimensions`, `.ml_features`, `.ml_feature_groups`),
+    raw requests, and unique names for what they create."""
 
     def __init__(
         self, url: str, username: str, password: str, env: str, gate: VerifyGate, generous: frozenset[str] = frozenset()
     ):
         from sktmls import MLSENV
         from sktmls.channels import ChannelClient
+        from sktmls.dimensions import DimensionClient
         from sktmls.experiments import ExperimentClient
         from sktmls.filters import FilterClient
+        from sktmls.ml_features import MLFeatureClient, MLFeatureGroupClient
         from sktmls.models import MLModelClient
 
         account = dict(env=MLSENV[env], username=username, password=password)
         self.channels, self.experiments = ChannelClient(**account), ExperimentClient(**account)
         self.filters, self.models = FilterClient(**account), MLModelClient(**account)
+        self.dimensions = DimensionClient(**account)
+        self.ml_features, self.ml_feature_groups = MLFeatureClient(**account), MLFeatureGroupClient(**account)
         self.url, self.username, self.gate = url, username, gate
         self.generous = generous  # the assumptions.GENEROUS switches the server is expected to behave as
         self._auth = (username, password)

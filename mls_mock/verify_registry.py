@@ -248,6 +248,51 @@ ASSUMPTIONS = (
         unprobeable="it is about the fake's seed files; the real server is not seeded through its API",
     ),
     Assumption(
+        "dimension-names",
+        "dimension names",
+        "a second user dimension of the same name: 409; an item dimension of that name: 201",
+        writes=True,
+    ),
+    Assumption(
+        "dimension-list-type",
+        "`type` on the dimension list",
+        "`type=user` and `type=item` list only their type, no dimension in both; no `type` or `type=x`: 400",
+    ),
+    Assumption(
+        "dimension-list-filters",
+        "dimension list filters",
+        "`name`, `data_type`, `period`, `is_enabled=True`/`False` and `query` keep exactly the matching "
+        "dimensions; `data_type=x`: 400",
+    ),
+    Assumption(
+        "dimension-fields",
+        "dimension fields",
+        "a create without flags stores {DIMENSION_FLAG_DEFAULTS} and null texts; a PUT without them sets them back",
+        writes=True,
+    ),
+    Assumption(
+        "ml-feature-names",
+        "ML feature names",
+        "a second feature of the same source and name: 409; the same name in another source: 201",
+        writes=True,
+    ),
+    Assumption(
+        "ml-feature-update",
+        "ML feature create and update",
+        "a new feature is {NEW_FEATURE_STATUS}; a PUT of `status` alone keeps its title and description",
+        writes=True,
+    ),
+    Assumption(
+        "ml-feature-list-filters",
+        "ML feature list filters",
+        "`name`, `source`, `type`, `status` and `query` keep exactly the matching features; `type=Type.NUMBER`: 400",
+    ),
+    Assumption(
+        "ml-feature-groups",
+        "ML feature groups",
+        "every group has `ml_features`, full feature records whose `group` is the group's name",
+    ),
+    Assumption(
         "dynamodb-missing-table",
         "a DynamoDB table that does not exist",
         "a table that does not exist: is_batch_prediction_ready False; is_active 200 "
@@ -294,6 +339,6 @@ ASSUMPTIONS = (
 
 
 def load_probes() -> dict[str, Callable]:
-    from . import verify_reads, verify_writes  # noqa: F401  (registering is importing)
+    from . import verify_features, verify_reads, verify_writes  # noqa: F401  (registering is importing)
 
     return PROBES

@@ -215,6 +215,26 @@ def mls_model_client(_mls_target, mls_settings):
 
 
 @pytest.fixture
+def mls_dimension_client(_mls_target, mls_settings):
+    """The real `sktmls.dimensions.DimensionClient` (user and item dimensions) on this test's
+    fake, or on --mls-url."""
+    return helpers.build_client("sktmls.dimensions.DimensionClient", mls_settings)
+
+
+@pytest.fixture
+def mls_ml_feature_client(_mls_target, mls_settings):
+    """The real `sktmls.ml_features.MLFeatureClient` on this test's fake, or on --mls-url."""
+    return helpers.build_client("sktmls.ml_features.MLFeatureClient", mls_settings)
+
+
+@pytest.fixture
+def mls_ml_feature_group_client(_mls_target, mls_settings):
+    """The real `sktmls.ml_features.MLFeatureGroupClient` (read-only: put groups in place with
+    `mls_factory.ml_feature_group()`, a seed set or `PUT /_mock/ml_features/<id>/group`)."""
+    return helpers.build_client("sktmls.ml_features.MLFeatureGroupClient", mls_settings)
+
+
+@pytest.fixture
 def mls_dynamodb_client(_mls_target, mls_settings):
     """The real `sktmls.dynamodb.DynamoDBClient` (get/put/update/delete_item, runtime LOCAL: the
     AB API's POST /api/v1/dynamodb) on this test's fake, or on --mls-url. Make tables with
@@ -240,7 +260,8 @@ def mls_faker_locale(pytestconfig) -> str:
 def mls_factory(request, _mls_target, mls_settings, mls_faker_locale):
     """Builders writing straight into this test's fake and returning what the client returns:
     `.experiment(**f)`, `.channel(**f)` (makes an experiment if none given), `.filter(...)`,
-    `.bucket(experiment, ...)`, `.model(model_type="manual"|"automl", ...)`, `.dynamodb_table(...)`,
+    `.bucket(experiment, ...)`, `.model(model_type="manual"|"automl", ...)`, `.dimension(...)`,
+    `.ml_feature_group(...)`, `.ml_feature(group=..., status=...)`, `.dynamodb_table(...)`,
     `.dynamodb_item(table, item)`, `.data_status(source, name, status)`. Faker data seeded
     from the test id: the same test gets the same data every run. Under --mls-url it POSTs
     to that server instead (no models, ids or timestamps there)."""

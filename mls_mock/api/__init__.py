@@ -3,7 +3,21 @@ store and wraps the result; no rule of the domain lives here. This registry list
 route the fake serves, in one place."""
 
 from ..route import Route
-from . import admin, buckets, channels, crud, data_status, document, dynamodb, experiments, filters, models, unfaked
+from . import (
+    admin,
+    buckets,
+    channels,
+    crud,
+    data_status,
+    dimensions,
+    document,
+    dynamodb,
+    experiments,
+    filters,
+    ml_features,
+    models,
+    unfaked,
+)
 
 # Hand-written routes; a resource the store declares with a `path` gets crud's five instead.
 ROUTES: list[Route] = [
@@ -12,6 +26,8 @@ ROUTES: list[Route] = [
     *buckets.routes,
     *filters.routes,
     *models.routes,
+    *dimensions.routes,
+    *ml_features.routes,
     *dynamodb.routes,
     *data_status.routes,
     *admin.routes,

@@ -21,6 +21,7 @@ from . import seeding
 from .buckets import Buckets
 from .data_status import DataStatus
 from .dynamodb import DynamoDBItems, DynamoDBTables
+from .ml_features import MLFeatures
 from .models import Models
 from .registry import RESOURCES
 from .resource import Resource
@@ -261,6 +262,14 @@ class Store:
     @_read
     def get_model(self, model_id: int, viewer: str | None = None) -> dict:
         return self._models.get(model_id, viewer)
+
+    # ---- ML features: what the AB API cannot set ---------------------------------------------
+
+    @atomic
+    def set_ml_feature_group(self, feature_id: int, group: str | None) -> dict:
+        """Put a feature in the group named `group` (None: in none); 400 naming `group`
+        when no group has that name."""
+        return cast(MLFeatures, self.resources["ml_features"]).set_group(feature_id, group)
 
     # ---- DynamoDB tables and items, data status (MLS's pipeline makes them; tests steer) ---
 

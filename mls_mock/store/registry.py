@@ -4,9 +4,12 @@
 from .buckets import Buckets
 from .channels import Channels
 from .data_status import DataStatus
+from .dimensions import Dimensions
 from .dynamodb import DynamoDBItems, DynamoDBTables
 from .experiments import Experiments
 from .filters import Filters
+from .ml_feature_groups import MLFeatureGroups
+from .ml_features import MLFeatures
 from .models import Models
 from .resource import Resource
 
@@ -16,6 +19,9 @@ RESOURCES: tuple[type[Resource], ...] = (
     Experiments,
     Buckets,
     Channels,
+    Dimensions,
+    MLFeatureGroups,
+    MLFeatures,
     DynamoDBTables,
     DynamoDBItems,
     DataStatus,

@@ -80,6 +80,17 @@ GOOD_PATH = [
     ("DELETE", "/api/v1/experiments/1/buckets/1", None, 200),
     ("DELETE", "/api/v1/experiments/1", None, 200),
     ("DELETE", "/api/v1/filters/1", None, 200),
+    ("POST", "/api/v1/dimensions", {"name": "d", "dimension_type": "user", "data_type": "json", "default": "{}",
+                                    "period": "daily"}, 201),
+    ("GET", "/api/v1/dimensions?type=user&is_derivative=False", None, 200),
+    ("PUT", "/api/v1/dimensions/1", {"name": "d1", "dimension_type": "item", "data_type": "array", "default": "[]",
+                                     "period": "monthly"}, 200),
+    ("DELETE", "/api/v1/dimensions/1", None, 200),
+    ("POST", "/api/v1/ml_features", {"name": "f", "source": "s", "type": "category"}, 201),
+    ("GET", "/api/v1/ml_features?type=category&status=created", None, 200),
+    ("PUT", "/api/v1/ml_features/1", {"status": "deprecated"}, 200),
+    ("GET", "/api/v1/ml_feature_groups", None, 200),
+    ("DELETE", "/api/v1/ml_features/1", None, 200),
 ]
 
 

@@ -126,3 +126,42 @@ def test_under_a_full_install_sktmls_gets_only_real_packages():
                   for name, value in vars(module).items() if isinstance(value, types.ModuleType)}
     assert [name for name, value in references.items() if mls_mock.lightweight.stood_in(value)] == []
     assert sktmls.model_registry.torch is sys.modules["torch"]
+
+
+def test_a_dotted_entry_stands_in_below_an_installed_namespace(tmp_path):
+    """sktmls's automl module does `from google.cloud.bigquery import ...`; a light install
+    may have the `google` namespace (google-auth) without BigQuery: the stand-in fills only
+    the missing part and the installed one stays real."""
+    packages = {
+        "google/auth/__init__.py": "REAL = True\n",  # `google` is a namespace package (no __init__)
+        "sktmls/automl.py": "from google.cloud.bigquery import TimePartitioning\nimport google.auth\n",
+    }
+    result = _run(tmp_path, packages, """
+        sys.meta_path.append(lightweight.StandInFinder())
+        import sktmls.automl
+        import google
+        print(json.dumps({"bigquery": lightweight.stood_in(sys.modules["google.cloud.bigquery"]),
+                          "google": lightweight.stood_in(google), "auth_real": sktmls.automl.google.auth.REAL,
+                          "placeholder": isinstance(sktmls.automl.TimePartitioning, type)}))
+    """)
+    assert result == {"bigquery": True, "google": False, "auth_real": True, "placeholder": True}
+
+
+def test_a_stand_in_called_while_sktmls_imports_gives_a_placeholder_that_raises_when_used(tmp_path):
+    """sktmls/dynamodb/dynamodb.py calls `boto3.resource(...)` at import; the HTTP path never
+    uses it, the MMS path does and must say what is missing. A call from anywhere else raises."""
+    packages = {"sktmls/dynamo.py": "import boto3\ndynamodb = boto3.resource('dynamodb')\n"}
+    result = _run(tmp_path, packages, """
+        sys.meta_path.append(lightweight.StandInFinder())
+        import sktmls.dynamo
+        try:
+            sktmls.dynamo.dynamodb.Table("t")
+        except ModuleNotFoundError as error:
+            used = error.name
+        try:
+            sktmls.dynamo.boto3.resource("dynamodb")
+        except ModuleNotFoundError as error:
+            later = error.name
+        print(json.dumps({"used": used, "later": later}))
+    """)
+    assert result == {"used": "boto3", "later": "boto3"}
