@@ -105,3 +105,17 @@ BULK_STATUS = 200
 # A dataset's `status` right after `create_dataset` (sktmls reads it as free text and never
 # waits on it); a test sets another (`Datasets.set_state`, seeds, mls_factory, the admin API).
 DATASET_STATUS_CREATED = "completed"
+# DynamoDB tables (MLS's batch-prediction tables, made by its pipeline, never by the AB API).
+# The one key attribute of a table whose seed names none, by the table name's prefix: sktmls's
+# put_item keys `user-profile*` tables on user_id and `profile-*` on id; other tables'
+# examples (get_item, update_item) use item_id.
+DYNAMODB_KEY_BY_PREFIX = {"user-profile": "user_id", "profile-": "id"}
+DYNAMODB_DEFAULT_KEY = "item_id"
+# `is_active` of a table that does not exist: false (is_batch_prediction_ready "checks that the
+# table exists" through it); `is_loading` of one, its items and its DELETE: 404.
+DYNAMODB_MISSING_TABLE_IS_ACTIVE = False
+
+# Data status: the most entries a table's s3/dynamodb status holds ("최근 5일간"), and the
+# batch job statuses, every one always present (get_batch_status indexes them unguarded).
+DATA_STATUS_DAYS = 5
+BATCH_JOB_STATUSES = ("running", "success", "fail")

@@ -197,6 +197,10 @@ def allow_light_sktmls() -> None:
     with _lock:
         if _ready_for is not None and sys.modules.get("sktmls") is _ready_for:
             return
+        # requests probes for simplejson on import: imported under sktmls's import it would
+        # take the stand-in and fail every request, so it comes first.
+        import requests  # noqa: F401
+
         _install_finder()
         try:
             for name in CLIENT_MODULES:

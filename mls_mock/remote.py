@@ -5,7 +5,7 @@
 are, every response is read on its way back to the caller: each record a POST created is
 noted (a journal of the client's own responses, so nothing is listed or diffed), each record
 a DELETE removed is forgotten, and `cleanup()` deletes what is left, newest first, children
-before parents (`_KINDS`).
+before parents (`_KINDS`), and the DynamoDB items a test put (with the POST that deletes an item).
 """
 
 import base64
@@ -41,7 +41,11 @@ _KINDS = (
 )
 _CREATED = [(re.compile(f"^{collection}/?$"), kind) for kind, collection, _ in _KINDS]
 _DELETE_PATHS = {kind: path for kind, _, path in _KINDS if path}
-_CLEANUP_ORDER = tuple(kind for kind, _, _ in _KINDS)
+_CLEANUP_ORDER = ("dynamodb_item", *(kind for kind, _, _ in _KINDS))
+# A DynamoDB item is put and deleted with POST /api/v1/dynamodb ({"type", "table_name", "body"}).
+DYNAMODB_ITEMS = "/api/v1/dynamodb"
+# The key of a put item, as sktmls's own update_item finds it (the client cannot know a table's key).
+DYNAMODB_KEY_ATTRIBUTES = ("id", "user_id", "item_id")
 
 
 class WritesNotAllowed(RuntimeError):
@@ -49,19 +53,24 @@ class WritesNotAllowed(RuntimeError):
 
 
 class Created:
-    """One record a test created: kind, id, and the experiment id for a bucket."""
+    """One record a test created: kind, id, and the experiment id for a bucket; a DynamoDB
+    item (id 0) carries instead the body of the POST that deletes it."""
 
-    __slots__ = ("kind", "id", "parent")
+    __slots__ = ("kind", "id", "parent", "undo")
 
-    def __init__(self, kind: str, record_id: int, parent: int | None = None):
-        self.kind, self.id, self.parent = kind, record_id, parent
+    def __init__(self, kind: str, record_id: int, parent: int | None = None, undo: dict | None = None):
+        self.kind, self.id, self.parent, self.undo = kind, record_id, parent, undo
 
     @property
     def path(self) -> str | None:
+        if self.undo is not None:
+            return DYNAMODB_ITEMS
         template = _DELETE_PATHS.get(self.kind)
         return template and template.format(id=self.id, parent=self.parent)
 
     def __repr__(self) -> str:
+        if self.undo is not None:
+            return f"{self.kind} {self.undo['body']} of {self.undo['table_name']}"
         return f"{self.kind} {self.id}"
 
 
@@ -107,7 +116,8 @@ class RemoteGate(transport.Router):
         if not self.allow_writes:
             raise self.refusal(method, path)
         response = transport.send_onward(adapter, prepared, **kwargs)
-        self._note(method, path[len(self._prefix) :] if path.startswith(self._prefix) else path, response)
+        relative = path[len(self._prefix) :] if path.startswith(self._prefix) else path
+        self._note(method, relative, response, prepared.body)
         return response
 
     def refusal(self, method: str, path: str) -> WritesNotAllowed:
@@ -118,10 +128,12 @@ class RemoteGate(transport.Router):
             f"test created)"
         )
 
-    def _note(self, method: str, path: str, response: requests.Response) -> None:
+    def _note(self, method: str, path: str, response: requests.Response, sent: bytes | str | None = None) -> None:
         if not 200 <= response.status_code < 300:
             return
-        if method == "POST":
+        if path.rstrip("/") == DYNAMODB_ITEMS or path.startswith(DYNAMODB_ITEMS + "/tables/"):
+            self._note_dynamodb(method, path, sent)
+        elif method == "POST":
             for pattern, kind in _CREATED:
                 match = pattern.match(path)
                 if match:
@@ -134,6 +146,31 @@ class RemoteGate(transport.Router):
         elif method == "DELETE":
             with self._lock:
                 self._created = [c for c in self._created if c.path != path.rstrip("/")]
+
+    def _note_dynamodb(self, method: str, path: str, sent_body: bytes | str | None) -> None:
+        """A put item is noted with the delete that undoes it; a deleted item or table forgotten."""
+        if method == "DELETE":  # DELETE /api/v1/dynamodb/tables/<table>: its items went with it
+            table = path.rstrip("/").rpartition("/")[2]
+            with self._lock:
+                self._created = [c for c in self._created if c.undo is None or c.undo["table_name"] != table]
+            return
+        try:
+            sent = json.loads(sent_body or b"null")
+        except ValueError:
+            return
+        if not isinstance(sent, dict) or not isinstance(sent.get("body"), dict):
+            return
+        item, table_name = sent["body"], sent.get("table_name")
+        attribute = next((a for a in DYNAMODB_KEY_ATTRIBUTES if a in item), None)
+        if attribute is None:
+            return
+        undo = {"type": "delete", "table_name": table_name, "body": {attribute: item[attribute]}}
+        if sent.get("type") not in ("put", "delete"):
+            return
+        with self._lock:
+            self._created = [c for c in self._created if c.undo != undo]
+            if sent["type"] == "put":
+                self._created.append(Created("dynamodb_item", 0, undo=undo))
 
     # ---- cleanup ------------------------------------------------------------------------
 
@@ -151,7 +188,10 @@ class RemoteGate(transport.Router):
                 problems.append(f"{record!r}: the AB API has no DELETE for it; remove it by hand")
                 continue
             try:
-                response = requests.request("DELETE", self.url + record.path, headers=self._auth, timeout=30)
+                method = "DELETE" if record.undo is None else "POST"
+                response = requests.request(
+                    method, self.url + record.path, json=record.undo, headers=self._auth, timeout=30
+                )
             except requests.RequestException as error:
                 problems.append(f"{record!r}: DELETE failed: {error}")
                 continue

@@ -406,6 +406,49 @@ ASSUMPTIONS = (
         unprobeable="only an automl model is made from a dataset, and creating one starts a training job on the "
         "server; deleting a dataset a real model uses would, if the server allowed it, destroy that model's data",
     ),
+    Assumption(
+        "dynamodb-missing-table",
+        "a DynamoDB table that does not exist",
+        "a table that does not exist: is_batch_prediction_ready False; is_active 200 "
+        "{{'is_active': {DYNAMODB_MISSING_TABLE_IS_ACTIVE}}}; is_loading 404",
+    ),
+    Assumption(
+        "dynamodb-readiness",
+        "DynamoDB table readiness",
+        "tables come from MLS's pipeline; not active: item requests 404",
+        unprobeable="no client call makes a table or changes its readiness: MLS's batch pipeline does",
+    ),
+    Assumption(
+        "dynamodb-item-key",
+        "DynamoDB item key",
+        "get with the key and another attribute: 400 naming it; put without the key ({DYNAMODB_DEFAULT_KEY} "
+        "unless the table's name says otherwise): 400 naming it",
+        writes=True,
+    ),
+    Assumption(
+        "dynamodb-item-writes",
+        "DynamoDB item writes",
+        "a second put replaces the item; update merges; delete 200, again 404; update of a deleted item 404",
+        writes=True,
+    ),
+    Assumption(
+        "dynamodb-answers",
+        "DynamoDB answers",
+        'put and get: {{"item": <the item>}}; delete: 200 with {DELETE_RESULTS}; get of a deleted item: 404',
+        writes=True,
+    ),
+    Assumption(
+        "data-status-shapes",
+        "data status shapes",
+        "s3 and dynamodb: {{table: [objects]}} (at most {DATA_STATUS_DAYS} a table); batch: every one of "
+        "{BATCH_JOB_STATUSES} with a list of objects",
+    ),
+    Assumption(
+        "model-table",
+        "a model's `table`",
+        "deleting a model leaves its table; delete_model(delete_table=True) deletes it with a second request",
+        unprobeable="it needs a model created and deleted, and mls-mock verify never creates models",
+    ),
 )
 
 

@@ -282,6 +282,21 @@ def mls_dataset_client(_mls_target, mls_settings):
 
 
 @pytest.fixture
+def mls_dynamodb_client(_mls_target, mls_settings):
+    """The real `sktmls.dynamodb.DynamoDBClient` (get/put/update/delete_item, runtime LOCAL: the
+    AB API's POST /api/v1/dynamodb) on this test's fake, or on --mls-url. Make tables with
+    `mls_factory.dynamodb_table()` or `mls_mock.store.create_dynamodb_table()`."""
+    return helpers.build_client("sktmls.dynamodb.DynamoDBClient", mls_settings)
+
+
+@pytest.fixture
+def mls_status_client(_mls_target, mls_settings):
+    """The real `sktmls.data_status.StatusClient` (S3, batch and DynamoDB data status) on this
+    test's fake, or on --mls-url. Set statuses with `mls_factory.data_status()`."""
+    return helpers.build_client("sktmls.data_status.StatusClient", mls_settings)
+
+
+@pytest.fixture
 def mls_faker_locale(pytestconfig) -> str:
     """Faker locale of `mls_factory` (the `mls_faker_locale` ini value, default en_US);
     override this fixture to return "ko_KR" for Korean names and text."""
@@ -296,7 +311,8 @@ def mls_factory(request, _mls_target, mls_settings, mls_faker_locale):
     `.ml_feature_group(...)`, `.ml_feature(group=..., status=...)`, `.client(...)`,
     `.profile(...)`, `.vertex(...)`, `.edge(frm=..., to=...)`, `.meta_table(items=N or {name:
     values})`, `.meta_item(meta_table, ...)`, `.component(...)`, `.dataset(columns=[...],
-    status=...)`. Faker data seeded
+    status=...)`, `.dynamodb_table(...)`, `.dynamodb_item(table, item)`, `.data_status(source,
+    name, status)`. Faker data seeded
     from the test id: the same test gets the same data every run. Under --mls-url it POSTs
     to that server instead (no models, ids or timestamps there)."""
     from mls_mock.fixtures.factories import HTTPBackend, MLSFactory

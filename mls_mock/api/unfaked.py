@@ -10,13 +10,6 @@ from ..errors import NotFaked
 from ..route import Route
 
 NOT_FAKED = (
-    ("GET", "/data_status/batch"),
-    ("GET", "/data_status/dynamodb"),
-    ("GET", "/data_status/s3"),
-    ("POST", "/dynamodb"),
-    ("DELETE", "/dynamodb/tables/<table>"),
-    ("GET", "/dynamodb/tables/<table>/is_active"),
-    ("GET", "/dynamodb/tables/<table>/is_loading"),
     ("GET", "/model_registry/artifacts/info"),
     ("POST", "/models"),
     ("PUT", "/models/<int:model_id>"),

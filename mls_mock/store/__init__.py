@@ -6,8 +6,8 @@
 - `transaction`: the undo log (all or nothing) and the `Commit` event listeners get;
 - `seeding`: seed documents in and out;
 - `registry`: which resources a store holds, in load order;
-- `models`, `filters`, `experiments`, `buckets`, `channels`, `clients` (API keys: `by_apikey`),
-  `profiles`, `vertices`, `edges`: one resource each.
+- every other module: one resource each (a few hold two close kinds: `dynamodb` its tables
+  and items); `clients` answers API keys (`by_apikey`).
 """
 
 from .buckets import PREDICTION_TYPES

@@ -19,6 +19,8 @@ from typing import cast
 from .. import assumptions
 from . import seeding
 from .buckets import Buckets
+from .data_status import DataStatus
+from .dynamodb import DynamoDBItems, DynamoDBTables
 from .ml_features import MLFeatures
 from .models import Models
 from .registry import RESOURCES
@@ -66,6 +68,9 @@ class Store:
         )
         self._buckets = cast(Buckets, self.resources["buckets"])
         self._models = cast(Models, self.resources["models"])
+        self._dynamodb_tables = cast(DynamoDBTables, self.resources["dynamodb_tables"])
+        self._dynamodb_items = cast(DynamoDBItems, self.resources["dynamodb_items"])
+        self._data_status = cast(DataStatus, self.resources["data_status"])
 
     @property
     def lock(self) -> threading.RLock:
@@ -265,6 +270,63 @@ class Store:
         """Put a feature in the group named `group` (None: in none); 400 naming `group`
         when no group has that name."""
         return cast(MLFeatures, self.resources["ml_features"]).set_group(feature_id, group)
+
+    # ---- DynamoDB tables and items, data status (MLS's pipeline makes them; tests steer) ---
+
+    @atomic
+    def create_dynamodb_table(
+        self, name: str, key: str | None = None, is_active: bool = True, is_loading: bool = False, items=()
+    ) -> dict:
+        """A table (`key`: its key attribute, default by the name) holding `items`."""
+        self._dynamodb_tables.create({"name": name, "key": key, "is_active": is_active, "is_loading": is_loading})
+        for item in items:
+            self._dynamodb_items.put(name, item)
+        return self._dynamodb_tables.with_items(name)
+
+    @atomic
+    def set_dynamodb_table(self, name: str, *, is_active: bool | None = None, is_loading: bool | None = None) -> dict:
+        """Set a table's readiness ("still loading": is_loading=True); None keeps a flag."""
+        return self._dynamodb_tables.set_readiness(name, is_active, is_loading)
+
+    @atomic
+    def put_dynamodb_item(self, table: str, item: dict) -> dict:
+        """Put an item whatever the table's readiness (a replace when its key is taken)."""
+        return self._dynamodb_items.put(table, item)["item"]
+
+    @_read
+    def get_dynamodb_table(self, name: str) -> dict:
+        """The table with its `items`, in the order they were first put."""
+        return self._dynamodb_tables.with_items(name)
+
+    @atomic
+    def dynamodb_request(self, body: dict) -> dict | None:
+        """`POST /api/v1/dynamodb`: {"type": get|put|update|delete, "table_name", "body"}."""
+        return self._dynamodb_items.answer(body)
+
+    @_read
+    def dynamodb_table_readiness(self, name: str, flag: str) -> dict:
+        return self._dynamodb_tables.readiness(name, flag)
+
+    @atomic
+    def delete_dynamodb_table(self, name: str) -> None:
+        """Drops its items too."""
+        self._dynamodb_tables.drop(name)
+
+    @atomic
+    def set_data_status(self, source: str, name: str, status: builtins.list[dict]) -> dict:
+        """One entry of `GET /data_status/<source>` (s3|batch|dynamodb): a table's statuses,
+        or the jobs of a batch job status (running|success|fail)."""
+        return self._data_status.put({"source": source, "name": name, "status": status})
+
+    @atomic
+    def delete_data_status(self, source: str | None = None, name: str | None = None) -> int:
+        """Remove the entries of `source` and `name` (None: any; a `name` matching none:
+        404); returns how many went."""
+        return self._data_status.remove(source, name)
+
+    @_read
+    def data_status(self, source: str) -> dict:
+        return self._data_status.answer(source)
 
     # ---- seeding and dumping (the fixtures/ format) -----------------------------------------
 

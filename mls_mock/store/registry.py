@@ -5,8 +5,10 @@ from .buckets import Buckets
 from .channels import Channels
 from .clients import Clients
 from .components import Components
+from .data_status import DataStatus
 from .datasets import Datasets
 from .dimensions import Dimensions
+from .dynamodb import DynamoDBItems, DynamoDBTables
 from .edges import Edges
 from .experiments import Experiments
 from .filters import Filters
@@ -36,5 +38,8 @@ RESOURCES: tuple[type[Resource], ...] = (
     Edges,
     MetaTables,
     MetaItems,
+    DynamoDBTables,
+    DynamoDBItems,
+    DataStatus,
 )
 SEED_KINDS = tuple(resource.plural for resource in RESOURCES)

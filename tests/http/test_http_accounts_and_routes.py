@@ -91,12 +91,23 @@ GOOD_PATH = [
     ("PUT", "/api/v1/ml_features/1", {"status": "deprecated"}, 200),
     ("GET", "/api/v1/ml_feature_groups", None, 200),
     ("DELETE", "/api/v1/ml_features/1", None, 200),
+    ("POST", "/api/v1/dynamodb", {"type": "put", "table_name": "mls_scores", "body": {"item_id": "a", "s": 1}}, 200),
+    ("POST", "/api/v1/dynamodb", {"type": "update", "table_name": "mls_scores", "body": {"item_id": "a", "t": 2}}, 200),
+    ("POST", "/api/v1/dynamodb", {"type": "get", "table_name": "mls_scores", "body": {"item_id": "a"}}, 200),
+    ("POST", "/api/v1/dynamodb", {"type": "delete", "table_name": "mls_scores", "body": {"item_id": "a"}}, 200),
+    ("GET", "/api/v1/dynamodb/tables/mls_scores/is_active", None, 200),
+    ("GET", "/api/v1/dynamodb/tables/mls_scores/is_loading", None, 200),
+    ("DELETE", "/api/v1/dynamodb/tables/mls_scores", None, 200),
+    ("GET", "/api/v1/data_status/s3", None, 200),
+    ("GET", "/api/v1/data_status/batch", None, 200),
+    ("GET", "/api/v1/data_status/dynamodb", None, 200),
 ]
 
 
 def test_every_route_answers_the_envelope_on_its_good_path(mls_mock):
     """One scenario in order, so each call has what it needs; every answer is an envelope."""
     mls_mock.store.create_model({"name": "m", "version": "v1", "model_type": "manual"})
+    mls_mock.store.create_dynamodb_table("mls_scores")  # MLS's pipeline makes tables, not the AB API
     for method, path, body, status in GOOD_PATH:
         response = requests.request(method, BASE + path, json=body, headers=AUTH, timeout=5)
         payload = assert_envelope(response, status)

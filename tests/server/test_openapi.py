@@ -138,6 +138,23 @@ SCRIPT = [
     ("DELETE", "/api/v1/datasets/{dataset}", None),
     ("GET", "/api/v1/channels/999999", None),
     ("POST", "/api/v1/channels", {"screen_id": ""}),
+    ("POST", "/_mock/dynamodb/tables", {"name": "mls_scores", "is_loading": True}),
+    ("PUT", "/_mock/dynamodb/tables/mls_scores/readiness", {"is_loading": False}),
+    ("POST", "/_mock/dynamodb/tables/mls_scores/items", {"item_id": "PRD-1", "score": 1}),
+    ("GET", "/_mock/dynamodb/tables/mls_scores", None),
+    ("POST", "/api/v1/dynamodb", {"type": "get", "table_name": "mls_scores", "body": {"item_id": "PRD-1"}}),
+    ("POST", "/api/v1/dynamodb", {"type": "delete", "table_name": "mls_scores", "body": {"item_id": "PRD-1"}}),
+    ("POST", "/api/v1/dynamodb", {"type": "get", "table_name": "mls_scores", "body": {"item_id": "PRD-1"}}),  # 404
+    ("POST", "/api/v1/dynamodb", {"type": "scan", "table_name": "mls_scores", "body": {}}),  # 400
+    ("GET", "/api/v1/dynamodb/tables/mls_scores/is_active", None),
+    ("GET", "/api/v1/dynamodb/tables/mls_scores/is_loading", None),
+    ("GET", "/api/v1/dynamodb/tables/mls_none/is_loading", None),  # 404
+    ("DELETE", "/api/v1/dynamodb/tables/mls_scores", None),
+    ("PUT", "/_mock/data_status", {"source": "batch", "name": "fail", "status": [{"name": "job"}]}),
+    ("GET", "/api/v1/data_status/s3", None),
+    ("GET", "/api/v1/data_status/batch", None),
+    ("GET", "/api/v1/data_status/dynamodb", None),
+    ("DELETE", "/_mock/data_status?source=batch&name=fail", None),
     ("GET", "/_mock/health", None),
     ("GET", "/_mock/state", None),
     ("PUT", "/_mock/state", {"experiments": [{"id": 3, "name": "x"}]}),
