@@ -83,3 +83,13 @@ def generous_switches(names) -> frozenset:
     if unknown:
         raise ValueError(f"generous: unknown switch {', '.join(map(repr, unknown))}; known: {', '.join(GENEROUS)}")
     return chosen
+
+
+# Models created through MLModelClient: a manual model starts NOT_IN_USE and enabled, an
+# automl model TRAINING (MLModelStatus.AUTOML_TRAINING); its model server starts STOPPED and
+# a batch prediction starts RUNNING. Tests steer them on (Store.steer_model, /_mock/models).
+NEW_MANUAL_MODEL_STATUS = "NOT_IN_USE"
+NEW_MANUAL_MODEL_ENABLED = True
+NEW_AUTOML_MODEL_STATUS = "TRAINING"
+AUTOML_SERVER_STATUS = "STOPPED"
+NEW_PREDICTION_STATUS = "RUNNING"

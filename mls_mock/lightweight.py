@@ -20,7 +20,19 @@ import threading
 import types
 
 STOOD_IN = frozenset(
-    {"torch", "joblib", "cloudpickle", "autogluon", "catboost", "lightgbm", "xgboost", "pandas", "simplejson"}
+    {
+        "torch",
+        "joblib",
+        "cloudpickle",
+        "autogluon",
+        "catboost",
+        "lightgbm",
+        "xgboost",
+        "pandas",
+        "simplejson",
+        "google",
+        "hvac",
+    }
 )
 CLIENT_MODULES = ("sktmls", "sktmls.channels", "sktmls.experiments", "sktmls.filters", "sktmls.models")
 

@@ -209,9 +209,17 @@ def mls_filter_client(_mls_target, mls_settings):
 
 @pytest.fixture
 def mls_model_client(_mls_target, mls_settings):
-    """The real `sktmls.models.MLModelClient` (read side: get/list manual and automl models) on
-    this test's fake, or on --mls-url. Seed models with `mls_factory.model()` or a seed set."""
+    """The real `sktmls.models.MLModelClient` (manual and automl models, model deployments,
+    the automl model server) on this test's fake, or on --mls-url. Steer what only the server
+    decides (status, registry artifact, server status) with `mls_mock.store.steer_model`."""
     return helpers.build_client("sktmls.models.MLModelClient", mls_settings)
+
+
+@pytest.fixture
+def mls_automl_prediction_client(_mls_target, mls_settings):
+    """The real `sktmls.models.automl.AutoMLBatchPredictionClient` (batch predictions of a
+    trained automl model) on this test's fake, or on --mls-url."""
+    return helpers.build_client("sktmls.models.automl.AutoMLBatchPredictionClient", mls_settings)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The resources every store holds, in load order: a kind may refer to the kinds before it
 (a seed document is loaded, and dumped, in this order). Add a resource with one line here."""
 
+from .automl import AutoMLPredictions
 from .buckets import Buckets
 from .channels import Channels
 from .experiments import Experiments
@@ -10,6 +11,7 @@ from .resource import Resource
 
 RESOURCES: tuple[type[Resource], ...] = (
     Models,
+    AutoMLPredictions,
     Filters,
     Experiments,
     Buckets,
