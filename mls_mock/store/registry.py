@@ -11,10 +11,10 @@ from .resource import Resource
 
 RESOURCES: tuple[type[Resource], ...] = (
     Models,
-    AutoMLPredictions,
     Filters,
     Experiments,
     Buckets,
     Channels,
+    AutoMLPredictions,
 )
 SEED_KINDS = tuple(resource.plural for resource in RESOURCES)
