@@ -93,3 +93,7 @@ NEW_MANUAL_MODEL_ENABLED = True
 NEW_AUTOML_MODEL_STATUS = "TRAINING"
 AUTOML_SERVER_STATUS = "STOPPED"
 NEW_PREDICTION_STATUS = "RUNNING"
+
+# A dataset's `status` right after `create_dataset` (sktmls reads it as free text and never
+# waits on it); a test sets another (`Datasets.set_state`, seeds, mls_factory, the admin API).
+DATASET_STATUS_CREATED = "completed"

@@ -5,7 +5,7 @@
 are, every response is read on its way back to the caller: each record a POST created is
 noted (a journal of the client's own responses, so nothing is listed or diffed), each record
 a DELETE removed is forgotten, and `cleanup()` deletes what is left, newest first, children
-before parents (channels, buckets, experiments, filters).
+before parents (channels, buckets, experiments, filters, components, datasets).
 """
 
 import base64
@@ -25,14 +25,19 @@ _CREATED = [
     (re.compile(r"^/api/v1/experiments/(\d+)/buckets/?$"), "bucket"),
     (re.compile(r"^/api/v1/filters/?$"), "filter"),
     (re.compile(r"^/api/v1/models/?$"), "model"),
+    (re.compile(r"^/api/v1/components/?$"), "component"),
+    (re.compile(r"^/api/v1/datasets/?$"), "dataset"),
 ]
 _DELETE_PATHS = {
     "channel": "/api/v1/channels/{id}",
     "experiment": "/api/v1/experiments/{id}",
     "bucket": "/api/v1/experiments/{parent}/buckets/{id}",
     "filter": "/api/v1/filters/{id}",
+    "component": "/api/v1/components/{id}",
+    "dataset": "/api/v1/datasets/{id}",
 }
-_CLEANUP_ORDER = ("channel", "bucket", "experiment", "filter")
+# A model goes before the components it names and the dataset it was made from.
+_CLEANUP_ORDER = ("channel", "bucket", "experiment", "filter", "component", "dataset")
 
 
 class WritesNotAllowed(RuntimeError):

@@ -223,6 +223,19 @@ def mls_automl_prediction_client(_mls_target, mls_settings):
 
 
 @pytest.fixture
+def mls_component_client(_mls_target, mls_settings):
+    """The real `sktmls.components.ComponentClient` on this test's fake, or on --mls-url."""
+    return helpers.build_client("sktmls.components.ComponentClient", mls_settings)
+
+
+@pytest.fixture
+def mls_dataset_client(_mls_target, mls_settings):
+    """The real `sktmls.datasets.DatasetClient` on this test's fake, or on --mls-url. Set a
+    dataset's columns or status with `mls_factory.dataset(columns=..., status=...)`."""
+    return helpers.build_client("sktmls.datasets.DatasetClient", mls_settings)
+
+
+@pytest.fixture
 def mls_faker_locale(pytestconfig) -> str:
     """Faker locale of `mls_factory` (the `mls_faker_locale` ini value, default en_US);
     override this fixture to return "ko_KR" for Korean names and text."""
@@ -233,7 +246,8 @@ def mls_faker_locale(pytestconfig) -> str:
 def mls_factory(request, _mls_target, mls_settings, mls_faker_locale):
     """Builders writing straight into this test's fake and returning what the client returns:
     `.experiment(**f)`, `.channel(**f)` (makes an experiment if none given), `.filter(...)`,
-    `.bucket(experiment, ...)`, `.model(model_type="manual"|"automl", ...)`. Faker data seeded
+    `.bucket(experiment, ...)`, `.model(model_type="manual"|"automl", ...)`, `.component(...)`,
+    `.dataset(columns=[...], status=...)`. Faker data seeded
     from the test id: the same test gets the same data every run. Under --mls-url it POSTs
     to that server instead (no models, ids or timestamps there)."""
     from mls_mock.fixtures.factories import HTTPBackend, MLSFactory

@@ -3,7 +3,7 @@ store and wraps the result; no rule of the domain lives here. This registry list
 route the fake serves, in one place."""
 
 from ..route import Route
-from . import admin, buckets, channels, crud, document, experiments, filters, models, unfaked
+from . import admin, buckets, channels, crud, datasets, document, experiments, filters, models, unfaked
 
 # Hand-written routes; a resource the store declares with a `path` gets crud's five instead.
 ROUTES: list[Route] = [
@@ -12,6 +12,7 @@ ROUTES: list[Route] = [
     *buckets.routes,
     *filters.routes,
     *models.routes,
+    *datasets.routes,
     *admin.routes,
     *document.routes,
     *unfaked.routes,

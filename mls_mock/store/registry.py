@@ -4,12 +4,16 @@
 from .automl import AutoMLPredictions
 from .buckets import Buckets
 from .channels import Channels
+from .components import Components
+from .datasets import Datasets
 from .experiments import Experiments
 from .filters import Filters
 from .models import Models
 from .resource import Resource
 
 RESOURCES: tuple[type[Resource], ...] = (
+    Components,
+    Datasets,
     Models,
     Filters,
     Experiments,
