@@ -193,8 +193,7 @@ class AutoMLPredictions(Resource):
         }
         if model["status"] != "DONE":
             raise Conflict(f"model {model_id} is {model['status']}: only a trained (DONE) model predicts")
-        datasets = self.store.resources.get("datasets")
-        dataset = None if datasets is None else datasets.table.rows.get(model["dataset_id"])
+        dataset = self.store.resources["datasets"].table.rows.get(model["dataset_id"])
         if dataset is None:
             raise Conflict(f"model {model_id}'s dataset {model['dataset_id']} no longer exists")
         if dataset.get("data_type") == "score" and score is None:

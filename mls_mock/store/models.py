@@ -178,25 +178,23 @@ class Models(Resource):
         return {**fields, **self.state_fields({}, model_type, current)}
 
     def components_named(self, names) -> list[dict] | None:
-        """The component records `names` name (create_manual_model sends names), each the
-        latest version of its name."""
+        """The component records `names` name (create_manual_model sends names): the version
+        marked latest, else the newest one."""
         if names is None:
             return None
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise FieldError("components", "must be a list of component names")
-        components = self.store.resources.get("components")
+        components = self.store.resources["components"]
         found = []
         for index, name in enumerate(names):
-            rows = [] if components is None else [r for r in components.table.rows.values() if r["name"] == name]
-            if not rows:
+            versions = components.versions(name)
+            if not versions:
                 raise FieldError(f"components[{index}]", f"no component is named {name!r}")
-            latest = max(rows, key=lambda r: (r.get("is_latest") in (True, "True", "true"), r["id"]))
-            found.append(components.render(latest))
+            found.append(components.render(components.latest_named(name) or versions[-1]))
         return found
 
     def dataset(self, dataset_id: int) -> dict:
-        datasets = self.store.resources.get("datasets")
-        row = None if datasets is None else datasets.table.rows.get(dataset_id)
+        row = self.store.resources["datasets"].table.rows.get(dataset_id)
         if row is None:
             raise FieldError("dataset_id", f"dataset {dataset_id} does not exist")
         return row

@@ -8,8 +8,14 @@ from sktmls.models import AutoMLModel
 
 from mls_mock import assumptions
 
-from conftest import model_client_of
 from support import client_error
+
+def model_client_of(username):
+    from sktmls import MLSENV
+    from sktmls.models import MLModelClient
+
+    return MLModelClient(env=MLSENV.STG, username=username, password="pw")
+
 
 HANDLER = "def handler(prediction):\n    return prediction\n"
 
