@@ -221,3 +221,44 @@ def test_factory_models_carry_steered_state(mls_factory, mls_model_client):
 
     assert mls_model_client.is_online_prediction_ready(model) is True
     assert mls_model_client.get_manual_model(id=model.id).status == "NOT_IN_USE"
+
+
+def test_components_are_read_back_as_component_objects(mls_model_client, mls_component_client):
+    old = mls_component_client.create_component(name="ranker_feature", info="v1.0.0", is_latest=True)
+    latest = mls_component_client.create_component(name="ranker_feature", info="v1.1.0", is_latest=True)
+    other = mls_component_client.create_component(name="reco_postprocess", info="v2.0.0", is_latest=False)
+
+    made = mls_model_client.create_manual_model(name="ranker", version="v1", components=[old, other])
+
+    assert all(isinstance(c, Component) for c in made.components)
+    # a name stands for its latest version (else its newest)
+    assert [c.get() for c in made.components] == [latest.get(), other.get()]
+    assert made.components[0].info == "v1.1.0" and made.components[0].user is not None
+
+
+def test_update_components_names_them(mls_mock, mls_model_client, mls_component_client):
+    component = mls_component_client.create_component(name="ranker_feature", info="v1", is_latest=True)
+    made = mls_model_client.create_model_deployment(name="ranker", version="v1")
+
+    updated = mls_model_client.update_manual_model_components(made, [component])
+
+    assert [c.name for c in updated.components] == ["ranker_feature"]
+    assert [c.id for c in mls_model_client.get_manual_model(id=made.id).components] == [component.id]
+
+
+def test_any_update_of_a_model_with_components_fails_in_the_client(mls_mock, mls_model_client, mls_component_client):
+    """update_manual_model sends `component.get("name")` for the components the model holds,
+    and `Component.get` takes no argument: every update of such a model raises TypeError
+    before a request, whatever the server answered before."""
+    component = mls_component_client.create_component(name="ranker_feature", info="v1", is_latest=True)
+    made = mls_model_client.create_manual_model(name="ranker", version="v1", components=[component])
+    sent = len(mls_mock.calls)
+
+    for update in (
+        lambda: mls_model_client.update_manual_model(made, description="x"),
+        lambda: mls_model_client.update_manual_model_meta(made, {"a": 1}),
+        lambda: mls_model_client.update_manual_model_components(made, []),
+    ):
+        with pytest.raises(TypeError):
+            update()
+    assert len(mls_mock.calls) == sent
