@@ -5,7 +5,7 @@
 are, every response is read on its way back to the caller: each record a POST created is
 noted (a journal of the client's own responses, so nothing is listed or diffed), each record
 a DELETE removed is forgotten, and `cleanup()` deletes what is left, newest first, children
-before parents (channels, buckets, experiments, filters, components, datasets).
+before parents (channels, buckets, experiments, filters, models, components, datasets).
 """
 
 import base64
@@ -33,11 +33,13 @@ _DELETE_PATHS = {
     "experiment": "/api/v1/experiments/{id}",
     "bucket": "/api/v1/experiments/{parent}/buckets/{id}",
     "filter": "/api/v1/filters/{id}",
+    "model": "/api/v1/models/{id}",
     "component": "/api/v1/components/{id}",
     "dataset": "/api/v1/datasets/{id}",
 }
-# A model goes before the components it names and the dataset it was made from.
-_CLEANUP_ORDER = ("channel", "bucket", "experiment", "filter", "component", "dataset")
+# Buckets go before the models they serve; a model before the components it names and the
+# dataset it was made from.
+_CLEANUP_ORDER = ("channel", "bucket", "experiment", "filter", "model", "component", "dataset")
 
 
 class WritesNotAllowed(RuntimeError):
@@ -135,7 +137,7 @@ class RemoteGate(transport.Router):
 
     def cleanup(self) -> tuple[list[Created], list[str]]:
         """Delete what was created since the last cleanup. Returns (deleted, problems); a
-        record already gone (404) counts as deleted, a model (no DELETE in the API) as a
+        record already gone (404) counts as deleted, a kind without a DELETE in the API as a
         problem to clean up by hand."""
         with self._lock:
             pending, self._created = self._created, []

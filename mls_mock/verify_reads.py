@@ -332,3 +332,14 @@ def _someone_elses_automl_model(t, experiments: int = 50) -> int:
             ):
                 return prediction["ml_model"]
     raise NotChecked(f"no automl bucket of another user's model in the first {experiments} experiments")
+
+
+@probe("model-artifact")
+def model_artifact(t):
+    path = "/api/v1/model_registry/artifacts/info"
+    nobody = t.raw("GET", path, params={"model_name": t.name("unregistered"), "model_version": "v1"})
+    unnamed = t.raw("GET", path, params={"model_version": "v1"})
+    info = nobody.results.get("info", "(absent)") if isinstance(nobody.results, dict) else "(no object)"
+    shown = f"an unregistered model: {nobody.status} info {info!r}; without model_name: {unnamed.status}"
+    expect(nobody.status == 200 and info is None and unnamed.status == 400, shown)
+    return shown

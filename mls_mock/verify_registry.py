@@ -247,6 +247,59 @@ ASSUMPTIONS = (
         "kept as given (seed files and /_mock/ only)",
         unprobeable="it is about the fake's seed files; the real server is not seeded through its API",
     ),
+    Assumption(
+        "model-creator",
+        "`creator` of a model made over the API",
+        "a manual model created without `creator` has the caller's username as its creator",
+        writes=True,
+    ),
+    Assumption(
+        "new-model-status",
+        "a new model's `status` and `is_enabled`",
+        "a new manual model: status {NEW_MANUAL_MODEL_STATUS}, is_enabled {NEW_MANUAL_MODEL_ENABLED}",
+        writes=True,
+    ),
+    Assumption(
+        "model-components",
+        "a manual model's `components`",
+        "a component name no component has: 400 naming `components`",
+        writes=True,
+    ),
+    Assumption(
+        "model-put",
+        "PUT of a model",
+        "a PUT turning a manual model into an automl one: 400 naming `model_type`; an update keeps `status`",
+        writes=True,
+    ),
+    Assumption(
+        "model-delete",
+        "deleting a model",
+        "deleting a model a bucket serves: 409 naming the bucket; without the bucket: 200",
+        writes=True,
+    ),
+    Assumption(
+        "model-artifact",
+        "`GET /model_registry/artifacts/info`",
+        "a model no one registered: `info` null; without `model_name`: 400",
+    ),
+    Assumption(
+        "automl-server",
+        "automl model server",
+        "{AUTOML_SERVER_STATUS} at first; starting a model still training: 409",
+        unprobeable="a probe would train an automl model and start a real model server on the account",
+    ),
+    Assumption(
+        "automl-handler",
+        "automl server handler",
+        "null until set; a handler that does not parse: 400 naming `handler`",
+        unprobeable="a probe would need a trained automl model of the account and would change its live handler",
+    ),
+    Assumption(
+        "batch-prediction",
+        "batch prediction (`POST /models/{id}/predictions`)",
+        "status {NEW_PREDICTION_STATUS}, `name` the channel; a model still training: 409",
+        unprobeable="a batch prediction runs a real job and sends its results; the API has no DELETE for it",
+    ),
 )
 
 
