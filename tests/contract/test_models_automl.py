@@ -262,3 +262,26 @@ def test_deleting_a_model_deletes_its_predictions(mls_mock, mls_model_client, ml
     mls_model_client.delete_model(model)
 
     assert mls_mock.store.counts()["automl_predictions"] == 0
+
+
+def test_seeded_state_is_what_the_clients_read(mls_mock, mls_model_client, mls_settings):
+    mls_mock.seed({"models": [
+        {"id": 7, "name": "churn", "version": "v1", "model_type": "automl", "creator": mls_settings.username,
+         "status": "DONE", "server_status": "RUNNING", "server_handler": HANDLER},
+        {"id": 8, "name": "ranker", "version": "v1", "model_type": "manual", "online_artifact": {"model_lib": "rule"}},
+    ]})
+    automl = mls_model_client.get_automl_model(id=7)
+
+    assert mls_model_client.get_automl_model_server_status(automl) == "RUNNING"
+    assert mls_model_client.get_automl_model_server_handler(automl) == HANDLER
+    assert mls_model_client.is_online_prediction_ready(mls_model_client.get_manual_model(id=8)) is True
+    assert "server_status" not in mls_mock.store.get_model(7)  # state, not part of the record
+    assert mls_mock.store.dump()["models"][0]["server_status"] == "RUNNING"
+
+
+def test_a_seed_cannot_give_a_manual_model_a_server(mls_mock):
+    from mls_mock.errors import SeedError
+
+    with pytest.raises(SeedError, match="server_status"):
+        mls_mock.seed({"models": [{"name": "m", "version": "v1", "model_type": "manual", "server_status": "RUNNING"}]})
+    assert mls_mock.store.counts()["models"] == 0
