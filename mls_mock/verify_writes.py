@@ -1,7 +1,7 @@
 """Probes that create, change and delete records: run only with --allow-writes. Each works on
 records of its own (names from `t.name`, unique to the run); whatever it creates, even a
-record the server should have refused, is deleted by the gate when it ends. Models are only
-read: the AB API fake has no way to create them, so probes that need one use the server's."""
+record the server should have refused, is deleted by the gate when it ends (models too,
+after the buckets that serve them). Bucket probes point at models the server already has."""
 
 import json
 from typing import Any

@@ -6,7 +6,8 @@
 - `transaction`: the undo log (all or nothing) and the `Commit` event listeners get;
 - `seeding`: seed documents in and out;
 - `registry`: which resources a store holds, in load order;
-- `models`, `filters`, `experiments`, `buckets`, `channels`: one resource each.
+- `models`, `filters`, `experiments`, `buckets`, `channels`: one resource each; `automl`: an
+  automl model's server and its batch predictions (`automl_predictions`).
 """
 
 from .buckets import PREDICTION_TYPES
