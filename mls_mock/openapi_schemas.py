@@ -172,6 +172,8 @@ STATE_RULES = {  # body schema -> the rules it is subject to
     "BucketBody": (MISSING_RECORD, WRONG_MODEL_TYPE),
     "BucketMigrationBody": (MISSING_RECORD, WRONG_MODEL_TYPE),
     "BucketRatioBody": (BAD_SHARES,),
+    "DatasetColumnSpecsBody": (MISSING_RECORD,),  # a column of the dataset
+    "DatasetStateBody": (TAKEN,),  # column names
     "SeedDocument": _SEEDED_RULES,
     "SeedRequest": _SEEDED_RULES,
 }

@@ -248,6 +248,50 @@ ASSUMPTIONS = (
         unprobeable="it is about the fake's seed files; the real server is not seeded through its API",
     ),
     Assumption(
+        "component-keys",
+        "are component names unique?",
+        "a second component of the same name and info: 409; the same name with another info: 201",
+        writes=True,
+    ),
+    Assumption(
+        "component-latest",
+        "a component's `is_latest`",
+        "a new latest component makes the name's other one not latest; update_component(is_latest=True) "
+        "makes it the one get_component(name=...) finds",
+        writes=True,
+    ),
+    Assumption(
+        "component-list-query",
+        "`is_latest` and `info` on the component list",
+        "is_latest=True lists only latest components, is_latest=yes: 400; info= matches exactly",
+    ),
+    Assumption("dataset-names", "are dataset names unique?", "a second dataset of the same name: 409", writes=True),
+    Assumption(
+        "dataset-bodies",
+        "dataset bodies",
+        "type ranking, source_type ye, n_label_ratio 0: 400 each; a good body reads back as data_type and setup_conf",
+        writes=True,
+    ),
+    Assumption(
+        "dataset-new-state",
+        "a new dataset's `status` and columns",
+        "status {DATASET_STATUS_CREATED}, get_error() null, list_features() []",
+        writes=True,
+    ),
+    Assumption(
+        "dataset-column-specs",
+        "`PUT /datasets/{id}/columnspecs`",
+        "a column the dataset lacks: 400; an existing column's include: changed",
+        writes=True,
+    ),
+    Assumption(
+        "dataset-in-use",
+        "deleting a dataset a model was made from",
+        "409 naming the models",
+        unprobeable="only an automl model is made from a dataset, and creating one starts a training job on the "
+        "server; deleting a dataset a real model uses would, if the server allowed it, destroy that model's data",
+    ),
+    Assumption(
         "model-creator",
         "`creator` of a model made over the API",
         "a manual model created without `creator` has the caller's username as its creator",
@@ -304,6 +348,6 @@ ASSUMPTIONS = (
 
 
 def load_probes() -> dict[str, Callable]:
-    from . import verify_reads, verify_writes  # noqa: F401  (registering is importing)
+    from . import verify_catalog, verify_reads, verify_writes  # noqa: F401  (registering is importing)
 
     return PROBES

@@ -4,7 +4,7 @@
 from .. import assumptions
 from ..openapi_schemas import array, ref
 from ..route import Route
-from ..wire import body, page, positive_int, text
+from ..wire import body, choice, page, positive_int, text
 from .common import DELETED, NAME_TAKEN
 
 QUERY_CONVERTERS = {"id": positive_int}  # any other declared list query name is text
@@ -27,6 +27,7 @@ def resource_routes(resource) -> list[Route]:
         resource.kind,
         resource.path,
         tuple(resource.list_query),
+        tuple(getattr(resource, "query_choices", {}).items()),
         id(resource.body_schema),
         id(resource.record_schema),
     )
@@ -42,7 +43,9 @@ def _make(resource) -> list[Route]:
     title = kind.title().replace("_", "")
     record, body_name = title, f"{title}Body"
     schemas = {record: resource.record_schema, body_name: resource.body_schema}
-    query = {name: QUERY_CONVERTERS.get(name, text) for name in resource.list_query if name != "page"}
+    # A resource's `query_choices` (name -> the exact values it takes) become enum parameters.
+    converters = {**QUERY_CONVERTERS, **{n: choice(*v) for n, v in getattr(resource, "query_choices", {}).items()}}
+    query = {name: converters.get(name, text) for name in resource.list_query if name != "page"}
     query["page"] = page
     shared = dict(tag=plural, schemas=schemas)
 

@@ -28,6 +28,7 @@ def _is_latest(body: dict) -> bool:
 class Components(Resource):
     plural, kind, path = "components", "component", "/api/v1/components"  # api/crud.py serves it
     list_query = ("id", "name", "info", "is_latest", "query")
+    query_choices = {"is_latest": tuple(QUERY_BOOLS)}  # the list route takes these and nothing else
     keeps_user = True  # Component reads `user`
     body_schema = s.obj(
         ["name", "info", "is_latest"],
@@ -69,9 +70,8 @@ class Components(Resource):
     def check_name(self, fields: dict, own_id: int | None = None) -> None:
         holder = self.table.ids_by_name.get(self.name_key(fields))
         if holder is not None and holder != own_id:
-            raise Conflict(
-                f"info: component {fields['name']!r} already has a version with info {fields['info']!r} (id {holder})"
-            )
+            name, info = fields["name"], fields["info"]
+            raise Conflict(f"info: a component named {name!r} with info {info!r} already exists (id {holder})")
 
     # ---- the lookups other resources use (a manual model names its components) ------------
 
@@ -101,7 +101,7 @@ class Components(Resource):
         latest = self.latest_named(fields["name"]) if fields["is_latest"] else None
         if latest is not None:
             name = fields["name"]
-            raise FieldError("is_latest", f"component {name!r} has a latest version already (id {latest['id']})")
+            raise FieldError("is_latest", f"a latest component named {name!r} already exists (id {latest['id']})")
         return self.insert(fields, user, record_id, stamps)
 
     def on_insert(self, row: dict) -> None:

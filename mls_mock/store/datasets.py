@@ -88,18 +88,23 @@ def read_columns(value: Any, field: str = "columns") -> list[dict]:
         v.expect_object(item, where)
         with v.within(where + "."):
             name = v.name(item, "name")
-            type_code = v.choice(item, "type_code", TYPE_CODES) if item.get("type_code") is not None else "FLOAT64"
+            type_code = v.choice(item, "type_code", TYPE_CODES) if "type_code" in item else "FLOAT64"
             include = item.get("include", True)
             if not isinstance(include, bool):
                 raise FieldError("include", "must be true or false")
         if name in seen:
-            raise FieldError(where + ".name", f"repeats column {name!r}")
+            raise FieldError(where + ".name", f"a column named {name!r} already exists")
         seen.add(name)
         columns.append({"name": name, "type_code": type_code, "include": include})
     return columns
 
 
 class Datasets(Resource):
+    """What other resources may use: `table.referenced(id, field)` for a dataset a body names
+    (400 naming `field` when it is missing), `table.get(id)` (404), and the row's `name`
+    (e.g. a model's `dataset_name`). A dataset cannot be deleted while a model row's
+    `dataset_id` names it."""
+
     plural, kind = "datasets", "dataset"  # its routes are hand-written: api/datasets.py
     body_schema = s.obj(
         ["name", "type", "base_feature_conf", "label_data_conf"],
@@ -126,7 +131,13 @@ class Datasets(Resource):
     )
     seed_schema = s.obj(
         ["name", "type", "base_feature_conf", "label_data_conf"],
-        {**s.SEEDED, **body_schema["properties"], **STEER_BODY["properties"]},
+        {
+            **s.SEEDED,
+            **body_schema["properties"],
+            "status": s.nullable(s.NAME),
+            "error": s.TEXT,
+            "columns": s.nullable(s.array(COLUMN_IN)),
+        },
     )
 
     def fields(self, body: dict, current: dict | None) -> dict:
@@ -231,7 +242,7 @@ class Datasets(Resource):
         for name, spec in edits.items():
             field = f"edit_columns.{name}"
             if name not in by_name:
-                raise FieldError(field, f"dataset {dataset_id} has no column {name!r}")
+                raise FieldError(field, f"column {name!r} of dataset {dataset_id} does not exist")
             v.expect_object(spec, field)
             unknown = sorted(set(spec) - set(COLUMN_SPEC_KEYS))
             if unknown:

@@ -84,3 +84,12 @@ def test_a_missing_component_is_404(kept):
     for method, body in (("GET", None), ("PUT", GOOD), ("DELETE", None)):
         response = requests.request(method, URL + "/99", json=body, headers=AUTH, timeout=5)
         assert "component 99" in assert_envelope(response, 404)["error"]
+
+
+def test_the_document_says_which_is_latest_values_the_list_takes(mls_mock):
+    document = requests.get(BASE + "/openapi.json", timeout=5).json()
+
+    parameters = {p["name"]: p["schema"] for p in document["paths"]["/api/v1/components"]["get"]["parameters"]}
+
+    assert parameters["is_latest"] == {"enum": ["True", "False"]}
+    assert list(parameters) == ["id", "name", "info", "is_latest", "query", "page"]

@@ -3,6 +3,7 @@ routes the client does not call, and steering a dataset through the admin API an
 import pytest
 import requests
 
+from mls_mock.errors import FieldError
 from rawhttp import AUTH, BASE, assert_envelope
 
 URL = BASE + "/api/v1/datasets"
@@ -139,6 +140,8 @@ def test_the_admin_api_sets_status_error_and_columns(kept):
         ({"columns": [{"name": "a"}, {"name": "a"}]}, 400, "columns[1].name"),
         ({"columns": [{"name": "a", "type_code": "INT"}]}, 400, "columns[0].type_code"),
         ({"columns": [{"name": "a", "include": "yes"}]}, 400, "columns[0].include"),
+        ({"columns": [{"name": "a", "type_code": None}]}, 400, "columns[0].type_code"),
+        ({"columns": [{"name": "a", "include": None}]}, 400, "columns[0].include"),
         ({"columns": "age"}, 400, "columns"),
         ({"status": ""}, 400, "status"),
         ({"error": 3}, 400, "error"),
@@ -197,4 +200,15 @@ def test_a_dataset_a_model_was_made_from_is_409_naming_the_model(kept):
     response = requests.delete(URL + "/1", headers=AUTH, timeout=5)
 
     assert "churn_automl" in assert_envelope(response, 409)["error"]
+    assert kept.store.dump() == before
+
+
+def test_the_store_method_sets_the_state_in_one_line_and_refuses_as_one_write(kept):
+    datasets = kept.store.resources["datasets"]
+
+    assert datasets.set_state(1, status="running", columns=[{"name": "age"}])["status"] == "running"
+    assert requests.get(URL + "/1/columns", headers=AUTH, timeout=5).json()["results"] == {"columns": [COLUMNS[0]]}
+    before = kept.store.dump()
+    with pytest.raises(FieldError, match=r"^columns\[0\]\.name:"):
+        datasets.set_state(1, status="failed", columns=[{"name": ""}])
     assert kept.store.dump() == before
