@@ -216,7 +216,7 @@ def test_a_steered_status_is_what_the_client_reads(mls_mock, mls_model_client):
     assert mls_model_client.update_manual_model(made, description="d").status == "IN_USE"
 
 
-def test_factory_models_carry_steered_state(mls_factory, mls_model_client):
+def test_factory_models_carry_steered_state(mls_mock, mls_factory, mls_model_client):  # mls_mock: in-process only
     model = mls_factory.model(online_artifact=True, status="NOT_IN_USE")
 
     assert mls_model_client.is_online_prediction_ready(model) is True
