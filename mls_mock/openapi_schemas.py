@@ -165,6 +165,11 @@ BAD_SHARES = f"the shares do not name exactly the experiment's buckets or do not
 STAMPS_OUT_OF_ORDER = "a record's `updated_at` is before its `created_at`"
 TAKEN = "a record's id or name is already taken"
 IDS_USED_UP = f"the ids of a kind are used up (its sequence was set to {MAX_ID})"
+UNKNOWN_COMPONENT = "a component the body names does not exist"
+MODEL_TYPE_FIXED = "a model's `model_type` cannot change"
+NOT_PYTHON = "the handler does not parse as Python (or nests too deeply to)"
+SCORE_NEEDS_OPTION = "the model's dataset is a score problem and no `score_export_option` is given"
+NO_SERVER = "a manual model has no automl model server"
 _SEEDED_RULES = (MISSING_RECORD, WRONG_MODEL_TYPE, STAMPS_OUT_OF_ORDER, TAKEN, IDS_USED_UP)
 STATE_RULES = {  # body schema -> the rules it is subject to
     "ChannelBody": (MISSING_RECORD,),
@@ -174,6 +179,10 @@ STATE_RULES = {  # body schema -> the rules it is subject to
     "BucketRatioBody": (BAD_SHARES,),
     "DatasetColumnSpecsBody": (MISSING_RECORD,),  # a column of the dataset
     "DatasetStateBody": (TAKEN,),  # column names
+    "ModelBody": (MISSING_RECORD, UNKNOWN_COMPONENT, MODEL_TYPE_FIXED),
+    "AutomlHandlerBody": (NOT_PYTHON,),
+    "AutomlPredictionBody": (SCORE_NEEDS_OPTION,),
+    "ModelStateBody": (NO_SERVER,),
     "SeedDocument": _SEEDED_RULES,
     "SeedRequest": _SEEDED_RULES,
 }

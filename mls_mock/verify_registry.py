@@ -324,7 +324,7 @@ ASSUMPTIONS = (
     Assumption(
         "model-artifact",
         "`GET /model_registry/artifacts/info`",
-        "a model no one registered: `info` null; without `model_name`: 400",
+        "a model no one registered: `info` null; without `model_name`: `info` null",
     ),
     Assumption(
         "automl-server",

@@ -2,7 +2,6 @@
 viewer rule (an automl model is its creator's) and the routes under a model."""
 
 from .. import assumptions
-from ..errors import FieldError
 from ..openapi_schemas import array, nullable, obj, ref
 from ..route import Routes
 from ..store import MODEL_TYPES
@@ -91,9 +90,8 @@ def delete_model(req, model_id):
     results=obj(["info"], {"info": nullable({"type": "object"})}),
 )
 def get_model_artifact(req, model_name=None, model_version=None):
-    for field, value in (("model_name", model_name), ("model_version", model_version)):
-        if value is None:
-            raise FieldError(field, "is required")
+    if model_name is None or model_version is None:  # names no model: nothing registered
+        return {"info": None}
     return req.store.model_artifact(model_name, model_version)
 
 

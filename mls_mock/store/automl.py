@@ -43,17 +43,30 @@ CHANNELS: dict[str, tuple[str, dict[str, tuple[str | None, str]]]] = {
 }
 PREDICTION_STATUSES = ("RUNNING", "DONE", "ERROR_BATCH_PREDICT")  # AutoMLBatchPrediction's docstring
 SOURCE_TYPES = ("file", "table")  # CustomFeatureSourceConfig maps csv to file, edd2 and ye to table
+NON_EMPTY = {"type": "string", "minLength": 1}
 MAX_TARGET_LIMIT = 10_000_000  # ScoreExportOption asserts it
 PERIOD = re.compile(r"^[0-9]{4}(0[1-9]|1[0-2])$")  # YYYYMM
 # Levels a state document puts around a prediction's config: {"automl_predictions": [{"channel_config": ...}]}.
 ENCLOSING_CONFIG = 3
 
 
+def _matches(pattern: str, value: str) -> bool:
+    """As a JSON Schema `pattern` (ECMA): `$` is the very end, not before a final newline."""
+    return bool(re.fullmatch(pattern[1:-1], value) if pattern.endswith("$") else re.match(pattern, value))
+
+
+def _config_schema(rules: dict) -> dict:
+    return s.obj(
+        list(rules),
+        {field: {"type": "string", **({"pattern": p} if p else {})} for field, (p, _) in rules.items()},
+    )
+
+
 def _config(body: dict, key: str, rules: dict) -> dict:
     config = v.expect_object(body.get(key), key)
     for field, (pattern, meaning) in rules.items():
         value = config.get(field)
-        if not isinstance(value, str) or (pattern and not re.match(pattern, value)):
+        if not isinstance(value, str) or (pattern and not _matches(pattern, value)):
             raise FieldError(f"{key}.{field}", f"must be {meaning}")
     return {field: config[field] for field in rules}
 
@@ -65,13 +78,14 @@ def _score_option(value) -> dict | None:
     sort = option.get("sort")
     if not isinstance(sort, bool):
         raise FieldError("score_export_option.sort", "must be true or false")
+    given = option.get("target_limit")
+    limit = v.whole_number(given)
+    if (given is not None or sort) and (limit is None or not 1 <= limit <= MAX_TARGET_LIMIT):
+        raise FieldError(
+            "score_export_option.target_limit", f"must be an integer from 1 to {MAX_TARGET_LIMIT} (required when sort)"
+        )
     if not sort:
         return {"sort": False}
-    limit = v.whole_number(option.get("target_limit"))
-    if limit is None or not 1 <= limit <= MAX_TARGET_LIMIT:
-        raise FieldError(
-            "score_export_option.target_limit", f"must be an integer from 1 to {MAX_TARGET_LIMIT} when sort is true"
-        )
     return {"sort": True, "target_limit": limit}
 
 
@@ -90,7 +104,7 @@ def _feature_source(value) -> dict | None:
 
 def _period(body: dict) -> str | None:
     period = body.get("period")
-    if period is not None and not (isinstance(period, str) and PERIOD.match(period)):
+    if period is not None and not (isinstance(period, str) and PERIOD.fullmatch(period)):
         raise FieldError("period", "must be a month written YYYYMM")
     return period
 
@@ -102,29 +116,47 @@ class AutoMLPredictions(Resource):
     plural, kind = "automl_predictions", "automl_prediction"
     name_field = None
     keeps_user = True
-    body_schema = s.obj(
-        ["channel"],
-        {
-            "channel": {"enum": list(CHANNELS)},
-            **{key: {"type": "object"} for key, _ in CHANNELS.values()},
-            "score_export_option": s.nullable(
-                s.obj(
-                    ["sort"],
+    body_schema = {
+        **s.obj(
+            ["channel"],
+            {
+                "channel": {"enum": list(CHANNELS)},
+                **{key: s.nullable(_config_schema(rules)) for key, rules in CHANNELS.values()},
+                "score_export_option": s.nullable(
                     {
-                        "sort": {"type": "boolean"},
-                        "target_limit": {"type": "integer", "minimum": 1, "maximum": MAX_TARGET_LIMIT},
-                    },
-                )
-            ),
-            "period": s.nullable({"type": "string", "pattern": PERIOD.pattern}),
-            "custom_feature_source_config": s.nullable(
-                s.obj(
-                    ["source_type", "source_path"],
-                    {"source_type": {"enum": list(SOURCE_TYPES)}, "source_path": s.STRING},
-                )
-            ),
-        },
-    )
+                        **s.obj(
+                            ["sort"],
+                            {
+                                "sort": {"type": "boolean"},
+                                "target_limit": s.nullable(
+                                    {"type": "integer", "minimum": 1, "maximum": MAX_TARGET_LIMIT}
+                                ),
+                            },
+                        ),
+                        "if": {"properties": {"sort": {"const": True}}},
+                        "then": {"required": ["target_limit"], "properties": {"target_limit": {"type": "integer"}}},
+                    }
+                ),
+                "period": s.nullable({"type": "string", "pattern": PERIOD.pattern}),
+                "custom_feature_source_config": s.nullable(
+                    s.obj(
+                        ["source_type", "source_path"],
+                        {
+                            "source_type": {"enum": list(SOURCE_TYPES)},
+                            "source_path": {"type": "string", "minLength": 1},
+                        },
+                    )
+                ),
+            },
+        ),
+        "allOf": [
+            {
+                "if": {"properties": {"channel": {"const": channel}}},
+                "then": {"required": [key], "properties": {key: _config_schema(rules)}},
+            }
+            for channel, (key, rules) in CHANNELS.items()
+        ],
+    }
     # AutoMLBatchPrediction reads id, name (as its `channel`), status and the timestamps.
     record_schema = s.obj(
         ["id", "name", "status", "created_at", "updated_at"],
@@ -179,6 +211,9 @@ class AutoMLPredictions(Resource):
         caller can read, whose dataset still exists."""
         model = self.models.visible_row(model_id, user, "automl")
         channel = v.choice(body, "channel", CHANNELS)
+        for other, rules in CHANNELS.values():  # every config given is checked, the channel's is required
+            if body.get(other) is not None:
+                _config(body, other, rules)
         key, rules = CHANNELS[channel]
         config = _config(body, key, rules)
         score = _score_option(body.get("score_export_option"))

@@ -61,21 +61,25 @@ class Models(Resource):
     list_query = ("id", "name", "version", "model_type", "query")
     keeps_user = False  # `creator` is the owner
     # What create_manual_model / create_automl_model / update_manual_model send.
-    body_schema = s.obj(
-        ["name", "version", "model_type"],
-        {
-            "name": s.NAME,
-            "version": s.NAME,
-            "model_type": {"enum": list(MODEL_TYPES)},
-            **dict.fromkeys(MANUAL_TEXT_FIELDS, s.TEXT),
-            "model_lib": s.nullable({"enum": list(MODEL_LIBS)}),
-            "model_meta": s.nullable({"type": "object"}),
-            "components": s.nullable(
-                {**s.array(s.STRING), "description": "names of existing components (manual models)"}
-            ),
-            "dataset_id": {**s.nullable(s.ID), "description": "an existing dataset (required for automl)"},
-        },
-    )
+    body_schema = {
+        **s.obj(
+            ["name", "version", "model_type"],
+            {
+                "name": s.NAME,
+                "version": s.NAME,
+                "model_type": {"enum": list(MODEL_TYPES)},
+                **dict.fromkeys(MANUAL_TEXT_FIELDS, s.TEXT),
+                "model_lib": s.nullable({"enum": list(MODEL_LIBS)}),
+                "model_meta": s.nullable({"type": "object"}),
+                "components": s.nullable(
+                    {**s.array(s.STRING), "description": "names of existing components (manual models)"}
+                ),
+                "dataset_id": {**s.nullable(s.ID), "description": "an existing dataset (automl models)"},
+            },
+        ),
+        "if": {"properties": {"model_type": {"const": "automl"}}},
+        "then": {"required": ["dataset_id"], "properties": {"dataset_id": s.ID}},
+    }
     record_schema = s.obj(
         ["id", "name", "version", "model_type", "created_at", "updated_at"],
         {
@@ -149,13 +153,25 @@ class Models(Resource):
             "name": v.name(body, "name"),
             "version": v.name(body, "version"),
             "model_type": model_type,
+            **dict.fromkeys(MODEL_FIELDS),
         }
+        # Every field the body schema declares is checked, whichever type reads it.
+        texts = {key: v.text(body, key) for key in MANUAL_TEXT_FIELDS}
+        model_lib = None if body.get("model_lib") is None else v.choice(body, "model_lib", MODEL_LIBS)
+        meta = body.get("model_meta")
+        if meta is not None:
+            meta = v.json_value(v.expect_object(meta, "model_meta"), "model_meta", ENCLOSING_MODEL_FIELD)
+        names = body.get("components")
+        if names is not None and not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
+            raise FieldError("components", "must be a list of component names")
+        dataset_id = v.optional_id(body, "dataset_id")
         kept = current or {}
         owner = kept.get("creator") or user
-        fields.update(dict.fromkeys(MODEL_FIELDS))
-        fields["description"] = v.text(body, "description", assumptions.MISSING_DESCRIPTION)
+        fields["description"] = texts["description"]
         if model_type == "automl":
-            dataset = self.dataset(v.required_id(body, "dataset_id"))
+            if dataset_id is None:
+                raise FieldError("dataset_id", "is required for an automl model")
+            dataset = self.dataset(dataset_id)
             fields.update(
                 creator=owner,  # the visibility rule reads it: the caller must see what it made
                 status=kept.get("status", assumptions.NEW_AUTOML_MODEL_STATUS),
@@ -164,15 +180,8 @@ class Models(Resource):
                 automl_model_info=copy.deepcopy(kept.get("automl_model_info")),
             )
         else:
-            for key in MANUAL_TEXT_FIELDS:
-                fields[key] = v.text(body, key)
-            fields["creator"] = fields["creator"] or owner
-            if body.get("model_lib") is not None:
-                fields["model_lib"] = v.choice(body, "model_lib", MODEL_LIBS)
-            meta = body.get("model_meta")
-            if meta is not None:
-                fields["model_meta"] = v.json_value(v.expect_object(meta, "model_meta"), "model_meta", 3)
-            fields["components"] = self.components_named(body.get("components"))
+            fields.update(texts, model_lib=model_lib, model_meta=meta, components=self.components_named(names))
+            fields["creator"] = texts["creator"] or owner
             fields["status"] = kept.get("status", assumptions.NEW_MANUAL_MODEL_STATUS)
             fields["is_enabled"] = kept.get("is_enabled", assumptions.NEW_MANUAL_MODEL_ENABLED)
         return {**fields, **self.state_fields({}, model_type, current)}
@@ -182,8 +191,6 @@ class Models(Resource):
         marked latest, else the newest one."""
         if names is None:
             return None
-        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise FieldError("components", "must be a list of component names")
         components = self.store.resources["components"]
         found = []
         for index, name in enumerate(names):

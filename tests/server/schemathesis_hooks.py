@@ -25,6 +25,11 @@ MESSAGES = {
     schemas.STAMPS_OUT_OF_ORDER: r"updated_at: must not be before created_at",
     schemas.TAKEN: r"already exists(?: \(id \d+\))?",
     schemas.IDS_USED_UP: r"ids are used up: the sequence is at the largest id, \d+",
+    schemas.UNKNOWN_COMPONENT: r"components\[\d+\]: no component is named .+",
+    schemas.MODEL_TYPE_FIXED: r"model_type: must stay (?:manual|automl): a model's type cannot change",
+    schemas.NOT_PYTHON: r"handler: is not valid Python: \w+",
+    schemas.SCORE_NEEDS_OPTION: r"score_export_option: is required: the model's dataset is a score problem",
+    schemas.NO_SERVER: r"server_status: only an automl model has a model server",
 }
 assert set(MESSAGES) == {rule for rules in schemas.STATE_RULES.values() for rule in rules}
 
