@@ -170,7 +170,8 @@ MODEL_TYPE_FIXED = "a model's `model_type` cannot change"
 NOT_PYTHON = "the handler does not parse as Python (or nests too deeply to)"
 SCORE_NEEDS_OPTION = "the model's dataset is a score problem and no `score_export_option` is given"
 NO_SERVER = "a manual model has no automl model server"
-_SEEDED_RULES = (MISSING_RECORD, WRONG_MODEL_TYPE, STAMPS_OUT_OF_ORDER, TAKEN, IDS_USED_UP)
+PREDICTION_OF_MANUAL = "a batch prediction's model is a manual model (predictions are automl models')"
+_SEEDED_RULES = (MISSING_RECORD, WRONG_MODEL_TYPE, STAMPS_OUT_OF_ORDER, TAKEN, IDS_USED_UP, PREDICTION_OF_MANUAL)
 STATE_RULES = {  # body schema -> the rules it is subject to
     "ChannelBody": (MISSING_RECORD,),
     "ExperimentBody": (MISSING_RECORD,),

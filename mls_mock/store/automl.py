@@ -109,6 +109,31 @@ def _period(body: dict) -> str | None:
     return period
 
 
+SCORE_OPTION = s.nullable(
+    {
+        **s.obj(
+            ["sort"],
+            {
+                "sort": {"type": "boolean"},
+                "target_limit": s.nullable({"type": "integer", "minimum": 1, "maximum": MAX_TARGET_LIMIT}),
+            },
+        ),
+        "if": {"properties": {"sort": {"const": True}}},
+        "then": {"required": ["target_limit"], "properties": {"target_limit": {"type": "integer"}}},
+    }
+)
+PERIOD_TEXT = s.nullable({"type": "string", "pattern": PERIOD.pattern})
+FEATURE_SOURCE = s.nullable(
+    s.obj(
+        ["source_type", "source_path"],
+        {
+            "source_type": {"enum": list(SOURCE_TYPES)},
+            "source_path": {"type": "string", "minLength": 1},
+        },
+    )
+)
+
+
 class AutoMLPredictions(Resource):
     """Batch predictions of automl models: made by POST /models/{id}/predictions, read by no
     route (the client only reads the answer), deleted with their model."""
@@ -122,31 +147,9 @@ class AutoMLPredictions(Resource):
             {
                 "channel": {"enum": list(CHANNELS)},
                 **{key: s.nullable(_config_schema(rules)) for key, rules in CHANNELS.values()},
-                "score_export_option": s.nullable(
-                    {
-                        **s.obj(
-                            ["sort"],
-                            {
-                                "sort": {"type": "boolean"},
-                                "target_limit": s.nullable(
-                                    {"type": "integer", "minimum": 1, "maximum": MAX_TARGET_LIMIT}
-                                ),
-                            },
-                        ),
-                        "if": {"properties": {"sort": {"const": True}}},
-                        "then": {"required": ["target_limit"], "properties": {"target_limit": {"type": "integer"}}},
-                    }
-                ),
-                "period": s.nullable({"type": "string", "pattern": PERIOD.pattern}),
-                "custom_feature_source_config": s.nullable(
-                    s.obj(
-                        ["source_type", "source_path"],
-                        {
-                            "source_type": {"enum": list(SOURCE_TYPES)},
-                            "source_path": {"type": "string", "minLength": 1},
-                        },
-                    )
-                ),
+                "score_export_option": SCORE_OPTION,
+                "period": PERIOD_TEXT,
+                "custom_feature_source_config": FEATURE_SOURCE,
             },
         ),
         "allOf": [
@@ -170,9 +173,9 @@ class AutoMLPredictions(Resource):
             "name": {"enum": list(CHANNELS)},
             "status": s.nullable({"enum": list(PREDICTION_STATUSES)}),
             "channel_config": {"type": "object"},
-            "score_export_option": s.ANY,
-            "period": s.TEXT,
-            "custom_feature_source_config": s.ANY,
+            "score_export_option": SCORE_OPTION,
+            "period": PERIOD_TEXT,
+            "custom_feature_source_config": FEATURE_SOURCE,
         },
     )
 

@@ -91,18 +91,23 @@ class Models(Resource):
             **s.STAMPS,
         },
     )
-    seed_schema = s.obj(
-        ["name", "version", "model_type"],
-        {
-            **s.SEEDED,
-            "name": s.NAME,
-            "version": s.NAME,
-            "model_type": {"enum": list(MODEL_TYPES)},
-            "status": s.nullable({"enum": list(MODEL_STATUSES)}),
-            "components": s.nullable(s.array({"type": "object"})),
-            **STATE_SCHEMA,
-        },
-    )
+    seed_schema = {
+        **s.obj(
+            ["name", "version", "model_type"],
+            {
+                **s.SEEDED,
+                "name": s.NAME,
+                "version": s.NAME,
+                "model_type": {"enum": list(MODEL_TYPES)},
+                "status": s.nullable({"enum": list(MODEL_STATUSES)}),
+                "components": s.nullable(s.array({"type": "object"})),
+                **STATE_SCHEMA,
+            },
+        ),
+        # only an automl model has a model server
+        "if": {"properties": {"model_type": {"const": "manual"}}},
+        "then": {"properties": {"server_status": {"type": "null"}}},
+    }
 
     # ---- the store's way in (seeds, factories, Store.create_model) --------------------------
 
@@ -128,7 +133,7 @@ class Models(Resource):
             raise FieldError("online_artifact", "must be an object (the registry's artifact info) or null")
         status = body.get("server_status", current and current["server_status"])
         if model_type == "automl":
-            status = status or assumptions.AUTOML_SERVER_STATUS
+            status = assumptions.AUTOML_SERVER_STATUS if status is None else status
             if status not in SERVER_STATUSES:
                 raise FieldError("server_status", f"must be one of {', '.join(SERVER_STATUSES)}")
         elif status is not None:

@@ -30,6 +30,7 @@ MESSAGES = {
     schemas.NOT_PYTHON: r"handler: is not valid Python: \w+",
     schemas.SCORE_NEEDS_OPTION: r"score_export_option: is required: the model's dataset is a score problem",
     schemas.NO_SERVER: r"server_status: only an automl model has a model server",
+    schemas.PREDICTION_OF_MANUAL: r"model_id: model \d+ is manual; predictions need an automl model",
 }
 assert set(MESSAGES) == {rule for rules in schemas.STATE_RULES.values() for rule in rules}
 
