@@ -141,14 +141,16 @@ class Datasets(Resource):
     )
 
     def fields(self, body: dict, current: dict | None) -> dict:
+        """No route replaces a dataset (the client has no such call); a Python caller's
+        `Store.update` keeps what the builder decided."""
         return {
             "name": v.name(body, "name"),
             "data_type": v.choice(body, "type", PROBLEM_TYPES),
             "base_feature_conf": _feature_store_conf(body),
             "label_data_conf": _label_data_conf(body),
-            "status": assumptions.DATASET_STATUS_CREATED,
-            "error": None,
-            "columns": [],  # DATASET_COLUMNS_CREATED
+            "status": assumptions.DATASET_STATUS_CREATED if current is None else current["status"],
+            "error": None if current is None else current["error"],
+            "columns": [] if current is None else current["columns"],
         }
 
     def render(self, row: dict) -> dict:

@@ -93,3 +93,16 @@ def test_the_document_says_which_is_latest_values_the_list_takes(mls_mock):
 
     assert parameters["is_latest"] == {"enum": ["True", "False"]}
     assert list(parameters) == ["id", "name", "info", "is_latest", "query", "page"]
+
+
+def test_a_rename_moves_the_component_to_the_other_names_versions(kept):
+    requests.post(URL, json={"name": "scorer", "info": "v1", "is_latest": True}, headers=AUTH, timeout=5)  # id 2
+
+    renamed = requests.put(URL + "/1", json={"name": "scorer", "info": "v0", "is_latest": True}, headers=AUTH, timeout=5)
+
+    assert assert_envelope(renamed, 200)["results"]["name"] == "scorer"
+    listed = requests.get(URL, params={"name": "scorer"}, headers=AUTH, timeout=5).json()["results"]
+    assert [(c["id"], c["is_latest"]) for c in listed] == [(1, True), (2, False)]
+    assert requests.get(URL, params={"name": "reco_ranker"}, headers=AUTH, timeout=5).json()["results"] == []
+    assert kept.store.resources["components"].latest_named("scorer")["id"] == 1
+    assert kept.store.resources["components"].latest_named("reco_ranker") is None
