@@ -102,6 +102,15 @@ META_ITEM_FIELDS = ("id", "name", "values")
 MAX_BULK_META_ITEMS = 1000
 # Bulk upserts (creates and updates at once): 200, not a create's 201.
 BULK_STATUS = 200
+# Models created through MLModelClient: a manual model starts NOT_IN_USE and enabled, an
+# automl model TRAINING (MLModelStatus.AUTOML_TRAINING); its model server starts STOPPED and
+# a batch prediction starts RUNNING. Tests steer them on (Store.steer_model, /_mock/models).
+NEW_MANUAL_MODEL_STATUS = "NOT_IN_USE"
+NEW_MANUAL_MODEL_ENABLED = True
+NEW_AUTOML_MODEL_STATUS = "TRAINING"
+AUTOML_SERVER_STATUS = "STOPPED"
+NEW_PREDICTION_STATUS = "RUNNING"
+
 # A dataset's `status` right after `create_dataset` (sktmls reads it as free text and never
 # waits on it); a test sets another (`Datasets.set_state`, seeds, mls_factory, the admin API).
 DATASET_STATUS_CREATED = "completed"

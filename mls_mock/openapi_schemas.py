@@ -176,6 +176,13 @@ _SEEDED_RULES = (
     MISSING_VERTEX,
     MAIN_TABLE_NOT_LISTED,
 )
+UNKNOWN_COMPONENT = "a component the body names does not exist"
+MODEL_TYPE_FIXED = "a model's `model_type` cannot change"
+NOT_PYTHON = "the handler does not parse as Python (or nests too deeply to)"
+SCORE_NEEDS_OPTION = "the model's dataset is a score problem and no `score_export_option` is given"
+NO_SERVER = "a manual model has no automl model server"
+PREDICTION_OF_MANUAL = "a batch prediction's model is a manual model (predictions are automl models')"
+ITEM_OUTSIDE_TABLE = "a DynamoDB item names a table that does not exist, or lacks that table's key"
 STATE_RULES = {  # body schema -> the rules it is subject to
     "ChannelBody": (MISSING_RECORD,),
     "ExperimentBody": (MISSING_RECORD,),
@@ -186,6 +193,10 @@ STATE_RULES = {  # body schema -> the rules it is subject to
     "ProfileBody": (MAIN_TABLE_NOT_LISTED,),
     "DatasetColumnSpecsBody": (MISSING_RECORD,),  # a column of the dataset
     "DatasetStateBody": (TAKEN,),  # column names
+    "ModelBody": (MISSING_RECORD, UNKNOWN_COMPONENT, MODEL_TYPE_FIXED),
+    "AutomlHandlerBody": (NOT_PYTHON,),
+    "AutomlPredictionBody": (SCORE_NEEDS_OPTION,),
+    "ModelStateBody": (NO_SERVER,),
     "SeedDocument": _SEEDED_RULES,
     "SeedRequest": _SEEDED_RULES,
 }

@@ -393,3 +393,15 @@ def data_status_shapes(t):
             )
         shown.append(f"{source}: {len(statuses)} entries")
     return "; ".join(shown)
+
+
+@probe("model-artifact")
+def model_artifact(t):
+    path = "/api/v1/model_registry/artifacts/info"
+    nobody = t.raw("GET", path, params={"model_name": t.name("unregistered"), "model_version": "v1"})
+    unnamed = t.raw("GET", path, params={"model_version": "v1"})
+    info = nobody.results.get("info", "(absent)") if isinstance(nobody.results, dict) else "(no object)"
+    bare = unnamed.results.get("info", "(absent)") if isinstance(unnamed.results, dict) else "(no object)"
+    shown = f"an unregistered model: {nobody.status} info {info!r}; without model_name: {unnamed.status} info {bare!r}"
+    expect(nobody.status == 200 and info is None and unnamed.status == 200 and bare is None, shown)
+    return shown

@@ -291,6 +291,8 @@ ASSUMPTIONS = (
         "ml-feature-groups",
         "ML feature groups",
         "every group has `ml_features`, full feature records whose `group` is the group's name",
+    ),
+    Assumption(
         "client-apikey",
         "an API client's `apikey`",
         "a client without `apikey`, or with one of 39 characters: 400 naming apikey; another client's key: 409 "
@@ -448,6 +450,59 @@ ASSUMPTIONS = (
         "a model's `table`",
         "deleting a model leaves its table; delete_model(delete_table=True) deletes it with a second request",
         unprobeable="it needs a model created and deleted, and mls-mock verify never creates models",
+    ),
+    Assumption(
+        "model-creator",
+        "`creator` of a model made over the API",
+        "a manual model created without `creator` has the caller's username as its creator",
+        writes=True,
+    ),
+    Assumption(
+        "new-model-status",
+        "a new model's `status` and `is_enabled`",
+        "a new manual model: status {NEW_MANUAL_MODEL_STATUS}, is_enabled {NEW_MANUAL_MODEL_ENABLED}",
+        writes=True,
+    ),
+    Assumption(
+        "model-components",
+        "a manual model's `components`",
+        "a component name no component has: 400 naming `components`",
+        writes=True,
+    ),
+    Assumption(
+        "model-put",
+        "PUT of a model",
+        "a PUT turning a manual model into an automl one: 400 naming `model_type`; an update keeps `status`",
+        writes=True,
+    ),
+    Assumption(
+        "model-delete",
+        "deleting a model",
+        "deleting a model a bucket serves: 409 naming the bucket; without the bucket: 200",
+        writes=True,
+    ),
+    Assumption(
+        "model-artifact",
+        "`GET /model_registry/artifacts/info`",
+        "a model no one registered: `info` null; without `model_name`: `info` null",
+    ),
+    Assumption(
+        "automl-server",
+        "automl model server",
+        "{AUTOML_SERVER_STATUS} at first; starting a model still training: 409",
+        unprobeable="a probe would train an automl model and start a real model server on the account",
+    ),
+    Assumption(
+        "automl-handler",
+        "automl server handler",
+        "null until set; a handler that does not parse: 400 naming `handler`",
+        unprobeable="a probe would need a trained automl model of the account and would change its live handler",
+    ),
+    Assumption(
+        "batch-prediction",
+        "batch prediction (`POST /models/{id}/predictions`)",
+        "status {NEW_PREDICTION_STATUS}, `name` the channel; a model still training: 409",
+        unprobeable="a batch prediction runs a real job and sends its results; the API has no DELETE for it",
     ),
 )
 

@@ -209,8 +209,9 @@ def mls_filter_client(_mls_target, mls_settings):
 
 @pytest.fixture
 def mls_model_client(_mls_target, mls_settings):
-    """The real `sktmls.models.MLModelClient` (read side: get/list manual and automl models) on
-    this test's fake, or on --mls-url. Seed models with `mls_factory.model()` or a seed set."""
+    """The real `sktmls.models.MLModelClient` (manual and automl models, model deployments,
+    the automl model server) on this test's fake, or on --mls-url. Steer what only the server
+    decides (status, registry artifact, server status) with `mls_mock.store.steer_model`."""
     return helpers.build_client("sktmls.models.MLModelClient", mls_settings)
 
 
@@ -266,6 +267,12 @@ def mls_meta_table_client(_mls_target, mls_settings):
     """The real `sktmls.meta_tables.MetaTableClient` (meta tables, their items, bulk upserts)
     on this test's fake, or on --mls-url. Its DataFrame helpers need pandas (a full install)."""
     return helpers.build_client("sktmls.meta_tables.MetaTableClient", mls_settings)
+
+
+def mls_automl_prediction_client(_mls_target, mls_settings):
+    """The real `sktmls.models.automl.AutoMLBatchPredictionClient` (batch predictions of a
+    trained automl model) on this test's fake, or on --mls-url."""
+    return helpers.build_client("sktmls.models.automl.AutoMLBatchPredictionClient", mls_settings)
 
 
 @pytest.fixture

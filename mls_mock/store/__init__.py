@@ -8,6 +8,7 @@
 - `registry`: which resources a store holds, in load order;
 - every other module: one resource each (a few hold two close kinds: `dynamodb` its tables
   and items); `clients` answers API keys (`by_apikey`).
+  `automl` keeps an automl model's server and its batch predictions (`automl_predictions`).
 """
 
 from .buckets import PREDICTION_TYPES

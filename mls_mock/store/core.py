@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager
 from typing import cast
 
 from .. import assumptions
-from . import seeding
+from . import automl, seeding
 from .buckets import Buckets
 from .data_status import DataStatus
 from .dynamodb import DynamoDBItems, DynamoDBTables
@@ -245,11 +245,26 @@ class Store:
     def ranges_problem(self, experiment_id: int) -> str | None:
         return self._buckets.ranges_problem(experiment_id)
 
-    # ---- models (read-only over HTTP) --------------------------------------------------------
+    # ---- models (MLModelClient; the automl server and batch predictions: store/automl.py) ----
 
     @atomic
     def create_model(self, body: dict) -> dict:
+        """The store's way in: every field as stored (`components` as objects), no caller."""
         return self._models.create(body)
+
+    @atomic
+    def post_model(self, body: dict, user: str | None) -> dict:
+        """What POST /api/v1/models does: the client's body (`components` by name)."""
+        return self._models.create_from_client(body, user)
+
+    @atomic
+    def put_model(self, model_id: int, body: dict, viewer: str | None = None) -> dict:
+        return self._models.update_from_client(model_id, body, viewer)
+
+    @atomic
+    def delete_model(self, model_id: int, viewer: str | None = None) -> None:
+        """Refused (409) while a bucket serves the model; its batch predictions go with it."""
+        self._models.delete_from_client(model_id, viewer)
 
     @_read
     def list_models(
@@ -327,6 +342,41 @@ class Store:
     @_read
     def data_status(self, source: str) -> dict:
         return self._data_status.answer(source)
+
+    @atomic
+    def steer_model(self, model_id: int, changes: dict | None = None, /, **more) -> dict:
+        """Set what only tests steer: `status`, `online_artifact` (the registry's info; None:
+        not ready), `server_status`, `server_handler`. Returns the model's state."""
+        return self._models.steer(model_id, {**(changes or {}), **more})
+
+    @_read
+    def model_artifact(self, model_name: str, model_version: str) -> dict:
+        return self._models.artifact(model_name, model_version)
+
+    @_read
+    def automl_server_status(self, model_id: int, viewer: str | None = None) -> dict:
+        return automl.server_status(self._models, model_id, viewer)
+
+    @atomic
+    def start_automl_server(self, model_id: int, viewer: str | None = None) -> dict:
+        return automl.start_server(self._models, model_id, viewer)
+
+    @atomic
+    def stop_automl_server(self, model_id: int, viewer: str | None = None) -> dict:
+        return automl.stop_server(self._models, model_id, viewer)
+
+    @_read
+    def automl_handler(self, model_id: int, viewer: str | None = None) -> dict:
+        return automl.handler(self._models, model_id, viewer)
+
+    @atomic
+    def set_automl_handler(self, model_id: int, body: dict, viewer: str | None = None) -> dict:
+        return automl.set_handler(self._models, model_id, body, viewer)
+
+    @atomic
+    def predict_automl(self, model_id: int, body: dict, user: str | None = None) -> dict:
+        predictions = cast(automl.AutoMLPredictions, self.resources["automl_predictions"])
+        return predictions.predict(model_id, body, user)
 
     # ---- seeding and dumping (the fixtures/ format) -----------------------------------------
 

@@ -1,6 +1,7 @@
 """The resources every store holds, in load order: a kind may refer to the kinds before it
 (a seed document is loaded, and dumped, in this order). Add a resource with one line here."""
 
+from .automl import AutoMLPredictions
 from .buckets import Buckets
 from .channels import Channels
 from .clients import Clients
@@ -41,5 +42,6 @@ RESOURCES: tuple[type[Resource], ...] = (
     DynamoDBTables,
     DynamoDBItems,
     DataStatus,
+    AutoMLPredictions,
 )
 SEED_KINDS = tuple(resource.plural for resource in RESOURCES)

@@ -1,8 +1,9 @@
 """Shared setup of the contract suite.
 
-Everything here goes through the real sktmls clients except `make_model`: the AB API only
-reads models, so a model has to be put in place some other way. Against a real server that
-seam would create one with MLModelClient instead of the fake's store.
+Everything here goes through the real sktmls clients except `make_model`, which writes a
+model straight into the store: it takes any field as stored (a status, components as
+objects, an automl model without training it), which MLModelClient cannot ask for.
+tests/contract/test_models*.py create models through the client.
 """
 import pytest
 

@@ -87,8 +87,10 @@ def test_factory_posts_to_the_server_and_its_records_are_cleaned_up(run, standal
             experiment = mls_experiment_client.get_experiment(id=channel.experiments[0])
             bucket = mls_factory.bucket(experiment, prediction_type="static")
             assert [b.id for b in mls_experiment_client.list_buckets(experiment)] == [bucket.id]
-            with pytest.raises(NotImplementedError, match="cannot create models"):
-                mls_factory.model()
+            model = mls_factory.model(description="요금제 추천")
+            assert (model.creator, model.description, model.status) == ("suite-user", "요금제 추천", "NOT_IN_USE")
+            with pytest.raises(NotImplementedError, match="in-process fake can steer"):
+                mls_factory.model(online_artifact=True)
             with pytest.raises(NotImplementedError, match="in-process fake"):
                 mls_factory.experiment(id=50)
     ''', *_options(standalone, "--mls-allow-writes"))
@@ -113,3 +115,4 @@ def test_meta_tables_and_items_a_test_created_are_deleted_items_first(run, stand
     deletes = [c.path for c in standalone.journal if c.method == "DELETE"]
     assert deletes == ["/api/v1/meta_tables/2", "/api/v1/meta_tables/3/meta_items/3",
                        "/api/v1/meta_tables/1/meta_items/1", "/api/v1/meta_tables/3", "/api/v1/meta_tables/1"]
+    assert sum(c.method == "POST" for c in standalone.journal) == 4  # the model deleted after the test too

@@ -60,8 +60,13 @@ def test_gate_records_creations_under_a_path_prefix_and_forgets_deletions(monkey
         gate.stop()
 
 
-def test_gate_reports_models_it_cannot_delete():
+def test_gate_deletes_models_after_the_buckets_that_serve_them(monkeypatch):
     gate = RemoteGate("https://mls.example.com", "u", "p", allow_writes=True)
     gate._note("POST", "/api/v1/models", _response(201, {"id": 2}))
+    gate._note("POST", "/api/v1/experiments/3/buckets", _response(201, {"id": 9}))
+    sent = []
+    monkeypatch.setattr(requests, "request", lambda method, url, **kw: sent.append((method, url)) or _response(200, None))
     deleted, problems = gate.cleanup()
-    assert deleted == [] and problems == ["model 2: the AB API has no DELETE for it; remove it by hand"]
+    assert problems == [] and [repr(c) for c in deleted] == ["bucket 9", "model 2"]
+    assert sent == [("DELETE", "https://mls.example.com/api/v1/experiments/3/buckets/9"),
+                    ("DELETE", "https://mls.example.com/api/v1/models/2")]

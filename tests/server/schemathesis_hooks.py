@@ -7,6 +7,7 @@ record must exist, bucket shares must add up to 100, ...: `openapi_schemas.STATE
 recognised by the server's message for exactly that rule. Every drop is written to
 $MLS_MOCK_DROPPED, when set, so the test can show them.
 """
+
 import json
 import os
 import re
@@ -21,12 +22,19 @@ MESSAGES = {
     schemas.MISSING_RECORD: r"\b[a-z]+ \d+ does not exist",
     schemas.WRONG_MODEL_TYPE: r"model \d+ is (?:manual|automl), an? \w+ bucket needs an? (?:manual|automl) model",
     schemas.BAD_SHARES: r"bucket_ratio: (?:must name exactly the experiment's buckets: .*|shares must add up to "
-                        r"\d+, not \d+)",
+    r"\d+, not \d+)",
     schemas.STAMPS_OUT_OF_ORDER: r"updated_at: must not be before created_at",
     schemas.TAKEN: r"already exists(?: \(id \d+\))?",
     schemas.IDS_USED_UP: r"ids are used up: the sequence is at the largest id, \d+",
     schemas.MISSING_VERTEX: r"\b(?:frm|to): no vertex is labelled .*",
     schemas.MAIN_TABLE_NOT_LISTED: r"\bmain_table: must be one of `tables`",
+    schemas.UNKNOWN_COMPONENT: r"components\[\d+\]: no component is named .+",
+    schemas.MODEL_TYPE_FIXED: r"model_type: must stay (?:manual|automl): a model's type cannot change",
+    schemas.NOT_PYTHON: r"handler: is not valid Python: \w+",
+    schemas.SCORE_NEEDS_OPTION: r"score_export_option: is required: the model's dataset is a score problem",
+    schemas.NO_SERVER: r"server_status: only an automl model has a model server",
+    schemas.PREDICTION_OF_MANUAL: r"model_id: model \d+ is manual; predictions need an automl model",
+    schemas.ITEM_OUTSIDE_TABLE: r"(?:dynamodb table '.*' does not exist|item\.\w+: is required: it is the table's key)",
 }
 assert set(MESSAGES) == {rule for rules in schemas.STATE_RULES.values() for rule in rules}
 

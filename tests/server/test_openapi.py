@@ -78,6 +78,23 @@ SCRIPT = [
     ("POST", "/api/v1/bucket_migrations", {"model_id": 1, "migration_request": STATIC}),
     ("GET", "/api/v1/models?model_type=manual", None),
     ("GET", "/api/v1/models/1", None),
+    ("POST", "/api/v1/models", {"name": "m-new", "version": "v1", "model_type": "manual", "model_lib": "rule"}),
+    ("PUT", "/api/v1/models/{model}", {"name": "m-new", "version": "v2", "model_type": "manual"}),
+    ("PUT", "/_mock/models/{model}/state", {"online_artifact": {"model_data": "/models/m-new/v2/model.joblib"}}),
+    ("GET", "/api/v1/model_registry/artifacts/info?model_name=m-new&model_version=v2", None),
+    ("DELETE", "/api/v1/models/1", None),  # 409: a bucket serves it
+    ("DELETE", "/api/v1/models/{model}", None),
+    ("POST", "/api/v1/datasets", {"name": "d-new", "type": "classification", "base_feature_conf": {"enabled": False},
+                                  "label_data_conf": {"source_type": "table", "source_path": "a.b.c"}}),
+    ("POST", "/api/v1/models", {"name": "a-new", "version": "v1", "model_type": "automl", "dataset_id": "{dataset}"}),
+    ("GET", "/api/v1/models/{model}/automl_model_server", None),
+    ("POST", "/api/v1/models/{model}/automl_model_server", None),  # 409: still training
+    ("PUT", "/_mock/models/{model}/state", {"status": "DONE"}),
+    ("POST", "/api/v1/models/{model}/automl_model_server", None),
+    ("DELETE", "/api/v1/models/{model}/automl_model_server", None),
+    ("POST", "/api/v1/models/{model}/automl_online_prediction", {"handler": "x = 1"}),
+    ("GET", "/api/v1/models/{model}/automl_online_prediction", None),
+    ("POST", "/api/v1/models/{model}/predictions", {"channel": "EMAIL", "email_channel_config": {"email": "a@sk.com"}}),
     ("DELETE", "/api/v1/experiments/{experiment}/buckets/{bucket}", None),
     ("DELETE", "/api/v1/channels/{channel}", None),
     ("DELETE", "/api/v1/filters/{filter}", None),  # 409: still used
