@@ -46,31 +46,6 @@ _CLEANUP_ORDER = ("dynamodb_item", *(kind for kind, _, _ in _KINDS))
 DYNAMODB_ITEMS = "/api/v1/dynamodb"
 # The key of a put item, as sktmls's own update_item finds it (the client cannot know a table's key).
 DYNAMODB_KEY_ATTRIBUTES = ("id", "user_id", "item_id")
-# A DynamoDB item is put and deleted with POST /api/v1/dynamodb ({"type", "table_name", "body"}).
-DYNAMODB_ITEMS = "/api/v1/dynamodb"
-# The key of a put item, as sktmls's own update_item finds it (the client cannot know a table's key).
-DYNAMODB_KEY_ATTRIBUTES = ("id", "user_id", "item_id")
-_CREATED = [
-    (re.compile(r"^/api/v1/channels/?$"), "channel"),
-    (re.compile(r"^/api/v1/experiments/?$"), "experiment"),
-    (re.compile(r"^/api/v1/experiments/(\d+)/buckets/?$"), "bucket"),
-    (re.compile(r"^/api/v1/filters/?$"), "filter"),
-    (re.compile(r"^/api/v1/models/?$"), "model"),
-    (re.compile(r"^/api/v1/components/?$"), "component"),
-    (re.compile(r"^/api/v1/datasets/?$"), "dataset"),
-]
-_DELETE_PATHS = {
-    "channel": "/api/v1/channels/{id}",
-    "experiment": "/api/v1/experiments/{id}",
-    "bucket": "/api/v1/experiments/{parent}/buckets/{id}",
-    "filter": "/api/v1/filters/{id}",
-    "model": "/api/v1/models/{id}",
-    "component": "/api/v1/components/{id}",
-    "dataset": "/api/v1/datasets/{id}",
-}
-# Buckets go before the models they serve; a model before the components it names and the
-# dataset it was made from.
-_CLEANUP_ORDER = ("channel", "bucket", "experiment", "filter", "model", "component", "dataset")
 
 
 class WritesNotAllowed(RuntimeError):

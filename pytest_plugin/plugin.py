@@ -269,6 +269,7 @@ def mls_meta_table_client(_mls_target, mls_settings):
     return helpers.build_client("sktmls.meta_tables.MetaTableClient", mls_settings)
 
 
+@pytest.fixture
 def mls_automl_prediction_client(_mls_target, mls_settings):
     """The real `sktmls.models.automl.AutoMLBatchPredictionClient` (batch predictions of a
     trained automl model) on this test's fake, or on --mls-url."""
