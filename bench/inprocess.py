@@ -20,6 +20,7 @@ from requests.adapters import HTTPAdapter
 from mls_mock import MLSMock
 from mls_mock.lightweight import allow_light_sktmls
 
+import ab_clients
 from timing import interleaved, per_call, us, verdict
 
 FLOOR_TARGET = 1.15
@@ -273,17 +274,8 @@ class ListBuckets(Op):
         self.ec.list_buckets(self.experiment)
 
 
-class GetMetaTable(Op):
-    label = "get_meta_table(name=) (10 items)"
-
-    def setup(self):
-        client = self.clients.meta_table
-        table = client.create_meta_table(name="bench_meta", schema={"fee": {"type": "number"}})
-        client.create_meta_items(table, {f"item{n}": {"fee": n} for n in range(10)})
-
-    def run(self, i):
-        self.clients.meta_table.get_meta_table(name="bench_meta")
-
+# The AB clients' rows: each ABOp class mixed into Op.
+AB_CLIENT_OPS = tuple(type(op.__name__, (op, Op), {}) for op in ab_clients.OPS)
 
 OPS = (
     CreateChannel,
@@ -293,7 +285,7 @@ OPS = (
     DeleteChannel,
     GetExperiment,
     ListBuckets,
-    GetMetaTable,
+    *AB_CLIENT_OPS,
 )
 
 
