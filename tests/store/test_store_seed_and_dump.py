@@ -171,7 +171,7 @@ def test_a_failed_load_tells_no_listener():
         store.load(_with("channels", {"screen_id": "c2", "experiments": [9]}))
     store.load(GOOD)
 
-    assert seen == [{"models": 1, "filters": 1, "experiments": 1, "buckets": 1, "channels": 1}]  # one change per load
+    assert seen == [counts_of(models=1, filters=1, experiments=1, buckets=1, channels=1)]  # one change per load
 
 
 def test_a_seed_with_only_updated_at_is_not_created_after_it():
