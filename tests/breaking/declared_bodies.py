@@ -1,0 +1,132 @@
+"""Bodies derived from what the resources declare (`store.resources`, the route table), so the
+state machine and the bad-input matrix cover a kind registered later with no edit here:
+schema-valid bodies drawn from `Resource.body_schema`, the same bodies broken one field at a
+time, and the POST/PUT routes that take a resource's body.
+
+A nested resource (one created inside its parent, like a bucket: it has `create_in`) has no
+flat `Store.create`; the state machine leaves it to its own rules and the matrix reaches it
+through its routes."""
+import copy
+import re
+
+import jsonschema_rs
+from hypothesis import strategies as st
+from schemathesis.generation.jsonschema.builder import build
+
+from mls_mock import assumptions
+from mls_mock.api import routes_for
+from mls_mock.openapi_schemas import title
+
+HUGE = "x" * 100_000  # far past any declared maxLength, far below the body limit
+# One value of each JSON type, for "the wrong type": the first whose type differs from the
+# good value's and which the field's schema refuses.
+WRONG_TYPES = ({"x": 1}, ["x"], "x", 7, True, 2.5)
+SEED_ONLY = ("id", "created_at", "updated_at", "user")
+
+
+def flat_plurals(store, leave_out=()) -> list[str]:
+    """Resources with a flat create/update/delete in the store (`Store.create(plural, ...)`)."""
+    return [
+        plural
+        for plural, resource in store.resources.items()
+        if plural not in leave_out and resource.body_schema and not hasattr(resource, "create_in")
+    ]
+
+
+_STRATEGIES: dict[int, st.SearchStrategy] = {}
+
+
+def valid_bodies(schema: dict) -> st.SearchStrategy:
+    """Bodies `schema` calls valid (the same generator schemathesis uses on /openapi.json)."""
+    found = _STRATEGIES.get(id(schema))
+    if found is None:
+        found = _STRATEGIES[id(schema)] = build(schema, draft=4, formats={})
+    return found
+
+
+def _json_type(value) -> str:
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    return {dict: "object", list: "array", str: "string", int: "number", float: "number"}[type(value)]
+
+
+def top_level(schema: dict, body: dict) -> tuple[list[str], dict[str, dict]]:
+    """(required fields, field -> schema) of the top level of `schema` as it applies to
+    `body`: through `allOf`, and the `oneOf`/`anyOf` branches `body` satisfies."""
+    required = list(schema.get("required", []))
+    properties = dict(schema.get("properties", {}))
+    branches = list(schema.get("allOf", []))
+    for key in ("oneOf", "anyOf"):
+        branches += [branch for branch in schema.get(key, []) if jsonschema_rs.is_valid(branch, body)]
+    for branch in branches:
+        more_required, more_properties = top_level(branch, body)
+        required += [field for field in more_required if field not in required]
+        for field, field_schema in more_properties.items():
+            properties[field] = {"allOf": [properties[field], field_schema]} if field in properties else field_schema
+    return required, properties
+
+
+def breakages(schema: dict, body: dict) -> list[tuple[str, str, dict]]:
+    """(how, field, body) for `body` broken at one top-level field, each one `schema` refuses:
+    a required field missing, a field of the wrong JSON type, null, a huge string."""
+    found = []
+    required, properties = top_level(schema, body)
+    for field in required:
+        if field in body:
+            found.append(("missing", field, {k: v for k, v in body.items() if k != field}))
+    for field, field_schema in properties.items():
+        good = body.get(field)
+        wrong = next(
+            (
+                value
+                for value in WRONG_TYPES
+                if _json_type(value) != _json_type(good) and not jsonschema_rs.is_valid(field_schema, value)
+            ),
+            None,
+        )
+        for how, value in (("wrong_type", wrong), ("null", None), ("huge", HUGE)):
+            if how == "wrong_type" and wrong is None:
+                continue
+            broken = {**body, field: copy.deepcopy(value)}
+            if not jsonschema_rs.is_valid(schema, broken):
+                found.append((how, field, broken))
+    return found
+
+
+def body_routes(store) -> list[tuple]:
+    """(route, resource) for every served POST/PUT route whose body is a resource's body."""
+    by_body = {f"{title(resource)}Body": resource for resource in store.resources.values()}
+    return [
+        (route, by_body[route.body])
+        for route in routes_for(store)
+        if route.method in ("POST", "PUT") and route.body in by_body and route.tag != "unfaked"
+    ]
+
+
+_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def good_request(route, resource, document: dict) -> tuple[str, dict] | None:
+    """(path, body) of a request the route accepts, from the first record of the resource's
+    kind in the seed `document`: a PUT replaces that record with its own fields, a POST sends
+    them under a fresh name. None when the document holds no record of that kind."""
+    records = document.get(resource.plural) or []
+    if not records:
+        return None
+    record = records[0]
+    probe = {key: value for key, value in record.items() if key not in SEED_ONLY}
+    properties = top_level(resource.body_schema, probe)[1]
+    body = {key: copy.deepcopy(value) for key, value in record.items() if key in properties and key not in SEED_ONLY}
+    if route.method == "POST" and isinstance(body.get(resource.name_field or ""), str):
+        body[resource.name_field] = (body[resource.name_field] + "-generated")[: assumptions.MAX_NAME_LENGTH]
+
+    def fill(match) -> str:
+        name = match.group(1)
+        if name == f"{resource.kind}_id":
+            return str(record["id"])
+        parent = record.get(name) if name in record else record.get(name.removesuffix("_id"))
+        if parent is None:
+            raise LookupError(f"{route.method} {route.rule}: no {name} in {resource.plural}[0] of the seed")
+        return str(parent)
+
+    return _PARAMETER.sub(fill, route.rule), body
