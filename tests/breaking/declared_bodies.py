@@ -11,7 +11,6 @@ import re
 
 import jsonschema_rs
 from hypothesis import strategies as st
-from schemathesis.generation.jsonschema.builder import build
 
 from mls_mock import assumptions
 from mls_mock.api import routes_for
@@ -34,13 +33,86 @@ def flat_plurals(store, leave_out=()) -> list[str]:
 
 
 _STRATEGIES: dict[int, st.SearchStrategy] = {}
+# Few names, so that drawn bodies collide (409) as often as they differ.
+NAMES = st.sampled_from(["alpha", "beta", "채널", "x" * 20]) | st.text("ab한 _-.1", min_size=1, max_size=12)
+STAMPS = st.sampled_from(["2026-01-01T00:00:00+00:00", "2026-01-02T09:30:00.123456+09:00"])
+SMALL = st.none() | st.booleans() | st.integers(-3, 3) | st.text("ab1", max_size=4)
+BY_TYPE = {
+    "null": lambda schema: st.none(),
+    "boolean": lambda schema: st.booleans(),
+    "integer": lambda schema: _integers(schema),
+    "number": lambda schema: _integers(schema) | st.floats(-1e6, 1e6, allow_nan=False),
+    "string": lambda schema: _strings(schema),
+    "array": lambda schema: _arrays(schema),
+    "object": lambda schema: _objects(schema),
+}
+
+
+def _integers(schema: dict) -> st.SearchStrategy:
+    low, high = schema.get("minimum", -(2**31)), schema.get("maximum", 2**31)
+    return st.integers(low, min(high, low + 4) if low > -(2**31) else high) | st.integers(low, high)
+
+
+def _strings(schema: dict) -> st.SearchStrategy:
+    if schema.get("format") == "date-time":
+        return STAMPS
+    if "pattern" in schema or schema.get("minLength"):
+        return NAMES
+    return st.text("ab한 _1", max_size=12)
+
+
+def _arrays(schema: dict) -> st.SearchStrategy:
+    items = drawn(schema.get("items", {}))
+    size = {"min_size": schema.get("minItems", 0), "max_size": min(schema.get("maxItems", 3), 3)}
+    if schema.get("uniqueItems"):
+        return st.lists(items, unique_by=repr, **size)
+    return st.lists(items, **size)
+
+
+def _objects(schema: dict) -> st.SearchStrategy:
+    properties = schema.get("properties", {})
+    required = [field for field in schema.get("required", []) if field in properties]
+    return st.fixed_dictionaries(
+        {field: drawn(properties[field]) for field in required},
+        optional={field: drawn(sub) for field, sub in properties.items() if field not in required},
+    )
+
+
+def _merged(parts: tuple) -> object:
+    if all(isinstance(part, dict) for part in parts):
+        return {key: value for part in parts for key, value in part.items()}
+    return parts[0]
+
+
+def drawn(schema) -> st.SearchStrategy:
+    """Values for the JSON Schema subset the resources' schemas use, small and quick to draw,
+    aimed at collisions (few names, low ids); `valid_bodies` keeps only the valid ones."""
+    if not isinstance(schema, dict) or not schema:
+        return SMALL
+    if "const" in schema:
+        return st.just(schema["const"])
+    if "enum" in schema:
+        return st.sampled_from(schema["enum"])
+    if "allOf" in schema:
+        return st.tuples(*(drawn(part) for part in schema["allOf"])).map(_merged)
+    for key in ("oneOf", "anyOf"):
+        if key in schema:
+            return st.one_of([drawn(branch) for branch in schema[key]])
+    kinds = schema.get("type")
+    if kinds is None:
+        kinds = "object" if "properties" in schema else None
+    if kinds is None:
+        return SMALL
+    kinds = [kinds] if isinstance(kinds, str) else kinds
+    return st.one_of([BY_TYPE[kind](schema) for kind in kinds])
 
 
 def valid_bodies(schema: dict) -> st.SearchStrategy:
-    """Bodies `schema` calls valid (the same generator schemathesis uses on /openapi.json)."""
+    """Bodies `schema` calls valid: drawn by `drawn`, kept when the schema's validator agrees."""
     found = _STRATEGIES.get(id(schema))
     if found is None:
-        found = _STRATEGIES[id(schema)] = build(schema, draft=4, formats={})
+        validator = jsonschema_rs.validator_for(schema)
+        found = _STRATEGIES[id(schema)] = drawn(schema).filter(validator.is_valid)
     return found
 
 
