@@ -12,7 +12,6 @@ import re
 import jsonschema_rs
 from hypothesis import strategies as st
 
-from mls_mock import assumptions
 from mls_mock.api import routes_for
 from mls_mock.openapi_schemas import title
 
@@ -56,9 +55,15 @@ def _integers(schema: dict) -> st.SearchStrategy:
 def _strings(schema: dict) -> st.SearchStrategy:
     if schema.get("format") == "date-time":
         return STAMPS
-    if "pattern" in schema or schema.get("minLength"):
-        return NAMES
-    return st.text("ab한 _1", max_size=12)
+    low = schema.get("minLength", 0)
+    high = schema.get("maxLength", low + 12)
+    plain = st.text("ab한 _1", min_size=low, max_size=min(high, low + 12))
+    if low <= 1:
+        plain = NAMES.filter(lambda text: len(text) <= high) | plain
+    if "pattern" in schema and not jsonschema_rs.is_valid(schema, "a" * max(low, 1)):
+        # a pattern the small alphabet misses: draw from the pattern itself
+        plain = st.from_regex(schema["pattern"], fullmatch=True).filter(lambda text: low <= len(text) <= high)
+    return plain
 
 
 def _arrays(schema: dict) -> st.SearchStrategy:
@@ -84,6 +89,19 @@ def _merged(parts: tuple) -> object:
     return parts[0]
 
 
+def _beside(schema: dict, key: str) -> list[dict]:
+    """The branches of `schema[key]`, each with the keywords beside it folded in (a branch
+    narrows them: {"type": "array", "anyOf": [{"items": {...}}]})."""
+    rest = {name: value for name, value in schema.items() if name != key}
+    folded = []
+    for branch in schema[key]:
+        both = dict(rest)
+        for name, value in branch.items():
+            both[name] = {**both[name], **value} if isinstance(both.get(name), dict) and isinstance(value, dict) else value
+        folded.append(both)
+    return folded
+
+
 def drawn(schema) -> st.SearchStrategy:
     """Values for the JSON Schema subset the resources' schemas use, small and quick to draw,
     aimed at collisions (few names, low ids); `valid_bodies` keeps only the valid ones."""
@@ -97,7 +115,7 @@ def drawn(schema) -> st.SearchStrategy:
         return st.tuples(*(drawn(part) for part in schema["allOf"])).map(_merged)
     for key in ("oneOf", "anyOf"):
         if key in schema:
-            return st.one_of([drawn(branch) for branch in schema[key]])
+            return st.one_of([drawn(branch) for branch in _beside(schema, key)])
     kinds = schema.get("type")
     if kinds is None:
         kinds = "object" if "properties" in schema else None
@@ -178,19 +196,23 @@ def body_routes(store) -> list[tuple]:
 _PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
-def good_request(route, resource, document: dict) -> tuple[str, dict] | None:
-    """(path, body) of a request the route accepts, from the first record of the resource's
-    kind in the seed `document`: a PUT replaces that record with its own fields, a POST sends
-    them under a fresh name. None when the document holds no record of that kind."""
+def good_request(route, resource, document: dict, kinds) -> tuple[str, dict, dict] | None:
+    """(path, body, world) of a request the route accepts in a store loaded with `world`, from
+    the first record of the resource's kind in the seed `document` (`kinds`: the registry's
+    load order): a PUT replaces that record with its own fields in the whole document; a POST
+    sends them to the document without that kind and the kinds loaded after it (which alone
+    may refer to it), so no unique field is taken. None when the document holds no record of
+    that kind."""
     records = document.get(resource.plural) or []
     if not records:
         return None
     record = records[0]
+    world = {kind: document[kind] for kind in kinds if kind in document}
+    if route.method == "POST":
+        world = {kind: world[kind] for kind in kinds[: kinds.index(resource.plural)] if kind in world}
     probe = {key: value for key, value in record.items() if key not in SEED_ONLY}
     properties = top_level(resource.body_schema, probe)[1]
     body = {key: copy.deepcopy(value) for key, value in record.items() if key in properties and key not in SEED_ONLY}
-    if route.method == "POST" and isinstance(body.get(resource.name_field or ""), str):
-        body[resource.name_field] = (body[resource.name_field] + "-generated")[: assumptions.MAX_NAME_LENGTH]
 
     def fill(match) -> str:
         name = match.group(1)
@@ -201,4 +223,4 @@ def good_request(route, resource, document: dict) -> tuple[str, dict] | None:
             raise LookupError(f"{route.method} {route.rule}: no {name} in {resource.plural}[0] of the seed")
         return str(parent)
 
-    return _PARAMETER.sub(fill, route.rule), body
+    return _PARAMETER.sub(fill, route.rule), body, world
