@@ -10,11 +10,12 @@ import copy
 import re
 
 import jsonschema_rs
-from hypothesis import strategies as st
+from hypothesis import find, strategies as st
 
 from mls_mock.api import routes_for
 from mls_mock.openapi_schemas import title
 
+USER = "breaker"  # breaking_support.USER: the account requests go as, unless a record's owner
 HUGE = "x" * 100_000  # far past any declared maxLength, far below the body limit
 # One value of each JSON type, for "the wrong type": the first whose type differs from the
 # good value's and which the field's schema refuses.
@@ -196,13 +197,15 @@ def body_routes(store) -> list[tuple]:
 _PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
-def good_request(route, resource, document: dict, kinds) -> tuple[str, dict, dict] | None:
-    """(path, body, world) of a request the route accepts in a store loaded with `world`, from
-    the first record of the resource's kind in the seed `document` (`kinds`: the registry's
-    load order): a PUT replaces that record with its own fields in the whole document; a POST
+def good_request(route, resource, document: dict, resources: dict) -> tuple[str, dict, dict, str] | None:
+    """(path, body, world, user) of a request the route accepts from `user` in a store loaded
+    with `world`, from the first record of the resource's kind in the seed `document`
+    (`resources`: the store's, in load order): a PUT replaces that record with its own fields in the whole document; a POST
     sends them to the document without that kind and the kinds loaded after it (which alone
     may refer to it), so no unique field is taken. None when the document holds no record of
-    that kind."""
+    that kind. The user is the owner (`creator`, else `user`) of the last record the path
+    names, if it has one: some records are their owner's alone."""
+    kinds = list(resources)
     records = document.get(resource.plural) or []
     if not records:
         return None
@@ -213,14 +216,29 @@ def good_request(route, resource, document: dict, kinds) -> tuple[str, dict, dic
     probe = {key: value for key, value in record.items() if key not in SEED_ONLY}
     properties = top_level(resource.body_schema, probe)[1]
     body = {key: copy.deepcopy(value) for key, value in record.items() if key in properties and key not in SEED_ONLY}
+    required = top_level(resource.body_schema, body)[0]
+    for key in list(body):  # a field the seed spells otherwise than a body (a list for a string)
+        if not jsonschema_rs.is_valid(properties[key], body[key]):
+            if key in required:
+                body[key] = find(drawn(properties[key]), jsonschema_rs.validator_for(properties[key]).is_valid)
+            else:
+                del body[key]
+
+    by_kind = {other.kind: plural for plural, other in resources.items()}
+    owners = []
 
     def fill(match) -> str:
         name = match.group(1)
         if name == f"{resource.kind}_id":
+            owners.append(record)
             return str(record["id"])
         parent = record.get(name) if name in record else record.get(name.removesuffix("_id"))
         if parent is None:
             raise LookupError(f"{route.method} {route.rule}: no {name} in {resource.plural}[0] of the seed")
+        plural = by_kind.get(name.removesuffix("_id"))
+        owners.extend(r for r in document.get(plural, []) if r.get("id") == parent)
         return str(parent)
 
-    return _PARAMETER.sub(fill, route.rule), body, world
+    path = _PARAMETER.sub(fill, route.rule)
+    owner = next((o.get("creator") or o.get("user") for o in reversed(owners) if o.get("creator") or o.get("user")), None)
+    return path, body, world, owner if isinstance(owner, str) else USER

@@ -17,7 +17,7 @@ import requests
 
 from mls_mock import MLSMock, Store
 
-from breaking_support import AUTH, IN_PROCESS_BASE, tally
+from breaking_support import IN_PROCESS_BASE, tally
 from declared_bodies import body_routes, breakages, good_request
 from support import check_response
 from toy_resource import TOY_SEED, with_toy
@@ -32,13 +32,13 @@ def broken_requests(store, document: dict) -> list:
     the test below fails for it)."""
     found = []
     for route, resource in body_routes(store):
-        good = good_request(route, resource, document, list(store.resources))
+        good = good_request(route, resource, document, store.resources)
         if good is None:
             continue
-        path, body, world = good
+        path, body, world, user = good
         for how, field, broken in breakages(resource.body_schema, body):
             case_id = f"{route.method} {route.rule} {field} {how}"
-            found.append(pytest.param(world, route.method, path, field, broken, id=case_id))
+            found.append(pytest.param(world, user, route.method, path, field, broken, id=case_id))
     return found
 
 
@@ -67,9 +67,13 @@ def target(request):
     return request.getfixturevalue(request.param)
 
 
-def refused_naming(base, store, method, path, field, body):
+def auth(user: str) -> tuple[str, str]:
+    return user, "any password"  # the fake is made without accounts: any password goes
+
+
+def refused_naming(base, store, user, method, path, field, body):
     before = store.dump()
-    response = requests.request(method, base + path, headers=AUTH, json=body, timeout=30)
+    response = requests.request(method, base + path, auth=auth(user), json=body, timeout=30)
     tally("broken bodies sent (generated from the declarations)")
     error = check_response(response, 400)["error"]
     assert error.startswith(field) and error[len(field)] in ":.[", (field, error)
@@ -82,26 +86,26 @@ def test_every_resource_body_route_has_a_good_request_in_the_demo(route, resourc
     it is accepted: so a refusal below is the broken field's doing."""
     assert DEMO.get(resource.plural), f"fixtures/demo.json has no {resource.plural}: no good body to break"
     with MLSMock() as mls:
-        path, body, world = good_request(route, resource, DEMO, list(mls.store.resources))
+        path, body, world, user = good_request(route, resource, DEMO, mls.store.resources)
         seeded(mls.store, world)
-        response = requests.request(route.method, IN_PROCESS_BASE + path, headers=AUTH, json=body, timeout=30)
+        response = requests.request(route.method, IN_PROCESS_BASE + path, auth=auth(user), json=body, timeout=30)
         assert response.status_code == route.status, (path, body, response.text)
 
 
-@pytest.mark.parametrize(("world", "method", "path", "field", "body"), ROWS)
-def test_a_body_broken_at_one_field_is_refused_naming_it(target, world, method, path, field, body):
+@pytest.mark.parametrize(("world", "user", "method", "path", "field", "body"), ROWS)
+def test_a_body_broken_at_one_field_is_refused_naming_it(target, world, user, method, path, field, body):
     base, store = target
     seeded(store, world)
-    refused_naming(base, store, method, path, field, body)
+    refused_naming(base, store, user, method, path, field, body)
 
 
 def test_the_matrix_covers_a_kind_it_was_never_told_of(monkeypatch):
     with_toy(monkeypatch)
     with MLSMock(store=Store()) as mls:
         document = {**DEMO, **TOY_SEED}
-        rows = [p.values for p in broken_requests(mls.store, document) if p.values[2].startswith("/api/v1/memos")]
-        assert {(method, field) for _, method, _, field, _ in rows} >= {
+        rows = [p.values for p in broken_requests(mls.store, document) if p.values[3].startswith("/api/v1/memos")]
+        assert {(method, field) for _, _, method, _, field, _ in rows} >= {
             ("POST", "name"), ("PUT", "name"), ("POST", "text"), ("PUT", "filter_id")}
-        for world, method, path, field, body in rows:
+        for world, user, method, path, field, body in rows:
             seeded(mls.store, world)
-            refused_naming(IN_PROCESS_BASE, mls.store, method, path, field, body)
+            refused_naming(IN_PROCESS_BASE, mls.store, user, method, path, field, body)
