@@ -46,6 +46,16 @@ WORLD = {
 }
 
 
+def counts_of(**counts: int) -> dict[str, int]:
+    """`Store.counts()` (and the health route's `records`) as expected: every registered kind
+    (`SEED_KINDS`, so a kind added later needs no edit here) at 0 but those given."""
+    from mls_mock.store import SEED_KINDS
+
+    unknown = set(counts) - set(SEED_KINDS)
+    assert not unknown, f"not registered kinds: {sorted(unknown)}"
+    return {**dict.fromkeys(SEED_KINDS, 0), **counts}
+
+
 def build_world(store):
     """Add WORLD to an empty store (ids from 1, timestamps from the store's clock); returns
     the store."""

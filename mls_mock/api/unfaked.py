@@ -23,18 +23,24 @@ def _endpoint(method: str, rule: str) -> str:
     return "_".join([method.lower()] + [w.strip("<>") for w in words])
 
 
-routes = [
-    Route(
-        method,
-        "/api/v1" + rule,
-        not_faked,
-        status=501,
-        tag="unfaked",
-        name=_endpoint(method, rule),
-        summary="Called by the sktmls client, not faked yet: always 501 with the error envelope",
-        results={"type": "null"},
-        saves=False,
-        refusals={501: "mls-mock does not fake this route yet"},
-    )
-    for method, rule in NOT_FAKED
-]
+def unfaked_routes(table) -> list[Route]:
+    """A 501 route for each (method, rule under /api/v1) of `table`: what a route the client
+    calls and the fake does not serve answers (the mechanism stays when the table is empty)."""
+    return [
+        Route(
+            method,
+            "/api/v1" + rule,
+            not_faked,
+            status=501,
+            tag="unfaked",
+            name=_endpoint(method, rule),
+            summary="Called by the sktmls client, not faked yet: always 501 with the error envelope",
+            results={"type": "null"},
+            saves=False,
+            refusals={501: "mls-mock does not fake this route yet"},
+        )
+        for method, rule in table
+    ]
+
+
+routes = unfaked_routes(NOT_FAKED)

@@ -2,7 +2,8 @@
 path, which bypasses Flask) and over loopback to the waitress server (through Flask). Every
 one must get the JSON envelope with code == status and leave the store exactly as it was.
 
-tests/http covers body fields one by one; this table is about what arrives around them:
+tests/http covers body fields one by one (and test_bad_bodies.py every declared body, generated);
+this table is about what arrives around them:
 credentials, content types, ids in paths, query strings, sizes, nesting and characters.
 """
 import base64

@@ -5,6 +5,8 @@ import pytest
 import requests
 from sktmls.mls_client import MLSClientError
 
+from support import counts_of
+
 
 def results(response: requests.Response, status: int = 200):
     assert response.status_code == status, response.text
@@ -16,7 +18,7 @@ def results(response: requests.Response, status: int = 200):
 def test_health_needs_no_credentials(server):
     assert results(server.admin("GET", "health")) == {
         "status": "ok", "persistent": False,
-        "records": {"models": 0, "filters": 0, "experiments": 0, "buckets": 0, "channels": 0},
+        "records": counts_of(),
     }
 
 

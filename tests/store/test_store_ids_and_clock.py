@@ -5,6 +5,8 @@ import pytest
 
 from mls_mock import Store
 
+from support import counts_of
+
 UTC = datetime.timezone.utc
 KST = datetime.timezone(datetime.timedelta(hours=9))
 
@@ -65,7 +67,7 @@ def test_ids_restart_on_reset():
 
     store.reset()
 
-    assert store.counts() == dict.fromkeys(["models", "filters", "experiments", "buckets", "channels"], 0)
+    assert store.counts() == counts_of()
     assert {kind: MAKERS[kind](store, "y")["id"] for kind in ("filters", "models", "experiments")} == {
         "filters": 1, "models": 1, "experiments": 1}
 

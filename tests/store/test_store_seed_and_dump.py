@@ -7,6 +7,8 @@ import pytest
 
 from mls_mock import SeedError, Store
 
+from support import counts_of
+
 UTC = datetime.timezone.utc
 
 
@@ -82,7 +84,7 @@ def test_load_returns_counts_and_keeps_given_fields():
         "channels": [{"screen_id": "c", "experiments": [4]}],
     }, source="mine.json")
 
-    assert counts == {"models": 0, "filters": 0, "experiments": 1, "buckets": 0, "channels": 1}
+    assert counts == counts_of(experiments=1, channels=1)
     experiment = store.get_experiment(4)
     assert (experiment["user"], experiment["created_at"], experiment["updated_at"]) == (
         "dora", "2025-01-01T00:00:00+09:00", "2025-01-01T00:00:00+09:00")
@@ -169,7 +171,7 @@ def test_a_failed_load_tells_no_listener():
         store.load(_with("channels", {"screen_id": "c2", "experiments": [9]}))
     store.load(GOOD)
 
-    assert seen == [{"models": 1, "filters": 1, "experiments": 1, "buckets": 1, "channels": 1}]  # one change per load
+    assert seen == [counts_of(models=1, filters=1, experiments=1, buckets=1, channels=1)]  # one change per load
 
 
 def test_a_seed_with_only_updated_at_is_not_created_after_it():

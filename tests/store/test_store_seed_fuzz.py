@@ -3,13 +3,17 @@ exception) and then leaves the store exactly as it was."""
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from mls_mock import SeedError, Store
+from mls_mock.store import RESOURCES, SEED_KINDS
 
 from support import sized
 
+# The fields of every registered kind's seed records, so a kind added later is fuzzed too.
+SEEDED_FIELDS = sorted({field for resource in RESOURCES for field in resource.seed_schema.get("properties", {})})
 KEYS = ["id", "name", "screen_id", "experiments", "experiment", "description", "bucketing_seed", "model_filter_id",
         "prediction_type", "static_value", "items", "batch_model_id", "online_model_id", "automl_model_id", "body",
         "conditions", "key", "operator", "value", "version", "model_type", "components", "user", "created_at",
         "updated_at", "bucket_range"]
+KEYS += [field for field in SEEDED_FIELDS if field not in KEYS]
 scalars = (st.none() | st.booleans() | st.integers(-1, 4) | st.floats(allow_nan=False)
            | st.sampled_from(["", "a", "b", "manual", "automl", "empty", "static", "batch", "==", "2026-01-01T00:00:00+00:00",
                               "2026-01-01T00:00:00", "0-49"]))
@@ -17,7 +21,7 @@ values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.di
                       max_leaves=10)
 records = st.dictionaries(st.sampled_from(KEYS), values, max_size=7) | values
 documents = st.dictionaries(
-    st.sampled_from(["models", "filters", "experiments", "buckets", "channels", "sequences", "format", "extra"]),
+    st.sampled_from([*SEED_KINDS, "sequences", "format", "extra"]),
     st.lists(records, max_size=3) | values, max_size=4) | values
 
 
