@@ -128,13 +128,16 @@ def _called_by_a_module_body_of_sktmls() -> bool:
 
 
 def _imported_by_sktmls() -> bool:
+    """Whether the import being run is sktmls's own statement: not a package sktmls imports
+    probing for an optional one (requests tries simplejson; a stand-in would break it)."""
     frame: types.FrameType | None = sys._getframe(2)
-    while frame is not None:
-        module = frame.f_globals.get("__name__", "")
-        if module == "sktmls" or module.startswith("sktmls."):
-            return True
+    while frame is not None and (
+        frame.f_code.co_filename.startswith("<frozen importlib")
+        or frame.f_globals.get("__name__") in ("importlib", __name__)
+    ):
         frame = frame.f_back
-    return False
+    module = frame.f_globals.get("__name__", "") if frame is not None else ""
+    return module == "sktmls" or module.startswith("sktmls.")
 
 
 def _under_a_stand_in(name: str) -> bool:

@@ -25,6 +25,7 @@ GUARD = pytest.StashKey[NetworkGuard]()
 GATE = pytest.StashKey[Any]()  # a mls_mock.remote.RemoteGate, imported only under --mls-url
 REDIRECT = pytest.StashKey[dict[str, dict[str, str]]]()
 MISSING = pytest.StashKey[str]()
+PREPARED = pytest.StashKey[bool]()
 
 
 # ---- hooks ----------------------------------------------------------------------------------
@@ -34,15 +35,21 @@ def pytest_addoption(parser):
     helpers.add_options(parser)
 
 
-def pytest_configure(config):
-    for marker in helpers.MARKERS:
-        config.addinivalue_line("markers", marker)
-    settings = helpers.Settings.from_config(config)
-    config.stash[SETTINGS] = settings
-    # Before collection: test modules may import sktmls at module level, and a --no-deps
-    # install needs mls-mock's stand-ins for torch & co. to import at all. Without sktmls
-    # the plugin must not break a suite that merely has mls-mock installed: the fixtures
-    # then say what to install.
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config, parser, args):
+    # The rootdir's conftest.py is imported before pytest_configure: one that imports
+    # sktmls at module level needs the stand-ins already.
+    _prepare_sktmls(early_config)
+
+
+def _prepare_sktmls(config) -> None:
+    """Test modules and conftests may import sktmls at module level, and a --no-deps
+    install needs mls-mock's stand-ins for torch & co. to import at all. Without sktmls the
+    plugin must not break a suite that merely has mls-mock installed: the fixtures then say
+    what to install."""
+    if PREPARED in config.stash:
+        return
+    config.stash[PREPARED] = True
     try:
         prepare_light_sktmls()
     except SktmlsMissing as missing:
@@ -51,6 +58,14 @@ def pytest_configure(config):
         config.stash[MISSING] = (
             f"sktmls does not import ({type(broken).__name__}: {broken}); the mls_* fixtures will fail"
         )
+
+
+def pytest_configure(config):
+    for marker in helpers.MARKERS:
+        config.addinivalue_line("markers", marker)
+    settings = helpers.Settings.from_config(config)
+    config.stash[SETTINGS] = settings
+    _prepare_sktmls(config)  # when the plugin came in after the initial conftests (`-p`)
     url = settings.url  # None unless --mls-url
     config.stash[GUARD] = NetworkGuard(allowed=[url] if url is not None else ()).install()
     if url is not None:

@@ -183,6 +183,13 @@ class AutoMLPredictions(Resource):
     def models(self) -> Models:
         return self.store.resources["models"]
 
+    def body_of(self, record: dict) -> dict:
+        """A stored prediction keeps its channel as `name` and its config as `channel_config`;
+        the request names the channel `channel` and the config by the channel's key."""
+        channel, config = record["name"], record["channel_config"]
+        rest = {k: v for k, v in record.items() if k not in ("name", "channel_config")}
+        return {**rest, "channel": channel, CHANNELS[channel][0]: config}
+
     def fields(self, body: dict, current: dict | None) -> dict:
         """A seed record (the stored form)."""
         model_id = v.required_id(body, "model_id")

@@ -213,9 +213,10 @@ def good_request(route, resource, document: dict, resources: dict) -> tuple[str,
     world = {kind: document[kind] for kind in kinds if kind in document}
     if route.method == "POST":
         world = {kind: world[kind] for kind in kinds[: kinds.index(resource.plural)] if kind in world}
-    probe = {key: value for key, value in record.items() if key not in SEED_ONLY}
+    source = resource.body_of(record)  # a record spelled as its create body
+    probe = {key: value for key, value in source.items() if key not in SEED_ONLY}
     properties = top_level(resource.body_schema, probe)[1]
-    body = {key: copy.deepcopy(value) for key, value in record.items() if key in properties and key not in SEED_ONLY}
+    body = {key: copy.deepcopy(value) for key, value in source.items() if key in properties and key not in SEED_ONLY}
     required = top_level(resource.body_schema, body)[0]
     for key in list(body):  # a field the seed spells otherwise than a body (a list for a string)
         if not jsonschema_rs.is_valid(properties[key], body[key]):

@@ -165,3 +165,17 @@ def test_a_stand_in_called_while_sktmls_imports_gives_a_placeholder_that_raises_
         print(json.dumps({"used": used, "later": later}))
     """)
     assert result == {"used": "boto3", "later": "boto3"}
+
+
+def test_a_package_sktmls_imports_keeps_its_own_optional_imports_missing(tmp_path):
+    """requests, imported first by sktmls, probes for simplejson: that import is requests's,
+    not sktmls's, so it must fail as usual (a stand-in made every request with a body fail)."""
+    probe = "try:\n    import simplejson\n    HAS_SIMPLEJSON = True\nexcept ImportError:\n    HAS_SIMPLEJSON = False\n"
+    packages = {"sktmls/__init__.py": "import probing\nimport simplejson\n", "probing/__init__.py": probe}
+    result = _run(tmp_path, packages, """
+        sys.meta_path.append(lightweight.StandInFinder())
+        import sktmls
+        print(json.dumps({"probe_has_it": sktmls.probing.HAS_SIMPLEJSON,
+                          "sktmls_stand_in": lightweight.stood_in(sktmls.simplejson)}))
+    """)
+    assert result == {"probe_has_it": False, "sktmls_stand_in": True}
