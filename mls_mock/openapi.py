@@ -72,7 +72,7 @@ def document(routes: Iterable[Route], admin_token: bool = False, persistent: boo
             "security": security,
         }
         query = [
-            {"name": name, "in": "query", "required": False, "schema": schema_of(convert)}
+            {"name": name, "in": "query", "required": getattr(convert, "required", False), "schema": schema_of(convert)}
             for name, convert in route.query.items()
         ]
         if parameters or query:

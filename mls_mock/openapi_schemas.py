@@ -167,6 +167,13 @@ TAKEN = "a record's id or name is already taken"
 IDS_USED_UP = f"the ids of a kind are used up (its sequence was set to {MAX_ID})"
 MISSING_VERTEX = "a vertex the body names (by label) does not exist"
 MAIN_TABLE_NOT_LISTED = "`main_table` is not one of `tables`"
+UNKNOWN_COMPONENT = "a component the body names does not exist"
+MODEL_TYPE_FIXED = "a model's `model_type` cannot change"
+NOT_PYTHON = "the handler does not parse as Python (or nests too deeply to)"
+SCORE_NEEDS_OPTION = "the model's dataset is a score problem and no `score_export_option` is given"
+NO_SERVER = "a manual model has no automl model server"
+PREDICTION_OF_MANUAL = "a batch prediction's model is a manual model (predictions are automl models')"
+ITEM_OUTSIDE_TABLE = "a DynamoDB item names a table that does not exist, or lacks that table's key"
 _SEEDED_RULES = (
     MISSING_RECORD,
     WRONG_MODEL_TYPE,
@@ -175,14 +182,9 @@ _SEEDED_RULES = (
     IDS_USED_UP,
     MISSING_VERTEX,
     MAIN_TABLE_NOT_LISTED,
+    PREDICTION_OF_MANUAL,
+    ITEM_OUTSIDE_TABLE,
 )
-UNKNOWN_COMPONENT = "a component the body names does not exist"
-MODEL_TYPE_FIXED = "a model's `model_type` cannot change"
-NOT_PYTHON = "the handler does not parse as Python (or nests too deeply to)"
-SCORE_NEEDS_OPTION = "the model's dataset is a score problem and no `score_export_option` is given"
-NO_SERVER = "a manual model has no automl model server"
-PREDICTION_OF_MANUAL = "a batch prediction's model is a manual model (predictions are automl models')"
-ITEM_OUTSIDE_TABLE = "a DynamoDB item names a table that does not exist, or lacks that table's key"
 STATE_RULES = {  # body schema -> the rules it is subject to
     "ChannelBody": (MISSING_RECORD,),
     "ExperimentBody": (MISSING_RECORD,),
@@ -197,6 +199,9 @@ STATE_RULES = {  # body schema -> the rules it is subject to
     "AutomlHandlerBody": (NOT_PYTHON,),
     "AutomlPredictionBody": (SCORE_NEEDS_OPTION,),
     "ModelStateBody": (NO_SERVER,),
+    "DynamoDBRequest": (ITEM_OUTSIDE_TABLE,),
+    "DynamodbTableBody": (ITEM_OUTSIDE_TABLE,),
+    "DynamodbItemPut": (ITEM_OUTSIDE_TABLE,),
     "SeedDocument": _SEEDED_RULES,
     "SeedRequest": _SEEDED_RULES,
 }

@@ -214,6 +214,18 @@ def schema_of(convert: Converter) -> dict:
     return getattr(convert, "schema", {"type": "string"})
 
 
+def required(convert: Converter) -> Converter:
+    """`convert` for a query parameter the route cannot do without (the handler refuses its
+    absence, naming it); /openapi.json marks it required."""
+
+    def convert_required(value: str, field: str) -> Any:
+        return convert(value, field)
+
+    convert_required.schema = schema_of(convert)  # type: ignore[attr-defined]
+    convert_required.required = True  # type: ignore[attr-defined]
+    return convert_required
+
+
 def parse_query(args: Mapping[str, list[str]], spec: Mapping[str, Converter]) -> dict[str, Any]:
     """Known query parameters, converted; unknown ones are ignored like most servers do, a
     repeated known one is refused since it is ambiguous."""

@@ -6,7 +6,7 @@ from ..errors import FieldError
 from ..openapi_schemas import array, ref
 from ..route import Routes
 from ..store.dimensions import DATA_TYPES, DIMENSION_TYPES, PERIODS
-from ..wire import body, choice, page, positive_int, text
+from ..wire import body, choice, page, positive_int, required, text
 from .common import DELETED, NAME_TAKEN
 
 routes = Routes()
@@ -25,7 +25,7 @@ def flag(value: str, field: str) -> bool:
 flag.schema = {"type": "boolean"}  # type: ignore[attr-defined]
 
 QUERY = {
-    "type": choice(*DIMENSION_TYPES),
+    "type": required(choice(*DIMENSION_TYPES)),
     "id": positive_int,
     "name": text,
     "data_type": choice(*DATA_TYPES),

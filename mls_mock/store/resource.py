@@ -9,6 +9,7 @@ public methods open them.
 """
 
 import copy
+import datetime
 from collections.abc import Hashable, Iterable
 from typing import Any
 
@@ -117,7 +118,13 @@ class Resource:
 
     def touch(self, row: dict, fields: dict | None = None) -> None:
         """Write `fields` into the row and move its `updated_at`."""
-        self.tx.update(self.table, row, {**(fields or {}), "updated_at": self.now()})
+        self.tx.update(self.table, row, {**(fields or {}), "updated_at": self.not_before(row["created_at"])})
+
+    def not_before(self, created_at: str) -> str:
+        """Now, or `created_at` when that is later (seeded in the future, or the clock went
+        back): a record's `updated_at` never precedes it, or its state would not load again."""
+        now = self.now()
+        return created_at if datetime.datetime.fromisoformat(created_at) > datetime.datetime.fromisoformat(now) else now
 
     def insert(
         self, fields: dict, user: str | None = None, record_id: int | None = None, stamps: dict | None = None

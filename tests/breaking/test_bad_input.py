@@ -128,7 +128,7 @@ METHOD_ROWS = [
     row("options_channels", "OPTIONS", C, 405),
     row("post_to_channel_id", "POST", f"{C}/1", 405, body=GOOD_CHANNEL),
     row("delete_collection", "DELETE", E, 405),
-    row("put_models", "PUT", "/api/v1/models/1", 501, body={"name": "m"}),  # a client route not faked yet
+    row("put_model_without_type", "PUT", "/api/v1/models/1", 400, body={"name": "m"}),
 ]
 
 ROWS = AUTH_ROWS + CONTENT_TYPE_ROWS + SIZE_AND_SHAPE_ROWS + CHARACTER_ROWS + PATH_ID_ROWS + QUERY_ROWS + METHOD_ROWS

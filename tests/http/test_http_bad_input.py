@@ -194,9 +194,10 @@ METHOD = [
     case("put_collection", "PUT", E, 405, "PUT", json={"name": "x"}),
     case("post_to_record", "POST", "/api/v1/filters/1", 405, "POST", json={"name": "x", "body": {"conditions": []}}),
     # Model writes are client routes the fake does not serve yet: 501, never a 404/405 the client misreads.
-    case("post_model", "POST", M, 501, "does not fake POST", json={"name": "m2", "version": "v1", "model_type": "manual"}),
-    case("put_model", "PUT", "/api/v1/models/1", 501, "does not fake PUT", json={"name": "m", "version": "v2", "model_type": "manual"}),
-    case("delete_model", "DELETE", "/api/v1/models/1", 501, "does not fake DELETE"),
+    case("post_model_without_version", "POST", M, 400, "version", json={"name": "m2", "model_type": "manual"}),
+    case("put_model_changing_its_type", "PUT", "/api/v1/models/1", 400, "model_type",
+         json={"name": "m", "version": "v2", "model_type": "automl"}),
+    case("delete_model_a_bucket_serves", "DELETE", "/api/v1/models/1", 409, "served by buckets"),
     case("get_migrations", "GET", MIGRATE, 405, "GET"),
     case("get_ratio", "GET", RATIO, 405, "GET"),
     case("options", "OPTIONS", C, 405, "OPTIONS"),
