@@ -203,7 +203,7 @@ class AutoMLPredictions(Resource):
         return {
             "model_id": model_id,
             "name": channel,
-            "status": v.choice(body, "status", PREDICTION_STATUSES) if body.get("status") else "RUNNING",
+            "status": v.choice(body, "status", PREDICTION_STATUSES) if body.get("status") is not None else "RUNNING",
             "channel_config": config,
             "score_export_option": _score_option(body.get("score_export_option")),
             "period": _period(body),
