@@ -518,6 +518,7 @@ def dynamodb_answers(t):
         == ({"item": item}, {"item": item}, 200, assumptions.DELETE_RESULTS, 404),
         shown,
     )
+    return shown
 
 
 def _manual_model(t, label: str, **fields):

@@ -14,7 +14,7 @@ def model(mls_factory, mls_model_client):
     return mls_model_client.get_manual_model(id=made.id)
 
 
-def test_an_active_loaded_table_is_ready(mls_model_client, mls_factory, model):
+def test_an_active_loaded_table_is_ready(mls_mock, mls_model_client, mls_factory, model):
     mls_factory.dynamodb_table(model.table)
 
     assert mls_model_client.is_batch_prediction_ready(manual_model=model) is True

@@ -43,7 +43,7 @@ def test_a_table_without_status_is_the_clients_404(mls_status_client, mls_mock):
     assert client_error(mls_status_client.get_dynamodb_status, table="mls_other").code == 404
 
 
-def test_dynamodb_status_lists_and_gets_each_table(mls_status_client, mls_factory):
+def test_dynamodb_status_lists_and_gets_each_table(mls_mock, mls_status_client, mls_factory):
     made = mls_factory.data_status("dynamodb", "mls_home_reco_v100")
     other = mls_factory.data_status("dynamodb", "mls_home_reco_v110", status=[{"date": "2025-07-21", "status": "loading"}])
 
@@ -54,7 +54,7 @@ def test_dynamodb_status_lists_and_gets_each_table(mls_status_client, mls_factor
     assert mls_status_client.list_s3_status() == []  # the sources are apart
 
 
-def test_batch_status_by_job_status(mls_status_client, mls_factory):
+def test_batch_status_by_job_status(mls_mock, mls_status_client, mls_factory):
     succeeded = mls_factory.data_status("batch", "success", status=JOBS)
     failed = mls_factory.data_status("batch", "fail")
 

@@ -79,7 +79,7 @@ def test_string_and_number_keys_are_different_items(mls_dynamodb_client, mls_moc
     assert mls_dynamodb_client.get_item("mls_numbers", {"id": "1"}) == {"item": {"id": "1", "kind": "string"}}
 
 
-def test_profile_tables_are_keyed_as_the_client_keys_them(mls_dynamodb_client, mls_factory):
+def test_profile_tables_are_keyed_as_the_client_keys_them(mls_mock, mls_dynamodb_client, mls_factory):
     mls_factory.dynamodb_table("user-profile-tworld", items=[{"user_id": "1000012345", "age_band": "30대"}])
     mls_factory.dynamodb_table("profile-device", items=[{"id": "SM-S918N", "maker": "삼성"}])
 
@@ -133,7 +133,7 @@ def test_an_inactive_table_answers_404_until_it_is_active(mls_dynamodb_client, m
     assert mls_dynamodb_client.get_item(SCORES, {"item_id": "PRD-0001"}) == {"item": ITEM}
 
 
-def test_a_loading_table_takes_items(mls_dynamodb_client, mls_factory):
+def test_a_loading_table_takes_items(mls_mock, mls_dynamodb_client, mls_factory):
     loading = mls_factory.dynamodb_table(is_loading=True, items=[])
 
     assert mls_dynamodb_client.put_item(loading["name"], {"item_id": "a"}) == {"item": {"item_id": "a"}}
@@ -151,7 +151,7 @@ def test_a_seeded_table_and_its_items(mls_dynamodb_client):
     }
 
 
-def test_the_factory_items_are_what_get_item_answers(mls_dynamodb_client, mls_factory):
+def test_the_factory_items_are_what_get_item_answers(mls_mock, mls_dynamodb_client, mls_factory):
     made = mls_factory.dynamodb_table()
 
     assert made["is_active"] and not made["is_loading"] and made["key"] == "item_id" and len(made["items"]) == 3
