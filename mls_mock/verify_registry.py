@@ -508,11 +508,13 @@ ASSUMPTIONS = (
 
 
 def load_probes() -> dict[str, Callable]:
-    from . import (  # noqa: F401
+    from . import (  # noqa: F401  (registering is importing)
         verify_accounts,
         verify_catalog,
+        verify_dynamodb,
         verify_features,
         verify_meta_tables,
+        verify_models,
         verify_reads,
         verify_writes,
     )
