@@ -19,7 +19,7 @@ from mls_mock import openapi_schemas as schemas
 
 # Each state rule -> the end of the message the server gives when it applies.
 MESSAGES = {
-    schemas.MISSING_RECORD: r"\b[a-z]+ \d+ does not exist",
+    schemas.MISSING_RECORD: r"\b[a-z_]+ \d+ does not exist",
     schemas.WRONG_MODEL_TYPE: r"model \d+ is (?:manual|automl), an? \w+ bucket needs an? (?:manual|automl) model",
     schemas.BAD_SHARES: r"bucket_ratio: (?:must name exactly the experiment's buckets: .*|shares must add up to "
     r"\d+, not \d+)",
