@@ -37,25 +37,10 @@ STOOD_IN = frozenset(
         "google.cloud.bigquery",
     }
 )
-# Every module of the clients that talk to the AB API: each must import in a light install.
-CLIENT_MODULES = (
-    "sktmls",
-    "sktmls.channels",
-    "sktmls.experiments",
-    "sktmls.filters",
-    "sktmls.models",
-    "sktmls.models.automl.automl_prediction",
-    "sktmls.components",
-    "sktmls.datasets",
-    "sktmls.dimensions",
-    "sktmls.meta_tables",
-    "sktmls.ml_features",
-    "sktmls.clients",
-    "sktmls.profiles",
-    "sktmls.graphs",
-    "sktmls.data_status",
-    "sktmls.dynamodb",
-)
+# Imported (and their stand-ins cleared) up front; every other sktmls module imports later
+# through the finder, which stays installed. Kept to the cheap ones: under a full install
+# the automl module alone imports autogluon.
+CLIENT_MODULES = ("sktmls", "sktmls.channels", "sktmls.experiments", "sktmls.filters", "sktmls.models")
 
 # Reentrant: importing sktmls inside allow_light_sktmls() fires the import hook, which calls it.
 _lock = threading.RLock()

@@ -17,7 +17,8 @@ def test_sktmls_imported_at_the_top_of_a_conftest_and_a_test_module(pytester):
         def test_a_write_with_a_body(mls_experiment_client):
             assert "requests" in sys.modules
             assert mls_experiment_client.create_experiment(name="exp", bucketing_seed="s1").id == 1
-            assert not getattr(sys.modules["requests"].compat, "has_simplejson", False)
+            from mls_mock.lightweight import stood_in
+            assert not stood_in(sys.modules["requests"].compat.json)  # simplejson if installed, else json
     ''')
     result = pytester.runpytest_subprocess(*ALONE)
     result.assert_outcomes(passed=1)
