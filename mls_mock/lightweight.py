@@ -37,10 +37,24 @@ STOOD_IN = frozenset(
         "google.cloud.bigquery",
     }
 )
-# Imported (and their stand-ins cleared) up front; every other sktmls module imports later
-# through the finder, which stays installed. Kept to the cheap ones: under a full install
-# the automl module alone imports autogluon.
+# Imported up front, so that the stand-ins they needed can be cleared from sys.modules at
+# once (sktmls keeps its references; a stand-in left there would answer anyone's import).
 CLIENT_MODULES = ("sktmls", "sktmls.channels", "sktmls.experiments", "sktmls.filters", "sktmls.models")
+# The other clients that talk to the AB API, imported up front only when stand-ins are in
+# use (a light install): under a full install the automl module alone imports autogluon.
+LIGHT_ONLY_CLIENT_MODULES = (
+    "sktmls.models.automl.automl_prediction",
+    "sktmls.components",
+    "sktmls.datasets",
+    "sktmls.dimensions",
+    "sktmls.meta_tables",
+    "sktmls.ml_features",
+    "sktmls.clients",
+    "sktmls.profiles",
+    "sktmls.graphs",
+    "sktmls.data_status",
+    "sktmls.dynamodb",
+)
 
 # Reentrant: importing sktmls inside allow_light_sktmls() fires the import hook, which calls it.
 _lock = threading.RLock()
@@ -198,6 +212,9 @@ def allow_light_sktmls() -> None:
                     if error.name != "sktmls":
                         raise
                     raise SktmlsMissing(MISSING_TEXT, name="sktmls") from None
+            if any(stood_in(module) for module in list(sys.modules.values())):
+                for name in LIGHT_ONLY_CLIENT_MODULES:
+                    __import__(name)
         finally:
             # sktmls keeps its references; other code importing torch later must not get ours.
             for name in [n for n, m in list(sys.modules.items()) if stood_in(m)]:

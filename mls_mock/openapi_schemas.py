@@ -174,6 +174,7 @@ SCORE_NEEDS_OPTION = "the model's dataset is a score problem and no `score_expor
 NO_SERVER = "a manual model has no automl model server"
 PREDICTION_OF_MANUAL = "a batch prediction's model is a manual model (predictions are automl models')"
 ITEM_OUTSIDE_TABLE = "a DynamoDB item names a table that does not exist, or lacks that table's key"
+MISSING_GROUP = "an ML feature names a feature group that does not exist"
 _SEEDED_RULES = (
     MISSING_RECORD,
     WRONG_MODEL_TYPE,
@@ -184,6 +185,7 @@ _SEEDED_RULES = (
     MAIN_TABLE_NOT_LISTED,
     PREDICTION_OF_MANUAL,
     ITEM_OUTSIDE_TABLE,
+    MISSING_GROUP,
 )
 STATE_RULES = {  # body schema -> the rules it is subject to
     "ChannelBody": (MISSING_RECORD,),
@@ -202,6 +204,7 @@ STATE_RULES = {  # body schema -> the rules it is subject to
     "DynamoDBRequest": (ITEM_OUTSIDE_TABLE,),
     "DynamodbTableBody": (ITEM_OUTSIDE_TABLE,),
     "DynamodbItemPut": (ITEM_OUTSIDE_TABLE,),
+    "MlFeatureGroupChoice": (MISSING_GROUP,),
     "SeedDocument": _SEEDED_RULES,
     "SeedRequest": _SEEDED_RULES,
 }

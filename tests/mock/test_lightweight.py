@@ -179,3 +179,24 @@ def test_a_package_sktmls_imports_keeps_its_own_optional_imports_missing(tmp_pat
                           "sktmls_stand_in": lightweight.stood_in(sktmls.simplejson)}))
     """)
     assert result == {"probe_has_it": False, "sktmls_stand_in": True}
+
+
+def test_every_ab_client_imports_and_no_stand_in_is_left_for_others():
+    """Every client of the AB API imports in a light install, and no stand-in stays in
+    sys.modules afterwards, where a later `import pandas` (or a find_spec deciding whether
+    pandas is installed) would get it."""
+    script = textwrap.dedent("""
+        import importlib, importlib.util, json, sys
+        from mls_mock.lightweight import LIGHT_ONLY_CLIENT_MODULES, allow_light_sktmls, stood_in
+        allow_light_sktmls()
+        for name in LIGHT_ONLY_CLIENT_MODULES:
+            importlib.import_module(name)
+        left = sorted(n for n, m in sys.modules.items() if stood_in(m))
+        print(json.dumps({"left": left, "pandas": importlib.util.find_spec("pandas") is not None}))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["left"] == []
+    if importlib.util.find_spec("pandas") is None:  # a light install: pandas must still look missing
+        assert result["pandas"] is False

@@ -34,6 +34,7 @@ MESSAGES = {
     schemas.SCORE_NEEDS_OPTION: r"score_export_option: is required: the model's dataset is a score problem",
     schemas.NO_SERVER: r"server_status: only an automl model has a model server",
     schemas.PREDICTION_OF_MANUAL: r"model_id: model \d+ is manual; predictions need an automl model",
+    schemas.MISSING_GROUP: r"\bgroup: no ml_feature_group is named .*",
     schemas.ITEM_OUTSIDE_TABLE: r"(?:dynamodb table '.*' does not exist|(?:item|body|items\[\d+\])\.\w+: is required: it is the table's key)",
 }
 assert set(MESSAGES) == {rule for rules in schemas.STATE_RULES.values() for rule in rules}
