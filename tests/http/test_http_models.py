@@ -22,7 +22,7 @@ def models(mls_mock):
     return mls_mock
 
 
-def refused(mls_mock, method, url, status, mentions, **request):
+def assert_refused(mls_mock, method, url, status, mentions, **request):
     before = mls_mock.store.dump()
     payload = assert_envelope(requests.request(method, url, headers=AUTH, **request), status)
     assert mentions in payload["error"], payload
@@ -50,11 +50,11 @@ def refused(mls_mock, method, url, status, mentions, **request):
     ({"name": "a", "version": "v1", "model_type": "automl", "dataset_id": 99}, "dataset_id"),
 ], ids=lambda x: x if isinstance(x, str) else None)
 def test_create_refuses_naming_the_field(models, body, field):
-    refused(models, "POST", M, 400, f"{field}:", json=body)
+    assert_refused(models, "POST", M, 400, f"{field}:", json=body)
 
 
 def test_create_of_a_taken_name_and_version_is_409(models):
-    refused(models, "POST", M, 409, "ranker v1", json=MANUAL)
+    assert_refused(models, "POST", M, 409, "ranker v1", json=MANUAL)
 
 
 def test_create_answers_201_with_the_record(models):
@@ -70,14 +70,14 @@ def test_create_answers_201_with_the_record(models):
     ({"model_type": "manual", "version": "v1"}, "name"),
 ])
 def test_replace_refuses_naming_the_field(models, body, field):
-    refused(models, "PUT", M + "/1", 400, f"{field}:", json=body)
+    assert_refused(models, "PUT", M + "/1", 400, f"{field}:", json=body)
 
 
 def test_replace_and_delete_of_missing_or_others_models_are_404(models):
-    refused(models, "PUT", M + "/99", 404, "model 99", json=MANUAL)
-    refused(models, "PUT", M + "/3", 404, "model 3", json={"name": "theirs", "version": "v1", "model_type": "automl"})
-    refused(models, "DELETE", M + "/3", 404, "model 3")
-    refused(models, "DELETE", M + "/99", 404, "model 99")
+    assert_refused(models, "PUT", M + "/99", 404, "model 99", json=MANUAL)
+    assert_refused(models, "PUT", M + "/3", 404, "model 3", json={"name": "theirs", "version": "v1", "model_type": "automl"})
+    assert_refused(models, "DELETE", M + "/3", 404, "model 3")
+    assert_refused(models, "DELETE", M + "/99", 404, "model 99")
 
 
 def test_artifact_info_of_no_model_is_null(models):
@@ -95,13 +95,13 @@ def test_artifact_info_of_no_model_is_null(models):
     ({"handler": "a\x00b"}, "handler"),
 ])
 def test_a_handler_must_be_python_text(models, body, field):
-    refused(models, "POST", M + "/2/automl_online_prediction", 400, f"{field}:", json=body)
+    assert_refused(models, "POST", M + "/2/automl_online_prediction", 400, f"{field}:", json=body)
 
 
 @pytest.mark.parametrize("path", ["/automl_model_server", "/automl_online_prediction"])
 def test_a_manual_model_has_no_automl_server(models, path):
-    refused(models, "GET", M + "/1" + path, 404, "manual")
-    refused(models, "POST", M + "/1/predictions", 404, "manual", json=EMAIL)
+    assert_refused(models, "GET", M + "/1" + path, 404, "manual")
+    assert_refused(models, "POST", M + "/1/predictions", 404, "manual", json=EMAIL)
 
 
 @pytest.mark.parametrize("body, field", [
@@ -123,16 +123,16 @@ def test_a_manual_model_has_no_automl_server(models, path):
     ({**EMAIL, "custom_feature_source_config": {"source_type": "file"}}, "custom_feature_source_config.source_path"),
 ], ids=lambda x: x if isinstance(x, str) else None)
 def test_a_prediction_body_is_checked_as_the_client_checks_it(models, body, field):
-    refused(models, "POST", M + "/2/predictions", 400, f"{field}:", json=body)
+    assert_refused(models, "POST", M + "/2/predictions", 400, f"{field}:", json=body)
 
 
 def test_a_prediction_needs_the_models_dataset(models):
-    refused(models, "POST", M + "/2/predictions", 409, "dataset 7", json=EMAIL)
+    assert_refused(models, "POST", M + "/2/predictions", 409, "dataset 7", json=EMAIL)
 
 
 def test_a_prediction_needs_a_trained_model(models):
     models.store.steer_model(2, status="TRAINING")
-    refused(models, "POST", M + "/2/predictions", 409, "TRAINING", json=EMAIL)
+    assert_refused(models, "POST", M + "/2/predictions", 409, "TRAINING", json=EMAIL)
 
 
 STEER = BASE + "/_mock/models/{}/state"
@@ -155,8 +155,8 @@ def test_steering_sets_what_only_the_server_decides(models):
     (1, {"name": "x"}, "name"),
 ])
 def test_steering_refuses_naming_the_field(models, model_id, body, field):
-    refused(models, "PUT", STEER.format(model_id), 400, f"{field}:", json=body)
+    assert_refused(models, "PUT", STEER.format(model_id), 400, f"{field}:", json=body)
 
 
 def test_steering_a_missing_model_is_404(models):
-    refused(models, "PUT", STEER.format(99), 404, "model 99", json={"status": "DONE"})
+    assert_refused(models, "PUT", STEER.format(99), 404, "model 99", json={"status": "DONE"})
