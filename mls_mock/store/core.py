@@ -107,7 +107,15 @@ class Store:
 
     @_read
     def list(self, plural: str, **query) -> list[dict]:
-        return self.resources[plural].list(**query)
+        """`query` as the route declares it: a list filter named after the resource's name
+        field (`label=`, `profile_id=`) selects by name, like `name=`, and wins over it."""
+        resource = self.resources[plural]
+        field = resource.name_field
+        if field is not None and field != "name" and field in query:
+            by_field = query.pop(field)
+            if by_field is not None:
+                query["name"] = by_field
+        return resource.list(**query)
 
     @_read
     def get(self, plural: str, record_id: int) -> dict:

@@ -42,17 +42,6 @@ class Edges(Resource):
     def render(self, row: dict) -> dict:
         return {**row, "properties": dict(row["properties"])}
 
-    def list(
-        self,
-        id: int | None = None,
-        name: str | None = None,
-        query: str | None = None,
-        page: int | None = None,
-        *,
-        label: str | None = None,
-    ) -> builtins.list[dict]:
-        return super().list(id, name if label is None else label, query, page)
-
     # ---- the relation to vertices (called by Vertices, inside its write) ---------------------
 
     def _using(self, vertex: str) -> builtins.list[dict]:

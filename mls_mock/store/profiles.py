@@ -62,14 +62,3 @@ class Profiles(Resource):
 
     def render(self, row: dict) -> dict:
         return {**row, "tables": list(row["tables"])}
-
-    def list(
-        self,
-        id: int | None = None,
-        name: str | None = None,
-        query: str | None = None,
-        page: int | None = None,
-        *,
-        profile_id: str | None = None,
-    ) -> list[dict]:
-        return super().list(id, name if profile_id is None else profile_id, query, page)

@@ -47,17 +47,6 @@ class Vertices(Resource):
     def render(self, row: dict) -> dict:
         return {**row, "properties": dict(row["properties"])}
 
-    def list(
-        self,
-        id: int | None = None,
-        name: str | None = None,
-        query: str | None = None,
-        page: int | None = None,
-        *,
-        label: str | None = None,
-    ) -> list[dict]:
-        return super().list(id, name if label is None else label, query, page)
-
     def on_update(self, row: dict, fields: dict) -> None:
         if fields["label"] != row["label"]:
             self.store.resources["edges"].rename_vertex(row["label"], fields["label"])
