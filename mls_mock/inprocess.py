@@ -38,14 +38,17 @@ class InProcess:
     def __init__(self, state: AppState, dispatcher: Dispatcher):
         self.state, self.dispatcher = state, dispatcher
 
-    def __call__(self, prepared: requests.PreparedRequest, where=None) -> requests.Response:
-        """`where`: the URL's `transport.origin`, when the caller has it already."""
+    def __call__(self, prepared: requests.PreparedRequest, where=None, prefix: str = "") -> requests.Response:
+        """`where`: the URL's `transport.origin`, when the caller has it already; `prefix`: the
+        path prefix its API is mounted under (`hosts.MOUNTS`)."""
         url, method = sent(prepared)
         parts = urlsplit(url)
         method = method.upper()
         path = _PATHS.get(parts.path)
         if path is None:
             path = _decoded_path(parts.path)
+        if prefix:
+            path = prefix + path
         headers = PreparedHeaders(prepared.headers)
         raw = prepared.body
         body = raw if type(raw) is bytes else body_bytes(prepared)

@@ -12,6 +12,7 @@ import requests
 
 from . import transport
 from .app import create_app
+from .hosts import MOUNTS, RUNTIME_PREFIXES
 from .inprocess import InProcess
 from .lightweight import allow_light_sktmls
 from .redirect import MLS_DOMAINS
@@ -25,27 +26,32 @@ class UnmatchedFaultWarning(UserWarning):
     the failure it meant to (a typo in the path, a relative path, the wrong method)."""
 
 
-def mls_api_origins() -> tuple[set[transport.Origin], set[transport.Origin]]:
-    """(AB API origins, every other MLS origin) named in sktmls's own config."""
+def mls_api_origins() -> tuple[dict[transport.Origin, str], set[transport.Origin]]:
+    """({origin of every MLS API the fake mounts: its path prefix}, every other MLS origin)
+    named in sktmls's own config."""
     from .redirect import shipped_config
 
-    ab: set[transport.Origin] = set()
+    mounted: dict[transport.Origin, str] = {}
     other: set[transport.Origin] = set()
-    for runtime in shipped_config().values():
-        for key, urls in runtime.items():
+    for settings in shipped_config().values():
+        for key, urls in settings.items():
             if isinstance(urls, dict):
                 for url in filter(None, urls.values()):
-                    (ab if key == "MLS_AB_API_URL" else other).add(transport.origin(url))
-    return ab, other - ab
+                    if key in MOUNTS:
+                        mounted[transport.origin(url)] = MOUNTS[key]
+                    else:
+                        other.add(transport.origin(url))
+    return mounted, other - mounted.keys()
 
 
 class MLSMock(transport.Router):
-    """A fresh in-memory MLS AB API that the real `sktmls` clients reach without a socket.
+    """A fresh in-memory MLS that the real `sktmls` clients reach without a socket.
 
-    Use it as a context manager, a decorator, or with `start()` / `stop()`. Every MLS AB base
-    URL of every env and runtime in `sktmls.config` is served; any other MLS host fails at
-    once; other hosts go to the network as usual. `base_urls` adds origins to serve (e.g. the
-    URL a suite's `--mls-url` points at). `generous` turns on switches of
+    Use it as a context manager, a decorator, or with `start()` / `stop()`. Every base URL of
+    every MLS API (AB, recommendation, profile, conversion tracking, graph) of every env and
+    runtime in `sktmls.config` is served, each API under its prefix (`hosts.MOUNTS`); any
+    other MLS host fails at once; other hosts go to the network as usual. `base_urls` adds
+    origins to serve as the AB API (e.g. the URL a suite's `--mls-url` points at). `generous` turns on switches of
     `mls_mock.assumptions.GENEROUS` (behaviours beyond what the client documents).
     `journal_limit` and `journal_bytes` bound `.calls`.
     """
@@ -69,7 +75,7 @@ class MLSMock(transport.Router):
         self._direct = InProcess(self.app.state, self.app.dispatcher)
         self._extra_origins = {transport.origin(url) for url in base_urls}
         # Read from sktmls's config by the first start(): served ones, and MLS ones refused.
-        self._served: set[transport.Origin] = set()
+        self._served: dict[transport.Origin, str] = {}  # origin -> its API's path prefix
         self._blocked: set[transport.Origin] = set()
         self._origins_read = False
         if seed is not None:
@@ -80,8 +86,9 @@ class MLSMock(transport.Router):
     def start(self) -> "MLSMock":
         allow_light_sktmls()
         if not self._origins_read:
-            ab, other = mls_api_origins()
-            self._served, self._blocked = ab | self._extra_origins, other
+            mounted, other = mls_api_origins()
+            self._served = {**mounted, **dict.fromkeys(self._extra_origins, "")}
+            self._blocked = other - self._served.keys()
             self._origins_read = True
         transport.activate(self)
         return self
@@ -103,7 +110,7 @@ class MLSMock(transport.Router):
                 if fnmatch.fnmatchcase(c.method.upper(), fault.method.upper())
             ]
             hint = f"; requests with that method: {', '.join(dict.fromkeys(same_method[-3:]))}" if same_method else ""
-            if not fault.path.startswith(("/api/", "*", "?", "[")):
+            if not fault.path.startswith(("/api/", *RUNTIME_PREFIXES, "*", "?", "[")):
                 hint += "; paths are globs on the whole decoded URL path, e.g. '/api/v1/channels*'"
             warnings.warn(
                 UnmatchedFaultWarning(
@@ -180,19 +187,20 @@ class MLSMock(transport.Router):
     def handle(self, adapter, prepared: requests.PreparedRequest, **kwargs) -> requests.Response | None:
         url, method = transport.sent(prepared)
         key = transport.origin(url)
-        if key in self._served:
+        prefix = self._served.get(key)
+        if prefix is not None:
             if self.state.faults:
-                # Decoded, as the app sees it: one glob matches the same requests either way.
-                path = unquote(transport.urlsplit(url).path)
+                # Decoded and mounted, as the app sees it: one glob matches the same requests either way.
+                path = prefix + unquote(transport.urlsplit(url).path)
                 fault = self.state.faults.take(method, path, network=True)
                 if fault is not None:
                     raise _network_error(fault, prepared)
-            return self._direct(prepared, key)
+            return self._direct(prepared, key, prefix)
         host = key[1]
         if key in self._blocked or host.endswith(MLS_DOMAINS):
             raise requests.ConnectionError(
-                f"mls-mock does not serve {url.split('?')[0]}: only the MLS AB API is faked, "
-                f"and no request to another MLS host may reach the network",
+                f"mls-mock does not serve {url.split('?')[0]}: it is not a URL of an MLS API "
+                f"in sktmls's config, and no request to another MLS host may reach the network",
                 request=prepared,
             )
         return None

@@ -1,7 +1,8 @@
 """What every request goes through once routed, on every path into the fake: an injected
-fault, then Basic auth and the body limit (on /api/ routes), the admin token (on admin
-routes), the declared query, the handler; any domain error becomes the envelope; every
-/api/ answer is journaled. No Flask, no routing here."""
+fault, then the caller's credentials (Basic auth on the AB API's /api/ routes, a client's
+apikey on the runtime APIs) and the body limit, the admin token (on admin routes), the
+declared query, the handler; any domain error becomes the envelope; every MLS API answer
+is journaled. No Flask, no routing here."""
 
 import base64
 import hmac
@@ -10,6 +11,7 @@ from collections.abc import Callable
 
 from . import assumptions
 from .errors import MLSMockError, PayloadTooLarge, Unauthorized
+from .hosts import KEYED_PREFIXES, MMS_CLIENT_ID, is_runtime
 from .route import Route
 from .traffic import Call
 from .wire import Reply, Request, envelope, parse_query
@@ -22,7 +24,7 @@ def serve(req: Request, route: Route | None, handler: Callable, view_args: dict 
     """Answer `req` with `handler(req, **view_args, **query)`. `route` is None for a request
     routing refused (`handler` then says why). An unexpected exception raises when the state
     propagates exceptions (in-process use), else it is a 500 envelope."""
-    api = req.path.startswith(API_PREFIX)
+    api = req.path.startswith(API_PREFIX) or is_runtime(req.path)
     faulted = None
     try:
         reply = faulted = _before(req) if api else None
@@ -55,7 +57,12 @@ def _before(req: Request) -> Reply | None:
         fault = state.faults.take(req.method, req.path, network=False)
         if fault is not None:
             return envelope(None, fault.status, fault.message)
-    req.user = authenticate(req.headers.get("Authorization", ""), state.users)
+    if req.path.startswith(API_PREFIX):
+        req.user = authenticate(req.headers.get("Authorization", ""), state.users)
+    elif req.path.startswith(KEYED_PREFIXES):
+        req.user = authenticate_client(req)
+    else:
+        req.user = ""  # the graph API: sktmls sends no credentials
     if (req.content_length or 0) > assumptions.MAX_BODY_BYTES:  # on every route, read or not
         raise PayloadTooLarge(f"request body is larger than {assumptions.MAX_BODY_BYTES} bytes")
     return None
@@ -114,6 +121,25 @@ def authenticate(header: str, users: dict[str, str] | None) -> str:
     if users is not None and users.get(username) != password:
         raise Unauthorized("Authorization: wrong username or password")
     return username
+
+
+def authenticate_client(req: Request) -> str:
+    """A runtime API call (`/<prefix>/<version>/<client_id>/...`): its `apikey` header must be
+    the key of the registered client (ClientClient, or seeded) named `client_id`. From the MMS
+    runtime sktmls sends `mls-mms` and no key. Returns the client id, the journal's user."""
+    segments = req.path.split("/", 4)
+    client_id = segments[3] if len(segments) > 3 else ""
+    if client_id == MMS_CLIENT_ID:
+        return client_id
+    apikey = req.headers.get("apikey")
+    if not apikey:
+        raise Unauthorized("apikey: the header is required: the apikey of a client registered with ClientClient")
+    client = req.state.store.resources["clients"].by_apikey(apikey)
+    if client is None:
+        raise Unauthorized("apikey: no registered client has this apikey")
+    if client["name"] != client_id:
+        raise Unauthorized(f"apikey: the key is client {client['name']!r}'s, not {client_id!r}'s")
+    return client_id
 
 
 def _decode_basic(header: str) -> tuple:

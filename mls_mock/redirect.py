@@ -1,12 +1,14 @@
-"""Pointing the real sktmls clients at another AB API base URL (a standalone fake, a real
-staging server), for every env and runtime at once."""
+"""Pointing the real sktmls clients at another base URL (a standalone fake, a real staging
+server), for every API, env and runtime at once."""
 
 import contextlib
 import copy
 import importlib.util
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+
+from .hosts import MOUNTS
 
 # Every MLS host is under these, whatever sktmls's configuration names.
 MLS_DOMAINS = (".sktmls.com", ".sktmls.ai")
@@ -42,11 +44,14 @@ def _read_config_file() -> dict:
     return namespace["CONFIG"]
 
 
-def point_sktmls_at(url: str) -> dict[str, dict[str, str]]:
-    """Make every sktmls client built from now on send AB API calls to `url`.
+def point_sktmls_at(url: str, apis: Mapping[str, str] | None = None) -> dict[tuple[str, str], dict[str, str]]:
+    """Make every sktmls client built from now on send its calls to `url`: the AB API's to
+    `url`, every other MLS API's to `url` + its mount prefix (`hosts.MOUNTS`), as a served
+    mls-mock answers them. `apis` names another base URL per config key (e.g. a real
+    recommendation API: {"MLS_RECOMMENDATION_API_URL": "https://..."}).
 
-    sktmls reads `CONFIG[runtime]["MLS_AB_API_URL"][env]` when a client is built, so the
-    entries are rewritten in place. Returns the previous entries for `restore_sktmls`.
+    sktmls reads `CONFIG[runtime][key][env]` when a client is built, so the entries are
+    rewritten in place. Returns the previous entries for `restore_sktmls`.
     """
     from .lightweight import allow_light_sktmls
 
@@ -56,23 +61,28 @@ def point_sktmls_at(url: str) -> dict[str, dict[str, str]]:
     global _pristine
     if _pristine is None:
         _pristine = copy.deepcopy(CONFIG)
+    unknown = set(apis or ()) - MOUNTS.keys()
+    if unknown:
+        raise ValueError(f"apis: unknown sktmls config keys {sorted(unknown)}; known: {sorted(MOUNTS)}")
     base = url.rstrip("/")
+    targets = {key: (apis or {}).get(key, base + prefix).rstrip("/") for key, prefix in MOUNTS.items()}
     previous = {}
     for runtime, settings in CONFIG.items():
-        urls = settings.get("MLS_AB_API_URL")
-        if isinstance(urls, dict):
-            previous[runtime] = dict(urls)
-            for env in urls:
-                urls[env] = base
+        for key, target in targets.items():
+            urls = settings.get(key)
+            if isinstance(urls, dict):
+                previous[runtime, key] = dict(urls)
+                for env in urls:
+                    urls[env] = target
     return previous
 
 
-def restore_sktmls(previous: dict[str, dict[str, str]]) -> None:
+def restore_sktmls(previous: dict[tuple[str, str], dict[str, str]]) -> None:
     from sktmls.config import CONFIG
 
-    for runtime, urls in previous.items():
-        CONFIG[runtime]["MLS_AB_API_URL"].clear()
-        CONFIG[runtime]["MLS_AB_API_URL"].update(urls)
+    for (runtime, key), urls in previous.items():
+        CONFIG[runtime][key].clear()
+        CONFIG[runtime][key].update(urls)
 
 
 @contextlib.contextmanager

@@ -13,6 +13,9 @@ from mls_mock.lightweight import allow_light_sktmls
 TEST_USERNAME = "mls-test"
 TEST_PASSWORD = "mls-test-password"
 TEST_ENV = "STG"
+# The client the runtime-API fixtures call as: registered on the fake as ClientClient would.
+TEST_CLIENT_ID = "mls-test"
+TEST_APIKEY = "mls-mock-test-apikey-0000000000000000000"  # the 40 characters ClientClient makes
 DISABLED_MARKER = "mls_mock_disabled"
 SEED_MARKER = "mls_seed"
 MARKERS = (
@@ -180,6 +183,41 @@ def build_client(class_path: str, settings: Settings):
     module, _, name = class_path.rpartition(".")
     cls = getattr(importlib.import_module(module), name)
     return cls(env=MLSENV[settings.env], username=settings.username, password=settings.password)
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """A client the runtime APIs (recommendation, profile, conversion tracking) accept."""
+
+    client_id: str
+    apikey: str
+
+
+def api_key(mock, settings: Settings) -> ApiKey:
+    """The test client, registered on `mock` unless it is already; on --mls-url, the one
+    named by $MLS_CLIENT_ID and $MLS_APIKEY (the fake cannot make one there)."""
+    if settings.remote:
+        client_id, apikey = os.environ.get("MLS_CLIENT_ID"), os.environ.get("MLS_APIKEY")
+        if not (client_id and apikey):
+            pytest.skip("the runtime APIs on --mls-url need a registered client: set $MLS_CLIENT_ID and $MLS_APIKEY")
+        return ApiKey(client_id, apikey)
+    if mock.store.resources["clients"].by_apikey(TEST_APIKEY) is None:
+        mock.store.create("clients", {"name": TEST_CLIENT_ID, "apikey": TEST_APIKEY}, user=settings.username)
+    return ApiKey(TEST_CLIENT_ID, TEST_APIKEY)
+
+
+def build_api_client(class_path: str, settings: Settings, key: ApiKey | None):
+    """A real sktmls runtime-API client (`sktmls.apis`), run as from a laptop (runtime LOCAL):
+    with `key` when its API takes one (the graph API takes none)."""
+    import importlib
+
+    allow_light_sktmls()
+    from sktmls import MLSENV, MLSRuntimeENV
+
+    module, _, name = class_path.rpartition(".")
+    cls = getattr(importlib.import_module(module), name)
+    credentials = {"client_id": key.client_id, "apikey": key.apikey} if key else {}
+    return cls(env=MLSENV[settings.env], runtime_env=MLSRuntimeENV.LOCAL, **credentials)
 
 
 def cleanup_report(deleted, problems) -> str | None:

@@ -320,6 +320,14 @@ def mls_status_client(_mls_target, mls_settings):
 
 
 @pytest.fixture
+def mls_api_key(_mls_target, mls_settings) -> helpers.ApiKey:
+    """The client the runtime-API fixtures call as (`.client_id`, `.apikey`): registered on
+    this test's fake as `ClientClient` would register it; on --mls-url, $MLS_CLIENT_ID and
+    $MLS_APIKEY."""
+    return helpers.api_key(_mls_target, mls_settings)
+
+
+@pytest.fixture
 def mls_faker_locale(pytestconfig) -> str:
     """Faker locale of `mls_factory` (the `mls_faker_locale` ini value, default en_US);
     override this fixture to return "ko_KR" for Korean names and text."""

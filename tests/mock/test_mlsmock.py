@@ -115,8 +115,10 @@ def test_a_trailing_dot_on_the_host_is_the_same_host():
         assert requests.post("https://ab.stg.sktmls.com./api/v1/experiments", json={"name": "dot"},
                              auth=AUTH).status_code == 201
         assert mock.calls[-1].path == "/api/v1/experiments"
+        assert requests.get("https://graph.stg.sktmls.com./v1/vertices", timeout=1).status_code == 404
+        assert mock.calls[-1].path == "/graph/v1/vertices"
         with pytest.raises(requests.ConnectionError, match="does not serve"):
-            requests.get("https://pf.stg.sktmls.com./v1/profiles", timeout=1)
+            requests.get("https://nowhere.stg.sktmls.com./v1/profiles", timeout=1)
 
 
 def test_a_responses_mock_started_first_keeps_its_hosts():
