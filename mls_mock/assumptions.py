@@ -128,3 +128,15 @@ DYNAMODB_MISSING_TABLE_IS_ACTIVE = False
 # batch job statuses, every one always present (get_batch_status indexes them unguarded).
 DATA_STATUS_DAYS = 5
 BATCH_JOB_STATUSES = ("running", "success", "fail")
+
+# ---- conversion tracking and graph APIs (sktmls.apis: MLSConversionTrackingAPIClient, MLSGraphAPIClient) ----
+# The event types the client's docstring lists; any other is refused (400 naming conversion_type).
+CONVERSION_TYPES = ("impression", "click", "detail_view", "like", "dislike")
+# A conversion accepted: 200 and `results` null (the sync client returns the raw text, the
+# async one the parsed envelope: neither reads a field of it).
+CONVERSION_STATUS = 200
+CONVERSION_RESULTS = None
+# `mode`: the clients send `mode=test` off the MMS runtime and nothing on it; another value: 400.
+RUNTIME_MODES = ("test",)
+# A graph instance added: 201 (as every create of the fake), answered like a GET of it.
+GRAPH_ADD_STATUS = 201

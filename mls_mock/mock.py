@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 import requests
 
-from . import transport
+from . import conversions, transport
 from .app import create_app
 from .hosts import MOUNTS, RUNTIME_PREFIXES
 from .inprocess import InProcess
@@ -155,6 +155,13 @@ class MLSMock(transport.Router):
         """Every request answered, oldest first: `.method .path .query .query_all .json .status
         .user .body .body_bytes .body_truncated` (see `traffic.Call`)."""
         return self.state.journal
+
+    @property
+    def conversions(self) -> list[dict]:
+        """The conversions the fake accepted (`MLSConversionTrackingAPIClient.request`), oldest
+        first: `client_id`, `conversion_type`, `user_id`, `channel_id`, `process_id`, `item_id`.
+        A view of `.calls`: nothing else keeps them."""
+        return conversions.accepted(self.calls)
 
     def reset(self) -> None:
         """Empty the store (IDs restart at 1), the journal and the faults."""

@@ -8,6 +8,7 @@ from . import (
     buckets,
     channels,
     clients,
+    conversion_tracking,
     crud,
     data_status,
     datasets,
@@ -17,6 +18,7 @@ from . import (
     edges,
     experiments,
     filters,
+    graph_api,
     meta_tables,
     ml_features,
     models,
@@ -45,6 +47,8 @@ ROUTES: list[Route] = [
     *admin.routes,
     *document.routes,
     *unfaked.routes,
+    *conversion_tracking.routes,
+    *graph_api.routes,
 ]
 
 

@@ -13,6 +13,8 @@ from .dynamodb import DynamoDBItems, DynamoDBTables
 from .edges import Edges
 from .experiments import Experiments
 from .filters import Filters
+from .graph_edges import GraphEdges
+from .graph_vertices import GraphVertices
 from .meta_items import MetaItems
 from .meta_tables import MetaTables
 from .ml_feature_groups import MLFeatureGroups
@@ -43,5 +45,7 @@ RESOURCES: tuple[type[Resource], ...] = (
     DynamoDBItems,
     DataStatus,
     AutoMLPredictions,
+    GraphVertices,
+    GraphEdges,
 )
 SEED_KINDS = tuple(resource.plural for resource in RESOURCES)
