@@ -53,6 +53,11 @@ def constants() -> dict[str, str]:
     return shown
 
 
+# The conversion tracking and graph rows: `mls-mock verify` takes one AB API URL and these APIs
+# live on hosts of their own (a probe would go in verify_runtime.py, with their URLs).
+_RUNTIME_API = "mls-mock verify reaches the AB API only; these rows need the real conversion tracking or graph API"
+
+
 ASSUMPTIONS = (
     Assumption("envelope-code", "`code` in the envelope", "`code` equals the HTTP status (checked on 200, 401, 404)"),
     Assumption("create-status", "status of a create", "201 for a create; 200 for a GET and a PUT", writes=True),
@@ -503,6 +508,55 @@ ASSUMPTIONS = (
         "batch prediction (`POST /models/{id}/predictions`)",
         "status {NEW_PREDICTION_STATUS}, `name` the channel; a model still training: 409",
         unprobeable="a batch prediction runs a real job and sends its results; the API has no DELETE for it",
+    ),
+    # ---- conversion tracking and graph APIs: `mls-mock verify` points sktmls at one AB API URL ----
+    Assumption(
+        "conversion-request",
+        "conversion tracking: type and body",
+        "conversion_type one of {CONVERSION_TYPES}, else 400 naming it; four non-empty string fields, else 400",
+        unprobeable=_RUNTIME_API,
+    ),
+    Assumption(
+        "conversion-answer",
+        "conversion tracking answer",
+        "status {CONVERSION_STATUS}, results {CONVERSION_RESULTS}, as application/json",
+        unprobeable=_RUNTIME_API,
+    ),
+    Assumption(
+        "runtime-mode",
+        "`mode` on the conversion tracking and graph APIs",
+        "absent or one of {RUNTIME_MODES}; another value: 400 naming mode",
+        unprobeable=_RUNTIME_API,
+    ),
+    Assumption(
+        "graph-instance-schema",
+        "graph API instances and the AB API's schemas",
+        "a label without a schema, an undeclared property or a value of another type: 400 naming the field",
+        unprobeable=_RUNTIME_API,
+    ),
+    Assumption(
+        "graph-answers",
+        "graph API answers",
+        "instances under vertices/edges; an add: {GRAPH_ADD_STATUS}, a taken id 409; a missing id 404; a drop: null",
+        unprobeable=_RUNTIME_API,
+    ),
+    Assumption(
+        "graph-filters",
+        "graph API filters and `limit`",
+        "name=value equal strings, name__op=number compared, name__bw=low,high strictly between; limit caps",
+        unprobeable=_RUNTIME_API,
+    ),
+    Assumption(
+        "graph-patch",
+        "graph API `PATCH`",
+        "a single property replaced, a set property accumulated, the others kept",
+        unprobeable=_RUNTIME_API,
+    ),
+    Assumption(
+        "graph-ids",
+        "graph instance ids",
+        "a vertex id holding / ? # % or a backslash: 400 naming id",
+        unprobeable=_RUNTIME_API,
     ),
 )
 

@@ -328,6 +328,21 @@ def mls_api_key(_mls_target, mls_settings) -> helpers.ApiKey:
 
 
 @pytest.fixture
+def mls_conversion_tracking_api_client(_mls_target, mls_settings, mls_api_key):
+    """The real `sktmls.apis.MLSConversionTrackingAPIClient`, calling as `mls_api_key`'s client
+    (runtime LOCAL) on this test's fake. What the fake accepted: `mls_mock.conversions`."""
+    return helpers.build_api_client("sktmls.apis.MLSConversionTrackingAPIClient", mls_settings, mls_api_key)
+
+
+@pytest.fixture
+def mls_graph_api_client(_mls_target, mls_settings):
+    """The real `sktmls.apis.MLSGraphAPIClient` (no credentials; runtime LOCAL) on this test's
+    fake. Its add/update methods and most async ones break in sktmls itself (README): put
+    instances in place with `mls_factory.graph_vertex()` / `.graph_edge()` or a seed."""
+    return helpers.build_api_client("sktmls.apis.MLSGraphAPIClient", mls_settings, None)
+
+
+@pytest.fixture
 def mls_faker_locale(pytestconfig) -> str:
     """Faker locale of `mls_factory` (the `mls_faker_locale` ini value, default en_US);
     override this fixture to return "ko_KR" for Korean names and text."""

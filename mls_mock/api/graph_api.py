@@ -34,6 +34,7 @@ SCHEMAS = {
     ),
     "GraphApiPropertiesBody": obj(["properties"], {"properties": PROPERTY_VALUES}),
 }
+DROPPED = {"type": "null"}
 REFUSED = {409: "an instance with that id already exists"}
 
 
@@ -41,7 +42,7 @@ def _declare(kind: str, plural: str, key: str, add_body: str) -> None:
     """The six routes of one kind (vertices, edges), declared as data."""
     collection, one = f"/graph/v1/{key}", f"/graph/v1/{key}/<{kind}_id>"
     answer = obj([key], {key: array(ref(f"GraphApi{kind.title()}"))})
-    shared: dict[str, Any] = dict(tag="graph_api", schemas=SCHEMAS, results=answer)
+    shared: dict[str, Any] = dict(tag="graph_api", schemas=SCHEMAS)
     graph_id = f"{kind}_id"
 
     def listed(req, limit=None, **query):
@@ -66,7 +67,14 @@ def _declare(kind: str, plural: str, key: str, add_body: str) -> None:
 
     link = (graph_id, f"/results/{key}/0/id")
     declared: list[tuple[str, str, Callable, str, dict[str, Any], str]] = [
-        ("GET", collection, listed, f"list_{key}", dict(query=LIST_QUERY, link=link), f"List {key} (at most `limit`)"),
+        (
+            "GET",
+            collection,
+            listed,
+            f"list_{key}",
+            dict(query=LIST_QUERY, link=link, results=answer),
+            f"List {key} (at most `limit`)",
+        ),
         (
             "POST",
             collection,
@@ -79,6 +87,7 @@ def _declare(kind: str, plural: str, key: str, add_body: str) -> None:
                 saves=True,
                 refusals=REFUSED,
                 link=link,
+                results=answer,
             ),
             f"Add a {kind}: its label names a {kind} schema, its properties are of the types it declares",
         ),
@@ -87,19 +96,26 @@ def _declare(kind: str, plural: str, key: str, add_body: str) -> None:
             collection,
             dropped_matching,
             f"drop_{key}",
-            dict(query=LIST_QUERY, saves=True),
+            dict(query=LIST_QUERY, saves=True, results=DROPPED),
             f"Drop every matching {kind} (at most `limit`)",
         ),
-        ("GET", one, got, f"get_{kind}", dict(query={"mode": MODE}), f"Get a {kind} by id"),
+        ("GET", one, got, f"get_{kind}", dict(query={"mode": MODE}, results=answer), f"Get a {kind} by id"),
         (
             "PATCH",
             one,
             patched,
             f"update_{kind}",
-            dict(query={"mode": MODE}, body="GraphApiPropertiesBody", saves=True),
+            dict(query={"mode": MODE}, body="GraphApiPropertiesBody", saves=True, results=answer),
             f"Update a {kind}'s properties: a `single` one is replaced, a `set` one accumulates",
         ),
-        ("DELETE", one, dropped, f"drop_{kind}", dict(query={"mode": MODE}, saves=True), f"Drop a {kind}"),
+        (
+            "DELETE",
+            one,
+            dropped,
+            f"drop_{kind}",
+            dict(query={"mode": MODE}, saves=True, results=DROPPED),
+            f"Drop a {kind}",
+        ),
     ]
     for method, rule, handler, name, options, summary in declared:
         if handler in (listed, dropped_matching):
