@@ -19,6 +19,7 @@ import threading
 from typing import Any
 
 from . import assumptions
+from .traffic import TRANSPORT
 from .transport import origin
 from .wire import Reply, Request
 
@@ -102,11 +103,20 @@ async def _answer(fake, prefix: str, session, method: str, url, kwargs: dict, hi
     request = _client_request(session, method.upper(), url, kwargs)
     body = await _payload_bytes(request.body)
     path = prefix + (request.url.path or "/")
-    fault = fake.state.faults.take(request.method, path, network=True) if fake.state.faults else None
+    fault = fake.state.faults.take(request.method, path, TRANSPORT) if fake.state.faults else None
     if fault is not None:
-        assert fault.raises is not None  # take(network=True) returns only faults that raise
-        raise netfaults.for_aiohttp(fault.raises, fault.message)
-    reply = fake.app.dispatcher.dispatch(_wire_request(fake.state, request, path, body))
+        if fault.delay:
+            timeout = kwargs.get("timeout", session.timeout)  # None: no timeout, as aiohttp reads it
+            if timeout is _aiohttp().helpers.sentinel:
+                timeout = session.timeout
+            await netfaults.wait_for_aiohttp(fault.delay, timeout)
+        if fault.raises is not None:
+            raise netfaults.for_aiohttp(fault.raises, fault.message)
+    wire = _wire_request(fake.state, request, path, body)
+    wire.in_process = True
+    if fault is not None and fault.status is not None:
+        wire.fault = fault
+    reply = fake.app.dispatcher.dispatch(wire)
     response = _client_response(session, request, reply)
     response._history = history
     if response.status in REDIRECTS and kwargs.get("allow_redirects", True) and "Location" in response.headers:

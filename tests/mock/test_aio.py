@@ -355,3 +355,78 @@ def test_the_readme_aiohttp_example_runs_as_written():
     namespace: dict = {}
     exec(compile(example, "README.md", "exec"), namespace)
     assert namespace["mls"].calls[-1].query_all == {"label": ["user"], "mode": ["test"]}
+
+
+# ---- added latency --------------------------------------------------------------------------
+
+
+def test_a_delay_is_awaited_without_blocking_the_loop():
+    """The loop runs other tasks after the fault was taken and before the fake answered."""
+    seen = []
+
+    async def calls(mls, fault):
+        async def ticker():
+            while not done.is_set():
+                seen.append((fault.hits, len(mls.calls)))
+                await asyncio.sleep(0.01)
+
+        done = asyncio.Event()
+        ticking = asyncio.create_task(ticker())
+        async with aiohttp.ClientSession() as session:
+            response = await post_experiment(session, "late")
+        done.set()
+        await ticking
+        return response.status
+
+    with MLSMock() as mls:
+        fault = mls.delay("POST", "/api/v1/experiments", seconds=0.2)
+        assert run(calls(mls, fault)) == 201
+    assert (1, 0) in seen  # a tick while the request waited
+    assert [c.status for c in mls.calls] == [201]
+
+
+@pytest.mark.parametrize(
+    "timeout, caught",
+    [
+        (aiohttp.ClientTimeout(total=0.05), asyncio.TimeoutError),
+        (aiohttp.ClientTimeout(sock_read=0.05), aiohttp.ServerTimeoutError),
+        (0.05, asyncio.TimeoutError),  # a number is a total, as aiohttp reads it
+    ],
+    ids=["total", "sock_read", "number"],
+)
+def test_a_delay_past_the_calls_timeout_raises_aiohttps_timeout(timeout, caught):
+    async def call():
+        async with aiohttp.ClientSession() as session:
+            await session.get(AB, headers=AUTH, timeout=timeout)
+
+    with MLSMock() as mls:
+        mls.delay("GET", "/api/v1/experiments", seconds=5)
+        with pytest.raises(caught, match="a fault delays this answer by 5 s"):
+            run(call())
+        assert len(mls.calls) == 0  # the client gave up before the answer
+
+
+def test_the_sessions_timeout_applies_and_none_means_no_timeout():
+    async def calls():
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=0.05)) as session:
+            with pytest.raises(asyncio.TimeoutError):
+                await session.get(AB, headers=AUTH)
+            return (await session.get(AB, headers=AUTH, timeout=None)).status
+
+    with MLSMock() as mls:
+        mls.delay("GET", "/api/v1/experiments", seconds=0.1, times=2)
+        assert run(calls()) == 200
+    assert [c.status for c in mls.calls] == [200]
+
+
+def test_a_delayed_status_fault_answers_late_with_its_status():
+    async def call():
+        async with aiohttp.ClientSession() as session:
+            async with session.get(AB, headers=AUTH) as response:
+                return response.status, await response.json()
+
+    with MLSMock() as mls:
+        fault = mls.fail("GET", "/api/v1/experiments", status=504, error="gateway timeout", delay=0.05)
+        assert run(call()) == (504, {"code": 504, "error": "gateway timeout", "results": None})
+        assert fault.hits == 1 and mls.state.faults.describe() == []
+        assert [c.status for c in mls.calls] == [504]
