@@ -38,9 +38,12 @@ class InProcess:
     def __init__(self, state: AppState, dispatcher: Dispatcher):
         self.state, self.dispatcher = state, dispatcher
 
-    def __call__(self, prepared: requests.PreparedRequest, where=None, prefix: str = "") -> requests.Response:
+    def __call__(
+        self, prepared: requests.PreparedRequest, where=None, prefix: str = "", fault=None
+    ) -> requests.Response:
         """`where`: the URL's `transport.origin`, when the caller has it already; `prefix`: the
-        path prefix its API is mounted under (`hosts.MOUNTS`)."""
+        path prefix its API is mounted under (`hosts.MOUNTS`); `fault`: the one the transport
+        took for this request (`traffic.TRANSPORT`), if any."""
         url, method = sent(prepared)
         parts = urlsplit(url)
         method = method.upper()
@@ -74,6 +77,9 @@ class InProcess:
             scheme,
             parts.query,
         )
+        req.in_process = True
+        if fault is not None and fault.status is not None:
+            req.fault = fault
         reply = self.dispatcher.dispatch(req)
         return to_response(prepared, reply.status, reply.headers, b"" if method == "HEAD" else reply.body)
 
