@@ -118,3 +118,27 @@ def test_the_readme_example_runs_as_written(mls_mock, mls_conversion_tracking_ap
     exec(compile(section.split("```python\n", 1)[1].split("```", 1)[0], "README.md", "exec"), namespace)
     namespace["test_a_click_is_tracked"](mls_mock, mls_conversion_tracking_api_client)
     assert len(mls_mock.conversions) == 1
+
+
+def test_request_async_in_process(mls_conversion_tracking_api_client, mls_mock):
+    client = mls_conversion_tracking_api_client
+
+    async def send():
+        return [await client.request_async(conversion_type=kind, **CONVERSION) for kind in ("impression", "dislike",
+                                                                                              "share")]
+
+    accepted, disliked, unknown = asyncio.run(send())
+    assert accepted == disliked == {"code": 200, "error": None, "results": None}
+    assert unknown["code"] == 400 and unknown["error"].startswith("conversion_type: ")
+    assert [c["conversion_type"] for c in mls_mock.conversions] == ["impression", "dislike"]
+    assert [c.user for c in mls_mock.calls] == [TEST_CLIENT_ID] * 3
+
+
+def test_request_async_in_process_errors_and_faults(mls_conversion_tracking_api_client, mls_mock):
+    mls_mock.fail("POST", "/ct/v1/*/like", status=502)
+    client = mls_conversion_tracking_api_client
+
+    assert asyncio.run(client.request_async(conversion_type="like", **CONVERSION))["code"] == 502
+    assert asyncio.run(client_as(apikey="z" * 40).request_async(conversion_type="like", **CONVERSION))["code"] == 401
+    assert asyncio.run(client.request_async(conversion_type="like", **{**CONVERSION, "item_id": ""}))["code"] == 400
+    assert mls_mock.conversions == []

@@ -239,3 +239,25 @@ def test_the_async_drops_against_the_live_server(mls_live_server, mls_graph_api_
     asyncio.run(drop_all())
     assert ids(client.list_vertices()) == ["USER001", "PROD001"] and client.list_edges() == []
     assert [c.method for c in mls_mock.calls[:4]] == ["DELETE"] * 4 and all(c.status == 200 for c in mls_mock.calls[:4])
+
+
+def test_the_async_drops_in_process(mls_graph_api_client, mls_mock):
+    client = mls_graph_api_client
+
+    async def drop_all():
+        await client.drop_edge_async(EDGES[1])
+        await client.drop_edges_async(query_params={"count__eq": 2})
+        await client.drop_vertex_async("STORE001")
+        await client.drop_vertices_async(query_params={"age__lt": 30})
+
+    asyncio.run(drop_all())
+    assert ids(client.list_vertices()) == ["USER001", "PROD001"] and client.list_edges() == []
+    assert [(c.method, c.status, c.query.get("mode")) for c in mls_mock.calls[:4]] == [("DELETE", 200, "test")] * 4
+
+
+def test_an_async_drop_of_a_missing_vertex_raises_the_404(mls_graph_api_client, mls_mock):
+    from sktmls import MLSClientError
+
+    with pytest.raises(MLSClientError) as caught:
+        asyncio.run(mls_graph_api_client.drop_vertex_async("NOPE"))
+    assert (caught.value.code, mls_mock.calls[-1].status) == (404, 404)
