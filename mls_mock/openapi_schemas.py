@@ -192,6 +192,10 @@ NO_SERVER = "a manual model has no automl model server"
 PREDICTION_OF_MANUAL = "a batch prediction's model is a manual model (predictions are automl models')"
 ITEM_OUTSIDE_TABLE = "a DynamoDB item names a table that does not exist, or lacks that table's key"
 MISSING_GROUP = "an ML feature names a feature group that does not exist"
+GRAPH_NO_SCHEMA = "a graph instance's label names no vertex or edge schema of the AB API"
+GRAPH_UNDECLARED = "a graph instance's property is not one its schema declares, or not of the declared type"
+GRAPH_ENDS = "an edge's `from` or `to` names no vertex, or a vertex of another label than the edge's schema joins"
+CONVERSION_TYPE = "the path's conversion type is not one the client documents"
 _SEEDED_RULES = (
     MISSING_RECORD,
     WRONG_MODEL_TYPE,
@@ -203,6 +207,7 @@ _SEEDED_RULES = (
     PREDICTION_OF_MANUAL,
     ITEM_OUTSIDE_TABLE,
     MISSING_GROUP,
+    GRAPH_ENDS,
 )
 STATE_RULES = {  # body schema -> the rules it is subject to
     "ChannelBody": (MISSING_RECORD,),
@@ -222,6 +227,10 @@ STATE_RULES = {  # body schema -> the rules it is subject to
     "DynamodbTableBody": (ITEM_OUTSIDE_TABLE,),
     "DynamodbItemPut": (ITEM_OUTSIDE_TABLE,),
     "MlFeatureGroupChoice": (MISSING_GROUP,),
+    "GraphApiVertexBody": (GRAPH_NO_SCHEMA, GRAPH_UNDECLARED),
+    "GraphEdgeBody": (GRAPH_NO_SCHEMA, GRAPH_UNDECLARED, GRAPH_ENDS),
+    "GraphApiPropertiesBody": (GRAPH_NO_SCHEMA, GRAPH_UNDECLARED),
+    "ConversionBody": (CONVERSION_TYPE,),
     "SeedDocument": _SEEDED_RULES,
     "SeedRequest": _SEEDED_RULES,
 }

@@ -13,28 +13,34 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .. import assumptions
 from .. import validation as v
 from ..errors import Conflict, FieldError, NotFound
+from . import schema as s
 from .resource import Resource
 
 # A vertex id travels in the client's URL (`/v1/vertices/{vertex_id}`, unquoted): one holding
 # a character that URL would mangle could be added but never read or dropped.
 URL_UNSAFE = re.compile(r"[/?#%\\]")
+_UNSAFE = v.CONTROL_CHARS.pattern[1:-1] + r"/?#%\\"  # a character class's inside
+_SPACE = "".join(f"\\u{ord(c):04x}" for c in s.SPACES if not v.CONTROL_CHARS.match(c))
 GRAPH_ID = {
     "type": "string",
     "minLength": 1,
-    "maxLength": 255,
-    "pattern": r"^[^\x00-\x1f\x7f/?#%\\]*[^\x00-\x20\x7f/?#%\\][^\x00-\x1f\x7f/?#%\\]*$",
-    "description": "1 to 255 characters, none of / ? # % \\ or control characters, not only spaces",
+    "maxLength": assumptions.MAX_NAME_LENGTH,
+    "pattern": f"^[^{_UNSAFE}]*[^{_UNSAFE}{_SPACE}][^{_UNSAFE}]*$",
+    "description": f"1 to {assumptions.MAX_NAME_LENGTH} characters, none of / ? # % \\ or control characters, "
+    "not only spaces",
 }
 SCALAR = {"oneOf": [{"type": "string"}, {"type": "number"}]}
 PROPERTY_VALUES = {
     "type": "object",
-    "propertyNames": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"^[^\x00-\x1f\x7f]*\S"},
+    "propertyNames": s.NAME,
     "additionalProperties": {"oneOf": [SCALAR, {"type": "array", "items": SCALAR}]},
     "description": "property name -> a string or number (`single`), or a list of them (`set`), as the label's "
     "schema declares it",
 }
+ENCLOSING = 3  # {"graph_vertices": [{"properties": <here>}]}
 # The comparisons of the client's docstrings: `{name}__{op}={number}`, `{name}__bw={low},{high}`.
 OPERATORS: dict[str, Callable[..., bool]] = {
     "eq": lambda a, b: a == b,
@@ -57,7 +63,9 @@ def graph_id(body: Mapping, field: str) -> str:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or isinstance(value, float) and math.isfinite(value)
 
 
 def _scalar(value: Any, field: str) -> str | int | float:
@@ -72,7 +80,8 @@ def property_values(body: Mapping, field: str = "properties") -> dict[str, Any]:
     given = body.get(field)
     if given is None:
         return {}
-    v.expect_object(given, field)
+    # JSON the fake can always answer, within the depth a state document allows around it
+    given = v.json_value(v.expect_object(given, field), field, ENCLOSING)
     found: dict[str, Any] = {}
     for key, value in given.items():
         where = f"{field}.{key}"

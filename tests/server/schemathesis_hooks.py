@@ -35,6 +35,10 @@ MESSAGES = {
     schemas.NO_SERVER: r"server_status: only an automl model has a model server",
     schemas.PREDICTION_OF_MANUAL: r"model_id: model \d+ is manual; predictions need an automl model",
     schemas.MISSING_GROUP: r"\bgroup: no ml_feature_group is named .*",
+    schemas.GRAPH_NO_SCHEMA: r"\blabel: no (?:vertex|edge) schema is labelled .*",
+    schemas.GRAPH_UNDECLARED: r"\bproperties\..+: (?:is not a property of (?:vertex|edge) .*|must be an? .+ \((?:String|Float)\((?:single|set)\)\))",
+    schemas.GRAPH_ENDS: r"\b(?:from|to): (?:no vertex has id .*|vertex .* is a .*; edge .* joins .* there)",
+    schemas.CONVERSION_TYPE: r"\bconversion_type: must be one of .*",
     schemas.ITEM_OUTSIDE_TABLE: r"(?:dynamodb table '.*' does not exist|(?:item|body|items\[\d+\])\.\w+: is required: it is the table's key)",
 }
 assert set(MESSAGES) == {rule for rules in schemas.STATE_RULES.values() for rule in rules}
