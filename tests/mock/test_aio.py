@@ -30,6 +30,11 @@ async def post_experiment(session, name: str) -> aiohttp.ClientResponse:
         return response
 
 
+async def create_in_a_session(name: str) -> aiohttp.ClientResponse:
+    async with aiohttp.ClientSession() as session:
+        return await post_experiment(session, name)
+
+
 def test_both_await_forms_reach_the_fake_with_aiohttps_own_response():
     async def calls():
         async with aiohttp.ClientSession() as session:
@@ -275,10 +280,7 @@ def test_hosts_the_fake_does_not_serve_go_to_the_network(other_host):
 
 
 def test_nested_fakes_answer_innermost_first_and_put_aiohttp_back():
-    async def create(name):
-        async with aiohttp.ClientSession() as session:
-            await post_experiment(session, name)
-
+    create = create_in_a_session
     assert aiohttp.ClientSession._request is NETWORK_REQUEST
     with MLSMock() as outer:
         run(create("outer"))
@@ -430,3 +432,24 @@ def test_a_delayed_status_fault_answers_late_with_its_status():
         assert run(call()) == (504, {"code": 504, "error": "gateway timeout", "results": None})
         assert fault.hits == 1 and mls.state.faults.describe() == []
         assert [c.status for c in mls.calls] == [504]
+
+
+def test_inside_aioresponses_mls_hosts_reach_the_fake_and_other_hosts_its_stubs():
+    aioresponses = pytest.importorskip("aioresponses").aioresponses
+
+    async def calls():
+        async with aiohttp.ClientSession() as session:
+            async with session.get("http://stubbed.example/x") as stubbed:
+                stub = await stubbed.json()
+            created = await post_experiment(session, "beside-a-stub")
+            return stub, created.status
+
+    with aioresponses() as stubs:
+        stubs.get("http://stubbed.example/x", payload={"from": "stub"}, repeat=True)
+        with MLSMock() as mls:
+            assert run(calls()) == ({"from": "stub"}, 201)
+        assert aiohttp.ClientSession._request is not NETWORK_REQUEST  # aioresponses's again
+        with pytest.raises(aiohttp.ClientConnectionError):  # aioresponses refuses what it has no stub for
+            run(create_in_a_session("after"))
+    assert aiohttp.ClientSession._request is NETWORK_REQUEST
+    assert [c.path for c in mls.calls] == ["/api/v1/experiments"]
