@@ -116,7 +116,8 @@ class MLSMock(transport.Router):
                 hint += "; paths are globs on the whole decoded URL path, e.g. '/api/v1/channels*'"
             warnings.warn(
                 UnmatchedFaultWarning(
-                    f"mls-mock: the fault fail({fault.method!r}, {fault.path!r}, status={fault.status}) "
+                    f"mls-mock: the fault fail({fault.method!r}, {fault.path!r}, status={fault.status}"
+                    f"{f', delay={fault.delay:g}' if fault.delay else ''}) "
                     f"never matched a request{hint}"
                 ),
                 stacklevel=3,

@@ -453,3 +453,43 @@ def test_inside_aioresponses_mls_hosts_reach_the_fake_and_other_hosts_its_stubs(
             run(create_in_a_session("after"))
     assert aiohttp.ClientSession._request is NETWORK_REQUEST
     assert [c.path for c in mls.calls] == ["/api/v1/experiments"]
+
+
+def test_large_answers_streamed_bodies_and_the_body_limit():
+    async def gen():
+        yield b'{"name": "streamed", '
+        yield b'"bucketing_seed": "s"}'
+
+    async def calls():
+        async with aiohttp.ClientSession() as session:
+            async with session.get("https://ab.stg.sktmls.com/openapi.json") as document:  # far past a stream's limit
+                openapi = await document.json()
+            json_headers = {**AUTH, "Content-Type": "application/json"}
+            async with session.post(AB, data=gen(), headers=json_headers) as streamed:
+                created = await streamed.json()
+            async with session.post(AB, data=b" " * (1024 * 1024 + 1), headers=json_headers) as too_large:
+                refused = await too_large.json()
+            return openapi, created, (too_large.status, refused)
+
+    with MLSMock() as mls:
+        openapi, created, too_large = run(calls())
+    assert "/api/v1/experiments" in openapi["paths"]
+    assert created["results"]["name"] == "streamed" and mls.calls[-2].body_bytes == 43
+    assert too_large == (413, {"code": 413, "error": "request body is larger than 1048576 bytes", "results": None})
+    assert mls.calls[-1].body_truncated and mls.store.counts()["experiments"] == 1
+
+
+def test_paths_and_queries_are_decoded_as_on_the_requests_path():
+    url = "https://ab.stg.sktmls.com/api/v1/experiments/%ff%2F?name=%ff&name=%C3%A9"
+
+    async def call():
+        async with aiohttp.ClientSession() as session:
+            async with session.get(url, headers=AUTH) as response:
+                return response.status
+
+    with MLSMock() as mls:
+        status = run(call())
+        requests.get(url, auth=("alice", "pw"))
+    by_aiohttp, by_requests = mls.calls
+    assert status == by_requests.status == 404
+    assert (by_aiohttp.path, by_aiohttp.query_all) == (by_requests.path, by_requests.query_all)
