@@ -124,6 +124,7 @@
     let paused = false;
     let stopped = false;
     let timer = null;
+    let drawn = false;
 
     function filter() {
       const method = main.querySelector("#f-method").value;
@@ -154,6 +155,7 @@
     }
 
     function draw() {
+      drawn = true;
       const keep = filter();
       const rows = [];
       let shown = 0;
@@ -210,12 +212,12 @@
               return;
             }
             clears = cleared;
-            if (fresh.length) {
-              since = fresh[fresh.length - 1].seq;
+            if (fresh.length || !drawn) { // rows are rebuilt only when there is something new
+              since = fresh.length ? fresh[fresh.length - 1].seq : since;
               for (const call of fresh) calls.unshift(call);
               if (calls.length > KEEP) calls.length = KEEP;
+              draw();
             }
-            draw();
           }
         } catch (error) {
           status.textContent = "The fake does not answer; trying again.";
@@ -229,6 +231,7 @@
     }
 
     form.addEventListener("input", draw);
+    form.addEventListener("change", draw);
     form.addEventListener("submit", (event) => event.preventDefault());
     pause.addEventListener("click", () => {
       paused = !paused;
