@@ -129,7 +129,7 @@ def list_calls(req, since: int = 0, limit: int | None = None):
     Encoded an entry at a time, each body parsed only for its own entry and not kept: the
     answer costs about its size, never the whole journal parsed (up to 25 times bigger)."""
     journal = req.state.journal
-    calls = journal.since(since, limit) if since or limit else journal
+    calls = journal.since(since, limit or journal.limit) if since or limit else journal
     entries = b", ".join(encode(_render(call)) for call in calls)
     return json_reply(
         b'{"code": 200, "error": null, "results": [' + entries + b"]}",
