@@ -14,6 +14,31 @@ from support import client_error
 WAIT = 10  # seconds: the traffic view polls every second
 
 
+# WCAG's contrast ratio of every visible text element's colour against the first opaque
+# background behind it.
+CONTRAST = """
+const rgb = (text) => text.match(/[\\d.]+/g).map(Number);
+const lum = ([r, g, b]) => [r, g, b].map((c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; })
+  .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+const background = (node) => {
+  for (; node && node.nodeType === 1; node = node.parentElement) {
+    const colour = rgb(getComputedStyle(node).backgroundColor);
+    if (colour.length < 4 || colour[3] > 0) return colour.slice(0, 3);
+  }
+  return [255, 255, 255];
+};
+const low = [];
+for (const node of document.querySelectorAll('body *')) {
+  const own = [...node.childNodes].some((c) => c.nodeType === 3 && c.textContent.trim());
+  if (!own || !node.offsetParent || node.closest('.visually-hidden, .skip')) continue;
+  const [a, b] = [lum(rgb(getComputedStyle(node).color).slice(0, 3)), lum(background(node))];
+  const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  if (ratio < 4.5) low.push(`${node.tagName} ${node.textContent.trim().slice(0, 30)}: ${ratio.toFixed(2)}`);
+}
+return low;
+"""
+
+
 def wait_for(driver, condition, message):
     return WebDriverWait(driver, WAIT).until(lambda d: condition(d), message)
 
@@ -104,7 +129,8 @@ def test_a_fault_added_from_the_page_fails_the_next_client_call(page, mls_live_s
 
 
 @pytest.mark.mls_seed("demo")
-def test_every_control_is_labelled_and_works_from_the_keyboard(page, mls_live_server, mls_channel_client):
+def test_every_control_is_labelled_and_works_from_the_keyboard(
+        page, mls_live_server, mls_channel_client, mls_experiment_client):
     for path in ("", "/records", "/records/channels", "/traffic", "/controls"):
         page.get(mls_live_server.ui_url + path)
         unlabelled = page.execute_script("""
@@ -114,7 +140,12 @@ def test_every_control_is_labelled_and_works_from_the_keyboard(page, mls_live_se
         assert page.find_element(By.TAG_NAME, "h1").text
         assert page.find_element(By.CSS_SELECTOR, "html").get_attribute("lang") == "en"
     mls_channel_client.list_channels()
+    taken = mls_experiment_client.list_experiments()[0]
+    client_error(mls_channel_client.create_channel, name="tworld_main_banner", experiments=[taken])  # 409: a red row
     page.get(mls_live_server.ui_url + "/traffic")
+    wait_for(page, lambda d: d.find_elements(By.CSS_SELECTOR, "tr.call.failed"), "no failed call shown")
+    low = page.execute_script(CONTRAST)
+    assert low == [], f"text below 4.5:1 contrast (WCAG AA): {low}"
     body = page.find_element(By.TAG_NAME, "body")
     body.send_keys(Keys.TAB)
     assert page.switch_to.active_element.text == "Skip to content"
