@@ -9,16 +9,11 @@ import json
 import os
 import shutil
 import tempfile
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
-# `make screenshots` sets it: the README's pictures are rewritten only when asked, so a test
-# run never changes tracked files.
-SCREENSHOTS = Path(__file__).with_name("screenshots")
-WRITE_SCREENSHOTS = os.environ.get("MLS_MOCK_SCREENSHOTS") == "1"
 WINDOW = (1280, 900)
 # URLs that name no host: the browser's own pages (its new-tab page at start) and inline data.
 BROWSER_OWN = {"data", "about", "blob", "chrome", "chrome-untrusted", "devtools"}
@@ -83,14 +78,3 @@ def page(browser, mls_live_server):
     errors = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"
               and "status of 401" not in entry["message"]]  # a locked page answers 401 by design
     assert errors == [], errors
-
-
-def screenshot(driver, name: str, tmp_path: Path) -> Path:
-    """A PNG of the page: into tests/browser/screenshots/ (the README's) under `make
-    screenshots`, else into the test's tmp_path."""
-    target = (SCREENSHOTS if WRITE_SCREENSHOTS else tmp_path) / name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    data = driver.get_screenshot_as_png()
-    assert data.startswith(b"\x89PNG") and len(data) > 10_000, "a blank or broken screenshot"
-    target.write_bytes(data)
-    return target

@@ -8,7 +8,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import screenshot
+from browser_support import screenshot
 from support import client_error
 
 WAIT = 10  # seconds: the traffic view polls every second
