@@ -47,6 +47,20 @@ def test_every_kind_has_a_table_and_its_records_their_page():
     assert "&#34;screen_id&#34;: &#34;only&#34;" in record  # the API's JSON, escaped
 
 
+def test_every_record_of_the_demo_seed_has_its_page():
+    """Each kind's render (models with their automl parts, DynamoDB items, data status) on a
+    page: the JSON the API answers, whatever the kind."""
+    app = create_app()
+    client = app.test_client()
+    check_response(client.post("/_mock/seed", json={"name": "demo"}), 201)
+    store = app.state.store
+    for kind, resource in store.resources.items():
+        for record_id in list(resource.table.rows):
+            page = client.get(f"/_mock/ui/records/{kind}/{record_id}")
+            assert page.status_code == 200, (kind, record_id, page.data[:300])
+            assert f"{resource.kind} {record_id}" in page.get_data(as_text=True)
+
+
 def test_store_values_are_escaped(client):
     client.application.state.store.create_channel({"screen_id": "<script>alert(1)</script>", "experiments": []}, "u")
     for path in ("/_mock/ui", "/_mock/ui/records/channels", "/_mock/ui/records/channels/3", "/_mock/ui?q=<b>"):
