@@ -262,7 +262,8 @@ def _run(service: Service, args, users, token, origin: str, on_ready) -> int:
             "required" if token else "none",
             ", ".join(sorted(service.store.generous)) or "none",
         )
-        print(f"mls-mock listening on {service.url}", flush=True)
+        # The first line is read by scripts (its last word is the URL): the dashboard goes second.
+        print(f"mls-mock listening on {service.url}\nmls-mock dashboard at {service.ui_url}", flush=True)
         if on_ready is not None:
             on_ready(service)
         while not service.stopping.wait(0.2):

@@ -17,6 +17,7 @@ from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 from waitress.task import ErrorTask
 
 from . import assumptions
+from .ui import PREFIX as UI_PREFIX
 from .wire import envelope
 
 try:
@@ -60,6 +61,11 @@ class LiveServer:
     @property
     def url(self) -> str:
         return self.thread.url
+
+    @property
+    def ui_url(self) -> str:
+        """The dashboard (api/ui.py)."""
+        return self.thread.url + UI_PREFIX
 
     @property
     def port(self) -> int:

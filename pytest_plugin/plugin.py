@@ -181,7 +181,7 @@ def mls_mock(request, mls_env, mls_settings, mls_mock_session, _mls_seeds):
     """The fake MLS AB API for this test, emptied when the test starts, active (every sktmls
     client of the process reaches it in-process) until it ends. `@pytest.mark.mls_seed(...)`
     sets are loaded first. `.store`, `.calls` (journal: method, path, query, query_all,
-    json, body_bytes, body_truncated, status, user),
+    json, body_bytes, body_truncated, status, user, response, response_bytes, seq),
     `.fail(method, path, status=500, error=None, times=1, raises=None)`, `.seed(...)`."""
     helpers.ensure_enabled(request, "mls_mock")
     helpers.skip_if_remote(mls_settings, "mls_mock")
@@ -376,7 +376,7 @@ def mls_clock(mls_settings):
 def mls_live_server(mls_mock, mls_live_server_session):
     """The same fake as `mls_mock` (same state, journal and faults), served on a real
     127.0.0.1 port for aiohttp code, subprocesses and non-Python clients: `.url`, `.port`,
-    `.mock` (the `MLSMock` behind it). sktmls's configuration points at `.url` during the
+    `.ui_url` (the dashboard), `.mock` (the `MLSMock` behind it). sktmls's configuration points at `.url` during the
     test, so every client of this process uses the socket; for a subprocess, run it as
     `mls-mock point {url} -- script.py` (or call `mls_mock.redirect.point_sktmls_at(url)` in it)."""
     previous = point_sktmls_at(mls_live_server_session.url)

@@ -21,6 +21,7 @@ from . import (
     ml_features,
     models,
     profiles,
+    ui,
     unfaked,
     vertices,
 )
@@ -44,6 +45,7 @@ ROUTES: list[Route] = [
     *data_status.routes,
     *admin.routes,
     *document.routes,
+    *ui.routes,
     *unfaked.routes,
 ]
 
