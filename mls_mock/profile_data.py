@@ -17,7 +17,7 @@ import copy
 from . import assumptions
 from . import validation as v
 from .errors import FieldError, NotFound
-from .store.dynamodb import ENCLOSING_ITEM, default_key
+from .store.dynamodb import ENCLOSING_ITEM, TABLE_NAME, default_key
 
 KINDS = tuple(assumptions.PROFILE_PREFIX_BY_KIND)  # "user", "item", "id"
 
@@ -57,14 +57,24 @@ def served(store, profile_id: str, kind: str, target_id: str, keys: list[str] | 
 def put_values(store, profile_id: str, kind: str, target_id: str, values: dict) -> dict | None:
     """Make `values` the target's item in the profile's main table (the whole item, replaced;
     the table is made, active, when it does not exist). Returns what is then served (None:
-    not served, e.g. the main table is inactive). Call inside a store write (`Store.put_profile_values`)."""
-    profile = _profile(store, profile_id, kind)
+    not served, e.g. the main table is inactive). Call inside a store write
+    (`Store.put_profile_values`); bad input raises FieldError before anything is read."""
+    given = {"profile_id": profile_id, "kind": kind, "target_id": target_id}
+    v.name(given, "profile_id")
+    v.choice(given, "kind", KINDS)
+    if target_id is None:
+        raise FieldError("target_id", "is required")
     if not isinstance(target_id, str) or not target_id:
         raise FieldError("target_id", "must be a non-empty string (the profile API's path or `id`)")
     values = v.json_value(v.expect_object(values, "values"), "values", ENCLOSING_ITEM)
+    profile = _profile(store, profile_id, kind)
     table = profile["main_table"]
     tables = store.resources["dynamodb_tables"]
     if table not in tables.table.ids_by_name:
+        if not TABLE_NAME.fullmatch(table):
+            raise FieldError(
+                "profile_id", f"its main table {table!r} cannot be a DynamoDB table (DynamoDB's name rule)"
+            )
         tables.create({"name": table, "key": default_key(table)})
     key = tables.named(table)["key"]
     if key in values and values[key] != target_id:
