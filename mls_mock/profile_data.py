@@ -93,10 +93,9 @@ def _profile(store, profile_id: str, kind: str) -> dict:
         raise NotFound(f"profile {profile_id!r} does not exist")
     profile = profiles.table.rows[found]
     if not all(table.startswith(prefix) for table in profile["tables"]):
-        raise NotFound(
-            f"profile {profile_id!r} is not a {kind} profile: the {kind} form serves profiles whose tables start "
-            f"with {prefix!r}"
-        )
+        article = "an" if kind in ("item", "id") else "a"
+        why = f"its tables do not start with {prefix!r}"
+        raise NotFound(f"profile {profile_id!r} is not {article} {kind} profile: {why}")
     return profile
 
 
