@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 import requests
 
-from . import transport
+from . import aio, netfaults, transport
 from .app import create_app
 from .hosts import MOUNTS, RUNTIME_PREFIXES
 from .inprocess import InProcess
@@ -91,9 +91,11 @@ class MLSMock(transport.Router):
             self._blocked = other - self._served.keys()
             self._origins_read = True
         transport.activate(self)
+        aio.activate(self)
         return self
 
     def stop(self) -> None:
+        aio.deactivate(self)
         transport.deactivate(self)
         self._warn_unmatched_faults()
 
@@ -194,23 +196,27 @@ class MLSMock(transport.Router):
                 path = prefix + unquote(transport.urlsplit(url).path)
                 fault = self.state.faults.take(method, path, network=True)
                 if fault is not None:
-                    raise _network_error(fault, prepared)
+                    assert fault.raises is not None  # take(network=True) returns only faults that raise
+                    raise netfaults.for_requests(fault.raises, fault.message, prepared)
             return self._direct(prepared, key, prefix)
-        host = key[1]
-        if key in self._blocked or host.endswith(MLS_DOMAINS):
-            raise requests.ConnectionError(
-                f"mls-mock does not serve {url.split('?')[0]}: it is not a URL of an MLS API "
-                f"in sktmls's config, and no request to another MLS host may reach the network",
-                request=prepared,
-            )
+        if self._refused(key):
+            raise requests.ConnectionError(_not_served(url), request=prepared)
         return None
 
+    def prefix_for(self, key: transport.Origin, url: str, refuse) -> str | None:
+        """The path prefix of the API this fake serves at `key` (`transport.origin`), None for
+        an origin it leaves to the network; for another MLS host, raises `refuse(message)`."""
+        prefix = self._served.get(key)
+        if prefix is None and self._refused(key):
+            raise refuse(_not_served(url))
+        return prefix
 
-def _network_error(fault: Fault, prepared: requests.PreparedRequest) -> BaseException:
-    """What a fault with `raises` raises: requests' exceptions carry the request, as a real
-    adapter's do; any other class (ValueError...) gets the message alone, as it takes no
-    `request=` (passing it raised a TypeError instead)."""
-    assert fault.raises is not None  # take(network=True) returns only faults that raise
-    if issubclass(fault.raises, requests.RequestException):
-        return fault.raises(fault.message, request=prepared)
-    return fault.raises(fault.message)
+    def _refused(self, key: transport.Origin) -> bool:
+        return key in self._blocked or key[1].endswith(MLS_DOMAINS)
+
+
+def _not_served(url: str) -> str:
+    return (
+        f"mls-mock does not serve {url.split('?')[0]}: it is not a URL of an MLS API "
+        f"in sktmls's config, and no request to another MLS host may reach the network"
+    )
