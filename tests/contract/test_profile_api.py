@@ -158,6 +158,48 @@ def test_a_factory_profile_value_makes_up_what_is_not_given(mls_factory, mls_pro
     assert mls_profile_api_client.get_user_profile(profile.profile_id, "u1") == values
 
 
+# ---- async (aiohttp), in-process ------------------------------------------------------------
+
+def test_each_async_method_returns_the_targets_values(mls_profile_api_client, profiles, mls_mock, mls_api_key):
+    for name, call in every_form(mls_profile_api_client, "_async"):
+        assert asyncio.run(call()) == EXPECTED[name], name
+
+    assert [(c.path, c.status, c.user) for c in mls_mock.calls[-3:]] == [
+        (f"/pf/v1/{mls_api_key.client_id}/profiles/default/users/{USER}", 200, mls_api_key.client_id),
+        (f"/pf/v1/{mls_api_key.client_id}/profiles/device/items/item001", 200, mls_api_key.client_id),
+        (f"/pf/v1/{mls_api_key.client_id}/profiles/merged", 200, mls_api_key.client_id)]
+
+
+def test_async_keys_404_401_and_the_mms_runtime(mls_profile_api_client, profiles, mls_mock):
+    client = mls_profile_api_client
+
+    assert asyncio.run(client.get_user_profile_async("default", USER, keys=["gender", "x"])) == {
+        "gender": "F", "x": None}
+    assert mls_mock.calls[-1].query_all == {"f": ["gender", "x"], "mode": ["test"]}
+    assert asyncio.run(client.get_item_profile_async("device", "item001", keys=["price"])) == {"price": 1000}
+    assert asyncio.run(client.get_profile_async("merged", "001", keys=["segment"])) == {"segment": "A"}
+    with pytest.raises(MLSClientError) as caught:
+        asyncio.run(client.get_profile_async("merged", "002"))
+    assert caught.value.code == 404 and "does not serve id '002'" in caught.value.msg
+    stranger = MLSProfileAPIClient(env=MLSENV.STG, runtime_env=MLSRuntimeENV.LOCAL, client_id="tw", apikey="X" * 40)
+    with pytest.raises(MLSClientError) as caught:
+        asyncio.run(stranger.get_user_profile_async("default", USER))
+    assert caught.value.code == 401
+    mms = MLSProfileAPIClient(env=MLSENV.STG, runtime_env=MLSRuntimeENV.MMS)
+    assert asyncio.run(mms.get_user_profile_async("default", USER, keys=["age"])) == {"age": 31}
+    assert (mls_mock.calls[-1].user, mls_mock.calls[-1].query_all) == ("mls-mms", {"f": ["age"]})
+
+
+def test_faults_apply_to_the_async_methods(mls_profile_api_client, profiles, mls_mock):
+    mls_mock.fail("GET", "/pf/*", status=502)
+
+    with pytest.raises(MLSClientError) as caught:
+        asyncio.run(mls_profile_api_client.get_profile_async("merged", "001"))
+
+    assert caught.value.code == 502
+    assert asyncio.run(mls_profile_api_client.get_profile_async("merged", "001")) == {"segment": "A"}
+
+
 # ---- over a socket: mls_live_server -----------------------------------------------------------
 
 def test_each_method_against_a_served_fake(mls_live_server, profiles, mls_api_key):
