@@ -229,3 +229,15 @@ def test_each_async_method_against_a_served_fake(mls_live_server, profiles, mls_
     mms = MLSProfileAPIClient(env=MLSENV.STG, runtime_env=MLSRuntimeENV.MMS)
     assert asyncio.run(mms.get_item_profile_async("device", "item001", keys=["price"])) == {"price": 1000}
     assert mls_live_server.mock.calls[-1].user == "mls-mms"
+
+
+@pytest.mark.mls_seed("demo")
+def test_the_demo_workspace_serves_its_user_profile(mls_mock):
+    apikey = mls_mock.store.list("clients", name="tworld_app_reco")[0]["apikey"]
+    client = MLSProfileAPIClient(env=MLSENV.STG, runtime_env=MLSRuntimeENV.LOCAL, client_id="tworld_app_reco",
+                                 apikey=apikey)
+
+    assert client.get_user_profile("tworld_user_profile", "1000012345", keys=["gender", "arpu"]) == {
+        "gender": "F", "arpu": 65000}
+    # The demo's item profile has no DynamoDB table: nothing is served.
+    assert client_error(client.get_item_profile, "product_item_profile", "PRD-1").code == 404
