@@ -19,9 +19,9 @@ ITEM_VALUES = {"price": 1000, "resolution": "FHD"}
 
 
 @pytest.fixture
-def profiles(mls_factory):
+def profiles(mls_mock, mls_factory):
     """Profile "default" (user) with USER's values, "device" (item) with item001's, "merged"
-    (integrated) with id 001's."""
+    (integrated) with id 001's (in the fake's DynamoDB tables: skipped on --mls-url)."""
     mls_factory.profile_values("default", "user", USER, USER_VALUES)
     mls_factory.profile_values("device", "item", "item001", ITEM_VALUES)
     mls_factory.profile_values("merged", "id", "001", {"segment": "A"})
@@ -64,7 +64,7 @@ def test_keys_select_in_order_and_a_key_no_table_holds_is_none(mls_profile_api_c
 
 
 def test_the_whole_way_a_user_sets_values_the_main_table_decides_and_the_left_table_wins(
-        mls_profile_client, mls_dynamodb_client, mls_factory, mls_profile_api_client):
+        mls_mock, mls_profile_client, mls_dynamodb_client, mls_factory, mls_profile_api_client):
     mls_profile_client.create_profile("daily", ["user-profile-base", "user-profile-daily"],
                                       main_table="user-profile-daily")
     for table in ("user-profile-base", "user-profile-daily"):
@@ -149,7 +149,7 @@ def test_values_set_every_way_are_what_is_served(mls_mock, mls_profile_api_clien
         assert mls_profile_api_client.get_user_profile("p", f"by_{way}") == {"via": way}
 
 
-def test_a_factory_profile_value_makes_up_what_is_not_given(mls_factory, mls_profile_api_client):
+def test_a_factory_profile_value_makes_up_what_is_not_given(mls_mock, mls_factory, mls_profile_api_client):
     profile = mls_factory.profile(tables=["user-profile-made"])
 
     values = mls_factory.profile_values(profile, "user", "u1")
