@@ -19,6 +19,8 @@ import threading
 from typing import Any
 
 from . import assumptions
+from .inprocess import decoded_path, query_args
+from .traffic import TRANSPORT
 from .transport import origin
 from .wire import Reply, Request
 
@@ -101,12 +103,21 @@ async def _answer(fake, prefix: str, session, method: str, url, kwargs: dict, hi
         raise RuntimeError("Session is closed")
     request = _client_request(session, method.upper(), url, kwargs)
     body = await _payload_bytes(request.body)
-    path = prefix + (request.url.path or "/")
-    fault = fake.state.faults.take(request.method, path, network=True) if fake.state.faults else None
+    path = prefix + decoded_path(request.url.raw_path)  # as the requests path decodes it
+    fault = fake.state.faults.take(request.method, path, TRANSPORT) if fake.state.faults else None
     if fault is not None:
-        assert fault.raises is not None  # take(network=True) returns only faults that raise
-        raise netfaults.for_aiohttp(fault.raises, fault.message)
-    reply = fake.app.dispatcher.dispatch(_wire_request(fake.state, request, path, body))
+        if fault.delay:
+            timeout = kwargs.get("timeout", session.timeout)  # None: no timeout, as aiohttp reads it
+            if timeout is _aiohttp().helpers.sentinel:
+                timeout = session.timeout
+            await netfaults.wait_for_aiohttp(fault.delay, timeout)
+        if fault.raises is not None:
+            raise netfaults.for_aiohttp(fault.raises, fault.message)
+    wire = _wire_request(fake.state, request, path, body)
+    wire.in_process = True
+    if fault is not None and fault.status is not None:
+        wire.fault = fault
+    reply = fake.app.dispatcher.dispatch(wire)
     response = _client_response(session, request, reply)
     response._history = history
     if response.status in REDIRECTS and kwargs.get("allow_redirects", True) and "Location" in response.headers:
@@ -195,16 +206,13 @@ async def _payload_bytes(payload) -> bytes:
 def _wire_request(state, request, path: str, body: bytes) -> Request:
     url = request.url
     headers = request.headers
-    args: dict[str, list[str]] = {}
-    for name, value in url.query.items():
-        args.setdefault(name, []).append(value)
     # a body of unknown length goes chunked: no length to check up front, as werkzeug sees it
     length = None if "chunked" in headers.get("Transfer-Encoding", "").lower() else len(body)
     return Request(
         state,
         request.method,
         path,
-        args,
+        query_args(url.raw_query_string),
         headers,
         length,
         body if len(body) <= assumptions.MAX_BODY_BYTES else None,
@@ -212,6 +220,19 @@ def _wire_request(state, request, path: str, body: bytes) -> Request:
         url.scheme,
         url.raw_query_string,
     )
+
+
+class _Delivered:
+    """The protocol behind a response's stream, fed whole at once: there is no socket to
+    pause (aiohttp pauses reading past twice the stream's limit)."""
+
+    _reading_paused = False
+
+    def pause_reading(self, *args, **kwargs) -> None:
+        pass
+
+    def resume_reading(self, *args, **kwargs) -> None:
+        pass
 
 
 class _Sent:
@@ -252,7 +273,7 @@ def _client_response(session, request, reply: Reply):
     response.reason = http.HTTPStatus(reply.status).phrase if reply.status in _KNOWN else ""
     response._headers = CIMultiDictProxy(CIMultiDict((str(n), str(v)) for n, v in reply.headers))
     response._raw_headers = tuple((str(n).encode("latin-1"), str(v).encode("latin-1")) for n, v in reply.headers)
-    content = aiohttp.StreamReader(aiohttp.base_protocol.BaseProtocol(loop), 2**16, loop=loop)
+    content = aiohttp.StreamReader(_Delivered(), 2**16, loop=loop)
     if request.method != "HEAD" and reply.body:
         content.feed_data(reply.body)
     content.feed_eof()

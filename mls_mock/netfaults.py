@@ -1,9 +1,11 @@
-"""What a fault's `raises` becomes on each in-process path, in one place: a test writes
+"""What a fault does on each in-process path, in one place. Its `raises`: a test writes
 `mls.fail(..., raises=requests.Timeout)` once and code on aiohttp sees the timeout aiohttp
 would raise; an aiohttp class (or `asyncio.TimeoutError`) given to `raises` works for
-code on `requests` alike. Any other class (ValueError...) is raised as it is on both."""
+code on `requests` alike; any other class (ValueError...) is raised as it is on both. Its
+`delay`: slept on requests, awaited on aiohttp, within the client's own timeout."""
 
 import asyncio
+import time
 
 import requests
 
@@ -66,3 +68,53 @@ def for_aiohttp(cls: type[BaseException], message: str) -> BaseException:
         import aiohttp
 
         return aiohttp.ClientConnectionError(message)
+
+
+# ---- added latency: a fault's `delay`, within the client's own timeout ----------------------
+
+
+def _read_limit(timeout) -> float | None:
+    """The seconds `requests` waits for an answer under `timeout=`: a number, a (connect,
+    read) pair, or urllib3's Timeout."""
+    if isinstance(timeout, tuple):
+        timeout = timeout[1]
+    elif hasattr(timeout, "read_timeout"):
+        timeout = timeout.read_timeout
+    return float(timeout) if isinstance(timeout, (int, float)) else None
+
+
+def wait_for_requests(delay: float, timeout, prepared: requests.PreparedRequest) -> None:
+    """Sleep `delay` seconds, or as long as the client's read timeout and raise requests'
+    ReadTimeout, as a server that slow would make it."""
+    limit = _read_limit(timeout)
+    if limit is not None and delay >= limit:
+        time.sleep(limit)
+        raise requests.ReadTimeout(_late(delay, f"Read timed out. (read timeout={limit:g})"), request=prepared)
+    time.sleep(delay)
+
+
+async def wait_for_aiohttp(delay: float, timeout) -> None:
+    """`await asyncio.sleep(delay)` (never blocking the loop), or as long as the call's
+    ClientTimeout allows and raise what aiohttp raises: `total` gives asyncio.TimeoutError,
+    `sock_read` aiohttp's SocketTimeoutError."""
+    import aiohttp
+
+    if isinstance(timeout, (int, float)):
+        timeout = aiohttp.ClientTimeout(total=timeout)
+    limits = []
+    if isinstance(timeout, aiohttp.ClientTimeout):
+        if timeout.total:
+            limits.append((timeout.total, TimeoutError(_late(delay, f"total timeout={timeout.total:g}"))))
+        if timeout.sock_read:
+            error = getattr(aiohttp, "SocketTimeoutError", aiohttp.ServerTimeoutError)
+            limits.append((timeout.sock_read, error(_late(delay, "Timeout on reading data from socket"))))
+    if limits:
+        limit, raised = min(limits, key=lambda pair: pair[0])
+        if delay >= limit:
+            await asyncio.sleep(limit)
+            raise raised
+    await asyncio.sleep(delay)
+
+
+def _late(delay: float, what: str) -> str:
+    return f"mls-mock: a fault delays this answer by {delay:g} s: {what}"

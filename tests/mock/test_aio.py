@@ -30,6 +30,11 @@ async def post_experiment(session, name: str) -> aiohttp.ClientResponse:
         return response
 
 
+async def create_in_a_session(name: str) -> aiohttp.ClientResponse:
+    async with aiohttp.ClientSession() as session:
+        return await post_experiment(session, name)
+
+
 def test_both_await_forms_reach_the_fake_with_aiohttps_own_response():
     async def calls():
         async with aiohttp.ClientSession() as session:
@@ -275,10 +280,7 @@ def test_hosts_the_fake_does_not_serve_go_to_the_network(other_host):
 
 
 def test_nested_fakes_answer_innermost_first_and_put_aiohttp_back():
-    async def create(name):
-        async with aiohttp.ClientSession() as session:
-            await post_experiment(session, name)
-
+    create = create_in_a_session
     assert aiohttp.ClientSession._request is NETWORK_REQUEST
     with MLSMock() as outer:
         run(create("outer"))
@@ -355,3 +357,139 @@ def test_the_readme_aiohttp_example_runs_as_written():
     namespace: dict = {}
     exec(compile(example, "README.md", "exec"), namespace)
     assert namespace["mls"].calls[-1].query_all == {"label": ["user"], "mode": ["test"]}
+
+
+# ---- added latency --------------------------------------------------------------------------
+
+
+def test_a_delay_is_awaited_without_blocking_the_loop():
+    """The loop runs other tasks after the fault was taken and before the fake answered."""
+    seen = []
+
+    async def calls(mls, fault):
+        async def ticker():
+            while not done.is_set():
+                seen.append((fault.hits, len(mls.calls)))
+                await asyncio.sleep(0.01)
+
+        done = asyncio.Event()
+        ticking = asyncio.create_task(ticker())
+        async with aiohttp.ClientSession() as session:
+            response = await post_experiment(session, "late")
+        done.set()
+        await ticking
+        return response.status
+
+    with MLSMock() as mls:
+        fault = mls.delay("POST", "/api/v1/experiments", seconds=0.2)
+        assert run(calls(mls, fault)) == 201
+    assert (1, 0) in seen  # a tick while the request waited
+    assert [c.status for c in mls.calls] == [201]
+
+
+@pytest.mark.parametrize(
+    "timeout, caught",
+    [
+        (aiohttp.ClientTimeout(total=0.05), asyncio.TimeoutError),
+        (aiohttp.ClientTimeout(sock_read=0.05), aiohttp.ServerTimeoutError),
+        (0.05, asyncio.TimeoutError),  # a number is a total, as aiohttp reads it
+    ],
+    ids=["total", "sock_read", "number"],
+)
+def test_a_delay_past_the_calls_timeout_raises_aiohttps_timeout(timeout, caught):
+    async def call():
+        async with aiohttp.ClientSession() as session:
+            await session.get(AB, headers=AUTH, timeout=timeout)
+
+    with MLSMock() as mls:
+        mls.delay("GET", "/api/v1/experiments", seconds=5)
+        with pytest.raises(caught, match="a fault delays this answer by 5 s"):
+            run(call())
+        assert len(mls.calls) == 0  # the client gave up before the answer
+
+
+def test_the_sessions_timeout_applies_and_none_means_no_timeout():
+    async def calls():
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=0.05)) as session:
+            with pytest.raises(asyncio.TimeoutError):
+                await session.get(AB, headers=AUTH)
+            return (await session.get(AB, headers=AUTH, timeout=None)).status
+
+    with MLSMock() as mls:
+        mls.delay("GET", "/api/v1/experiments", seconds=0.1, times=2)
+        assert run(calls()) == 200
+    assert [c.status for c in mls.calls] == [200]
+
+
+def test_a_delayed_status_fault_answers_late_with_its_status():
+    async def call():
+        async with aiohttp.ClientSession() as session:
+            async with session.get(AB, headers=AUTH) as response:
+                return response.status, await response.json()
+
+    with MLSMock() as mls:
+        fault = mls.fail("GET", "/api/v1/experiments", status=504, error="gateway timeout", delay=0.05)
+        assert run(call()) == (504, {"code": 504, "error": "gateway timeout", "results": None})
+        assert fault.hits == 1 and mls.state.faults.describe() == []
+        assert [c.status for c in mls.calls] == [504]
+
+
+def test_inside_aioresponses_mls_hosts_reach_the_fake_and_other_hosts_its_stubs():
+    aioresponses = pytest.importorskip("aioresponses").aioresponses
+
+    async def calls():
+        async with aiohttp.ClientSession() as session:
+            async with session.get("http://stubbed.example/x") as stubbed:
+                stub = await stubbed.json()
+            created = await post_experiment(session, "beside-a-stub")
+            return stub, created.status
+
+    with aioresponses() as stubs:
+        stubs.get("http://stubbed.example/x", payload={"from": "stub"}, repeat=True)
+        with MLSMock() as mls:
+            assert run(calls()) == ({"from": "stub"}, 201)
+        assert aiohttp.ClientSession._request is not NETWORK_REQUEST  # aioresponses's again
+        with pytest.raises(aiohttp.ClientConnectionError):  # aioresponses refuses what it has no stub for
+            run(create_in_a_session("after"))
+    assert aiohttp.ClientSession._request is NETWORK_REQUEST
+    assert [c.path for c in mls.calls] == ["/api/v1/experiments"]
+
+
+def test_large_answers_streamed_bodies_and_the_body_limit():
+    async def gen():
+        yield b'{"name": "streamed", '
+        yield b'"bucketing_seed": "s"}'
+
+    async def calls():
+        async with aiohttp.ClientSession() as session:
+            async with session.get("https://ab.stg.sktmls.com/openapi.json") as document:  # far past a stream's limit
+                openapi = await document.json()
+            json_headers = {**AUTH, "Content-Type": "application/json"}
+            async with session.post(AB, data=gen(), headers=json_headers) as streamed:
+                created = await streamed.json()
+            async with session.post(AB, data=b" " * (1024 * 1024 + 1), headers=json_headers) as too_large:
+                refused = await too_large.json()
+            return openapi, created, (too_large.status, refused)
+
+    with MLSMock() as mls:
+        openapi, created, too_large = run(calls())
+    assert "/api/v1/experiments" in openapi["paths"]
+    assert created["results"]["name"] == "streamed" and mls.calls[-2].body_bytes == 43
+    assert too_large == (413, {"code": 413, "error": "request body is larger than 1048576 bytes", "results": None})
+    assert mls.calls[-1].body_truncated and mls.store.counts()["experiments"] == 1
+
+
+def test_paths_and_queries_are_decoded_as_on_the_requests_path():
+    url = "https://ab.stg.sktmls.com/api/v1/experiments/%ff%2F?name=%ff&name=%C3%A9"
+
+    async def call():
+        async with aiohttp.ClientSession() as session:
+            async with session.get(url, headers=AUTH) as response:
+                return response.status
+
+    with MLSMock() as mls:
+        status = run(call())
+        requests.get(url, auth=("alice", "pw"))
+    by_aiohttp, by_requests = mls.calls
+    assert status == by_requests.status == 404
+    assert (by_aiohttp.path, by_aiohttp.query_all) == (by_requests.path, by_requests.query_all)
