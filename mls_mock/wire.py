@@ -54,7 +54,9 @@ class Request:
     when it is larger than the fake accepts; `user` is set by Basic auth; `json` is the body
     once `body()` parsed it, so the journal need not parse it again. `server` (the
     address the request was sent to: host, port), `scheme` and `query_string` are only read
-    to build a redirect's Location."""
+    to build a redirect's Location. `in_process`: it came from an in-process path, whose
+    transport took the faults that wait or raise (`traffic.TRANSPORT`); `fault`: the one it
+    took, when that fault also answers a status."""
 
     __slots__ = (
         "state",
@@ -69,6 +71,8 @@ class Request:
         "server",
         "scheme",
         "query_string",
+        "in_process",
+        "fault",
     )
 
     def __init__(
@@ -89,6 +93,8 @@ class Request:
         self.user: str | None = None
         self.json: dict | None = None
         self.server, self.scheme, self.query_string = server, scheme, query_string
+        self.in_process = False
+        self.fault: Any = None  # a traffic.Fault; typed loosely: wire imports nothing above it
 
     @property
     def store(self):
@@ -226,13 +232,29 @@ def required(convert: Converter) -> Converter:
     return convert_required
 
 
+def repeated(convert: Converter) -> Converter:
+    """`convert` for a query parameter given any number of times (`?f=a&f=b`, how `requests`
+    sends a list): the handler gets the list of converted values. /openapi.json calls it an
+    array (OpenAPI's default form style repeats the name)."""
+
+    def convert_each(value: str, field: str) -> Any:
+        return convert(value, field)
+
+    convert_each.schema = {"type": "array", "items": schema_of(convert)}  # type: ignore[attr-defined]
+    convert_each.repeated = True  # type: ignore[attr-defined]
+    return convert_each
+
+
 def parse_query(args: Mapping[str, list[str]], spec: Mapping[str, Converter]) -> dict[str, Any]:
     """Known query parameters, converted; unknown ones are ignored like most servers do, a
-    repeated known one is refused since it is ambiguous."""
+    repeated known one is refused since it is ambiguous (unless declared `repeated`)."""
     found: dict[str, Any] = {}
     for field, convert in spec.items():
         values = args.get(field)
         if values:
+            if getattr(convert, "repeated", False):
+                found[field] = [convert(value, field) for value in values]
+                continue
             if len(values) > 1:
                 raise FieldError(field, "must be given once")
             found[field] = convert(values[0], field)

@@ -328,6 +328,13 @@ def mls_api_key(_mls_target, mls_settings) -> helpers.ApiKey:
 
 
 @pytest.fixture
+def mls_profile_api_client(_mls_target, mls_settings, mls_api_key):
+    """The real `sktmls.apis.MLSProfileAPIClient` (runtime LOCAL, as `mls_api_key`): values
+    come from the profile's DynamoDB tables (`mls_factory.profile_values`)."""
+    return helpers.build_api_client("sktmls.apis.MLSProfileAPIClient", mls_settings, mls_api_key)
+
+
+@pytest.fixture
 def mls_faker_locale(pytestconfig) -> str:
     """Faker locale of `mls_factory` (the `mls_faker_locale` ini value, default en_US);
     override this fixture to return "ko_KR" for Korean names and text."""
@@ -375,8 +382,10 @@ def mls_clock(mls_settings):
 @pytest.fixture
 def mls_live_server(mls_mock, mls_live_server_session):
     """The same fake as `mls_mock` (same state, journal and faults), served on a real
-    127.0.0.1 port for aiohttp code, subprocesses and non-Python clients: `.url`, `.port`,
-    `.ui_url` (the dashboard), `.mock` (the `MLSMock` behind it). sktmls's configuration points at `.url` during the
+    127.0.0.1 port for subprocesses, non-Python clients and tests of the socket itself:
+    `.url`, `.port`, `.urls` (each MLS API's base URL by sktmls config key: `.url` for the
+    AB API, `.url + "/rec"` for the recommendation API...), `.ui_url` (the dashboard), `.mock`
+    (the `MLSMock` behind it). sktmls's configuration points every API there during the
     test, so every client of this process uses the socket; for a subprocess, run it as
     `mls-mock point {url} -- script.py` (or call `mls_mock.redirect.point_sktmls_at(url)` in it)."""
     previous = point_sktmls_at(mls_live_server_session.url)
