@@ -128,3 +128,15 @@ DYNAMODB_MISSING_TABLE_IS_ACTIVE = False
 # batch job statuses, every one always present (get_batch_status indexes them unguarded).
 DATA_STATUS_DAYS = 5
 BATCH_JOB_STATUSES = ("running", "success", "fail")
+
+# ---- pf: the profile API (MLSProfileAPIClient) and profile data (profile_data.py) ----
+# Which profiles each form of the profile API serves, by the prefix all its tables share:
+# `/users/{user_id}` a `user-profile` profile, `/items/{item_id}` an `item-profile` one, the
+# integrated `?id=` a `profile-` one (the key each form names is the key sktmls's put_item
+# gives tables of that prefix). Another profile: 404.
+PROFILE_PREFIX_BY_KIND = {"user": "user-profile", "item": "item-profile", "id": "profile-"}
+# A key `f` asks for that no table of the profile holds: null (create_profile's docstring).
+PROFILE_MISSING_KEY_VALUE = None
+# The `mode` values the profile API takes: the one sktmls sends off the MMS runtime. It
+# changes nothing here (test calls read the same data); another value: 400 naming `mode`.
+PROFILE_MODES = ("test",)

@@ -53,6 +53,11 @@ def constants() -> dict[str, str]:
     return shown
 
 
+# Why the profile API's rows have no probe: `mls-mock verify` points sktmls at one AB URL, and
+# a probe would need the real profile API's URL, a registered client's apikey and a profile
+# whose DynamoDB tables it can fill (runtime probes belong in verify_runtime.py).
+_PROFILE_API = "needs the real profile API's URL, a client's apikey and tables to fill; verify knows the AB URL"
+
 ASSUMPTIONS = (
     Assumption("envelope-code", "`code` in the envelope", "`code` equals the HTTP status (checked on 200, 401, 404)"),
     Assumption("create-status", "status of a create", "201 for a create; 200 for a GET and a PUT", writes=True),
@@ -503,6 +508,37 @@ ASSUMPTIONS = (
         "batch prediction (`POST /models/{id}/predictions`)",
         "status {NEW_PREDICTION_STATUS}, `name` the channel; a model still training: 409",
         unprobeable="a batch prediction runs a real job and sends its results; the API has no DELETE for it",
+    ),
+    # ---- pf: the profile API (each needs the real profile API's URL and a client's apikey) ----
+    Assumption(
+        "profile-api-answer",
+        "profile API answer (`MLSProfileAPIClient`)",
+        "`results`: the target's values merged left to right, the left table winning; no table key attribute",
+        unprobeable=_PROFILE_API,
+    ),
+    Assumption(
+        "profile-api-main-table",
+        "a target the profile's main table holds no item for",
+        "404, whatever the other tables hold",
+        unprobeable=_PROFILE_API,
+    ),
+    Assumption(
+        "profile-api-forms",
+        "which profiles each profile API form reads",
+        "users, items, `?id=` read profiles whose tables start with {PROFILE_PREFIX_BY_KIND}; another: 404",
+        unprobeable=_PROFILE_API,
+    ),
+    Assumption(
+        "profile-api-keys",
+        "profile API `f` keys",
+        "exactly the `f` keys in order, one no table holds: {PROFILE_MISSING_KEY_VALUE}; an empty key: 400 naming `f`",
+        unprobeable=_PROFILE_API,
+    ),
+    Assumption(
+        "profile-api-mode",
+        "profile API `mode` and `id`",
+        "`mode` one of {PROFILE_MODES} (another: 400); the integrated form without `id`: 400 naming `id`",
+        unprobeable=_PROFILE_API,
     ),
 )
 

@@ -20,7 +20,9 @@ from . import (
     meta_tables,
     ml_features,
     models,
+    profile_api,
     profiles,
+    ui,
     unfaked,
     vertices,
 )
@@ -36,6 +38,7 @@ ROUTES: list[Route] = [
     *ml_features.routes,
     *clients.routes,
     *profiles.routes,
+    *profile_api.routes,
     *vertices.routes,
     *edges.routes,
     *meta_tables.routes,
@@ -44,6 +47,7 @@ ROUTES: list[Route] = [
     *data_status.routes,
     *admin.routes,
     *document.routes,
+    *ui.routes,
     *unfaked.routes,
 ]
 
