@@ -6,6 +6,7 @@ import json
 import pytest
 
 from mls_mock import create_app
+from mls_mock.traffic import Fault
 from support import WORLD, check_envelope
 
 PAGES = ["/_mock/ui", "/_mock/ui/records", "/_mock/ui/records/channels", "/_mock/ui/records/channels/1",
@@ -115,3 +116,16 @@ def test_the_journal_cursor_returns_only_what_is_new(client):
         assert check_response(client.get(f"/_mock/calls?{bad}"), 400)["error"].startswith(f"{field}:"), bad
     client.delete("/_mock/calls")
     assert client.get("/_mock/calls?since=3").headers["X-Journal-Clears"] == "1"
+
+
+def test_the_controls_page_says_what_each_fault_does(client):
+    client.application.state.faults.add(Fault("GET", "/rec/*", None, None, 1, delay=0.5))
+    client.application.state.faults.add(Fault("POST", "/api/*", 503, "down", None))
+    client.application.state.faults.add(Fault("*", "*", 500, None, 1, raises=ConnectionError))
+
+    page = client.get("/_mock/ui/controls").get_data(as_text=True)
+
+    assert "GET /rec/* delayed 0.5 s, 1 more" in page
+    assert "POST /api/* → 503 “down”, every time" in page
+    assert "* * raises ConnectionError, 1 more" in page
+    assert "None" not in page

@@ -249,7 +249,11 @@
 
   function describeFault(fault) {
     const times = fault.times === null ? "every time" : `${fault.times} more`;
-    return `${fault.method} ${fault.path} → ${fault.status}${fault.error ? ` “${fault.error}”` : ""}, ${times}`;
+    const outcome = [];
+    if (fault.raises) outcome.push(`raises ${fault.raises}`);
+    else if (fault.status !== null) outcome.push(`→ ${fault.status}${fault.error ? ` “${fault.error}”` : ""}`);
+    if (fault.delay) outcome.push(`delayed ${fault.delay} s`);
+    return `${fault.method} ${fault.path} ${outcome.join(", ")}, ${times}`;
   }
 
   function startControls(main) {
@@ -274,7 +278,9 @@
 
     main.querySelector("#fault-form").addEventListener("submit", act(async () => {
       const value = (id) => main.querySelector(id).value.trim();
-      const fault = { method: value("#fault-method"), path: value("#fault-path"), status: Number(value("#fault-status")) };
+      const fault = { method: value("#fault-method"), path: value("#fault-path") };
+      fault.status = value("#fault-status") === "" ? null : Number(value("#fault-status"));
+      if (value("#fault-delay")) fault.delay = Number(value("#fault-delay"));
       fault.times = value("#fault-times") === "" ? null : Number(value("#fault-times"));
       if (value("#fault-error")) fault.error = value("#fault-error");
       const added = await admin("POST", "/_mock/faults", fault);
