@@ -128,3 +128,21 @@ DYNAMODB_MISSING_TABLE_IS_ACTIVE = False
 # batch job statuses, every one always present (get_batch_status indexes them unguarded).
 DATA_STATUS_DAYS = 5
 BATCH_JOB_STATUSES = ("running", "success", "fail")
+
+# ---- the recommendation API (rec: mls_mock/recommendation.py, bucketing.py) ----------------
+# A channel's answer holds its items under this key: an sktmls model's `predict` returns
+# {"items": [...]} (sktmls/models/mls_model.py: MLSModel.predict), a static bucket sends
+# {"items": [...]}.
+ITEMS_KEY = "items"
+# What a known channel answers when nothing is served (an empty bucket, a target every
+# experiment's filter refused, no running experiment, a batch table missing or not ready, no
+# row, no answer registered for an online/automl model): MLSModel.predict's default.
+EMPTY_CHANNEL_ANSWER: dict[str, list] = {"items": []}
+# A batch bucket answers the attribute of this name of the target's row in its model's table
+# (a row without it: no items).
+BATCH_ITEMS_ATTRIBUTE = "items"
+# The profile (`profile_id`) an experiment's filter reads the target's values from: kind
+# "user" for request() and predict(api_type="user"), "item" for predict(api_type="target").
+FILTER_PROFILE_ID = "user"
+# predict's `type` ("식별자 타입 (`user`|`target`)").
+PREDICT_TARGET_TYPES = ("user", "target")

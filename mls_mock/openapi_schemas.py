@@ -124,6 +124,14 @@ SCHEMAS = {
             "body_truncated": {"type": "boolean"},
             "status": {"type": "integer"},
             "user": nullable({"type": "string"}),
+            "served": nullable(
+                {
+                    "type": "array",
+                    "items": {"type": "object"},
+                    "description": "what the recommendation API served, per channel: "
+                    "{channel, experiment, bucket, slot, outcome}",
+                }
+            ),
         },
     ),
     "FaultBody": obj(

@@ -92,7 +92,18 @@ def _record(req: Request, status: int, refused: bool) -> None:
     args = req.args
     query = {name: values[0] for name, values in args.items()} if args else {}
     journal.record(
-        Call(req.method, req.path, query, status, req.user, kept, size, len(kept) < size, args if args else {})
+        Call(
+            req.method,
+            req.path,
+            query,
+            status,
+            req.user,
+            kept,
+            size,
+            len(kept) < size,
+            args if args else {},
+            req.served,
+        )
     )
 
 

@@ -44,6 +44,9 @@ class Call:
     body_bytes: int = 0
     body_truncated: bool = False
     query_all: dict[str, list[str]] = field(default_factory=dict)
+    # What the recommendation API served, a dict per requested channel: {channel, experiment,
+    # bucket, slot, outcome}; None for every other call.
+    served: list[dict] | None = None
     _parsed: Any = field(default=_UNPARSED, init=False, repr=False, compare=False)
 
     @property

@@ -69,6 +69,7 @@ class Request:
         "server",
         "scheme",
         "query_string",
+        "served",
     )
 
     def __init__(
@@ -89,6 +90,7 @@ class Request:
         self.user: str | None = None
         self.json: dict | None = None
         self.server, self.scheme, self.query_string = server, scheme, query_string
+        self.served: list | None = None  # what a runtime API answered from (the journal's `Call.served`)
 
     @property
     def store(self):

@@ -21,6 +21,7 @@ from . import (
     ml_features,
     models,
     profiles,
+    recommendation,
     unfaked,
     vertices,
 )
@@ -41,6 +42,7 @@ ROUTES: list[Route] = [
     *meta_tables.routes,
     *datasets.routes,
     *dynamodb.routes,
+    *recommendation.routes,
     *data_status.routes,
     *admin.routes,
     *document.routes,

@@ -112,6 +112,7 @@ def _render(call) -> dict:
         "body_truncated": call.body_truncated,
         "status": call.status,
         "user": call.user,
+        "served": call.served,
     }
 
 
