@@ -328,6 +328,15 @@ def mls_api_key(_mls_target, mls_settings) -> helpers.ApiKey:
 
 
 @pytest.fixture
+def mls_recommendation_api_client(_mls_target, mls_settings, mls_api_key):
+    """The real `sktmls.apis.MLSRecommendationAPIClient` (request, predict and their async
+    twins; runtime LOCAL, as `mls_api_key`'s client) on this test's fake: each channel answers
+    the bucket the user falls into (`mls_mock.bucket_of(experiment, user_id)`); what was served
+    is `mls_mock.calls[-1].served`."""
+    return helpers.build_api_client("sktmls.apis.MLSRecommendationAPIClient", mls_settings, mls_api_key)
+
+
+@pytest.fixture
 def mls_faker_locale(pytestconfig) -> str:
     """Faker locale of `mls_factory` (the `mls_faker_locale` ini value, default en_US);
     override this fixture to return "ko_KR" for Korean names and text."""
