@@ -18,6 +18,7 @@ from typing import Any
 from . import assumptions, bucketing, conditions
 from . import validation as v
 from .errors import FieldError
+from .profile_data import profile_of
 
 
 @dataclass(frozen=True)
@@ -170,10 +171,9 @@ class _Reader:
 
     def _profile_values(self) -> Mapping:
         if self._profile is None:
-            from .profile_data import profile_of  # the profile API's data (store/dynamodb items)
-
             kind = "user" if self.target_type == "user" else "item"
-            self._profile = profile_of(self.store, assumptions.FILTER_PROFILE_ID, kind, self.target_id) or {}
+            profile_id = assumptions.FILTER_PROFILE_IDS[self.target_type]
+            self._profile = profile_of(self.store, profile_id, kind, self.target_id) or {}
         return self._profile
 
     def _predict(self, bucket: dict, entry: dict, context: dict) -> _Plan:

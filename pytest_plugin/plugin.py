@@ -337,6 +337,13 @@ def mls_recommendation_api_client(_mls_target, mls_settings, mls_api_key):
 
 
 @pytest.fixture
+def mls_profile_api_client(_mls_target, mls_settings, mls_api_key):
+    """The real `sktmls.apis.MLSProfileAPIClient` (runtime LOCAL, as `mls_api_key`): values
+    come from the profile's DynamoDB tables (`mls_factory.profile_values`)."""
+    return helpers.build_api_client("sktmls.apis.MLSProfileAPIClient", mls_settings, mls_api_key)
+
+
+@pytest.fixture
 def mls_faker_locale(pytestconfig) -> str:
     """Faker locale of `mls_factory` (the `mls_faker_locale` ini value, default en_US);
     override this fixture to return "ko_KR" for Korean names and text."""

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from typing import cast
 
-from .. import assumptions
+from .. import assumptions, profile_data
 from . import automl, seeding
 from .buckets import Buckets
 from .data_status import DataStatus
@@ -334,6 +334,12 @@ class Store:
     def delete_dynamodb_table(self, name: str) -> None:
         """Drops its items too."""
         self._dynamodb_tables.drop(name)
+
+    @atomic
+    def put_profile_values(self, profile_id: str, kind: str, target_id: str, values: dict) -> dict | None:
+        """Make `values` what the profile API serves for a user/item/id ("user"|"item"|"id"):
+        the target's item in the profile's main table (made when missing); returns what is served."""
+        return profile_data.put_values(self, profile_id, kind, target_id, values)
 
     @atomic
     def set_data_status(self, source: str, name: str, status: builtins.list[dict]) -> dict:
