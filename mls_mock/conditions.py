@@ -2,8 +2,8 @@
 target's profile values. Pure: the caller hands in the values.
 
 Every condition must hold. A key the profile lacks, or values that do not compare (a string
-against a number), make the condition false: a user the fake knows nothing about passes no
-filter, the least it can promise."""
+against a number, though a numeric string compares as its number), make the condition false:
+a user the fake knows nothing about passes no filter, the least it can promise."""
 
 import operator
 from collections.abc import Callable, Iterable, Mapping
@@ -34,10 +34,27 @@ def holds(condition: Mapping, values: Mapping) -> bool:
         return False
     if isinstance(actual, bool) != isinstance(expected, bool) and op not in ("==", "!="):
         return False
+    actual, expected = _as_numbers(actual, expected)
     try:
         return bool(compare(actual, expected))
     except TypeError:
         return False
+
+
+def _as_numbers(actual: Any, expected: Any) -> tuple[Any, Any]:
+    """A number and a numeric string compare as numbers: create_filter's own example is
+    `{"key": "age", "operator": "<", "value": "19"}`."""
+    pair = [actual, expected]
+    if any(_is_number(x) for x in pair) and any(isinstance(x, str) for x in pair):
+        try:
+            return tuple(x if _is_number(x) else float(x) for x in pair)  # type: ignore[return-value]
+        except ValueError:
+            return actual, expected
+    return actual, expected
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def all_hold(conditions: Iterable[Mapping], values: Mapping) -> bool:

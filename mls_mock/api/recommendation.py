@@ -35,32 +35,34 @@ SCHEMAS = {
 UNAUTHORIZED = {401: "no registered client with this `apikey` is the path's client id"}
 
 
-@routes(
-    "POST",
-    "/rec/<any(v1, v2):version>/<client_id>/items",
+ITEMS = dict(
     body="RecommendationRequest",
     summary="A user's items on each channel: the answer of the bucket the user falls into",
     results=CHANNEL_ANSWERS,
     refusals=UNAUTHORIZED,
-    schemas=SCHEMAS,
 )
-def request_items(req, version, client_id):
+
+
+@routes("POST", "/rec/v1/<client_name>/items", name="request_items_v1", **ITEMS)
+@routes("POST", "/rec/v2/<client_name>/items", name="request_items_v2", schemas=SCHEMAS, **ITEMS)
+def request_items(req, client_name):
+    """One route per version (a version path parameter no answer could link to)."""
     user_id, channel_ids = recommendation.read_items_body(body(req))
     results, req.served = recommendation.answer(
-        req.store, req.state.model_answers, user_id, channel_ids, api=version, client_id=client_id
+        req.store, req.state.model_answers, user_id, channel_ids, api=req.path.split("/")[2], client_id=client_name
     )
     return results
 
 
 @routes(
     "POST",
-    "/rec/v3/<client_id>/predict",
+    "/rec/v3/<client_name>/predict",
     body="PredictRequest",
     summary="A user's or target's answer on each channel, with `keys` handed to registered answers",
     results=CHANNEL_ANSWERS,
     refusals=UNAUTHORIZED,
 )
-def predict(req, client_id):
+def predict(req, client_name):
     target_type, target_id, channel_ids, keys = recommendation.read_predict_body(body(req))
     results, req.served = recommendation.answer(
         req.store,
@@ -69,7 +71,7 @@ def predict(req, client_id):
         channel_ids,
         keys=keys,
         api="v3",
-        client_id=client_id,
+        client_id=client_name,
         target_type=target_type,
     )
     return results
@@ -83,6 +85,7 @@ def predict(req, client_id):
     body="ModelAnswer",
     summary="Fix what the recommendation API answers for an online or automl model (the body is the answer)",
     results=obj(["id", "model", "answer"], {"model": {"type": "integer"}, "answer": ANSWER}),
+    refusals={404: "no such model"},
 )
 def put_model_answer(req, model_id):
     return req.store.set_model_answer(model_id, body(req))

@@ -18,7 +18,7 @@ ANSWER = {"type": "object", "description": 'the channel\'s answer, e.g. {"items"
 
 
 class ModelAnswers(Resource):
-    plural, kind = "model_answers", "model answer"  # routes: api/recommendation.py (/_mock/)
+    plural, kind = "model_answers", "model_answer"  # routes: api/recommendation.py (/_mock/)
     name_field = "model"  # one answer per model
     list_query = ()
     body_schema = s.obj(["model", "answer"], {"model": s.ID, "answer": ANSWER})
@@ -40,6 +40,7 @@ class ModelAnswers(Resource):
 
     def put(self, model_id: int, answer: dict) -> dict:
         """Set the model's answer, replacing the one it had."""
+        self.store.resources["models"].table.get(model_id)  # a path's model that does not exist: 404
         fields = self.fields({"model": model_id, "answer": answer}, None)
         found = self.table.ids_by_name.get(model_id)
         if found is None:
