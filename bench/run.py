@@ -74,6 +74,9 @@ def main(argv=None) -> int:
 
         if "1" in sections:
             rows += inprocess.section_per_call(rounds, scale)
+            import aiohttp_calls
+
+            rows += aiohttp_calls.section(rounds, scale)
         if "2" in sections:
             rows += inprocess.section_growth(rounds, scale)
     if "3" in sections:

@@ -22,6 +22,7 @@ from .access_log import AccessLog
 from .app import create_app
 from .assumptions import GENEROUS, generous_switches
 from .errors import SeedError, UsageError
+from .hosts import API_NAMES, MOUNTS, api_urls
 from .persistence import StateFile, StateFileError
 from .seeds import available_seeds, read_seed
 from .server import DEFAULT_CHANNEL_TIMEOUT, DEFAULT_CONNECTION_LIMIT, LiveServer, open_files_for
@@ -47,12 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser(
         "serve",
         help="serve the fake over HTTP",
-        description="Serve the fake MLS AB API (/api/v1/...), its admin API (/_mock/...) and /openapi.json "
-        "with waitress, a multi-threaded production WSGI server. Stops cleanly on SIGINT/SIGTERM. "
-        "Point sktmls clients at it with `python -m mls_mock point URL -- CMD` or, for code using "
-        "MLSENV.LOCAL unchanged, map ab.local.sktmls.com to 127.0.0.1 in /etc/hosts.",
+        description="Serve the fake MLS APIs (the AB API at /api/v1/...; the recommendation, profile, "
+        "conversion tracking and graph APIs under /rec, /pf, /ct and /graph), its admin API (/_mock/...) and "
+        "/openapi.json with waitress, a multi-threaded production WSGI server. Stops cleanly on "
+        "SIGINT/SIGTERM. Point sktmls clients at it with `python -m mls_mock point URL -- CMD` (every API "
+        "at once) or, for AB API code using MLSENV.LOCAL unchanged, map ab.local.sktmls.com to 127.0.0.1 "
+        "in /etc/hosts.",
         epilog="One access-log line per request goes to stderr at level info; the line "
-        "'mls-mock listening on URL' goes to stdout once the port is bound.",
+        "'mls-mock listening on URL' goes to stdout once the port is bound, followed by one line per "
+        "API naming its base URL.",
     )
     serve.add_argument(
         "--host",
@@ -151,8 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
     point = commands.add_parser(
         "point",
         help="run a command whose sktmls clients all talk to URL",
-        description="Run a Python script or module with every sktmls client (every env, every runtime) "
-        "pointed at URL, e.g. `mls-mock point http://127.0.0.1:8000 -- my_job.py --day 1` or "
+        description="Run a Python script or module with every sktmls client (every API, env and runtime) "
+        "pointed at URL: the AB API at URL, the recommendation, profile, conversion tracking and graph "
+        "APIs at URL/rec, URL/pf, URL/ct and URL/graph, as `mls-mock serve` answers them; "
+        "e.g. `mls-mock point http://127.0.0.1:8000 -- my_job.py --day 1` or "
         "`... -- -m my_package.job`. Same as calling mls_mock.redirect.point_sktmls_at(URL) first.",
     )
     point.add_argument("url", help="base URL of the fake, e.g. http://127.0.0.1:8000")
@@ -247,9 +253,11 @@ def _run(service: Service, args, users, token, origin: str, on_ready) -> int:
     try:
         counts = service.store.counts()
         log.info(
-            "serving the fake MLS AB API on %s with waitress (%d threads, up to %d connections, idle ones "
+            "serving the fake MLS APIs on %s (AB at the root; the others under %s) with waitress "
+            "(%d threads, up to %d connections, idle ones "
             "closed after %d s); records: %s (from %s); state %s; credentials: %s; admin token: %s; generous: %s",
             service.url,
+            ", ".join(prefix for prefix in MOUNTS.values() if prefix),
             args.threads,
             service.thread.connection_limit,
             args.channel_timeout,
@@ -262,7 +270,9 @@ def _run(service: Service, args, users, token, origin: str, on_ready) -> int:
             "required" if token else "none",
             ", ".join(sorted(service.store.generous)) or "none",
         )
-        print(f"mls-mock listening on {service.url}", flush=True)
+        # The first line is what scripts read the URL from; each API's own base URL follows.
+        apis = "".join(f"\n  {API_NAMES[key]}: {url}  ({key})" for key, url in api_urls(service.url).items())
+        print(f"mls-mock listening on {service.url}{apis}", flush=True)
         if on_ready is not None:
             on_ready(service)
         while not service.stopping.wait(0.2):

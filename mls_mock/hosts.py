@@ -19,6 +19,14 @@ MOUNTS: dict[str, str] = {
     "MLS_CONVERSION_TRACKING_API_URL": "/ct",
     "MLS_GRAPH_API_URL": "/graph",
 }
+# What each mounted API is called where a person reads it (the serve start-up lines).
+API_NAMES: dict[str, str] = {
+    AB_API: "AB API",
+    "MLS_RECOMMENDATION_API_URL": "recommendation API",
+    "MLS_PROFILE_API_URL": "profile API",
+    "MLS_CONVERSION_TRACKING_API_URL": "conversion tracking API",
+    "MLS_GRAPH_API_URL": "graph API",
+}
 # Paths of the runtime APIs, as the fake sees them: journaled like /api/ calls.
 RUNTIME_PREFIXES: tuple[str, ...] = tuple(prefix + "/" for prefix in MOUNTS.values() if prefix)
 # The runtime APIs that name a client in their path and take its `apikey` header
@@ -26,6 +34,13 @@ RUNTIME_PREFIXES: tuple[str, ...] = tuple(prefix + "/" for prefix in MOUNTS.valu
 KEYED_PREFIXES: tuple[str, ...] = ("/rec/", "/pf/", "/ct/")
 # The client id sktmls sends from the MMS runtime, with no apikey (sktmls/apis/*.py).
 MMS_CLIENT_ID = "mls-mms"
+
+
+def api_urls(base: str) -> dict[str, str]:
+    """Each API's base URL on a fake served at `base`, by sktmls config key: what
+    `point_sktmls_at(base)` sets, and what `mls-mock serve` and `mls_live_server` name."""
+    root = base.rstrip("/")
+    return {key: root + prefix for key, prefix in MOUNTS.items()}
 
 
 def configured_urls(config: dict) -> Iterator[tuple[str, str]]:

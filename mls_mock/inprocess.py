@@ -38,15 +38,18 @@ class InProcess:
     def __init__(self, state: AppState, dispatcher: Dispatcher):
         self.state, self.dispatcher = state, dispatcher
 
-    def __call__(self, prepared: requests.PreparedRequest, where=None, prefix: str = "") -> requests.Response:
+    def __call__(
+        self, prepared: requests.PreparedRequest, where=None, prefix: str = "", fault=None
+    ) -> requests.Response:
         """`where`: the URL's `transport.origin`, when the caller has it already; `prefix`: the
-        path prefix its API is mounted under (`hosts.MOUNTS`)."""
+        path prefix its API is mounted under (`hosts.MOUNTS`); `fault`: the one the transport
+        took for this request (`traffic.TRANSPORT`), if any."""
         url, method = sent(prepared)
         parts = urlsplit(url)
         method = method.upper()
         path = _PATHS.get(parts.path)
         if path is None:
-            path = _decoded_path(parts.path)
+            path = decoded_path(parts.path)
         if prefix:
             path = prefix + path
         headers = PreparedHeaders(prepared.headers)
@@ -66,7 +69,7 @@ class InProcess:
             self.state,
             method,
             path,
-            _query(parts.query),
+            query_args(parts.query),
             headers,
             length,
             body if len(body) <= MAX_BODY else None,
@@ -74,6 +77,9 @@ class InProcess:
             scheme,
             parts.query,
         )
+        req.in_process = True
+        if fault is not None and fault.status is not None:
+            req.fault = fault
         reply = self.dispatcher.dispatch(req)
         return to_response(prepared, reply.status, reply.headers, b"" if method == "HEAD" else reply.body)
 
@@ -82,7 +88,7 @@ class InProcess:
 _PATHS: dict[str, str] = {}
 
 
-def _decoded_path(raw: str) -> str:
+def decoded_path(raw: str) -> str:
     """What werkzeug makes of PATH_INFO: the percent-decoded bytes, read as UTF-8."""
     path = "/" + unquote_to_bytes(raw or "/").decode("utf-8", "replace").lstrip("/")
     if len(_PATHS) < 1024 and len(raw) <= 256:
@@ -90,7 +96,7 @@ def _decoded_path(raw: str) -> str:
     return path
 
 
-def _query(query: str) -> dict:
+def query_args(query: str) -> dict:
     """What werkzeug's `request.args.to_dict(flat=False)` gives: bytes that are not UTF-8
     stay percent-encoded."""
     args: dict = {}

@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 import requests
 
-from . import bucketing, transport
+from . import aio, bucketing, netfaults, transport
 from .app import create_app
 from .errors import NotFound
 from .hosts import MOUNTS, RUNTIME_PREFIXES
@@ -22,7 +22,7 @@ from .state import AppState
 from .store import Store
 from .store.buckets import Buckets
 from .store.model_answers import ModelAnswers
-from .traffic import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_ENTRIES, Fault, Journal
+from .traffic import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_ENTRIES, TRANSPORT, Fault, Journal
 
 
 class UnmatchedFaultWarning(UserWarning):
@@ -95,9 +95,11 @@ class MLSMock(transport.Router):
             self._blocked = other - self._served.keys()
             self._origins_read = True
         transport.activate(self)
+        aio.activate(self)
         return self
 
     def stop(self) -> None:
+        aio.deactivate(self)
         transport.deactivate(self)
         self._warn_unmatched_faults()
 
@@ -118,7 +120,8 @@ class MLSMock(transport.Router):
                 hint += "; paths are globs on the whole decoded URL path, e.g. '/api/v1/channels*'"
             warnings.warn(
                 UnmatchedFaultWarning(
-                    f"mls-mock: the fault fail({fault.method!r}, {fault.path!r}, status={fault.status}) "
+                    f"mls-mock: the fault fail({fault.method!r}, {fault.path!r}, status={fault.status}"
+                    f"{f', delay={fault.delay:g}' if fault.delay else ''}) "
                     f"never matched a request{hint}"
                 ),
                 stacklevel=3,
@@ -176,15 +179,24 @@ class MLSMock(transport.Router):
         self,
         method: str = "*",
         path: str = "*",
-        status: int = 500,
+        status: int | None = 500,
         error: str | None = None,
         times: int | None = 1,
         raises: type | None = None,
+        delay: float = 0.0,
     ) -> Fault:
         """Make the next `times` requests matching `method` and `path` (globs) fail with
-        `status`/`error`, or raise `raises` (requests.ConnectionError, requests.Timeout...)
-        before reaching the fake."""
-        return self.state.faults.add(Fault(method, path, status, error, times, raises))
+        `status`/`error`, or raise `raises` (requests.ConnectionError, requests.Timeout, or
+        aiohttp's classes: each path raises its own equivalent) before reaching the fake.
+        `delay` seconds pass first (slept on requests, awaited on aiohttp; past the client's
+        timeout, its timeout error is raised and the fake is not reached); with
+        `status=None` the request is then answered as usual."""
+        return self.state.faults.add(Fault(method, path, status, error, times, raises, delay))
+
+    def delay(self, method: str = "*", path: str = "*", *, seconds: float, times: int | None = 1) -> Fault:
+        """Answer the next `times` matching requests `seconds` late, as usual otherwise:
+        `fail(method, path, status=None, delay=seconds, times=times)`."""
+        return self.fail(method, path, status=None, times=times, delay=seconds)
 
     # ---- the recommendation API -----------------------------------------------------------
 
@@ -224,31 +236,38 @@ class MLSMock(transport.Router):
         key = transport.origin(url)
         prefix = self._served.get(key)
         if prefix is not None:
+            fault = None
             if self.state.faults:
                 # Decoded and mounted, as the app sees it: one glob matches the same requests either way.
                 path = prefix + unquote(transport.urlsplit(url).path)
-                fault = self.state.faults.take(method, path, network=True)
+                fault = self.state.faults.take(method, path, TRANSPORT)
                 if fault is not None:
-                    raise _network_error(fault, prepared)
-            return self._direct(prepared, key, prefix)
-        host = key[1]
-        if key in self._blocked or host.endswith(MLS_DOMAINS):
-            raise requests.ConnectionError(
-                f"mls-mock does not serve {url.split('?')[0]}: it is not a URL of an MLS API "
-                f"in sktmls's config, and no request to another MLS host may reach the network",
-                request=prepared,
-            )
+                    if fault.delay:
+                        netfaults.wait_for_requests(fault.delay, kwargs.get("timeout"), prepared)
+                    if fault.raises is not None:
+                        raise netfaults.for_requests(fault.raises, fault.message, prepared)
+            return self._direct(prepared, key, prefix, fault)
+        if self._refused(key):
+            raise requests.ConnectionError(_not_served(url), request=prepared)
         return None
 
+    def prefix_for(self, key: transport.Origin, url: str, refuse) -> str | None:
+        """The path prefix of the API this fake serves at `key` (`transport.origin`), None for
+        an origin it leaves to the network; for another MLS host, raises `refuse(message)`."""
+        prefix = self._served.get(key)
+        if prefix is None and self._refused(key):
+            raise refuse(_not_served(url))
+        return prefix
 
-def _network_error(fault: Fault, prepared: requests.PreparedRequest) -> BaseException:
-    """What a fault with `raises` raises: requests' exceptions carry the request, as a real
-    adapter's do; any other class (ValueError...) gets the message alone, as it takes no
-    `request=` (passing it raised a TypeError instead)."""
-    assert fault.raises is not None  # take(network=True) returns only faults that raise
-    if issubclass(fault.raises, requests.RequestException):
-        return fault.raises(fault.message, request=prepared)
-    return fault.raises(fault.message)
+    def _refused(self, key: transport.Origin) -> bool:
+        return key in self._blocked or key[1].endswith(MLS_DOMAINS)
+
+
+def _not_served(url: str) -> str:
+    return (
+        f"mls-mock does not serve {url.split('?')[0]}: it is not a URL of an MLS API "
+        f"in sktmls's config, and no request to another MLS host may reach the network"
+    )
 
 
 def _id_of(record: Any) -> int:

@@ -11,7 +11,7 @@ from . import assumptions
 from .store import schema as s
 from .store.buckets import PREDICTION, PREDICTION_BODY
 from .store.registry import RESOURCES, SEED_KINDS
-from .traffic import MAX_FAULT_TEXT
+from .traffic import MAX_FAULT_DELAY, MAX_FAULT_TEXT
 from .wire import page, positive_int, schema_of
 
 # The store's schema pieces are the document's: one statement of each rule.
@@ -145,21 +145,38 @@ SCHEMAS = {
                 "default": "*",
                 "description": "glob, e.g. /api/v1/channels*",
             },
-            "status": {"type": "integer", "minimum": 400, "maximum": 599, "default": 500},
+            "status": nullable(
+                {"type": "integer", "minimum": 400, "maximum": 599, "default": 500},
+            ),
             "error": nullable({"type": "string", "minLength": 1, "maxLength": MAX_FAULT_TEXT}),
             "times": nullable({"type": "integer", "minimum": 1, "default": 1}),
+            "delay": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": MAX_FAULT_DELAY,
+                "default": 0,
+                "description": "seconds each matching request waits before it is answered",
+            },
         },
         extra=False,
-    ),
+    )
+    | {
+        # `status: null` is added latency alone: it needs a delay
+        "anyOf": [
+            {"properties": {"status": {"type": "integer"}}},
+            {"required": ["delay"], "properties": {"delay": {"exclusiveMinimum": 0}}},
+        ],
+    },
     "Fault": obj(
-        ["method", "path", "status", "error", "times", "raises"],
+        ["method", "path", "status", "error", "times", "raises", "delay"],
         {
             "method": {"type": "string"},
             "path": {"type": "string"},
-            "status": {"type": "integer"},
+            "status": nullable({"type": "integer"}),
             "error": nullable({"type": "string"}),
             "times": nullable({"type": "integer"}),
             "raises": nullable({"type": "string"}),
+            "delay": {"type": "number", "minimum": 0},
         },
     ),
     "Cleared": obj(["cleared"], {"cleared": {"type": "integer", "minimum": 0}}),

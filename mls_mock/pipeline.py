@@ -7,13 +7,14 @@ is journaled. No Flask, no routing here."""
 import base64
 import hmac
 import logging
+import time
 from collections.abc import Callable
 
 from . import assumptions
 from .errors import MLSMockError, PayloadTooLarge, Unauthorized
 from .hosts import KEYED_PREFIXES, MMS_CLIENT_ID, is_runtime
 from .route import Route
-from .traffic import Call
+from .traffic import APP, SERVED, Call
 from .wire import Reply, Request, envelope, parse_query
 
 log = logging.getLogger("mls_mock")  # the logger Flask's app.logger was
@@ -53,10 +54,13 @@ def serve(req: Request, route: Route | None, handler: Callable, view_args: dict 
 
 def _before(req: Request) -> Reply | None:
     state = req.state
-    if state.faults:
-        fault = state.faults.take(req.method, req.path, network=False)
-        if fault is not None:
-            return envelope(None, fault.status, fault.message)
+    fault = req.fault
+    if fault is None and state.faults:
+        fault = state.faults.take(req.method, req.path, APP if req.in_process else SERVED)
+        if fault is not None and fault.delay:  # over a socket; in-process, the transport waited
+            time.sleep(fault.delay)
+    if fault is not None and fault.status is not None:
+        return envelope(None, fault.status, fault.message)
     if req.path.startswith(API_PREFIX):
         req.user = authenticate(req.headers.get("Authorization", ""), state.users)
     elif req.path.startswith(KEYED_PREFIXES):
@@ -102,7 +106,7 @@ def _record(req: Request, status: int, refused: bool) -> None:
             size,
             len(kept) < size,
             args if args else {},
-            req.served,
+            served=req.served,
         )
     )
 

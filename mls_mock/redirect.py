@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from .hosts import MOUNTS
+from .hosts import MOUNTS, api_urls
 
 # Every MLS host is under these, whatever sktmls's configuration names.
 MLS_DOMAINS = (".sktmls.com", ".sktmls.ai")
@@ -64,8 +64,7 @@ def point_sktmls_at(url: str, apis: Mapping[str, str] | None = None) -> dict[tup
     unknown = set(apis or ()) - MOUNTS.keys()
     if unknown:
         raise ValueError(f"apis: unknown sktmls config keys {sorted(unknown)}; known: {sorted(MOUNTS)}")
-    base = url.rstrip("/")
-    targets = {key: (apis or {}).get(key, base + prefix).rstrip("/") for key, prefix in MOUNTS.items()}
+    targets = {key: (apis or {}).get(key, served).rstrip("/") for key, served in api_urls(url).items()}
     previous = {}
     for runtime, settings in CONFIG.items():
         for key, target in targets.items():

@@ -17,6 +17,7 @@ from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 from waitress.task import ErrorTask
 
 from . import assumptions
+from .hosts import api_urls
 from .wire import envelope
 
 try:
@@ -39,7 +40,7 @@ FDS_RESERVED = 64  # listeners, the loop's trigger, the state file and its lock,
 
 
 class LiveServer:
-    """A fake on a real socket: `.url`, `.port`, `.state` (its `AppState`: `.store`,
+    """A fake on a real socket: `.url`, `.port`, `.urls` (each API's base URL), `.state` (its `AppState`: `.store`,
     `.journal`, `.faults`, `.state_file` are also read straight off the server), `.mock`
     (the `MLSMock` it serves, when there is one), `stop()`.
 
@@ -64,6 +65,12 @@ class LiveServer:
     @property
     def port(self) -> int:
         return self.thread.port
+
+    @property
+    def urls(self) -> dict[str, str]:
+        """Each MLS API's base URL on this server, by sktmls config key
+        (`MLS_RECOMMENDATION_API_URL`: `<url>/rec`, ...; `hosts.MOUNTS`)."""
+        return api_urls(self.url)
 
     @property
     def store(self):

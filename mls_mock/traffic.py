@@ -3,6 +3,7 @@ Both belong to an app (not the store), so `reset()` of the data leaves them alon
 
 import collections
 import fnmatch
+import math
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -132,21 +133,31 @@ class Journal:
 # Faults live in memory and every request scans them: both bounded.
 MAX_FAULTS = 1_000
 MAX_FAULT_TEXT = 1_000
+MAX_FAULT_DELAY = 60.0  # seconds: a served fake's thread waits that long per request
+
+# Where a fault is taken (`Faults.take`): in-process, the transport (requests' adapter,
+# aiohttp's session) takes those that wait or raise, so that a wait never blocks an event
+# loop, and the app those that only answer a status; a request that came over a socket
+# takes every fault that does not raise (an exception cannot cross HTTP) in the app.
+TRANSPORT, APP, SERVED = "transport", "app", "served"
 
 
 @dataclass
 class Fault:
     """The next `times` requests matching `method` and `path` (glob patterns allowed, `*`
     for any) fail: with `status` and `error` in the envelope, or, in-process, by raising
-    `raises` (e.g. requests.ConnectionError) as if the network had failed. `times=None`
-    means every matching request."""
+    `raises` (e.g. requests.ConnectionError) as if the network had failed. `delay` seconds
+    pass first (the answer is that late; past the client's timeout, the client times out);
+    with `status=None` the request is then answered as usual: added latency only.
+    `times=None` means every matching request."""
 
     method: str
     path: str
-    status: int = 500
+    status: int | None = 500
     error: str | None = None
     times: int | None = 1
     raises: type[BaseException] | None = None
+    delay: float = 0.0
     hits: int = field(default=0, init=False, compare=False)  # requests it failed so far
     warned: bool = field(default=False, init=False, compare=False, repr=False)  # named as never matched
 
@@ -157,8 +168,18 @@ class Fault:
             value = getattr(self, name)
             if not isinstance(value, str) or not value or len(value) > 1000:
                 raise FieldError(name, "must be a non-empty glob pattern, `*` for any")
-        if not isinstance(self.status, int) or isinstance(self.status, bool) or not 400 <= self.status <= 599:
-            raise FieldError("status", "must be an HTTP error status, 400 to 599")
+        if (
+            not isinstance(self.delay, (int, float))
+            or isinstance(self.delay, bool)
+            or not math.isfinite(self.delay)
+            or not 0 <= self.delay <= MAX_FAULT_DELAY
+        ):
+            raise FieldError("delay", f"must be a number of seconds from 0 to {MAX_FAULT_DELAY:g}")
+        if self.status is None:
+            if not self.delay and self.raises is None:
+                raise FieldError("status", "may be null only with a delay (added latency alone)")
+        elif not isinstance(self.status, int) or isinstance(self.status, bool) or not 400 <= self.status <= 599:
+            raise FieldError("status", "must be an HTTP error status, 400 to 599" + (", or null" if self.delay else ""))
         if self.error is not None and (
             not isinstance(self.error, str) or not self.error or len(self.error) > MAX_FAULT_TEXT
         ):
@@ -175,7 +196,8 @@ class Fault:
 
     @property
     def message(self) -> str:
-        return self.error or f"injected fault: {self.status} for {self.method} {self.path}"
+        what = f" {self.status}" if self.status is not None else ""
+        return self.error or f"injected fault:{what} for {self.method} {self.path}"
 
     def describe(self) -> dict:
         return {
@@ -185,7 +207,15 @@ class Fault:
             "error": self.error,
             "times": self.times,
             "raises": self.raises.__name__ if self.raises else None,
+            "delay": self.delay,
         }
+
+    def taken_at(self, stage: str) -> bool:
+        if stage == TRANSPORT:
+            return self.raises is not None or self.delay > 0
+        if stage == APP:
+            return self.raises is None and not self.delay
+        return self.raises is None
 
 
 class Faults:
@@ -207,13 +237,13 @@ class Faults:
     def __len__(self) -> int:
         return len(self._faults)
 
-    def take(self, method: str, path: str, network: bool) -> Fault | None:
-        """Use up one matching fault of the given kind (network: one that raises)."""
+    def take(self, method: str, path: str, stage: str) -> Fault | None:
+        """Use up one matching fault of those taken at `stage` (TRANSPORT, APP or SERVED)."""
         if not self._faults:  # the common case, without the lock
             return None
         with self._lock:
             for fault in self._faults:
-                if (fault.raises is not None) == network and fault.matches(method, path):
+                if fault.taken_at(stage) and fault.matches(method, path):
                     fault.hits += 1
                     if fault.times is not None:
                         fault.times -= 1

@@ -54,7 +54,9 @@ class Request:
     when it is larger than the fake accepts; `user` is set by Basic auth; `json` is the body
     once `body()` parsed it, so the journal need not parse it again. `server` (the
     address the request was sent to: host, port), `scheme` and `query_string` are only read
-    to build a redirect's Location."""
+    to build a redirect's Location. `in_process`: it came from an in-process path, whose
+    transport took the faults that wait or raise (`traffic.TRANSPORT`); `fault`: the one it
+    took, when that fault also answers a status."""
 
     __slots__ = (
         "state",
@@ -70,6 +72,8 @@ class Request:
         "scheme",
         "query_string",
         "served",
+        "in_process",
+        "fault",
     )
 
     def __init__(
@@ -91,6 +95,8 @@ class Request:
         self.json: dict | None = None
         self.server, self.scheme, self.query_string = server, scheme, query_string
         self.served: list | None = None  # what a runtime API answered from (the journal's `Call.served`)
+        self.in_process = False
+        self.fault: Any = None  # a traffic.Fault; typed loosely: wire imports nothing above it
 
     @property
     def store(self):

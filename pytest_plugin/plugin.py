@@ -391,8 +391,10 @@ def mls_clock(mls_settings):
 @pytest.fixture
 def mls_live_server(mls_mock, mls_live_server_session):
     """The same fake as `mls_mock` (same state, journal and faults), served on a real
-    127.0.0.1 port for aiohttp code, subprocesses and non-Python clients: `.url`, `.port`,
-    `.mock` (the `MLSMock` behind it). sktmls's configuration points at `.url` during the
+    127.0.0.1 port for subprocesses, non-Python clients and tests of the socket itself:
+    `.url`, `.port`, `.urls` (each MLS API's base URL by sktmls config key: `.url` for the
+    AB API, `.url + "/rec"` for the recommendation API...), `.mock` (the `MLSMock` behind
+    it). sktmls's configuration points every API there during the
     test, so every client of this process uses the socket; for a subprocess, run it as
     `mls-mock point {url} -- script.py` (or call `mls_mock.redirect.point_sktmls_at(url)` in it)."""
     previous = point_sktmls_at(mls_live_server_session.url)

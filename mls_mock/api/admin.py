@@ -11,7 +11,7 @@ from ..traffic import MAX_FAULTS, Fault
 from ..wire import body, encode, json_reply
 
 routes = Routes()
-FAULT_FIELDS = ("method", "path", "status", "error", "times")
+FAULT_FIELDS = ("method", "path", "status", "error", "times", "delay")
 RECORDS = obj(["records"], {"records": COUNTS})
 
 
@@ -137,12 +137,13 @@ def list_faults(req):
     saves=False,
     body="FaultBody",
     results=ref("Fault"),
-    summary="Make the next matching /api/ requests fail with an error envelope (its status replaces every "
-    "status this document lists for them)",
+    summary="Make the next matching MLS API requests fail with an error envelope (its status replaces every "
+    "status this document lists for them), after `delay` seconds; `status: null` with a delay: added latency alone",
     refusals={409: f"{MAX_FAULTS} faults are waiting already"},
 )
 def add_fault(req):
-    """Like MLSMock.fail, but status faults only: a network error cannot cross HTTP."""
+    """Like MLSMock.fail, but status and latency faults only: a network error cannot cross
+    HTTP (a client's own timeout, past the delay, is real over a socket)."""
     spec = body(req)
     unknown = sorted(set(spec) - set(FAULT_FIELDS))
     if unknown:
@@ -153,6 +154,7 @@ def add_fault(req):
         _integer(spec.get("status", 500)),
         spec.get("error"),
         _integer(spec.get("times", 1)),
+        delay=spec.get("delay", 0),
     )
     req.state.faults.add(fault)
     return fault.describe()
