@@ -429,7 +429,7 @@ def test_the_admin_route_fixes_and_forgets_a_models_answer(world, mls_live_serve
     assert mls_recommendation_api_client.request(version="v2", user_id="u1", channel_ids=["cart"]) == {
         "cart": {"items": [{"id": "over-http"}]}}
     check_envelope(requests.put(url, json=["no"], timeout=30).json(), 400)
-    check_envelope(requests.put(f"{mls_live_server.url}/_mock/models/99/answer", json={}, timeout=30).json(), 400)
+    check_envelope(requests.put(f"{mls_live_server.url}/_mock/models/99/answer", json={}, timeout=30).json(), 404)
     check_envelope(requests.delete(url, timeout=30).json(), 200)
     check_envelope(requests.delete(url, timeout=30).json(), 404)
     assert world.store.dump()["model_answers"] == []
