@@ -77,6 +77,9 @@ def main(argv=None) -> int:
             import aiohttp_calls
 
             rows += aiohttp_calls.section(rounds, scale)
+            import recommendation_calls
+
+            rows += recommendation_calls.section(rounds, scale)
         if "2" in sections:
             rows += inprocess.section_growth(rounds, scale)
     if "3" in sections:

@@ -104,7 +104,9 @@ def answer(
     target_type: str = "user",
 ) -> tuple[dict, list[dict]]:
     """(results, served): results maps each known channel to its answer; served holds one
-    entry per requested channel: {channel, experiment, bucket, slot, outcome}."""
+    entry per requested channel: {channel, experiment, bucket, slot, outcome}. The results
+    share the store's values (static items, rows, fixed answers) uncopied: they are only
+    encoded, and a write replaces a record's values rather than changing them in place."""
     plans: dict[str, _Plan] = {}
     served: list[dict] = []
     with store.lock:
@@ -180,7 +182,7 @@ class _Reader:
         kind = bucket["prediction_type"]
         entry["outcome"] = kind
         if kind == "static":
-            return _Plan(answer={assumptions.ITEMS_KEY: copy.deepcopy(bucket["static_items"])})
+            return _Plan(answer={assumptions.ITEMS_KEY: bucket["static_items"]})
         if kind == "empty":
             return _Plan(answer=empty())
         model = self.resources["models"].table.rows[bucket["model_id"]]
@@ -197,7 +199,7 @@ class _Reader:
                 **context,
             )
             return _Plan(call=call, request=request)
-        fixed = self.resources["model_answers"].of_model(model["id"])
+        fixed = self.resources["model_answers"].stored(model["id"])
         if fixed is None:
             entry["outcome"] = f"{kind}_no_answer"
             return _Plan(answer=empty())
@@ -221,7 +223,7 @@ class _Reader:
             entry["outcome"] = "batch_no_row"
             return _Plan(answer=empty())
         row = items.table.rows[row_id]["item"]
-        return _Plan(answer={assumptions.ITEMS_KEY: copy.deepcopy(row.get(assumptions.BATCH_ITEMS_ATTRIBUTE, []))})
+        return _Plan(answer={assumptions.ITEMS_KEY: row.get(assumptions.BATCH_ITEMS_ATTRIBUTE, [])})
 
 
 def empty() -> dict:

@@ -50,8 +50,13 @@ class ModelAnswers(Resource):
         return self.render(row)
 
     def of_model(self, model_id: int) -> dict | None:
+        stored = self.stored(model_id)
+        return None if stored is None else copy.deepcopy(stored)
+
+    def stored(self, model_id: int) -> dict | None:
+        """The model's answer as stored (not a copy: read it, never change it)."""
         found = self.table.ids_by_name.get(model_id)
-        return None if found is None else copy.deepcopy(self.table.rows[found]["answer"])
+        return None if found is None else self.table.rows[found]["answer"]
 
     def forget(self, model_id: int) -> None:
         self.store.resources["models"].table.get(model_id)
