@@ -435,3 +435,35 @@ def test_the_admin_route_fixes_and_forgets_a_models_answer(world, mls_live_serve
     assert world.store.dump()["model_answers"] == []
     served_calls = requests.get(f"{mls_live_server.url}/_mock/calls", timeout=30).json()["results"]
     assert served_calls[-1]["served"][0]["outcome"] == "automl"
+
+
+def test_predict_for_a_target_reads_the_item_profile(world, mls_recommendation_api_client):
+    world.seed({
+        "filters": [{"id": 2, "name": "cheap", "body": {"conditions": [{"key": "price", "operator": "<", "value": "50"}]}}],
+        "profiles": [{"profile_id": "item", "tables": ["item-profile-main"]}],
+        "dynamodb_tables": [{"name": "item-profile-main", "key": "item_id"}],
+        "dynamodb_items": [{"table": "item-profile-main", "item": {"item_id": "cheap-1", "price": 10}},
+                           {"table": "item-profile-main", "item": {"item_id": "dear-1", "price": 90}}],
+    })
+    world.store.update_experiment(1, {"name": "split", "bucketing_seed": "s1", "model_filter_id": 2})
+
+    assert mls_recommendation_api_client.predict(api_type="target", target_id="cheap-1", channel_ids=["home"])[
+        "home"] in (STATIC_A, STATIC_B)
+    assert mls_recommendation_api_client.predict(api_type="target", target_id="dear-1", channel_ids=["home"]) == {
+        "home": {"items": []}}
+    assert served(world) == [("home", None, None, "filtered")]
+    # a user of that id has no user profile: filtered out too
+    assert mls_recommendation_api_client.predict(api_type="user", target_id="cheap-1", channel_ids=["home"]) == {
+        "home": {"items": []}}
+
+
+def test_faults_apply_to_the_recommendation_api(world, mls_recommendation_api_client):
+    world.fail("POST", "/rec/*", status=503, error="maintenance")
+
+    with pytest.raises(MLSClientError, match="maintenance") as raised:
+        mls_recommendation_api_client.request(version="v2", user_id="u1", channel_ids=["home"])
+    assert raised.value.code == 503
+    world.fail("POST", "/rec/v3/*", raises=requests.ConnectionError)
+    with pytest.raises(requests.ConnectionError):
+        mls_recommendation_api_client.predict(api_type="user", target_id="u1", channel_ids=["home"])
+    assert mls_recommendation_api_client.request(version="v2", user_id="u1", channel_ids=["home"])["home"]
