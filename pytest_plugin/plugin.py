@@ -181,8 +181,9 @@ def mls_mock(request, mls_env, mls_settings, mls_mock_session, _mls_seeds):
     """The fake MLS AB API for this test, emptied when the test starts, active (every sktmls
     client of the process reaches it in-process) until it ends. `@pytest.mark.mls_seed(...)`
     sets are loaded first. `.store`, `.calls` (journal: method, path, query, query_all,
-    json, body_bytes, body_truncated, status, user),
-    `.fail(method, path, status=500, error=None, times=1, raises=None)`, `.seed(...)`."""
+    json, body_bytes, body_truncated, status, user, served),
+    `.fail(method, path, status=500, error=None, times=1, raises=None)`, `.seed(...)`; for the
+    recommendation API `.bucket_of(experiment, user_id)` and `.answer(model, answer)`."""
     helpers.ensure_enabled(request, "mls_mock")
     helpers.skip_if_remote(mls_settings, "mls_mock")
     mls_mock_session.reset()

@@ -467,3 +467,12 @@ def test_faults_apply_to_the_recommendation_api(world, mls_recommendation_api_cl
     with pytest.raises(requests.ConnectionError):
         mls_recommendation_api_client.predict(api_type="user", target_id="u1", channel_ids=["home"])
     assert mls_recommendation_api_client.request(version="v2", user_id="u1", channel_ids=["home"])["home"]
+
+
+def test_reset_forgets_registered_answers(world):
+    world.answer(2, lambda request: {"items": []})
+    world.answer(3, {"items": [{"id": "kept until reset"}]})
+
+    world.reset()
+
+    assert world.state.model_answers == {} and world.store.counts()["model_answers"] == 0
