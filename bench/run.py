@@ -19,7 +19,9 @@ NOTES = """Every figure is the best of interleaved rounds (the run least disturb
 the machine); each ratio is to a baseline measured in the same run. **1**: real sktmls
 client calls in-process; *floor* = `HTTPAdapter.send` returning a prebuilt response (the
 cost of `requests` and the client alone), *responses* and *requests-mock* = a static stub of
-each with the same bytes. **2**: the same calls against a store of 10 and of 10,000 units (fixtures/large.py).
+each with the same bytes; its aiohttp row makes the call as sktmls's `*_async` methods do (a
+`ClientSession` per call) against an *aioresponses* stub of the same bytes. **2**: the same
+calls against a store of 10 and of 10,000 units (fixtures/large.py).
 **3**: pytest in a subprocess on 500 generated tests. **4**: `mls-mock serve` (waitress,
 8 threads) on 1,000 seeded units, N keep-alive loopback clients in this process for 3 s or
 30,000 requests; GET+POST is half `create_channel`; *waitress floor* serves a constant body.
@@ -46,7 +48,7 @@ def machine() -> str:
 
     libraries = ", ".join(
         f"{name} {version(name)}"
-        for name in ("flask", "werkzeug", "requests", "responses", "requests-mock", "waitress")
+        for name in ("flask", "werkzeug", "requests", "responses", "requests-mock", "waitress", "aiohttp")
     )
     # requests scans the environment for proxies on every call: part of the floor.
     return (

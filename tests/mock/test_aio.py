@@ -493,3 +493,55 @@ def test_paths_and_queries_are_decoded_as_on_the_requests_path():
     by_aiohttp, by_requests = mls.calls
     assert status == by_requests.status == 404
     assert (by_aiohttp.path, by_aiohttp.query_all) == (by_requests.path, by_requests.query_all)
+
+
+def test_aiohttp_is_neither_imported_nor_patched_until_a_fake_starts():
+    import subprocess
+    import sys
+
+    script = """
+import sys
+import mls_mock
+from mls_mock import MLSMock
+import pytest_plugin.plugin
+fake = MLSMock()
+assert "aiohttp" not in sys.modules, "imported before a fake started"
+import aiohttp
+shipped = aiohttp.ClientSession._request
+with fake:
+    assert aiohttp.ClientSession._request is not shipped
+assert aiohttp.ClientSession._request is shipped
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_redirect_past_max_redirects_raises_as_aiohttp_does():
+    async def call():
+        async with aiohttp.ClientSession() as session:
+            await session.get("https://ab.stg.sktmls.com/api//v1/experiments", headers=AUTH, max_redirects=0)
+
+    with MLSMock() as mls:
+        with pytest.raises(aiohttp.TooManyRedirects):
+            run(call())
+        assert [c.status for c in mls.calls] == [308]
+
+
+def test_fakes_stopped_out_of_order_leave_unserved_hosts_to_the_network(other_host):
+    aioresponses = pytest.importorskip("aioresponses").aioresponses
+    url, seen = other_host
+
+    async def call():
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"{url}/after") as response:
+                return response.status
+
+    fake = MLSMock().start()
+    stubs = aioresponses()
+    stubs.start()
+    fake.stop()  # aioresponses was patched on top: left in place
+    stubs.stop()  # puts back the fake's function, no fake active any more
+    try:
+        assert run(call()) == 200 and seen == ["/after"]
+    finally:
+        aiohttp.ClientSession._request = NETWORK_REQUEST
