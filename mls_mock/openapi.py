@@ -126,7 +126,8 @@ DESCRIPTION = (
     f"Content-Length ({assumptions.MAX_BODY_BYTES} bytes, 413), then the request itself. A body is a JSON object "
     f"(RFC 8259: no NaN or Infinity, no lone surrogates{_DEPTH}) sent as application/json (or another "
     "+json type) or without a Content-Type (any other: 415). Query parameters this document does not list are "
-    "ignored; a listed one given twice is refused (400). A method a path does not list answers 405 with `Allow`. "
+    "ignored; a listed one given twice is refused (400), but for an array, which repeats its name. "
+    "A method a path does not list answers 405 with `Allow`. "
     "A fault injected through POST /_mock/faults answers matching /api/ requests with its own status instead of "
     "the listed ones."
 )

@@ -39,9 +39,8 @@ def served(store, profile_id: str, kind: str, target_id: str, keys: list[str] | 
         profile = _profile(store, profile_id, kind)
         rows = [_row(store, table, target_id) for table in profile["tables"]]
         if rows[profile["tables"].index(profile["main_table"])] is None:
-            noun = "id" if kind == "id" else kind
             raise NotFound(
-                f"profile {profile_id!r} does not serve {noun} {target_id!r}: "
+                f"profile {profile_id!r} does not serve {kind} {target_id!r}: "
                 f"its main table {profile['main_table']!r} has no item for it"
             )
         merged: dict = {}
@@ -93,10 +92,9 @@ def _profile(store, profile_id: str, kind: str) -> dict:
         raise NotFound(f"profile {profile_id!r} does not exist")
     profile = profiles.table.rows[found]
     if not all(table.startswith(prefix) for table in profile["tables"]):
-        raise NotFound(
-            f"profile {profile_id!r} is not a {kind} profile: the {kind} form serves profiles whose tables start "
-            f"with {prefix!r}"
-        )
+        article = "an" if kind in ("item", "id") else "a"
+        why = f"its tables do not start with {prefix!r}"
+        raise NotFound(f"profile {profile_id!r} is not {article} {kind} profile: {why}")
     return profile
 
 

@@ -60,6 +60,10 @@ _REC_UNPROBEABLE = (
     "verify targets the AB API only; a probe needs the recommendation API's URL, a client apikey and a live "
     "experiment on a channel (point_sktmls_at(url, apis={...}) could aim a later probe there)"
 )
+# Why the profile API's rows have no probe: `mls-mock verify` points sktmls at one AB URL, and
+# a probe would need the real profile API's URL, a registered client's apikey and a profile
+# whose DynamoDB tables it can fill (runtime probes belong in verify_runtime.py).
+_PROFILE_API = "needs the real profile API's URL, a client's apikey and tables to fill; verify knows the AB URL"
 
 ASSUMPTIONS = (
     Assumption("envelope-code", "`code` in the envelope", "`code` equals the HTTP status (checked on 200, 401, 404)"),
@@ -549,6 +553,37 @@ ASSUMPTIONS = (
         "recommendation API request bodies",
         "a missing `user_id`, an empty `channel_ids`, a `type` outside {PREDICT_TARGET_TYPES}: 400 naming the field",
         unprobeable=_REC_UNPROBEABLE,
+    ),
+    # ---- pf: the profile API (each needs the real profile API's URL and a client's apikey) ----
+    Assumption(
+        "profile-api-answer",
+        "profile API answer (`MLSProfileAPIClient`)",
+        "`results`: the target's values merged left to right, the left table winning; no table key attribute",
+        unprobeable=_PROFILE_API,
+    ),
+    Assumption(
+        "profile-api-main-table",
+        "a target the profile's main table holds no item for",
+        "404, whatever the other tables hold",
+        unprobeable=_PROFILE_API,
+    ),
+    Assumption(
+        "profile-api-forms",
+        "which profiles each profile API form reads",
+        "users, items, `?id=` read profiles whose tables start with {PROFILE_PREFIX_BY_KIND}; another: 404",
+        unprobeable=_PROFILE_API,
+    ),
+    Assumption(
+        "profile-api-keys",
+        "profile API `f` keys",
+        "exactly the `f` keys in order, one no table holds: {PROFILE_MISSING_KEY_VALUE}; an empty key: 400 naming `f`",
+        unprobeable=_PROFILE_API,
+    ),
+    Assumption(
+        "profile-api-mode",
+        "profile API `mode` and `id`",
+        "`mode` one of {PROFILE_MODES} (another: 400); the integrated form without `id`: 400 naming `id`",
+        unprobeable=_PROFILE_API,
     ),
 )
 

@@ -58,7 +58,7 @@ def test_each_form_serves_its_own_kind_of_profile(store, profile_id, kind, targe
     assert profile_of(store, profile_id, kind, target_id) == {"price": 1000}
     for other in {"user", "item", "id"} - {kind}:
         assert profile_of(store, profile_id, other, target_id) is None
-        with pytest.raises(NotFound, match=f"not a {other} profile"):
+        with pytest.raises(NotFound, match=f"not an? {other} profile"):
             served(store, profile_id, other, target_id)
 
 
