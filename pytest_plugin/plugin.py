@@ -359,8 +359,8 @@ def mls_factory(request, _mls_target, mls_settings, mls_faker_locale):
     `.ml_feature_group(...)`, `.ml_feature(group=..., status=...)`, `.client(...)`,
     `.profile(...)`, `.vertex(...)`, `.edge(frm=..., to=...)`, `.meta_table(items=N or {name:
     values})`, `.meta_item(meta_table, ...)`, `.component(...)`, `.dataset(columns=[...],
-    status=...)`, `.dynamodb_table(...)`, `.dynamodb_item(table, item)`, `.data_status(source,
-    name, status)`. Faker data seeded
+    status=...)`, `.dynamodb_table(...)`, `.dynamodb_item(table, item)`, `.model_answer(model,
+    answer)`, `.data_status(source, name, status)`. Faker data seeded
     from the test id: the same test gets the same data every run. Under --mls-url it POSTs
     to that server instead (no models, ids or timestamps there)."""
     from mls_mock.fixtures.factories import HTTPBackend, MLSFactory
