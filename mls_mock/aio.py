@@ -86,9 +86,10 @@ async def _routed_request(session, method: str, str_or_url, **kwargs):
     except ValueError:  # aiohttp's own error for it, from its own _request
         url = None
     if url is not None and url.host:
-        where = origin(str(url))
+        text = str(url)
+        where = origin(text)
         for fake in reversed(fakes):
-            prefix = fake.prefix_for(where, str(url), refuse=_refuse)
+            prefix = fake.prefix_for(where, text, refuse=_refuse)
             if prefix is not None:
                 return await _answer(fake, prefix, session, method, url, kwargs)
     return await _onward(fakes)(session, method, str_or_url, **kwargs)

@@ -47,9 +47,7 @@ class InProcess:
         url, method = sent(prepared)
         parts = urlsplit(url)
         method = method.upper()
-        path = _PATHS.get(parts.path)
-        if path is None:
-            path = decoded_path(parts.path)
+        path = decoded_path(parts.path)
         if prefix:
             path = prefix + path
         headers = PreparedHeaders(prepared.headers)
@@ -90,6 +88,9 @@ _PATHS: dict[str, str] = {}
 
 def decoded_path(raw: str) -> str:
     """What werkzeug makes of PATH_INFO: the percent-decoded bytes, read as UTF-8."""
+    path = _PATHS.get(raw)
+    if path is not None:
+        return path
     path = "/" + unquote_to_bytes(raw or "/").decode("utf-8", "replace").lstrip("/")
     if len(_PATHS) < 1024 and len(raw) <= 256:
         _PATHS[raw] = path

@@ -160,7 +160,7 @@ class MLSMock(transport.Router):
     @property
     def calls(self) -> Journal:
         """Every request answered, oldest first: `.method .path .query .query_all .json .status
-        .user .body .body_bytes .body_truncated` (see `traffic.Call`)."""
+        .user .body .body_bytes .body_truncated .response .response_bytes .seq` (see `traffic.Call`)."""
         return self.state.journal
 
     def reset(self) -> None:

@@ -55,6 +55,8 @@ def document(routes: Iterable[Route], admin_token: bool = False, persistent: boo
     operations = []
     extra_schemas: dict[str, Mapping] = {}
     for route in routes:
+        if not route.documented:  # the dashboard's HTML pages: for people, not API clients
+            continue
         path, parameters = path_of(route.rule)
         security: list[dict[str, list[str]]]
         if route.api:

@@ -181,7 +181,7 @@ def mls_mock(request, mls_env, mls_settings, mls_mock_session, _mls_seeds):
     """The fake MLS AB API for this test, emptied when the test starts, active (every sktmls
     client of the process reaches it in-process) until it ends. `@pytest.mark.mls_seed(...)`
     sets are loaded first. `.store`, `.calls` (journal: method, path, query, query_all,
-    json, body_bytes, body_truncated, status, user, served),
+    json, body_bytes, body_truncated, status, user, response, response_bytes, seq, served),
     `.fail(method, path, status=500, error=None, times=1, raises=None)`, `.seed(...)`; for the
     recommendation API `.bucket_of(experiment, user_id)` and `.answer(model, answer)`."""
     helpers.ensure_enabled(request, "mls_mock")
@@ -394,8 +394,8 @@ def mls_live_server(mls_mock, mls_live_server_session):
     """The same fake as `mls_mock` (same state, journal and faults), served on a real
     127.0.0.1 port for subprocesses, non-Python clients and tests of the socket itself:
     `.url`, `.port`, `.urls` (each MLS API's base URL by sktmls config key: `.url` for the
-    AB API, `.url + "/rec"` for the recommendation API...), `.mock` (the `MLSMock` behind
-    it). sktmls's configuration points every API there during the
+    AB API, `.url + "/rec"` for the recommendation API...), `.ui_url` (the dashboard), `.mock`
+    (the `MLSMock` behind it). sktmls's configuration points every API there during the
     test, so every client of this process uses the socket; for a subprocess, run it as
     `mls-mock point {url} -- script.py` (or call `mls_mock.redirect.point_sktmls_at(url)` in it)."""
     previous = point_sktmls_at(mls_live_server_session.url)

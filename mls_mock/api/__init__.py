@@ -23,6 +23,7 @@ from . import (
     profile_api,
     profiles,
     recommendation,
+    ui,
     unfaked,
     vertices,
 )
@@ -48,6 +49,7 @@ ROUTES: list[Route] = [
     *data_status.routes,
     *admin.routes,
     *document.routes,
+    *ui.routes,
     *unfaked.routes,
 ]
 

@@ -547,3 +547,17 @@ def test_fakes_stopped_out_of_order_leave_unserved_hosts_to_the_network(other_ho
         assert run(call()) == 200 and seen == ["/after"]
     finally:
         aiohttp.ClientSession._request = NETWORK_REQUEST
+
+
+def test_from_the_mms_runtime_the_async_call_names_mls_mms_and_sends_no_key(mls_mock):
+    from sktmls import MLSENV, MLSRuntimeENV
+    from sktmls.apis import MLSRecommendationAPIClient
+
+    client = MLSRecommendationAPIClient(env=MLSENV.STG, runtime_env=MLSRuntimeENV.MMS)
+    try:
+        run(client.request_async(version="v2", user_id="u1", channel_ids=["home"]))
+    except Exception:  # the answer's shape is the recommendation API's to settle
+        pass
+    call = mls_mock.calls[-1]
+    assert (call.method, call.path, call.user, call.query_all) == ("POST", "/rec/v2/mls-mms/items", "mls-mms", {})
+    assert call.status != 401
