@@ -20,7 +20,9 @@ the machine); each ratio is to a baseline measured in the same run. **1**: real 
 client calls in-process; *floor* = `HTTPAdapter.send` returning a prebuilt response (the
 cost of `requests` and the client alone), *responses* and *requests-mock* = a static stub of
 each with the same bytes; its aiohttp row makes the call as sktmls's `*_async` methods do (a
-`ClientSession` per call) against an *aioresponses* stub of the same bytes. **2**: the same
+`ClientSession` per call) against an *aioresponses* stub of the same bytes; the
+recommendation API's `request()` (floor and both stubs) and `request_async()` (aioresponses)
+rows answer a 30/70 experiment, a new user each call. **2**: the same
 calls against a store of 10 and of 10,000 units (fixtures/large.py).
 **3**: pytest in a subprocess on 500 generated tests. **4**: `mls-mock serve` (waitress,
 8 threads) on 1,000 seeded units, N keep-alive loopback clients in this process for 3 s or
@@ -79,6 +81,9 @@ def main(argv=None) -> int:
             import aiohttp_calls
 
             rows += aiohttp_calls.section(rounds, scale)
+            import recommendation_calls
+
+            rows += recommendation_calls.section(rounds, scale)
         if "2" in sections:
             rows += inprocess.section_growth(rounds, scale)
     if "3" in sections:

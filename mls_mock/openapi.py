@@ -31,17 +31,15 @@ def _add_links(operations: list[tuple]) -> None:
     links: stateful testing tools such as schemathesis follow them). operations: (route,
     path parameter names, operation object)."""
     for source, own, answered in operations:
-        if source.link is None:
-            continue
-        param, pointer = source.link
         links = {}
-        for _, needs, operation in operations:
-            if param in needs and set(needs) <= set(own) | {param}:
-                values = {name: f"$request.path.{name}" for name in own if name in needs}
-                links[operation["operationId"]] = {
-                    "operationId": operation["operationId"],
-                    "parameters": {**values, param: f"$response.body#{pointer}"},
-                }
+        for param, pointer in [source.link, *source.more_links] if source.link else source.more_links:
+            for _, needs, operation in operations:
+                if param in needs and set(needs) <= set(own) | {param}:
+                    values = {name: f"$request.path.{name}" for name in own if name in needs}
+                    links[operation["operationId"]] = {
+                        "operationId": operation["operationId"],
+                        "parameters": {**values, param: f"$response.body#{pointer}"},
+                    }
         if links:
             next(iter(answered["responses"].values()))["links"] = links
 

@@ -142,6 +142,14 @@ SCHEMAS = {
             "response": ANY,
             "response_bytes": {"type": "integer", "minimum": 0},
             "response_truncated": {"type": "boolean"},
+            "served": nullable(
+                {
+                    "type": "array",
+                    "items": {"type": "object"},
+                    "description": "what the recommendation API served, per channel: "
+                    "{channel, experiment, bucket, slot, outcome}",
+                }
+            ),
         },
     ),
     "FaultBody": obj(

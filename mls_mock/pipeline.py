@@ -110,6 +110,7 @@ def _record(req: Request, reply: Reply, refused: bool) -> None:
             args if args else {},
             answer if len(answer) <= journal.body_cap else b"",
             len(answer),
+            served=req.served,
         )
     )
 

@@ -48,6 +48,9 @@ class Call:
     response: bytes = field(default=b"", repr=False)
     response_bytes: int = 0
     seq: int = field(default=0, compare=False)
+    # What the recommendation API served, a dict per requested channel: {channel, experiment,
+    # bucket, slot, outcome}; None for every other call.
+    served: list[dict] | None = None
     _parsed: Any = field(default=_UNPARSED, init=False, repr=False, compare=False)
 
     @property

@@ -71,6 +71,7 @@ class Request:
         "server",
         "scheme",
         "query_string",
+        "served",
         "in_process",
         "fault",
     )
@@ -93,6 +94,7 @@ class Request:
         self.user: str | None = None
         self.json: dict | None = None
         self.server, self.scheme, self.query_string = server, scheme, query_string
+        self.served: list | None = None  # what a runtime API answered from (the journal's `Call.served`)
         self.in_process = False
         self.fault: Any = None  # a traffic.Fault; typed loosely: wire imports nothing above it
 

@@ -181,8 +181,9 @@ def mls_mock(request, mls_env, mls_settings, mls_mock_session, _mls_seeds):
     """The fake MLS AB API for this test, emptied when the test starts, active (every sktmls
     client of the process reaches it in-process) until it ends. `@pytest.mark.mls_seed(...)`
     sets are loaded first. `.store`, `.calls` (journal: method, path, query, query_all,
-    json, body_bytes, body_truncated, status, user, response, response_bytes, seq),
-    `.fail(method, path, status=500, error=None, times=1, raises=None)`, `.seed(...)`."""
+    json, body_bytes, body_truncated, status, user, response, response_bytes, seq, served),
+    `.fail(method, path, status=500, error=None, times=1, raises=None)`, `.seed(...)`; for the
+    recommendation API `.bucket_of(experiment, user_id)` and `.answer(model, answer)`."""
     helpers.ensure_enabled(request, "mls_mock")
     helpers.skip_if_remote(mls_settings, "mls_mock")
     mls_mock_session.reset()
@@ -328,6 +329,15 @@ def mls_api_key(_mls_target, mls_settings) -> helpers.ApiKey:
 
 
 @pytest.fixture
+def mls_recommendation_api_client(_mls_target, mls_settings, mls_api_key):
+    """The real `sktmls.apis.MLSRecommendationAPIClient` (request, predict and their async
+    twins; runtime LOCAL, as `mls_api_key`'s client) on this test's fake: each channel answers
+    the bucket the user falls into (`mls_mock.bucket_of(experiment, user_id)`); what was served
+    is `mls_mock.calls[-1].served`."""
+    return helpers.build_api_client("sktmls.apis.MLSRecommendationAPIClient", mls_settings, mls_api_key)
+
+
+@pytest.fixture
 def mls_profile_api_client(_mls_target, mls_settings, mls_api_key):
     """The real `sktmls.apis.MLSProfileAPIClient` (runtime LOCAL, as `mls_api_key`): values
     come from the profile's DynamoDB tables (`mls_factory.profile_values`)."""
@@ -349,8 +359,8 @@ def mls_factory(request, _mls_target, mls_settings, mls_faker_locale):
     `.ml_feature_group(...)`, `.ml_feature(group=..., status=...)`, `.client(...)`,
     `.profile(...)`, `.vertex(...)`, `.edge(frm=..., to=...)`, `.meta_table(items=N or {name:
     values})`, `.meta_item(meta_table, ...)`, `.component(...)`, `.dataset(columns=[...],
-    status=...)`, `.dynamodb_table(...)`, `.dynamodb_item(table, item)`, `.data_status(source,
-    name, status)`. Faker data seeded
+    status=...)`, `.dynamodb_table(...)`, `.dynamodb_item(table, item)`, `.model_answer(model,
+    answer)`, `.data_status(source, name, status)`. Faker data seeded
     from the test id: the same test gets the same data every run. Under --mls-url it POSTs
     to that server instead (no models, ids or timestamps there)."""
     from mls_mock.fixtures.factories import HTTPBackend, MLSFactory

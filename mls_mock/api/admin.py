@@ -152,6 +152,7 @@ def _render(call) -> dict:
         "response": call.parse_response(),
         "response_bytes": call.response_bytes,
         "response_truncated": call.response_truncated,
+        "served": call.served,
     }
 
 

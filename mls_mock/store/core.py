@@ -392,6 +392,16 @@ class Store:
         predictions = cast(automl.AutoMLPredictions, self.resources["automl_predictions"])
         return predictions.predict(model_id, body, user)
 
+    @atomic
+    def set_model_answer(self, model_id: int, answer: dict) -> dict:
+        """What the recommendation API answers for an online/automl model (store/model_answers.py)."""
+        return self.resources["model_answers"].put(model_id, answer)  # type: ignore[attr-defined]
+
+    @atomic
+    def delete_model_answer(self, model_id: int) -> None:
+        """Forget the model's fixed answer (404 when it has none)."""
+        self.resources["model_answers"].forget(model_id)  # type: ignore[attr-defined]
+
     # ---- seeding and dumping (the fixtures/ format) -----------------------------------------
 
     @atomic

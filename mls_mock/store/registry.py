@@ -17,6 +17,7 @@ from .meta_items import MetaItems
 from .meta_tables import MetaTables
 from .ml_feature_groups import MLFeatureGroups
 from .ml_features import MLFeatures
+from .model_answers import ModelAnswers
 from .models import Models
 from .profiles import Profiles
 from .resource import Resource
@@ -43,5 +44,6 @@ RESOURCES: tuple[type[Resource], ...] = (
     DynamoDBItems,
     DataStatus,
     AutoMLPredictions,
+    ModelAnswers,
 )
 SEED_KINDS = tuple(resource.plural for resource in RESOURCES)

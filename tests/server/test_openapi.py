@@ -59,7 +59,7 @@ def test_every_schema_is_valid_json_schema(app):
     assert document["components"]["schemas"] and invalid == {}
 
 
-AUTH = {"Authorization": "Basic dTpw"}  # u:p
+AUTH = {"Authorization": "Basic dTpw", "apikey": "R" * 40}  # u:p; the runtime APIs' client key (below)
 STATIC = {"prediction_type": "static", "static_value": {"items": [{"id": "a"}]}}
 # One request per documented operation (and some errors), in an order where each works.
 SCRIPT = [
@@ -202,6 +202,15 @@ SCRIPT = [
     ("DELETE", "/_mock/faults", None),
     ("POST", "/_mock/reset", None),
     ("GET", "/openapi.json", None),
+    # the recommendation API, as a registered client
+    ("POST", "/_mock/seed", {"name": "demo"}),
+    ("POST", "/api/v1/clients", {"name": "rec-client", "apikey": "R" * 40}),
+    ("POST", "/rec/v1/rec-client/items", {"user_id": "u1", "channel_ids": ["home"], "sale_org_id": "admin"}),
+    ("POST", "/rec/v2/rec-client/items", {"user_id": "u1", "channel_ids": []}),  # 400
+    ("POST", "/rec/v3/rec-client/predict", {"type": "user", "id": "u1", "channel_ids": ["home"], "keys": []}),
+    ("PUT", "/_mock/models/1/answer", {"items": [{"id": "fixed"}]}),
+    ("DELETE", "/_mock/models/1/answer", None),
+    ("DELETE", "/_mock/models/1/answer", None),  # 404
 ]
 
 
