@@ -18,7 +18,7 @@ LINT_PATHS ?= mls_mock pytest_plugin fixtures bench
 # pytest worker, `mls-mock serve` and pytester run recompiles the same sources (~10 s a run).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: serve test test-thorough test-full lint format bench install install-full clean
+.PHONY: serve test test-thorough test-full lint format bench install install-full browser screenshots clean
 
 $(BIN)/.installed: pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,21 @@ $(BIN)/.installed: pyproject.toml Makefile
 	$(BIN)/pip install --quiet --no-deps "$(SKTMLS)"
 	touch $@
 
-install: $(BIN)/.installed
+install: $(BIN)/.installed browser
+
+# tests/browser drive Debian's Chromium and its chromedriver (Selenium never downloads a
+# browser or a driver). Installed here when missing, so `make test` on a fresh machine (CI
+# runs as root) does all its set-up; without root the browser tests fail saying what to install.
+CHROMIUM := /usr/bin/chromium /usr/bin/chromedriver
+browser:
+	@for tool in $(CHROMIUM); do test -x $$tool || missing=1; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+		else \
+			echo "make: the browser tests need Debian's chromium and chromium-driver (run as root: apt-get install chromium chromium-driver)"; \
+		fi; \
+	fi
 
 # Rebuilt from nothing whenever the pins may have changed: an upgraded venv can keep
 # packages that a fresh `pip install sktmls` would not have. sktmls first, as a user has it;
@@ -71,6 +85,13 @@ lint: install   ## ruff (lint, and format without rewriting) and mypy; what CI r
 format: install  ## rewrite what `make lint` would refuse and ruff can fix
 	$(BIN)/ruff check --fix $(LINT_PATHS)
 	$(BIN)/ruff format $(LINT_PATHS)
+
+# The README's pictures of the dashboard, taken by tests/browser (a plain test run writes them
+# to a temporary folder only, so it never changes tracked files).
+# The demo seed's Korean text needs a Hangul font (a system one: the page loads no web font).
+screenshots: install  ## rewrite tests/browser/screenshots/*.png
+	@test -d /usr/share/fonts/truetype/nanum || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq fonts-nanum >/dev/null; } || true
+	MLS_MOCK_SCREENSHOTS=1 $(BIN)/python -m pytest -n 0 -q tests/browser $(ARGS)
 
 bench: install  ## the benchmark table
 	$(BIN)/python bench/run.py $(ARGS)

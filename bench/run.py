@@ -19,7 +19,11 @@ NOTES = """Every figure is the best of interleaved rounds (the run least disturb
 the machine); each ratio is to a baseline measured in the same run. **1**: real sktmls
 client calls in-process; *floor* = `HTTPAdapter.send` returning a prebuilt response (the
 cost of `requests` and the client alone), *responses* and *requests-mock* = a static stub of
-each with the same bytes. **2**: the same calls against a store of 10 and of 10,000 units (fixtures/large.py).
+each with the same bytes; its aiohttp row makes the call as sktmls's `*_async` methods do (a
+`ClientSession` per call) against an *aioresponses* stub of the same bytes; the
+recommendation API's `request()` (floor and both stubs) and `request_async()` (aioresponses)
+rows answer a 30/70 experiment, a new user each call. **2**: the same
+calls against a store of 10 and of 10,000 units (fixtures/large.py).
 **3**: pytest in a subprocess on 500 generated tests. **4**: `mls-mock serve` (waitress,
 8 threads) on 1,000 seeded units, N keep-alive loopback clients in this process for 3 s or
 30,000 requests; GET+POST is half `create_channel`; *waitress floor* serves a constant body.
@@ -46,7 +50,7 @@ def machine() -> str:
 
     libraries = ", ".join(
         f"{name} {version(name)}"
-        for name in ("flask", "werkzeug", "requests", "responses", "requests-mock", "waitress")
+        for name in ("flask", "werkzeug", "requests", "responses", "requests-mock", "waitress", "aiohttp")
     )
     # requests scans the environment for proxies on every call: part of the floor.
     return (
@@ -74,6 +78,12 @@ def main(argv=None) -> int:
 
         if "1" in sections:
             rows += inprocess.section_per_call(rounds, scale)
+            import aiohttp_calls
+
+            rows += aiohttp_calls.section(rounds, scale)
+            import recommendation_calls
+
+            rows += recommendation_calls.section(rounds, scale)
         if "2" in sections:
             rows += inprocess.section_growth(rounds, scale)
     if "3" in sections:

@@ -129,6 +129,37 @@ DYNAMODB_MISSING_TABLE_IS_ACTIVE = False
 DATA_STATUS_DAYS = 5
 BATCH_JOB_STATUSES = ("running", "success", "fail")
 
+# ---- the recommendation API (rec: mls_mock/recommendation.py, bucketing.py) ----------------
+# A channel's answer holds its items under this key: an sktmls model's `predict` returns
+# {"items": [...]} (sktmls/models/mls_model.py: MLSModel.predict), a static bucket sends
+# {"items": [...]}.
+ITEMS_KEY = "items"
+# What a known channel answers when nothing is served (an empty bucket, a target every
+# experiment's filter refused, no running experiment, a batch table missing or not ready, no
+# row, no answer registered for an online/automl model): MLSModel.predict's default.
+EMPTY_CHANNEL_ANSWER: dict[str, list] = {"items": []}
+# A batch bucket answers the attribute of this name of the target's row in its model's table
+# (a row without it: no items).
+BATCH_ITEMS_ATTRIBUTE = "items"
+# The profile (`profile_id`) an experiment's filter reads the target's values from, by the
+# target's type: a user's (request(), predict(api_type="user")) from profile "user" as the
+# profile API's /users/ form serves it, a target's (predict(api_type="target")) from profile
+# "item" as its /items/ form does.
+FILTER_PROFILE_IDS = {"user": "user", "target": "item"}
+# predict's `type` ("식별자 타입 (`user`|`target`)").
+PREDICT_TARGET_TYPES = ("user", "target")
+
+# ---- pf: the profile API (MLSProfileAPIClient) and profile data (profile_data.py) ----
+# Which profiles each form of the profile API serves, by the prefix all its tables share:
+# `/users/{user_id}` a `user-profile` profile, `/items/{item_id}` an `item-profile` one, the
+# integrated `?id=` a `profile-` one (the key each form names is the key sktmls's put_item
+# gives tables of that prefix). Another profile: 404.
+PROFILE_PREFIX_BY_KIND = {"user": "user-profile", "item": "item-profile", "id": "profile-"}
+# A key `f` asks for that no table of the profile holds: null (create_profile's docstring).
+PROFILE_MISSING_KEY_VALUE = None
+# The `mode` values the profile API takes: the one sktmls sends off the MMS runtime. It
+# changes nothing here (test calls read the same data); another value: 400 naming `mode`.
+PROFILE_MODES = ("test",)
 # ---- conversion tracking and graph APIs (sktmls.apis: MLSConversionTrackingAPIClient, MLSGraphAPIClient) ----
 # The event types the client's docstring lists; any other is refused (400 naming conversion_type).
 CONVERSION_TYPES = ("impression", "click", "detail_view", "like", "dislike")

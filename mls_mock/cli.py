@@ -270,9 +270,10 @@ def _run(service: Service, args, users, token, origin: str, on_ready) -> int:
             "required" if token else "none",
             ", ".join(sorted(service.store.generous)) or "none",
         )
-        # The first line is what scripts read the URL from; each API's own base URL follows.
+        # The first line is read by scripts (its last word is the URL): the dashboard goes second,
+        # then each API's own base URL.
         apis = "".join(f"\n  {API_NAMES[key]}: {url}  ({key})" for key, url in api_urls(service.url).items())
-        print(f"mls-mock listening on {service.url}{apis}", flush=True)
+        print(f"mls-mock listening on {service.url}\nmls-mock dashboard at {service.ui_url}{apis}", flush=True)
         if on_ready is not None:
             on_ready(service)
         while not service.stopping.wait(0.2):

@@ -47,9 +47,7 @@ class InProcess:
         url, method = sent(prepared)
         parts = urlsplit(url)
         method = method.upper()
-        path = _PATHS.get(parts.path)
-        if path is None:
-            path = _decoded_path(parts.path)
+        path = decoded_path(parts.path)
         if prefix:
             path = prefix + path
         headers = PreparedHeaders(prepared.headers)
@@ -69,7 +67,7 @@ class InProcess:
             self.state,
             method,
             path,
-            _query(parts.query),
+            query_args(parts.query),
             headers,
             length,
             body if len(body) <= MAX_BODY else None,
@@ -88,15 +86,18 @@ class InProcess:
 _PATHS: dict[str, str] = {}
 
 
-def _decoded_path(raw: str) -> str:
+def decoded_path(raw: str) -> str:
     """What werkzeug makes of PATH_INFO: the percent-decoded bytes, read as UTF-8."""
+    path = _PATHS.get(raw)
+    if path is not None:
+        return path
     path = "/" + unquote_to_bytes(raw or "/").decode("utf-8", "replace").lstrip("/")
     if len(_PATHS) < 1024 and len(raw) <= 256:
         _PATHS[raw] = path
     return path
 
 
-def _query(query: str) -> dict:
+def query_args(query: str) -> dict:
     """What werkzeug's `request.args.to_dict(flat=False)` gives: bytes that are not UTF-8
     stay percent-encoded."""
     args: dict = {}

@@ -5,19 +5,23 @@ import functools
 import inspect
 import os
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, cast
 from urllib.parse import unquote
 
 import requests
 
-from . import aio, conversions, netfaults, transport
+from . import aio, bucketing, conversions, netfaults, transport
 from .app import create_app
+from .errors import NotFound
 from .hosts import MOUNTS, RUNTIME_PREFIXES
 from .inprocess import InProcess
 from .lightweight import allow_light_sktmls
 from .redirect import MLS_DOMAINS
 from .state import AppState
 from .store import Store
+from .store.buckets import Buckets
+from .store.model_answers import ModelAnswers
 from .traffic import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_ENTRIES, TRANSPORT, Fault, Journal
 
 
@@ -116,7 +120,8 @@ class MLSMock(transport.Router):
                 hint += "; paths are globs on the whole decoded URL path, e.g. '/api/v1/channels*'"
             warnings.warn(
                 UnmatchedFaultWarning(
-                    f"mls-mock: the fault fail({fault.method!r}, {fault.path!r}, status={fault.status}) "
+                    f"mls-mock: the fault fail({fault.method!r}, {fault.path!r}, status={fault.status}"
+                    f"{f', delay={fault.delay:g}' if fault.delay else ''}) "
                     f"never matched a request{hint}"
                 ),
                 stacklevel=3,
@@ -155,7 +160,7 @@ class MLSMock(transport.Router):
     @property
     def calls(self) -> Journal:
         """Every request answered, oldest first: `.method .path .query .query_all .json .status
-        .user .body .body_bytes .body_truncated` (see `traffic.Call`)."""
+        .user .body .body_bytes .body_truncated .response .response_bytes .seq` (see `traffic.Call`)."""
         return self.state.journal
 
     @property
@@ -200,6 +205,37 @@ class MLSMock(transport.Router):
         `fail(method, path, status=None, delay=seconds, times=times)`."""
         return self.fail(method, path, status=None, times=times, delay=seconds)
 
+    # ---- the recommendation API -----------------------------------------------------------
+
+    def bucket_of(self, experiment: Any, user_id: str) -> dict | None:
+        """The bucket (its record, as `get_bucket` answers it) of `experiment` (an id, a name,
+        or a record or sktmls object with an `id`) that `user_id` falls into; None while the
+        experiment's ranges are unset. The rule is `mls_mock.bucketing`'s."""
+        store = self.store
+        with store.lock:
+            row = _experiment_row(store, experiment)
+            buckets = cast(Buckets, store.resources["buckets"])
+            user_slot = bucketing.slot(row["bucketing_seed"], user_id)
+            found = bucketing.owner(((b["bucket_range"], b) for b in buckets.of_experiment(row["id"])), user_slot)
+            return None if found is None else buckets.render(found)
+
+    def answer(self, model: Any, answer: dict | Callable | None) -> None:
+        """What the recommendation API answers for an online or automl `model` (an id, or a
+        record or sktmls object with an `id`): a fixed dict such as `{"items": [...]}` (kept
+        in the store: seeded, dumped, persisted), or a callable called per request with a
+        `recommendation.AnswerRequest` (user_id, channel, experiment, bucket, model, keys...)
+        and returning that dict (in memory only; it wins over a fixed one). None forgets both."""
+        model_id = _id_of(model)
+        self.store.get_model(model_id)  # 404 for a model that does not exist
+        self.state.model_answers.pop(model_id, None)
+        if callable(answer):
+            self.state.model_answers[model_id] = answer
+        elif answer is None:
+            if cast(ModelAnswers, self.store.resources["model_answers"]).of_model(model_id) is not None:
+                self.store.delete_model_answer(model_id)
+        else:
+            self.store.set_model_answer(model_id, answer)
+
     # ---- transport ----------------------------------------------------------------------
 
     def handle(self, adapter, prepared: requests.PreparedRequest, **kwargs) -> requests.Response | None:
@@ -239,3 +275,22 @@ def _not_served(url: str) -> str:
         f"mls-mock does not serve {url.split('?')[0]}: it is not a URL of an MLS API "
         f"in sktmls's config, and no request to another MLS host may reach the network"
     )
+
+
+def _id_of(record: Any) -> int:
+    if isinstance(record, int) and not isinstance(record, bool):
+        return record
+    found = record.get("id") if isinstance(record, dict) else getattr(record, "id", None)
+    if not isinstance(found, int):
+        raise TypeError(f"expected an id, or a record or sktmls object with an `id`, not {record!r}")
+    return found
+
+
+def _experiment_row(store, experiment: Any) -> dict:
+    experiments = store.resources["experiments"]
+    if isinstance(experiment, str):
+        found = experiments.table.ids_by_name.get(experiment)
+        if found is None:
+            raise NotFound(f"no experiment named {experiment!r}")
+        return experiments.table.rows[found]
+    return experiments.table.get(_id_of(experiment))

@@ -31,17 +31,15 @@ def _add_links(operations: list[tuple]) -> None:
     links: stateful testing tools such as schemathesis follow them). operations: (route,
     path parameter names, operation object)."""
     for source, own, answered in operations:
-        if source.link is None:
-            continue
-        param, pointer = source.link
         links = {}
-        for _, needs, operation in operations:
-            if param in needs and set(needs) <= set(own) | {param}:
-                values = {name: f"$request.path.{name}" for name in own if name in needs}
-                links[operation["operationId"]] = {
-                    "operationId": operation["operationId"],
-                    "parameters": {**values, param: f"$response.body#{pointer}"},
-                }
+        for param, pointer in [source.link, *source.more_links] if source.link else source.more_links:
+            for _, needs, operation in operations:
+                if param in needs and set(needs) <= set(own) | {param}:
+                    values = {name: f"$request.path.{name}" for name in own if name in needs}
+                    links[operation["operationId"]] = {
+                        "operationId": operation["operationId"],
+                        "parameters": {**values, param: f"$response.body#{pointer}"},
+                    }
         if links:
             next(iter(answered["responses"].values()))["links"] = links
 
@@ -57,6 +55,8 @@ def document(routes: Iterable[Route], admin_token: bool = False, persistent: boo
     operations = []
     extra_schemas: dict[str, Mapping] = {}
     for route in routes:
+        if not route.documented:  # the dashboard's HTML pages: for people, not API clients
+            continue
         path, parameters = path_of(route.rule)
         security: list[dict[str, list[str]]]
         if route.api:
@@ -128,7 +128,8 @@ DESCRIPTION = (
     f"Content-Length ({assumptions.MAX_BODY_BYTES} bytes, 413), then the request itself. A body is a JSON object "
     f"(RFC 8259: no NaN or Infinity, no lone surrogates{_DEPTH}) sent as application/json (or another "
     "+json type) or without a Content-Type (any other: 415). Query parameters this document does not list are "
-    "ignored; a listed one given twice is refused (400). A method a path does not list answers 405 with `Allow`. "
+    "ignored; a listed one given twice is refused (400), but for an array, which repeats its name. "
+    "A method a path does not list answers 405 with `Allow`. "
     "A fault injected through POST /_mock/faults answers matching /api/ requests with its own status instead of "
     "the listed ones."
 )

@@ -113,8 +113,23 @@ SCHEMAS = {
         },
     ),
     "Call": obj(
-        ["method", "path", "query", "query_all", "json", "body_bytes", "body_truncated", "status", "user"],
+        [
+            "seq",
+            "method",
+            "path",
+            "query",
+            "query_all",
+            "json",
+            "body_bytes",
+            "body_truncated",
+            "status",
+            "user",
+            "response",
+            "response_bytes",
+            "response_truncated",
+        ],
         {
+            "seq": {"type": "integer", "minimum": 1},
             "method": {"type": "string"},
             "path": {"type": "string"},
             "query": {"type": "object"},
@@ -124,6 +139,17 @@ SCHEMAS = {
             "body_truncated": {"type": "boolean"},
             "status": {"type": "integer"},
             "user": nullable({"type": "string"}),
+            "response": ANY,
+            "response_bytes": {"type": "integer", "minimum": 0},
+            "response_truncated": {"type": "boolean"},
+            "served": nullable(
+                {
+                    "type": "array",
+                    "items": {"type": "object"},
+                    "description": "what the recommendation API served, per channel: "
+                    "{channel, experiment, bucket, slot, outcome}",
+                }
+            ),
         },
     ),
     "FaultBody": obj(

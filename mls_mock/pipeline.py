@@ -48,7 +48,7 @@ def serve(req: Request, route: Route | None, handler: Callable, view_args: dict 
         log.error(f"Exception on {req.path} [{req.method}]", exc_info=True)  # as Flask logs it
         reply = internal_error(error)
     if api:
-        _record(req, reply.status, refused=faulted is None and req.user is None)  # Basic auth did not pass
+        _record(req, reply, refused=faulted is None and req.user is None)  # Basic auth did not pass
     return reply
 
 
@@ -85,18 +85,33 @@ def check_admin_token(req: Request) -> None:
         )
 
 
-def _record(req: Request, status: int, refused: bool) -> None:
-    """Journal the request. The body is kept as bytes (parsed only when read), and only when
+def _record(req: Request, reply: Reply, refused: bool) -> None:
+    """Journal the request and its answer. The body is kept as bytes (parsed only when read), and only when
     the request passed Basic auth and fits the journal's per-entry cap: whoever can reach
-    the port must not be able to make the fake keep what they send."""
+    the port must not be able to make the fake keep what they send. The answer (the fake's
+    own bytes, shared, not copied) is kept under the same cap."""
     journal = req.state.journal
     raw = req.data  # None for a body over the limit: never read
     size = len(raw) if raw is not None else (req.content_length or 0)
     kept = raw if raw is not None and not refused and size <= journal.body_cap else b""
     args = req.args
     query = {name: values[0] for name, values in args.items()} if args else {}
+    answer = reply.body
     journal.record(
-        Call(req.method, req.path, query, status, req.user, kept, size, len(kept) < size, args if args else {})
+        Call(
+            req.method,
+            req.path,
+            query,
+            reply.status,
+            req.user,
+            kept,
+            size,
+            len(kept) < size,
+            args if args else {},
+            answer if len(answer) <= journal.body_cap else b"",
+            len(answer),
+            served=req.served,
+        )
     )
 
 

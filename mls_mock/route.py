@@ -30,9 +30,11 @@ class Route:
     refusals: Mapping[int, str] = field(default_factory=dict)  # statuses beyond what follows from what it reads
     raw: bool = False  # answers something other than an envelope
     link: tuple[str, str] | None = None  # (path parameter its answer's id fills, JSON pointer to that id)
+    more_links: tuple[tuple[str, str], ...] = ()  # further (path parameter, JSON pointer) pairs it fills
     tag: str = ""  # group in the document; default: the handler's module
     name: str = ""  # default: the handler's name
     schemas: Mapping[str, Mapping] = field(default_factory=dict)  # components it brings to /openapi.json
+    documented: bool = True  # False: a page for people (the dashboard), served but left out of /openapi.json
 
     def __post_init__(self):
         if not self.tag:

@@ -18,6 +18,7 @@ from waitress.task import ErrorTask
 
 from . import assumptions
 from .hosts import api_urls
+from .ui import PREFIX as UI_PREFIX
 from .wire import envelope
 
 try:
@@ -61,6 +62,11 @@ class LiveServer:
     @property
     def url(self) -> str:
         return self.thread.url
+
+    @property
+    def ui_url(self) -> str:
+        """The dashboard (api/ui.py)."""
+        return self.thread.url + UI_PREFIX
 
     @property
     def port(self) -> int:

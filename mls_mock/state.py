@@ -2,6 +2,7 @@
 `create_app` carries it as `app.state`; `MLSMock.state` and a running server's `.state` are
 the same object."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,9 @@ class AppState:
     admin_token: str | None = None
     propagate_exceptions: bool = False
     routes: tuple[Route, ...] = ()
+    # model id -> what the recommendation API answers for it, computed per request
+    # (`MLSMock.answer(model, fn)`); in memory only, unlike the store's fixed answers.
+    model_answers: dict[int, Callable] = field(default_factory=dict)
     # /openapi.json for (admin token set, state file set): what it says depends on both.
     openapi_cache: dict[tuple[bool, bool], Any] = field(default_factory=dict, repr=False)
 
@@ -32,3 +36,4 @@ class AppState:
         self.store.reset()
         self.journal.clear()
         self.faults.clear()
+        self.model_answers.clear()

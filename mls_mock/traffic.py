@@ -45,6 +45,12 @@ class Call:
     body_bytes: int = 0
     body_truncated: bool = False
     query_all: dict[str, list[str]] = field(default_factory=dict)
+    response: bytes = field(default=b"", repr=False)
+    response_bytes: int = 0
+    seq: int = field(default=0, compare=False)
+    # What the recommendation API served, a dict per requested channel: {channel, experiment,
+    # bucket, slot, outcome}; None for every other call.
+    served: list[dict] | None = None
     _parsed: Any = field(default=_UNPARSED, init=False, repr=False, compare=False)
 
     @property
@@ -61,9 +67,18 @@ class Call:
         # the journal's rendering (GET /_mock/calls).
         return parse_within_depth(self.body) if self.body else None
 
+    def parse_response(self) -> Any:
+        """The answer's body parsed, or None when it was not kept."""
+        return parse_within_depth(self.response) if self.response else None
+
+    @property
+    def response_truncated(self) -> bool:
+        return len(self.response) < self.response_bytes
+
     def cost(self) -> int:
         """Bytes this entry is counted as against the journal's byte bound (an estimate)."""
-        size = _ENTRY_OVERHEAD + len(self.body) + _text_cost(self.path) + _text_cost(self.user or "")
+        size = _ENTRY_OVERHEAD + len(self.body) + len(self.response)
+        size += _text_cost(self.path) + _text_cost(self.user or "")
         if self.query_all:
             for name, values in self.query_all.items():
                 size += _VALUE_OVERHEAD + _text_cost(name)
@@ -90,10 +105,14 @@ class Journal:
         self._calls: collections.deque[tuple[Call, int]] = collections.deque()
         self._bytes = 0
         self._lock = threading.Lock()
+        self._next_seq = 1
+        self.clears = 0  # how many times it was emptied: a reader's cue to drop what it showed
 
     def record(self, call: Call) -> None:
         cost = call.cost()
         with self._lock:
+            call.seq = self._next_seq
+            self._next_seq += 1
             calls = self._calls
             calls.append((call, cost))
             self._bytes += cost
@@ -109,6 +128,19 @@ class Journal:
         with self._lock:
             self._calls.clear()
             self._bytes = 0
+            self.clears += 1
+
+    def since(self, seq: int, limit: int) -> list[Call]:
+        """The newest `limit` calls recorded after call `seq`, oldest first: read from the
+        newest end, so a poller pays for what is new, not for the whole journal."""
+        found: list[Call] = []
+        with self._lock:
+            for call, _ in reversed(self._calls):
+                if call.seq <= seq or len(found) >= limit:
+                    break
+                found.append(call)
+        found.reverse()
+        return found
 
     def _snapshot(self) -> list[Call]:
         with self._lock:

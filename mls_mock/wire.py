@@ -71,6 +71,7 @@ class Request:
         "server",
         "scheme",
         "query_string",
+        "served",
         "in_process",
         "fault",
     )
@@ -93,6 +94,7 @@ class Request:
         self.user: str | None = None
         self.json: dict | None = None
         self.server, self.scheme, self.query_string = server, scheme, query_string
+        self.served: list | None = None  # what a runtime API answered from (the journal's `Call.served`)
         self.in_process = False
         self.fault: Any = None  # a traffic.Fault; typed loosely: wire imports nothing above it
 
@@ -232,13 +234,29 @@ def required(convert: Converter) -> Converter:
     return convert_required
 
 
+def repeated(convert: Converter) -> Converter:
+    """`convert` for a query parameter given any number of times (`?f=a&f=b`, how `requests`
+    sends a list): the handler gets the list of converted values. /openapi.json calls it an
+    array (OpenAPI's default form style repeats the name)."""
+
+    def convert_each(value: str, field: str) -> Any:
+        return convert(value, field)
+
+    convert_each.schema = {"type": "array", "items": schema_of(convert)}  # type: ignore[attr-defined]
+    convert_each.repeated = True  # type: ignore[attr-defined]
+    return convert_each
+
+
 def parse_query(args: Mapping[str, list[str]], spec: Mapping[str, Converter]) -> dict[str, Any]:
     """Known query parameters, converted; unknown ones are ignored like most servers do, a
-    repeated known one is refused since it is ambiguous."""
+    repeated known one is refused since it is ambiguous (unless declared `repeated`)."""
     found: dict[str, Any] = {}
     for field, convert in spec.items():
         values = args.get(field)
         if values:
+            if getattr(convert, "repeated", False):
+                found[field] = [convert(value, field) for value in values]
+                continue
             if len(values) > 1:
                 raise FieldError(field, "must be given once")
             found[field] = convert(values[0], field)

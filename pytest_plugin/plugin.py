@@ -181,8 +181,9 @@ def mls_mock(request, mls_env, mls_settings, mls_mock_session, _mls_seeds):
     """The fake MLS AB API for this test, emptied when the test starts, active (every sktmls
     client of the process reaches it in-process) until it ends. `@pytest.mark.mls_seed(...)`
     sets are loaded first. `.store`, `.calls` (journal: method, path, query, query_all,
-    json, body_bytes, body_truncated, status, user),
-    `.fail(method, path, status=500, error=None, times=1, raises=None)`, `.seed(...)`."""
+    json, body_bytes, body_truncated, status, user, response, response_bytes, seq, served),
+    `.fail(method, path, status=500, error=None, times=1, raises=None)`, `.seed(...)`; for the
+    recommendation API `.bucket_of(experiment, user_id)` and `.answer(model, answer)`."""
     helpers.ensure_enabled(request, "mls_mock")
     helpers.skip_if_remote(mls_settings, "mls_mock")
     mls_mock_session.reset()
@@ -328,6 +329,22 @@ def mls_api_key(_mls_target, mls_settings) -> helpers.ApiKey:
 
 
 @pytest.fixture
+def mls_recommendation_api_client(_mls_target, mls_settings, mls_api_key):
+    """The real `sktmls.apis.MLSRecommendationAPIClient` (request, predict and their async
+    twins; runtime LOCAL, as `mls_api_key`'s client) on this test's fake: each channel answers
+    the bucket the user falls into (`mls_mock.bucket_of(experiment, user_id)`); what was served
+    is `mls_mock.calls[-1].served`."""
+    return helpers.build_api_client("sktmls.apis.MLSRecommendationAPIClient", mls_settings, mls_api_key)
+
+
+@pytest.fixture
+def mls_profile_api_client(_mls_target, mls_settings, mls_api_key):
+    """The real `sktmls.apis.MLSProfileAPIClient` (runtime LOCAL, as `mls_api_key`): values
+    come from the profile's DynamoDB tables (`mls_factory.profile_values`)."""
+    return helpers.build_api_client("sktmls.apis.MLSProfileAPIClient", mls_settings, mls_api_key)
+
+
+@pytest.fixture
 def mls_conversion_tracking_api_client(_mls_target, mls_settings, mls_api_key):
     """The real `sktmls.apis.MLSConversionTrackingAPIClient`, calling as `mls_api_key`'s client
     (runtime LOCAL) on this test's fake. What the fake accepted: `mls_mock.conversions`."""
@@ -357,8 +374,8 @@ def mls_factory(request, _mls_target, mls_settings, mls_faker_locale):
     `.ml_feature_group(...)`, `.ml_feature(group=..., status=...)`, `.client(...)`,
     `.profile(...)`, `.vertex(...)`, `.edge(frm=..., to=...)`, `.meta_table(items=N or {name:
     values})`, `.meta_item(meta_table, ...)`, `.component(...)`, `.dataset(columns=[...],
-    status=...)`, `.dynamodb_table(...)`, `.dynamodb_item(table, item)`, `.data_status(source,
-    name, status)`. Faker data seeded
+    status=...)`, `.dynamodb_table(...)`, `.dynamodb_item(table, item)`, `.model_answer(model,
+    answer)`, `.data_status(source, name, status)`. Faker data seeded
     from the test id: the same test gets the same data every run. Under --mls-url it POSTs
     to that server instead (no models, ids or timestamps there)."""
     from mls_mock.fixtures.factories import HTTPBackend, MLSFactory
@@ -390,8 +407,10 @@ def mls_clock(mls_settings):
 @pytest.fixture
 def mls_live_server(mls_mock, mls_live_server_session):
     """The same fake as `mls_mock` (same state, journal and faults), served on a real
-    127.0.0.1 port for aiohttp code, subprocesses and non-Python clients: `.url`, `.port`,
-    `.mock` (the `MLSMock` behind it). sktmls's configuration points at `.url` during the
+    127.0.0.1 port for subprocesses, non-Python clients and tests of the socket itself:
+    `.url`, `.port`, `.urls` (each MLS API's base URL by sktmls config key: `.url` for the
+    AB API, `.url + "/rec"` for the recommendation API...), `.ui_url` (the dashboard), `.mock`
+    (the `MLSMock` behind it). sktmls's configuration points every API there during the
     test, so every client of this process uses the socket; for a subprocess, run it as
     `mls-mock point {url} -- script.py` (or call `mls_mock.redirect.point_sktmls_at(url)` in it)."""
     previous = point_sktmls_at(mls_live_server_session.url)

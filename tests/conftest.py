@@ -28,6 +28,7 @@ LONGEST_FIRST = (
     "server/test_verify.py",
     "server/test_durability.py",
     "breaking/test_concurrency.py",
+    "browser/test_dashboard.py",
 )
 
 

@@ -3,12 +3,15 @@ besides the MLS API itself. Same envelope; no Basic auth (it is not an MLS route
 optional token (`AppState.admin_token`, set by `serve --admin-token`) protects every route
 declared `admin=True`, which is all but health, which probes need."""
 
-from ..errors import BadRequest, NotFound
+import re
+
+from ..assumptions import MAX_ID
+from ..errors import BadRequest, FieldError, NotFound
 from ..openapi_schemas import COUNTS, array, obj, ref
 from ..route import Routes
 from ..seeds import available_seeds, read_seed
-from ..traffic import MAX_FAULTS, Fault
-from ..wire import body, encode, json_reply
+from ..traffic import DEFAULT_JOURNAL_ENTRIES, MAX_FAULTS, Fault
+from ..wire import body, encode, json_reply, positive_int
 
 routes = Routes()
 FAULT_FIELDS = ("method", "path", "status", "error", "times", "delay")
@@ -90,19 +93,53 @@ def seed(req):
     return {"added": added, "records": req.store.counts()}
 
 
+_ZERO = re.compile(r"0+(?:\.0+)?(?:[eE][+-]?[0-9]+)?")
+
+
+def cursor(text: str, field: str) -> int:
+    """`since`: the `seq` of the last call a reader saw, 0 for none."""
+    return 0 if _ZERO.fullmatch(text) else positive_int(text, field)
+
+
+cursor.schema = {"type": "integer", "minimum": 0, "maximum": MAX_ID}  # type: ignore[attr-defined]
+
+
+def call_limit(text: str, field: str) -> int:
+    value = positive_int(text, field)
+    if value > DEFAULT_JOURNAL_ENTRIES:
+        raise FieldError(field, f"must be at most {DEFAULT_JOURNAL_ENTRIES}")
+    return value
+
+
+call_limit.schema = {"type": "integer", "minimum": 1, "maximum": DEFAULT_JOURNAL_ENTRIES}  # type: ignore[attr-defined]
+
+
 @routes(
-    "GET", "/_mock/calls", admin=True, summary="The journal of /api/ requests, oldest first", results=array(ref("Call"))
+    "GET",
+    "/_mock/calls",
+    admin=True,
+    query={"since": cursor, "limit": call_limit},
+    summary="The journal of /api/ requests, oldest first; `since`: only calls after that `seq`, "
+    "`limit`: only the newest that many (a poller's cursor). Header X-Journal-Clears counts the times "
+    "it was emptied",
+    results=array(ref("Call")),
 )
-def list_calls(req):
+def list_calls(req, since: int = 0, limit: int | None = None):
     """The journal of /api/ requests, oldest first (admin requests are not journaled).
     Encoded an entry at a time, each body parsed only for its own entry and not kept: the
     answer costs about its size, never the whole journal parsed (up to 25 times bigger)."""
-    entries = b", ".join(encode(_render(call)) for call in req.state.journal)
-    return json_reply(b'{"code": 200, "error": null, "results": [' + entries + b"]}")
+    journal = req.state.journal
+    calls = journal.since(since, limit or journal.limit) if since or limit else journal
+    entries = b", ".join(encode(_render(call)) for call in calls)
+    return json_reply(
+        b'{"code": 200, "error": null, "results": [' + entries + b"]}",
+        headers=[("X-Journal-Clears", str(journal.clears))],
+    )
 
 
 def _render(call) -> dict:
     return {
+        "seq": call.seq,
         "method": call.method,
         "path": call.path,
         "query": call.query,
@@ -112,6 +149,10 @@ def _render(call) -> dict:
         "body_truncated": call.body_truncated,
         "status": call.status,
         "user": call.user,
+        "response": call.parse_response(),
+        "response_bytes": call.response_bytes,
+        "response_truncated": call.response_truncated,
+        "served": call.served,
     }
 
 

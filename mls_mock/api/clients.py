@@ -17,6 +17,7 @@ CLIENTS = "/api/v1/clients"
     summary="List API clients (exact `name`, substring `query`), their apikeys included",
     results=array(ref("Client")),
     link=("client_id", "/results/0/id"),
+    more_links=(("client_name", "/results/0/name"),),  # the runtime APIs name the client in their paths
 )
 def list_clients(req, **query):
     return req.store.list("clients", **query)
@@ -31,6 +32,7 @@ def list_clients(req, **query):
     results=ref("Client"),
     refusals={409: "the name or the apikey is taken (`error` names the field)"},
     link=("client_id", "/results/id"),
+    more_links=(("client_name", "/results/name"),),
 )
 def create_client(req):
     return req.store.create("clients", body(req), req.user)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from typing import cast
 
-from .. import assumptions
+from .. import assumptions, profile_data
 from . import automl, seeding
 from .buckets import Buckets
 from .data_status import DataStatus
@@ -336,6 +336,12 @@ class Store:
         self._dynamodb_tables.drop(name)
 
     @atomic
+    def put_profile_values(self, profile_id: str, kind: str, target_id: str, values: dict) -> dict | None:
+        """Make `values` what the profile API serves for a user/item/id ("user"|"item"|"id"):
+        the target's item in the profile's main table (made when missing); returns what is served."""
+        return profile_data.put_values(self, profile_id, kind, target_id, values)
+
+    @atomic
     def set_data_status(self, source: str, name: str, status: builtins.list[dict]) -> dict:
         """One entry of `GET /data_status/<source>` (s3|batch|dynamodb): a table's statuses,
         or the jobs of a batch job status (running|success|fail)."""
@@ -385,6 +391,16 @@ class Store:
     def predict_automl(self, model_id: int, body: dict, user: str | None = None) -> dict:
         predictions = cast(automl.AutoMLPredictions, self.resources["automl_predictions"])
         return predictions.predict(model_id, body, user)
+
+    @atomic
+    def set_model_answer(self, model_id: int, answer: dict) -> dict:
+        """What the recommendation API answers for an online/automl model (store/model_answers.py)."""
+        return self.resources["model_answers"].put(model_id, answer)  # type: ignore[attr-defined]
+
+    @atomic
+    def delete_model_answer(self, model_id: int) -> None:
+        """Forget the model's fixed answer (404 when it has none)."""
+        self.resources["model_answers"].forget(model_id)  # type: ignore[attr-defined]
 
     # ---- seeding and dumping (the fixtures/ format) -----------------------------------------
 

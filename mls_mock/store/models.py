@@ -235,6 +235,9 @@ class Models(Resource):
         predictions = self.store.resources.get("automl_predictions")
         if predictions is not None:
             predictions.drop_model(row["id"])
+        answers = self.store.resources.get("model_answers")
+        if answers is not None:
+            answers.drop_model(row["id"])
 
     # ---- steering (store, seeds, factories, /_mock/) ------------------------------------------
 

@@ -19,6 +19,7 @@ from .meta_items import MetaItems
 from .meta_tables import MetaTables
 from .ml_feature_groups import MLFeatureGroups
 from .ml_features import MLFeatures
+from .model_answers import ModelAnswers
 from .models import Models
 from .profiles import Profiles
 from .resource import Resource
@@ -45,6 +46,7 @@ RESOURCES: tuple[type[Resource], ...] = (
     DynamoDBItems,
     DataStatus,
     AutoMLPredictions,
+    ModelAnswers,
     GraphVertices,
     GraphEdges,
 )

@@ -14,3 +14,15 @@ def test_every_package_directory_is_in_the_wheel():
     found |= {package for package, folder in renamed.items() if (folder / "__init__.py").exists()}
     assert found - listed == set(), "packages a wheel would leave out"
     assert listed - found == set(), "listed packages that do not exist"
+
+
+def test_every_dashboard_file_is_in_the_wheel():
+    """The dashboard's templates, script and style sheet are package data: a wheel without them
+    serves no page (an editable install finds them in the tree either way)."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    patterns = config["package-data"]["mls_mock.ui"]
+    folder = ROOT / "mls_mock" / "ui"
+    files = [path.relative_to(folder) for path in folder.rglob("*") if path.is_file() and path.suffix != ".pyc"
+             and path.suffix != ".py" and "__pycache__" not in path.parts]
+    assert {"templates", "static"} <= {path.parts[0] for path in files}
+    assert [path for path in files if not any(path.match(pattern) for pattern in patterns)] == []

@@ -80,11 +80,12 @@ def test_repeated_query_values_are_all_kept():
 def test_the_journal_evicts_the_oldest_calls_past_its_byte_bound():
     bound = 200_000
     with MLSMock(journal_bytes=bound) as mls:
-        for number in range(100):  # about 10 KB each: 1 MB sent in all
+        for number in range(100):  # about 10 KB each: 1 MB sent in all, and as much answered
             requests.post(f"{AB}/experiments", json={"name": f"e{number}", "description": "d" * 10_000}, auth=AUTH)
         kept = [call.json["name"] for call in mls.calls]
         assert mls.calls.bytes <= bound
-    assert 10 <= len(kept) < 20
+        assert all(len(call.response) > 10_000 for call in mls.calls)  # the answer echoes the description
+    assert 5 <= len(kept) < 10  # each entry holds the request and its answer: about 20 KB
     assert kept == [f"e{number}" for number in range(100 - len(kept), 100)]  # the newest, in order
 
 
@@ -105,6 +106,25 @@ def test_the_newest_call_is_kept_whatever_the_bound():
     assert [call.path for call in journal] == ["/api/v1/channels/2"]
     with pytest.raises(ValueError):
         Journal(max_bytes=0)
+
+
+def test_each_call_keeps_its_answer_under_the_same_cap_and_a_number_never_reused():
+    """What the dashboard's traffic view shows: the answer as sent (a body over the cap is
+    its size only), and `seq` for its cursor, which a clear does not restart."""
+    with MLSMock(seed="demo") as mls:
+        requests.get(f"{AB}/channels/1", auth=AUTH)
+        small = mls.calls[-1]
+        mls.store.create_experiment({"name": "big", "description": "d" * (JOURNAL_BODY_CAP + 10)}, "u")
+        requests.get(f"{AB}/experiments", auth=AUTH)
+        big = mls.calls[-1]
+        assert json.loads(small.response)["results"]["id"] == 1
+        assert (small.response_bytes, small.response_truncated) == (len(small.response), False)
+        assert (big.response, big.response_truncated) == (b"", True) and big.response_bytes > JOURNAL_BODY_CAP
+        assert [call.seq for call in mls.calls] == [1, 2]
+        assert mls.calls.since(1, 10) == [big] and mls.calls.since(0, 1) == [big] and mls.calls.since(2, 10) == []
+        mls.calls.clear()
+        requests.get(f"{AB}/channels/1", auth=AUTH)
+        assert mls.calls[-1].seq == 3 and mls.calls.clears == 1
 
 
 def test_the_journal_still_caps_its_entries():

@@ -94,7 +94,10 @@ def test_serves_in_process_until_stopped(run_main, capsys):
     response = requests.post(f"{service.url}/api/v1/experiments", json={"name": "in-process"}, auth=("u", "p"), timeout=10)
     assert response.status_code == 201
     assert service.store.counts()["experiments"] == 1
-    assert f"mls-mock listening on {service.url}" in capsys.readouterr().out
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:2] == [f"mls-mock listening on {service.url}", f"mls-mock dashboard at {service.url}/_mock/ui"]
+    dashboard = requests.get(service.ui_url, timeout=10)
+    assert dashboard.status_code == 200 and "in-process" in dashboard.text  # set-up lists the experiment
     assert finish() == 0
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{service.url}/_mock/health", timeout=2)

@@ -8,6 +8,7 @@ import pytest
 from mls_mock import create_app, openapi, openapi_schemas, validation
 from mls_mock.api import ROUTES
 from mls_mock.errors import FieldError
+from mls_mock.hosts import is_runtime
 from mls_mock.persistence import StateFile
 from mls_mock.route import Route
 from mls_mock.routing import Dispatcher
@@ -20,12 +21,18 @@ def app():
 
 
 def test_every_route_is_documented_and_nothing_else(app):
+    """Every route but the dashboard's pages, which are deliberately left out: HTML for people,
+    not operations an API client or a generator should see."""
     document = app.test_client().get("/openapi.json").get_json()
-    served = {(openapi.path_of(route.rule)[0], route.method.lower()) for route in app.state.routes}
+    api_routes = [route for route in app.state.routes if route.documented]
+    served = {(openapi.path_of(route.rule)[0], route.method.lower()) for route in api_routes}
     documented = {(path, method) for path, item in document["paths"].items() for method in item}
     assert served == documented
+    pages = {route.rule for route in app.state.routes if not route.documented}
+    assert pages and all(rule.startswith("/_mock/ui") for rule in pages)
+    assert not [path for path in document["paths"] if path.startswith("/_mock/ui")]
     assert document["openapi"] == "3.1.0"
-    for route in app.state.routes:  # described, and with the query names the dispatcher parses
+    for route in api_routes:  # described, and with the query names the dispatcher parses
         operation = document["paths"][openapi.path_of(route.rule)[0]][route.method.lower()]
         assert route.summary, route.endpoint
         assert [p["name"] for p in operation.get("parameters", ()) if p["in"] == "query"] == list(route.query)
@@ -52,7 +59,7 @@ def test_every_schema_is_valid_json_schema(app):
     assert document["components"]["schemas"] and invalid == {}
 
 
-AUTH = {"Authorization": "Basic dTpw"}  # u:p
+AUTH = {"Authorization": "Basic dTpw", "apikey": "R" * 40}  # u:p; the runtime APIs' client key (below)
 STATIC = {"prediction_type": "static", "static_value": {"items": [{"id": "a"}]}}
 # One request per documented operation (and some errors), in an order where each works.
 SCRIPT = [
@@ -120,6 +127,17 @@ SCRIPT = [
     ("GET", "/api/v1/profile?profile_id=p-new", None),
     ("PUT", "/api/v1/profile/{profile}", {"profile_id": "p-new", "tables": ["profile-a"], "main_table": "profile-a"}),
     ("DELETE", "/api/v1/profile/{profile}", None),
+    ("POST", "/api/v1/profile", {"profile_id": "pf-users", "tables": ["user-profile-pf"]}),
+    ("PUT", "/_mock/profile_values", {"profile_id": "pf-users", "kind": "user", "target_id": "u1", "values": {"a": 1}}),
+    ("PUT", "/_mock/profile_values", {"profile_id": "pf-users", "kind": "item", "target_id": "u1", "values": {}}),  # 404
+    ("GET", "/pf/v1/mls-mms/profiles/pf-users/users/u1?f=a&f=b", None),
+    ("GET", "/pf/v1/mls-mms/profiles/pf-users/items/u1", None),  # 404: a user profile
+    ("GET", "/pf/v1/someone/profiles/pf-users/users/u1?mode=test", None),  # 401: no apikey
+    ("POST", "/api/v1/profile", {"profile_id": "pf-ids", "tables": ["profile-pf"]}),
+    ("PUT", "/_mock/profile_values", {"profile_id": "pf-ids", "kind": "id", "target_id": "001", "values": {}}),
+    ("GET", "/pf/v1/mls-mms/profiles/pf-ids?id=001", None),
+    ("GET", "/pf/v1/mls-mms/profiles/pf-ids?id=002&f=a", None),  # 404: not served
+    ("GET", "/pf/v1/mls-mms/profiles/pf-ids?f=", None),  # 400
     ("POST", "/api/v1/vertices", {"label": "V-new", "properties": {"p": "Float(set)"}}),
     ("GET", "/api/v1/vertices?label=V-new", None),
     ("PUT", "/api/v1/vertices/{vertice}", {"label": "V-new2"}),
@@ -194,6 +212,7 @@ SCRIPT = [
     ("GET", "/_mock/state", None),
     ("PUT", "/_mock/state", {"experiments": [{"id": 3, "name": "x"}]}),
     ("GET", "/_mock/calls", None),
+    ("GET", "/_mock/calls?since=1&limit=2", None),
     ("DELETE", "/_mock/calls", None),
     ("POST", "/_mock/faults", {"path": "/api/v1/models*", "status": 502}),
     ("GET", "/_mock/faults", None),
@@ -201,6 +220,15 @@ SCRIPT = [
     ("DELETE", "/_mock/faults", None),
     ("POST", "/_mock/reset", None),
     ("GET", "/openapi.json", None),
+    # the recommendation API, as a registered client
+    ("POST", "/_mock/seed", {"name": "demo"}),
+    ("POST", "/api/v1/clients", {"name": "rec-client", "apikey": "R" * 40}),
+    ("POST", "/rec/v1/rec-client/items", {"user_id": "u1", "channel_ids": ["home"], "sale_org_id": "admin"}),
+    ("POST", "/rec/v2/rec-client/items", {"user_id": "u1", "channel_ids": []}),  # 400
+    ("POST", "/rec/v3/rec-client/predict", {"type": "user", "id": "u1", "channel_ids": ["home"], "keys": []}),
+    ("PUT", "/_mock/models/1/answer", {"items": [{"id": "fixed"}]}),
+    ("DELETE", "/_mock/models/1/answer", None),
+    ("DELETE", "/_mock/models/1/answer", None),  # 404
 ]
 
 
@@ -246,7 +274,7 @@ def test_real_responses_match_the_document(app):
                 kind = "bucket2"
             ids[kind] = results["id"]
     # The script covered every operation (but those not faked, which only answer 501).
-    assert operations == {f"{r.method} {r.endpoint}" for r in app.state.routes if r.tag != "unfaked"}
+    assert operations == {f"{r.method} {r.endpoint}" for r in app.state.routes if r.tag != "unfaked" and r.documented}
 
 
 def test_every_record_operation_is_reachable_by_a_link(app):
@@ -256,9 +284,11 @@ def test_every_record_operation_is_reachable_by_a_link(app):
     linked = {link["operationId"] for op in operations.values() for response in op["responses"].values()
               for link in response.get("links", {}).values()}
     assert linked <= set(operations)
+    # A runtime API's path names a client and a user or item, not a record a create answers.
+    runtime = {op["operationId"] for path, item in document["paths"].items() if is_runtime(path) for op in item.values()}
     needs_an_id = {op_id for op_id, op in operations.items()
                    if any(p["in"] == "path" for p in op.get("parameters", ())) and not op_id.startswith("unfaked_")
-                   and not op_id.startswith("conversion_tracking_")}  # its path names a client and an event, no record
+                   and op_id not in runtime}
     assert needs_an_id <= linked
 
 
