@@ -126,9 +126,6 @@ def test_schemathesis_finds_the_server_as_documented(run, start_server, tmp_path
     assert finished.returncode == 0, finished.stdout[-5000:] + finished.stderr[-3000:]
     assert not {name for name in ALWAYS_RUN if not checks[name]}, checks
     tested = {label for label in statuses if label.partition(" ")[0] in ("GET", "POST", "PUT", "DELETE")}
-    # The runtime APIs (/rec, /pf, /ct, /graph) are in neither run: tests/breaking/test_schema_fuzz.py fuzzes them.
-    in_run = (lambda path: path.startswith("/api/")) if run == "mls-api" else (
-        lambda path: path.startswith("/_mock/") or path == "/openapi.json")
     documented = {f"{method.upper()} {path}" for path, item in document["paths"].items() for method in item
                   if path.startswith("/api/") == (run == "mls-api") and "unfaked" not in item[method]["tags"]
                   and not is_runtime(path)}  # the runtime APIs' bad input: tests/http
