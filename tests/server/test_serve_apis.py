@@ -49,19 +49,19 @@ def _register_client(server, name="svc"):
 @pytest.mark.parametrize("prefix", ["/rec", "/pf", "/ct"])
 def test_requests_reach_the_keyed_runtime_apis_over_the_socket(server, prefix):
     _register_client(server)
-    url = f"{server.url}{prefix}/v1/svc/no-such-route"
+    url = f"{server.url}{prefix}/v1/svc/no-such/route"  # /ct/v1/svc/<type> is a route
     known = requests.post(url, headers={"apikey": KEY}, params={"mode": "test"}, json={}, timeout=10)
     wrong = requests.post(url, headers={"apikey": "x" * 40}, json={}, timeout=10)
-    mms = requests.get(f"{server.url}{prefix}/v1/mls-mms/no-such-route", timeout=10)
+    mms = requests.get(f"{server.url}{prefix}/v1/mls-mms/no-such/route", timeout=10)
     assert known.status_code == 404 and known.json() == {
-        "code": 404, "error": f"no such route: POST {prefix}/v1/svc/no-such-route", "results": None}
+        "code": 404, "error": f"no such route: POST {prefix}/v1/svc/no-such/route", "results": None}
     assert wrong.status_code == 401 and wrong.json()["error"] == "apikey: no registered client has this apikey"
     assert mms.status_code == 404  # mls-mms needs no key
     calls = server.admin("GET", "calls").json()["results"][-3:]
     assert [(c["path"], c["user"], c["status"]) for c in calls] == [
-        (f"{prefix}/v1/svc/no-such-route", "svc", 404),
-        (f"{prefix}/v1/svc/no-such-route", None, 401),
-        (f"{prefix}/v1/mls-mms/no-such-route", "mls-mms", 404),
+        (f"{prefix}/v1/svc/no-such/route", "svc", 404),
+        (f"{prefix}/v1/svc/no-such/route", None, 401),
+        (f"{prefix}/v1/mls-mms/no-such/route", "mls-mms", 404),
     ]
     assert calls[0]["query"] == {"mode": "test"}
 
