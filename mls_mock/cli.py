@@ -41,7 +41,10 @@ EXIT_USAGE = 2
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mls-mock",
-        description="A fake MLS AB API (the server the sktmls client talks to), for tests and local work.",
+        description=(
+            "A fake MLS (the AB, recommendation, profile, conversion tracking and graph APIs the sktmls "
+            "client talks to), for tests and local work."
+        ),
     )
     parser.add_argument("--version", action="version", version=_versions())
     commands = parser.add_subparsers(dest="command", title="commands")

@@ -114,7 +114,7 @@ def test_the_readme_example_runs_as_written(mls_mock, mls_conversion_tracking_ap
 
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme.split("### Conversion tracking API\n", 1)[1].split("\n### ", 1)[0]
-    namespace = {"json": json}
+    namespace: dict = {}
     exec(compile(section.split("```python\n", 1)[1].split("```", 1)[0], "README.md", "exec"), namespace)
     namespace["test_a_click_is_tracked"](mls_mock, mls_conversion_tracking_api_client)
     assert len(mls_mock.conversions) == 1
