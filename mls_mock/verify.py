@@ -25,10 +25,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from . import transport
+from . import transport, verify_runtime
 from .assumptions import GENEROUS, generous_switches
 from .errors import UsageError
-from .redirect import sktmls_pointed_at
+from .redirect import point_sktmls_at, restore_sktmls
 from .remote import RemoteGate, WritesNotAllowed
 from .verify_registry import ASSUMPTIONS, Assumption, Differs, NotChecked, load_probes
 
@@ -52,8 +52,9 @@ class VerifyGate(RemoteGate):
     """RemoteGate that also keeps the last exchanges, so a probe can read the HTTP status
     behind a client call, and bounds every request in time."""
 
-    def __init__(self, url: str, username: str, password: str, allow_writes: bool):
+    def __init__(self, url: str, username: str, password: str, allow_writes: bool, reads: tuple[str, ...] = ()):
         super().__init__(url, username, password, allow_writes)
+        self.reads = reads  # URL prefixes whose POSTs change nothing (verify_runtime.read_calls)
         self.exchanges: collections.deque[Exchange] = collections.deque(maxlen=64)
 
     def handle(self, adapter, prepared, **kwargs):
@@ -61,7 +62,9 @@ class VerifyGate(RemoteGate):
             return None
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = REQUEST_TIMEOUT
-        response = super().handle(adapter, prepared, **kwargs)  # a write: refused, or sent and noted
+        response = None
+        if not (prepared.method.upper() == "POST" and prepared.url.startswith(self.reads)):
+            response = super().handle(adapter, prepared, **kwargs)  # a write: refused, or sent and noted
         if response is None:
             response = transport.send_onward(adapter, prepared, **kwargs)
         self.exchanges.append(Exchange(prepared.method.upper(), urlsplit(prepared.url).path, response.status_code))
@@ -116,7 +119,14 @@ class Target:
     `.meta_tables`, ...), raw requests, and unique names for what they create."""
 
     def __init__(
-        self, url: str, username: str, password: str, env: str, gate: VerifyGate, generous: frozenset[str] = frozenset()
+        self,
+        url: str,
+        username: str,
+        password: str,
+        env: str,
+        gate: VerifyGate,
+        generous: frozenset[str] = frozenset(),
+        runtime: "verify_runtime.RuntimeAPIs | None" = None,
     ):
         from sktmls import MLSENV
         from sktmls.channels import ChannelClient
@@ -134,6 +144,7 @@ class Target:
         self.ml_features, self.ml_feature_groups = MLFeatureClient(**account), MLFeatureGroupClient(**account)
         self.meta_tables = MetaTableClient(**account)
         self.url, self.username, self.gate = url, username, gate
+        self.runtime = runtime  # the runtime APIs' URLs and client, when given
         self.generous = generous  # the assumptions.GENEROUS switches the server is expected to behave as
         self._auth = (username, password)
         self.run_id = secrets.token_hex(3)
@@ -254,9 +265,10 @@ class Redactor:
 
     ANYWHERE = 6
 
-    def __init__(self, username: str, password: str):
+    def __init__(self, username: str, password: str, *others: str | None):
         token = base64.b64encode(f"{username}:{password}".encode()).decode()
-        hidden = sorted({s for s in (f"{username}:{password}", token, password, username) if s}, key=len, reverse=True)
+        shown = (f"{username}:{password}", token, password, username, *others)
+        hidden = sorted({s for s in shown if s}, key=len, reverse=True)
         self.pattern = re.compile(
             "|".join(
                 re.escape(s) if len(s) >= self.ANYWHERE else rf"(?<![^\W_]){re.escape(s)}(?![^\W_])" for s in hidden
@@ -319,6 +331,7 @@ def add_parser(commands) -> argparse.ArgumentParser:
         help="write a JSON report (versions, URL, time, each row's id, "
         "question, expected, observed, verdict) to attach to an issue",
     )
+    verify_runtime.add_arguments(verify)
     verify.set_defaults(run=verify_command)
     return verify
 
@@ -338,20 +351,23 @@ def verify_command(args) -> int:
         raise UsageError(f"--report {args.report}: no such directory")
     if importlib.util.find_spec("sktmls") is None:
         raise UsageError("verify runs the sktmls client, which is not installed: pip install --no-deps sktmls")
-    redact = Redactor(username, password)
+    runtime = verify_runtime.from_arguments(args, url, os.environ)
+    redact = Redactor(username, password, runtime.apikey)
 
     def out(line: str) -> None:
         print(redact(line), flush=True)
 
     started = _now()
-    with sktmls_pointed_at(url):
+    previous = point_sktmls_at(url, apis=runtime.given())
+    try:
         from sktmls import MLSENV
 
         if args.env not in MLSENV.__members__:
             raise UsageError(f"--env must be one of {', '.join(MLSENV.__members__)}")
-        gate = VerifyGate(url, username, password, args.allow_writes).start()
+        reads = verify_runtime.read_calls(runtime)
+        gate = VerifyGate(url, username, password, args.allow_writes, reads).start()
         try:
-            target = Target(url, username, password, args.env, gate, generous)
+            target = Target(url, username, password, args.env, gate, generous, runtime)
             problem = _cannot_start(target)
             if problem:
                 raise UsageError(redact(problem))
@@ -372,6 +388,8 @@ def verify_command(args) -> int:
                     out(f"left on the server, delete it by hand: {problem}")
         finally:
             gate.stop()
+    finally:
+        restore_sktmls(previous)
     counts = collections.Counter(row.verdict for row in rows)
     out(f"{len(rows)} assumptions: {counts[HELD]} held, {counts[DIFFERS]} differ, {counts[NOT_CHECKED]} not checked")
     if args.report:
