@@ -1,6 +1,8 @@
 """`mls-mock verify URL`: check the fake's assumptions (the README's table,
 `verify_registry.ASSUMPTIONS`) against a server, through the real sktmls clients pointed at
 URL, and raw `requests` where no client call shows what is checked (a status, a header).
+The runtime APIs (recommendation, profile, conversion tracking, graph) are probed only when
+their URLs are given (`verify_runtime.py`).
 
 All traffic to URL passes a `VerifyGate` (the plugin's `RemoteGate`): without --allow-writes
 a write is refused before it leaves the process, whatever a probe does; with it, what a

@@ -3,9 +3,10 @@
 stable id, the fake's answer (written over the constants of `assumptions.py`, so changing a
 constant changes what is expected) and either a probe or the reason no client can check it.
 
-Probes live in `verify_reads.py` (never change data) and `verify_writes.py` (run only with
---allow-writes); each registers under its row's id with `@probe(id)`. A probe returns what
-the server did when the assumption held, raises `Differs(what it did)` when it did not, or
+Probes live in `verify_reads.py` (never change data), `verify_writes.py` (run only with
+--allow-writes), the other `verify_*.py` by subject, `verify_runtime*.py` for the runtime
+APIs; each registers under its row's id with `@probe(id)`. A probe returns what the server
+did when the assumption held, raises `Differs(what it did)` when it did not, or
 `NotChecked(why)` when the server gave it nothing to look at.
 """
 
@@ -511,7 +512,7 @@ ASSUMPTIONS = (
         "status {NEW_PREDICTION_STATUS}, `name` the channel; a model still training: 409",
         unprobeable="a batch prediction runs a real job and sends its results; the API has no DELETE for it",
     ),
-    # ---- rec: the recommendation API (its answers come from a set-up the probe cannot make) ----
+    # ---- rec: the recommendation API (probes in verify_runtime.py; --rec-url or --runtime-from-url) ----
     Assumption(
         "rec-answer-shape",
         "a recommendation API answer (`request` v1/v2, `predict` v3)",
@@ -547,7 +548,7 @@ ASSUMPTIONS = (
         "recommendation API request bodies",
         "a missing `user_id`, an empty `channel_ids`, a `type` outside {PREDICT_TARGET_TYPES}: 400 naming the field",
     ),
-    # ---- pf: the profile API (each needs the real profile API's URL and a client's apikey) ----
+    # ---- pf: the profile API (probes in verify_runtime.py; --pf-url, a client, --profile-id, --user-id) ----
     Assumption(
         "profile-api-answer",
         "profile API answer (`MLSProfileAPIClient`)",
@@ -573,7 +574,7 @@ ASSUMPTIONS = (
         "profile API `mode` and `id`",
         "`mode` one of {PROFILE_MODES} (another: 400); the integrated form without `id`: 400 naming `id`",
     ),
-    # ---- conversion tracking and graph APIs: `mls-mock verify` points sktmls at one AB API URL ----
+    # ---- conversion tracking and graph APIs (verify_runtime.py, verify_runtime_graph.py) ----
     Assumption(
         "conversion-request",
         "conversion tracking: type and body",
