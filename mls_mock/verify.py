@@ -30,8 +30,9 @@ import requests
 from . import transport, verify_runtime
 from .assumptions import GENEROUS, generous_switches
 from .errors import UsageError
+from .hosts import API_NAMES
 from .redirect import point_sktmls_at, restore_sktmls
-from .remote import RemoteGate, WritesNotAllowed
+from .remote import WRITE_METHODS, RemoteGate, WritesNotAllowed
 from .verify_registry import ASSUMPTIONS, Assumption, Differs, NotChecked, load_probes
 
 EXIT_HELD, EXIT_DIFFERS, EXIT_USAGE = 0, 1, 2
@@ -52,24 +53,41 @@ class Exchange:
 
 class VerifyGate(RemoteGate):
     """RemoteGate that also keeps the last exchanges, so a probe can read the HTTP status
-    behind a client call, and bounds every request in time."""
+    behind a client call, and bounds every request in time. `runtime` names the runtime APIs'
+    base URLs: their writes are refused without --allow-writes too, except the POSTs under
+    `reads`, which change nothing (verify_runtime.read_calls)."""
 
-    def __init__(self, url: str, username: str, password: str, allow_writes: bool, reads: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        url: str,
+        username: str,
+        password: str,
+        allow_writes: bool,
+        reads: tuple[str, ...] = (),
+        runtime: tuple[str, ...] = (),
+    ):
         super().__init__(url, username, password, allow_writes)
-        self.reads = reads  # URL prefixes whose POSTs change nothing (verify_runtime.read_calls)
+        self.reads = reads
+        self.runtime_origins = {transport.origin(u) for u in runtime} - {self._origin}
         self.exchanges: collections.deque[Exchange] = collections.deque(maxlen=64)
 
     def handle(self, adapter, prepared, **kwargs):
-        if transport.origin(prepared.url) != self._origin:
+        origin, method = transport.origin(prepared.url), prepared.method.upper()
+        if origin != self._origin and origin not in self.runtime_origins:
             return None
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = REQUEST_TIMEOUT
         response = None
-        if not (prepared.method.upper() == "POST" and prepared.url.startswith(self.reads)):
+        if method == "POST" and prepared.url.startswith(self.reads):
+            pass  # a read or a test call: sent as it is
+        elif origin != self._origin:
+            if method in WRITE_METHODS and not self.allow_writes:
+                raise self.refusal(method, urlsplit(prepared.url).path)
+        else:
             response = super().handle(adapter, prepared, **kwargs)  # a write: refused, or sent and noted
         if response is None:
             response = transport.send_onward(adapter, prepared, **kwargs)
-        self.exchanges.append(Exchange(prepared.method.upper(), urlsplit(prepared.url).path, response.status_code))
+        self.exchanges.append(Exchange(method, urlsplit(prepared.url).path, response.status_code))
         return response
 
     def refusal(self, method: str, path: str) -> WritesNotAllowed:
@@ -367,7 +385,8 @@ def verify_command(args) -> int:
         if args.env not in MLSENV.__members__:
             raise UsageError(f"--env must be one of {', '.join(MLSENV.__members__)}")
         reads = verify_runtime.read_calls(runtime)
-        gate = VerifyGate(url, username, password, args.allow_writes, reads).start()
+        runtime_urls = tuple(runtime.given().values())
+        gate = VerifyGate(url, username, password, args.allow_writes, reads, runtime_urls).start()
         try:
             target = Target(url, username, password, args.env, gate, generous, runtime)
             problem = _cannot_start(target)
@@ -397,7 +416,12 @@ def verify_command(args) -> int:
     if args.report:
         try:
             with open(args.report, "w", encoding="utf-8") as file:
-                json.dump(redact(_report(url, args, generous, started, rows, left)), file, indent=2, ensure_ascii=False)
+                json.dump(
+                    redact(_report(url, args, generous, runtime, started, rows, left)),
+                    file,
+                    indent=2,
+                    ensure_ascii=False,
+                )
         except OSError as error:
             raise UsageError(f"--report {args.report}: {error.strerror}") from None
         out(f"report written to {args.report}")
@@ -431,7 +455,7 @@ def _cannot_start(target: Target) -> str | None:
     return None
 
 
-def _report(url: str, args, generous: frozenset[str], started: str, rows: list[Row], left: list[str]) -> dict:
+def _report(url: str, args, generous: frozenset[str], runtime, started: str, rows: list[Row], left: list[str]) -> dict:
     counts = collections.Counter(row.verdict for row in rows)
     return {
         "mls_mock": _version("mls-mock"),
@@ -440,6 +464,7 @@ def _report(url: str, args, generous: frozenset[str], started: str, rows: list[R
         "env": args.env,
         "allow_writes": args.allow_writes,
         "generous": sorted(generous),
+        "runtime_apis": {API_NAMES[key]: api_url for key, api_url in runtime.given().items()},
         "started_at": started,
         "finished_at": _now(),
         "summary": {HELD: counts[HELD], DIFFERS: counts[DIFFERS], NOT_CHECKED: counts[NOT_CHECKED]},

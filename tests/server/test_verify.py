@@ -134,6 +134,8 @@ def test_allow_writes_run_holds_every_row_and_leaves_the_server_as_it_was(server
     assert document["url"] == server.url and document["allow_writes"] is True
     assert document["mls_mock"] and document["sktmls"] and document["started_at"] <= document["finished_at"]
     assert document["left_on_server"] == []
+    assert document["runtime_apis"] == {"recommendation API": server.url + "/rec", "profile API": server.url + "/pf",
+                                        "conversion tracking API": server.url + "/ct", "graph API": server.url + "/graph"}
     assert [(row["id"], row["question"]) for row in document["rows"]] == [(a.id, a.question) for a in ASSUMPTIONS]
     assert {row["verdict"] for row in document["rows"]} == {"held", "not checked"}
     assert all(row["expected"] and row["observed"] for row in document["rows"])

@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from mls_mock import verify_registry
 from mls_mock.cli import main
 from test_verify import APIKEY, PASSWORD, USERNAME, seed_for_verify, verdicts
 
@@ -14,7 +15,10 @@ from test_verify import APIKEY, PASSWORD, USERNAME, seed_for_verify, verdicts
 class StubConversionAPI(http.server.BaseHTTPRequestHandler):
     """Accepts every conversion, whatever its type or body, with 201 and text/plain."""
 
+    received: list[str] = []
+
     def do_POST(self):
+        self.received.append(self.path)
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         body = json.dumps({"code": 201, "error": None, "results": {"ok": True}}).encode()
         self.send_response(201)
@@ -88,3 +92,19 @@ def test_a_runtime_url_must_be_http(capsys):
     assert main(["verify", "http://127.0.0.1:9", "--username", USERNAME, "--password", PASSWORD,
                  "--ct-url", "ftp://x"]) == 2
     assert "--ct-url: not an http:// or https:// URL" in capsys.readouterr().err
+
+
+def test_a_runtime_write_in_a_read_only_run_is_stopped_before_another_host(server, stub_url, monkeypatch, capsys):
+    """Enforced at the transport for the runtime APIs' own hosts too, not by the probes' discipline."""
+    def careless(t):
+        import requests
+
+        requests.post(t.runtime.url("MLS_GRAPH_API_URL") + "/v1/vertices", json={"id": "x", "label": "y"})
+        return "wrote"
+
+    monkeypatch.setitem(verify_registry.load_probes(), "runtime-mode", careless)
+    StubConversionAPI.received.clear()
+    seed_for_verify(server)
+    _, found, _ = run(capsys, server.url, "--graph-url", stub_url.replace("/ct", "/graph"))
+    assert found["runtime-mode"].startswith("not checked (its probe tried to write")
+    assert StubConversionAPI.received == []
