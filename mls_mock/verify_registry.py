@@ -528,7 +528,7 @@ ASSUMPTIONS = (
         "rec-nothing-served",
         "a channel with several experiments, and nothing to serve",
         "the first experiment with ranges whose filter passes decides; nothing to serve: {EMPTY_CHANNEL_ANSWER}",
-        unprobeable=_RUNTIME_UNPROBEABLE,
+        writes=True,
     ),
     Assumption(
         "rec-model-answers",

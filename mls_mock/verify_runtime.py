@@ -16,6 +16,7 @@ from typing import Any
 
 import requests
 
+from . import assumptions
 from .hosts import API_NAMES, MOUNTS
 from .verify_probe import Differs, NotChecked, expect, probe
 
@@ -292,8 +293,6 @@ def conversion_request(t):
 
 @probe("conversion-answer")
 def conversion_answer(t):
-    from . import assumptions
-
     rt = _runtime(t)
     answer = _conversion(rt, "click")
     results = answer.body.get("results") if isinstance(answer.body, dict) else "not the JSON envelope"
@@ -367,3 +366,16 @@ def read_calls(runtime: RuntimeAPIs) -> tuple[str, ...]:
     """URL prefixes whose POSTs change nothing: the recommendation API's reads and the
     conversion tracking API's test calls (the gate lets them through without --allow-writes)."""
     return tuple(url + "/" for key, url in runtime.given().items() if key in (REC, CT))
+
+
+@probe("rec-nothing-served")
+def rec_nothing_served(t):
+    rt = _runtime(t)
+    client = rt.client(REC)
+    experiment = t.experiments.create_experiment(name=t.name("no-buckets"), bucketing_seed="mls-mock-verify")
+    channel = t.name("empty-channel")
+    t.channels.create_channel(name=channel, experiments=[experiment])
+    user, empty = _unknown("user"), assumptions.EMPTY_CHANNEL_ANSWER
+    answers = {"v2": client.request("v2", user, [channel]), "v3": client.predict("user", user, [channel])}
+    expect(all(answer == {channel: empty} for answer in answers.values()), f"an experiment without buckets: {answers}")
+    return f"a channel whose experiment has no bucket: {empty} on v2 and v3 (the deciding experiment is not shown)"
