@@ -1,6 +1,8 @@
 """`mls-mock verify URL`: check the fake's assumptions (the README's table,
 `verify_registry.ASSUMPTIONS`) against a server, through the real sktmls clients pointed at
 URL, and raw `requests` where no client call shows what is checked (a status, a header).
+The runtime APIs (recommendation, profile, conversion tracking, graph) are probed only when
+their URLs are given (`verify_runtime.py`).
 
 All traffic to URL passes a `VerifyGate` (the plugin's `RemoteGate`): without --allow-writes
 a write is refused before it leaves the process, whatever a probe does; with it, what a
@@ -25,11 +27,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from . import transport
+from . import transport, verify_runtime
 from .assumptions import GENEROUS, generous_switches
 from .errors import UsageError
-from .redirect import sktmls_pointed_at
-from .remote import RemoteGate, WritesNotAllowed
+from .hosts import API_NAMES
+from .redirect import point_sktmls_at, restore_sktmls
+from .remote import WRITE_METHODS, RemoteGate, WritesNotAllowed
 from .verify_registry import ASSUMPTIONS, Assumption, Differs, NotChecked, load_probes
 
 EXIT_HELD, EXIT_DIFFERS, EXIT_USAGE = 0, 1, 2
@@ -50,21 +53,41 @@ class Exchange:
 
 class VerifyGate(RemoteGate):
     """RemoteGate that also keeps the last exchanges, so a probe can read the HTTP status
-    behind a client call, and bounds every request in time."""
+    behind a client call, and bounds every request in time. `runtime` names the runtime APIs'
+    base URLs: their writes are refused without --allow-writes too, except the POSTs under
+    `reads`, which change nothing (verify_runtime.read_calls)."""
 
-    def __init__(self, url: str, username: str, password: str, allow_writes: bool):
+    def __init__(
+        self,
+        url: str,
+        username: str,
+        password: str,
+        allow_writes: bool,
+        reads: tuple[str, ...] = (),
+        runtime: tuple[str, ...] = (),
+    ):
         super().__init__(url, username, password, allow_writes)
+        self.reads = reads
+        self.runtime_origins = {transport.origin(u) for u in runtime} - {self._origin}
         self.exchanges: collections.deque[Exchange] = collections.deque(maxlen=64)
 
     def handle(self, adapter, prepared, **kwargs):
-        if transport.origin(prepared.url) != self._origin:
+        origin, method = transport.origin(prepared.url), prepared.method.upper()
+        if origin != self._origin and origin not in self.runtime_origins:
             return None
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = REQUEST_TIMEOUT
-        response = super().handle(adapter, prepared, **kwargs)  # a write: refused, or sent and noted
+        response = None
+        if method == "POST" and prepared.url.startswith(self.reads):
+            pass  # a read or a test call: sent as it is
+        elif origin != self._origin:
+            if method in WRITE_METHODS and not self.allow_writes:
+                raise self.refusal(method, urlsplit(prepared.url).path)
+        else:
+            response = super().handle(adapter, prepared, **kwargs)  # a write: refused, or sent and noted
         if response is None:
             response = transport.send_onward(adapter, prepared, **kwargs)
-        self.exchanges.append(Exchange(prepared.method.upper(), urlsplit(prepared.url).path, response.status_code))
+        self.exchanges.append(Exchange(method, urlsplit(prepared.url).path, response.status_code))
         return response
 
     def refusal(self, method: str, path: str) -> WritesNotAllowed:
@@ -116,7 +139,14 @@ class Target:
     `.meta_tables`, ...), raw requests, and unique names for what they create."""
 
     def __init__(
-        self, url: str, username: str, password: str, env: str, gate: VerifyGate, generous: frozenset[str] = frozenset()
+        self,
+        url: str,
+        username: str,
+        password: str,
+        env: str,
+        gate: VerifyGate,
+        generous: frozenset[str] = frozenset(),
+        runtime: "verify_runtime.RuntimeAPIs | None" = None,
     ):
         from sktmls import MLSENV
         from sktmls.channels import ChannelClient
@@ -134,6 +164,7 @@ class Target:
         self.ml_features, self.ml_feature_groups = MLFeatureClient(**account), MLFeatureGroupClient(**account)
         self.meta_tables = MetaTableClient(**account)
         self.url, self.username, self.gate = url, username, gate
+        self.runtime = runtime  # the runtime APIs' URLs and client, when given
         self.generous = generous  # the assumptions.GENEROUS switches the server is expected to behave as
         self._auth = (username, password)
         self.run_id = secrets.token_hex(3)
@@ -254,9 +285,10 @@ class Redactor:
 
     ANYWHERE = 6
 
-    def __init__(self, username: str, password: str):
+    def __init__(self, username: str, password: str, *others: str | None):
         token = base64.b64encode(f"{username}:{password}".encode()).decode()
-        hidden = sorted({s for s in (f"{username}:{password}", token, password, username) if s}, key=len, reverse=True)
+        shown = (f"{username}:{password}", token, password, username, *others)
+        hidden = sorted({s for s in shown if s}, key=len, reverse=True)
         self.pattern = re.compile(
             "|".join(
                 re.escape(s) if len(s) >= self.ANYWHERE else rf"(?<![^\W_]){re.escape(s)}(?![^\W_])" for s in hidden
@@ -319,6 +351,7 @@ def add_parser(commands) -> argparse.ArgumentParser:
         help="write a JSON report (versions, URL, time, each row's id, "
         "question, expected, observed, verdict) to attach to an issue",
     )
+    verify_runtime.add_arguments(verify)
     verify.set_defaults(run=verify_command)
     return verify
 
@@ -338,20 +371,24 @@ def verify_command(args) -> int:
         raise UsageError(f"--report {args.report}: no such directory")
     if importlib.util.find_spec("sktmls") is None:
         raise UsageError("verify runs the sktmls client, which is not installed: pip install --no-deps sktmls")
-    redact = Redactor(username, password)
+    runtime = verify_runtime.from_arguments(args, url, os.environ)
+    redact = Redactor(username, password, runtime.apikey)
 
     def out(line: str) -> None:
         print(redact(line), flush=True)
 
     started = _now()
-    with sktmls_pointed_at(url):
+    previous = point_sktmls_at(url, apis=runtime.given())
+    try:
         from sktmls import MLSENV
 
         if args.env not in MLSENV.__members__:
             raise UsageError(f"--env must be one of {', '.join(MLSENV.__members__)}")
-        gate = VerifyGate(url, username, password, args.allow_writes).start()
+        reads = verify_runtime.read_calls(runtime)
+        runtime_urls = tuple(runtime.given().values())
+        gate = VerifyGate(url, username, password, args.allow_writes, reads, runtime_urls).start()
         try:
-            target = Target(url, username, password, args.env, gate, generous)
+            target = Target(url, username, password, args.env, gate, generous, runtime)
             problem = _cannot_start(target)
             if problem:
                 raise UsageError(redact(problem))
@@ -372,12 +409,19 @@ def verify_command(args) -> int:
                     out(f"left on the server, delete it by hand: {problem}")
         finally:
             gate.stop()
+    finally:
+        restore_sktmls(previous)
     counts = collections.Counter(row.verdict for row in rows)
     out(f"{len(rows)} assumptions: {counts[HELD]} held, {counts[DIFFERS]} differ, {counts[NOT_CHECKED]} not checked")
     if args.report:
         try:
             with open(args.report, "w", encoding="utf-8") as file:
-                json.dump(redact(_report(url, args, generous, started, rows, left)), file, indent=2, ensure_ascii=False)
+                json.dump(
+                    redact(_report(url, args, generous, runtime, started, rows, left)),
+                    file,
+                    indent=2,
+                    ensure_ascii=False,
+                )
         except OSError as error:
             raise UsageError(f"--report {args.report}: {error.strerror}") from None
         out(f"report written to {args.report}")
@@ -411,7 +455,7 @@ def _cannot_start(target: Target) -> str | None:
     return None
 
 
-def _report(url: str, args, generous: frozenset[str], started: str, rows: list[Row], left: list[str]) -> dict:
+def _report(url: str, args, generous: frozenset[str], runtime, started: str, rows: list[Row], left: list[str]) -> dict:
     counts = collections.Counter(row.verdict for row in rows)
     return {
         "mls_mock": _version("mls-mock"),
@@ -420,6 +464,7 @@ def _report(url: str, args, generous: frozenset[str], started: str, rows: list[R
         "env": args.env,
         "allow_writes": args.allow_writes,
         "generous": sorted(generous),
+        "runtime_apis": {API_NAMES[key]: api_url for key, api_url in runtime.given().items()},
         "started_at": started,
         "finished_at": _now(),
         "summary": {HELD: counts[HELD], DIFFERS: counts[DIFFERS], NOT_CHECKED: counts[NOT_CHECKED]},

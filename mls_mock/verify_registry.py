@@ -3,9 +3,10 @@
 stable id, the fake's answer (written over the constants of `assumptions.py`, so changing a
 constant changes what is expected) and either a probe or the reason no client can check it.
 
-Probes live in `verify_reads.py` (never change data) and `verify_writes.py` (run only with
---allow-writes); each registers under its row's id with `@probe(id)`. A probe returns what
-the server did when the assumption held, raises `Differs(what it did)` when it did not, or
+Probes live in `verify_reads.py` (never change data), `verify_writes.py` (run only with
+--allow-writes), the other `verify_*.py` by subject, `verify_runtime*.py` for the runtime
+APIs; each registers under its row's id with `@probe(id)`. A probe returns what the server
+did when the assumption held, raises `Differs(what it did)` when it did not, or
 `NotChecked(why)` when the server gave it nothing to look at.
 """
 
@@ -53,20 +54,11 @@ def constants() -> dict[str, str]:
     return shown
 
 
-# `mls-mock verify` points sktmls at one AB API URL with an account; the recommendation API is
-# another host, called with a registered client's apikey, answering from experiments the probe
-# would have to make and serve live.
-_REC_UNPROBEABLE = (
-    "verify targets the AB API only; a probe needs the recommendation API's URL, a client apikey and a live "
-    "experiment on a channel (point_sktmls_at(url, apis={...}) could aim a later probe there)"
+# The one reason a runtime row has no probe: what decides the answer is not in it.
+_RUNTIME_UNPROBEABLE = (
+    "the recommendation API's answer names no experiment, bucket or model, so no call shows which one served "
+    "or why; only the fake's journal (Call.served) does"
 )
-# Why the profile API's rows have no probe: `mls-mock verify` points sktmls at one AB URL, and
-# a probe would need the real profile API's URL, a registered client's apikey and a profile
-# whose DynamoDB tables it can fill (runtime probes belong in verify_runtime.py).
-_PROFILE_API = "needs the real profile API's URL, a client's apikey and tables to fill; verify knows the AB URL"
-# The conversion tracking and graph rows: `mls-mock verify` takes one AB API URL and these APIs
-# live on hosts of their own (a probe would go in verify_runtime.py, with their URLs).
-_RUNTIME_API = "mls-mock verify reaches the AB API only; these rows need the real conversion tracking or graph API"
 
 
 ASSUMPTIONS = (
@@ -520,123 +512,113 @@ ASSUMPTIONS = (
         "status {NEW_PREDICTION_STATUS}, `name` the channel; a model still training: 409",
         unprobeable="a batch prediction runs a real job and sends its results; the API has no DELETE for it",
     ),
-    # ---- rec: the recommendation API (its answers come from a set-up the probe cannot make) ----
+    # ---- rec: the recommendation API (probes in verify_runtime.py; --rec-url or --runtime-from-url) ----
     Assumption(
         "rec-answer-shape",
         "a recommendation API answer (`request` v1/v2, `predict` v3)",
         "each known channel answers {{{ITEMS_KEY}: [...]}}; an unknown channel is left out",
-        unprobeable=_REC_UNPROBEABLE,
     ),
     Assumption(
         "rec-bucketing",
         "which bucket a user falls into",
         "slot = sha256(seed:user_id)[:8] mod {BUCKET_SLOTS}; the bucket whose range holds it",
-        unprobeable=_REC_UNPROBEABLE,
+        unprobeable=_RUNTIME_UNPROBEABLE,
     ),
     Assumption(
         "rec-nothing-served",
         "a channel with several experiments, and nothing to serve",
         "the first experiment with ranges whose filter passes decides; nothing to serve: {EMPTY_CHANNEL_ANSWER}",
-        unprobeable=_REC_UNPROBEABLE,
+        writes=True,
     ),
     Assumption(
         "rec-model-answers",
         "what a batch, online or automl bucket answers",
         "batch: the {BATCH_ITEMS_ATTRIBUTE} attribute of the target's row in the model's table; online/automl: "
         "the registered answer",
-        unprobeable=_REC_UNPROBEABLE,
+        unprobeable=_RUNTIME_UNPROBEABLE,
     ),
     Assumption(
         "rec-filters",
         "an experiment's `model_filter` when serving",
         "every condition holds against the profile values ({FILTER_PROFILE_IDS}); else the next experiment",
-        unprobeable=_REC_UNPROBEABLE,
+        unprobeable=_RUNTIME_UNPROBEABLE,
     ),
     Assumption(
         "rec-bodies",
         "recommendation API request bodies",
         "a missing `user_id`, an empty `channel_ids`, a `type` outside {PREDICT_TARGET_TYPES}: 400 naming the field",
-        unprobeable=_REC_UNPROBEABLE,
     ),
-    # ---- pf: the profile API (each needs the real profile API's URL and a client's apikey) ----
+    # ---- pf: the profile API (probes in verify_runtime.py; --pf-url, a client, --profile-id, --user-id) ----
     Assumption(
         "profile-api-answer",
         "profile API answer (`MLSProfileAPIClient`)",
         "`results`: the target's values merged left to right, the left table winning; no table key attribute",
-        unprobeable=_PROFILE_API,
     ),
     Assumption(
         "profile-api-main-table",
         "a target the profile's main table holds no item for",
         "404, whatever the other tables hold",
-        unprobeable=_PROFILE_API,
     ),
     Assumption(
         "profile-api-forms",
         "which profiles each profile API form reads",
         "users, items, `?id=` read profiles whose tables start with {PROFILE_PREFIX_BY_KIND}; another: 404",
-        unprobeable=_PROFILE_API,
     ),
     Assumption(
         "profile-api-keys",
         "profile API `f` keys",
         "exactly the `f` keys in order, one no table holds: {PROFILE_MISSING_KEY_VALUE}; an empty key: 400 naming `f`",
-        unprobeable=_PROFILE_API,
     ),
     Assumption(
         "profile-api-mode",
         "profile API `mode` and `id`",
         "`mode` one of {PROFILE_MODES} (another: 400); the integrated form without `id`: 400 naming `id`",
-        unprobeable=_PROFILE_API,
     ),
-    # ---- conversion tracking and graph APIs: `mls-mock verify` points sktmls at one AB API URL ----
+    # ---- conversion tracking and graph APIs (verify_runtime.py, verify_runtime_graph.py) ----
     Assumption(
         "conversion-request",
         "conversion tracking: type and body",
         "conversion_type one of {CONVERSION_TYPES}, else 400 naming it; four non-empty string fields, else 400",
-        unprobeable=_RUNTIME_API,
     ),
     Assumption(
         "conversion-answer",
         "conversion tracking answer",
         "status {CONVERSION_STATUS}, results {CONVERSION_RESULTS}, as application/json",
-        unprobeable=_RUNTIME_API,
     ),
     Assumption(
         "runtime-mode",
         "`mode` on the conversion tracking and graph APIs",
         "absent or one of {RUNTIME_MODES}; another value: 400 naming mode",
-        unprobeable=_RUNTIME_API,
     ),
     Assumption(
         "graph-instance-schema",
         "graph API instances and the AB API's schemas",
         "a label without a schema, an undeclared property or a value of another type: 400 naming the field",
-        unprobeable=_RUNTIME_API,
+        writes=True,
     ),
     Assumption(
         "graph-answers",
         "graph API answers",
         "instances under vertices/edges; an add: {GRAPH_ADD_STATUS}, a taken id 409; a missing id 404; a drop: null",
-        unprobeable=_RUNTIME_API,
+        writes=True,
     ),
     Assumption(
         "graph-filters",
         "graph API filters and `limit`",
         "name=value equal strings, name__op=number compared, name__bw=low,high strictly between; limit caps",
-        unprobeable=_RUNTIME_API,
+        writes=True,
     ),
     Assumption(
         "graph-patch",
         "graph API `PATCH`",
         "a single property replaced, a set property accumulated, the others kept",
-        unprobeable=_RUNTIME_API,
+        writes=True,
     ),
     Assumption(
         "graph-ids",
         "graph instance ids",
         "a vertex id holding / ? # % or a backslash: 400 naming id",
-        unprobeable=_RUNTIME_API,
+        writes=True,
     ),
 )
 
@@ -650,6 +632,8 @@ def load_probes() -> dict[str, Callable]:
         verify_meta_tables,
         verify_models,
         verify_reads,
+        verify_runtime,
+        verify_runtime_graph,
         verify_writes,
     )
 

@@ -19,6 +19,14 @@ from mls_mock.verify_registry import ASSUMPTIONS
 USERNAME, PASSWORD = "verify-account-7f3a", "verify-secret-c91d"
 SECRETS = (USERNAME, PASSWORD, base64.b64encode(f"{USERNAME}:{PASSWORD}".encode()).decode())
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The runtime APIs on the served fake, as the demo seed's client tworld_app_reco (its apikey from
+# $MLS_APIKEY), with the demo's live channel and a profile that serves a user.
+APIKEY = "TW7Q2K9XR4M1ZP8D3N6B0C5V2H7J9L4F1S8G3A6E"
+RUNTIME = ("--runtime-from-url", "--client-id", "tworld_app_reco", "--channel", "tworld_main_banner",
+           "--profile-id", "tworld_user_profile", "--user-id", "1000012345")
+# Runtime POSTs that change nothing, sent in a read-only run: the recommendation API's reads and
+# the conversion tracking API's test calls (mode=test).
+READ_POSTS = frozenset({("POST", "rec"), ("POST", "ct")})
 RUN_TIMEOUT = 180.0
 # Enough records for every read-only probe: the demo set, a list longer than a page, and an
 # automl model of the verifying account (bucket probes need one it may read).
@@ -44,11 +52,17 @@ def journal_methods(server) -> set:
     return {call["method"] for call in server.admin("GET", "calls").json()["results"]}
 
 
+def journal_writes(server) -> set:
+    """(method, the API's first path segment) of each call that is not a GET, HEAD or OPTIONS."""
+    return {(call["method"], call["path"].split("/")[1]) for call in server.admin("GET", "calls").json()["results"]
+            if call["method"] not in READS}
+
+
 def run_verify(url: str, *flags: str) -> subprocess.CompletedProcess:
     """The command as a user runs it; the password from $MLS_PASSWORD, as the help advises."""
     return subprocess.run([sys.executable, "-m", "mls_mock", "verify", url, "--username", USERNAME, *flags],
                           capture_output=True, text=True, timeout=RUN_TIMEOUT,
-                          env={**os.environ, "MLS_PASSWORD": PASSWORD})
+                          env={**os.environ, "MLS_PASSWORD": PASSWORD, "MLS_APIKEY": APIKEY})
 
 
 @pytest.fixture
@@ -57,6 +71,7 @@ def verify_in_process(monkeypatch, capsys):
     verify finds rather than the command, each saving a second of interpreter start-up."""
     def run(url: str, *flags: str) -> subprocess.CompletedProcess:
         monkeypatch.setenv("MLS_PASSWORD", PASSWORD)
+        monkeypatch.setenv("MLS_APIKEY", APIKEY)
         capsys.readouterr()
         status = main(["verify", url, "--username", USERNAME, *flags])
         out, err = capsys.readouterr()
@@ -76,9 +91,16 @@ def verdicts(output: str) -> dict:
     return found
 
 
-def expected_verdicts(allow_writes: bool) -> dict:
+RUNTIME_ROWS = frozenset(row for row, check in verify_registry.load_probes().items()
+                         if check.__module__.startswith("mls_mock.verify_runtime"))
+NO_RUNTIME = ("not checked (needs the runtime APIs' URLs: --rec-url, --pf-url, --ct-url, --graph-url or "
+              "--runtime-from-url)")
+
+
+def expected_verdicts(allow_writes: bool, runtime: bool = True) -> dict:
     return {a.id: (f"not checked ({a.unprobeable})" if a.unprobeable else
-                   "not checked (needs --allow-writes)" if a.writes and not allow_writes else "held")
+                   "not checked (needs --allow-writes)" if a.writes and not allow_writes else
+                   NO_RUNTIME if a.id in RUNTIME_ROWS and not runtime else "held")
             for a in ASSUMPTIONS}
 
 
@@ -90,10 +112,11 @@ def test_read_only_run_holds_every_read_row_and_sends_no_write(server):
     seed_for_verify(server)
     before = state(server)
     server.admin("DELETE", "calls")
-    result = run_verify(server.url)
+    result = run_verify(server.url, *RUNTIME)
     assert result.returncode == 0, result.stdout + result.stderr
     assert verdicts(result.stdout) == expected_verdicts(allow_writes=False)
-    assert journal_methods(server) <= READS
+    assert journal_writes(server) == READ_POSTS  # the runtime probes ran, and wrote nothing
+    assert APIKEY not in result.stdout + result.stderr
     assert state(server) == before
 
 
@@ -101,7 +124,7 @@ def test_allow_writes_run_holds_every_row_and_leaves_the_server_as_it_was(server
     seed_for_verify(server)
     before = state(server)
     report = tmp_path / "report.json"
-    result = run_verify(server.url, "--allow-writes", "--report", str(report))
+    result = run_verify(server.url, "--allow-writes", "--report", str(report), *RUNTIME)
     assert result.returncode == 0, result.stdout + result.stderr
     assert verdicts(result.stdout) == expected_verdicts(allow_writes=True)
     assert {"POST", "PUT", "DELETE"} <= journal_methods(server)  # the write probes did run
@@ -111,6 +134,8 @@ def test_allow_writes_run_holds_every_row_and_leaves_the_server_as_it_was(server
     assert document["url"] == server.url and document["allow_writes"] is True
     assert document["mls_mock"] and document["sktmls"] and document["started_at"] <= document["finished_at"]
     assert document["left_on_server"] == []
+    assert document["runtime_apis"] == {"recommendation API": server.url + "/rec", "profile API": server.url + "/pf",
+                                        "conversion tracking API": server.url + "/ct", "graph API": server.url + "/graph"}
     assert [(row["id"], row["question"]) for row in document["rows"]] == [(a.id, a.question) for a in ASSUMPTIONS]
     assert {row["verdict"] for row in document["rows"]} == {"held", "not checked"}
     assert all(row["expected"] and row["observed"] for row in document["rows"])
@@ -124,7 +149,7 @@ def test_switched_rows_hold_in_the_matching_position_and_differ_in_the_other(sha
     generous_server = shared_servers(*flags, "--log-level", "warning")
     seed_for_verify(generous_server)
     before = state(generous_server)
-    result = verify_in_process(generous_server.url, "--allow-writes",
+    result = verify_in_process(generous_server.url, "--allow-writes", *RUNTIME,
                                *[f for s in expected for f in ("--generous", s)])
     found, want = verdicts(result.stdout), expected_verdicts(allow_writes=True)
     if served == expected:
@@ -214,6 +239,8 @@ CHANGED_CONSTANTS = [
     ("MAX_BODY_BYTES", 1000, "bodies"),
     ("MAX_JSON_DEPTH", 10, "json-depth"),
     ("MAX_ID", 10**6, "id-range"),
+    ("CONVERSION_STATUS", 201, "conversion-answer"),
+    ("GRAPH_ADD_STATUS", 200, "graph-answers"),
 ]
 
 
@@ -241,7 +268,7 @@ def test_expectations_follow_the_constants_and_each_probe_can_see_a_difference(s
         monkeypatch.setattr(assumptions, name, value)
     report = tmp_path / "report.json"
     status = main(["verify", server.url, "--username", USERNAME, "--password", PASSWORD, "--allow-writes",
-                   "--report", str(report)])
+                   "--report", str(report), "--apikey", APIKEY, *RUNTIME])
     found = verdicts(capsys.readouterr().out)
     assert status == 1
     assert [row for _, _, row in CHANGED_CONSTANTS if not found[row].startswith("differs: ")] == []
