@@ -2,6 +2,7 @@
 `mls_mock.access` logger."""
 
 import logging
+import re
 import time
 
 access_log = logging.getLogger("mls_mock.access")
@@ -43,14 +44,23 @@ class _Logged:
             if access_log.isEnabledFor(logging.INFO):
                 env = self.environ
                 query = env.get("QUERY_STRING")
-                target = env.get("PATH_INFO", "") + (f"?{query}" if query else "")
+                # Decoded, the path may hold a newline or other control characters: escaped, so
+                # no request can write a line of its own into the log.
+                target = _printable(env.get("PATH_INFO", "") + (f"?{query}" if query else ""))
                 access_log.info(
                     '%s "%s %s %s" %s %d %.1fms',
                     env.get("REMOTE_ADDR", "-"),
-                    env.get("REQUEST_METHOD"),
+                    _printable(env.get("REQUEST_METHOD", "")),
                     target,
                     env.get("SERVER_PROTOCOL"),
                     self.seen.get("status", "-"),
                     self.size,
                     (time.perf_counter() - self.started) * 1000,
                 )
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)

@@ -28,6 +28,14 @@ class Unauthorized(MLSMockError):
     headers = {"WWW-Authenticate": 'Basic realm="mls-mock"'}  # what HTTP clients expect with a 401
 
 
+class Forbidden(MLSMockError):
+    status = 403
+
+
+class ServiceUnavailable(MLSMockError):
+    status = 503
+
+
 class NotFound(MLSMockError):
     status = 404
 

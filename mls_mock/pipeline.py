@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 
 from . import assumptions
-from .errors import MLSMockError, PayloadTooLarge, Unauthorized
+from .errors import Forbidden, MLSMockError, PayloadTooLarge, ServiceUnavailable, Unauthorized
 from .hosts import KEYED_PREFIXES, MMS_CLIENT_ID, is_runtime
 from .route import Route
 from .traffic import APP, SERVED, Call
@@ -19,6 +19,7 @@ from .wire import Reply, Request, envelope, parse_query
 
 log = logging.getLogger("mls_mock")  # the logger Flask's app.logger was
 API_PREFIX = "/api/"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def serve(req: Request, route: Route | None, handler: Callable, view_args: dict | None = None) -> Reply:
@@ -28,6 +29,8 @@ def serve(req: Request, route: Route | None, handler: Callable, view_args: dict 
     api = req.path.startswith(API_PREFIX) or is_runtime(req.path)
     faulted = None
     try:
+        if req.method not in SAFE_METHODS:
+            check_same_origin(req)
         reply = faulted = _before(req) if api else None
         if reply is None:
             if route is None:
@@ -58,7 +61,7 @@ def _before(req: Request) -> Reply | None:
     if fault is None and state.faults:
         fault = state.faults.take(req.method, req.path, APP if req.in_process else SERVED)
         if fault is not None and fault.delay:  # over a socket; in-process, the transport waited
-            time.sleep(fault.delay)
+            _wait(state, fault.delay)
     if fault is not None and fault.status is not None:
         return envelope(None, fault.status, fault.message)
     if req.path.startswith(API_PREFIX):
@@ -70,6 +73,33 @@ def _before(req: Request) -> Reply | None:
     if (req.content_length or 0) > assumptions.MAX_BODY_BYTES:  # on every route, read or not
         raise PayloadTooLarge(f"request body is larger than {assumptions.MAX_BODY_BYTES} bytes")
     return None
+
+
+def _wait(state, seconds: float) -> None:
+    """A delay fault, slept in this server thread, while one is left for everything else:
+    past that, the request is answered at once with 503 rather than queue behind the sleepers."""
+    slots = state.delay_slots
+    if slots is None:
+        time.sleep(seconds)
+        return
+    if not slots.acquire(blocking=False):
+        raise ServiceUnavailable(
+            "mls-mock: every server thread but one is already waiting out a delay fault; "
+            "this request was answered at once (start the server with more --threads for more)"
+        )
+    try:
+        time.sleep(seconds)
+    finally:
+        slots.release()
+
+
+def check_same_origin(req: Request) -> None:
+    """A browser sends `Origin` with every cross-site write: a page of another site must not
+    change the fake (its faults, its state, the graph) on a developer's machine, nor may a
+    page that rebinds a name to 127.0.0.1. Clients that are not browsers send no `Origin`."""
+    origin = req.headers.get("Origin")
+    if origin is not None and origin.partition("://")[2].rstrip("/").lower() != req.headers.get("Host", "").lower():
+        raise Forbidden(f"Origin: {origin[:100]!r} is not this server: a page of another site may not change the fake")
 
 
 def check_admin_token(req: Request) -> None:
@@ -157,7 +187,7 @@ def authenticate_client(req: Request) -> str:
     if client is None:
         raise Unauthorized("apikey: no registered client has this apikey")
     if client["name"] != client_id:
-        raise Unauthorized(f"apikey: the key is client {client['name']!r}'s, not {client_id!r}'s")
+        raise Unauthorized(f"apikey: not the key of client {client_id!r}")
     return client_id
 
 

@@ -54,6 +54,9 @@ class LiveServer:
     def __init__(self, app, host: str = "127.0.0.1", port: int = 0, mock=None, wsgi=None, **options):
         self.app, self.state, self.mock = app, app.state, mock
         self.thread = ServerThread(wsgi if wsgi is not None else app, host=host, port=port, **options)
+        # A delay fault sleeps in a server thread: at most all threads but one sleep at once,
+        # so /_mock/health, the admin API (to remove the fault) and other calls keep a thread.
+        self.state.delay_slots = threading.BoundedSemaphore(max(1, self.thread.threads - 1))
         self.stopping = threading.Event()
         self.stop_reason = "stop()"
         self._stop_lock = threading.RLock()  # a signal handler may stop it from inside stop()
@@ -147,7 +150,7 @@ class ServerThread:
         channel_timeout: int = DEFAULT_CHANNEL_TIMEOUT,
         **options,
     ):
-        self.app, self.host, self.requested_port = app, host, port
+        self.app, self.host, self.requested_port, self.threads = app, host, port, threads
         self._options: dict[str, Any] = dict(
             threads=threads,
             connection_limit=connection_limit,

@@ -2,6 +2,7 @@
 `create_app` carries it as `app.state`; `MLSMock.state` and a running server's `.state` are
 the same object."""
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,8 @@ class AppState:
     # model id -> what the recommendation API answers for it, computed per request
     # (`MLSMock.answer(model, fn)`); in memory only, unlike the store's fixed answers.
     model_answers: dict[int, Callable] = field(default_factory=dict)
+    # Served: how many requests a delay fault may hold in server threads at once (server.py).
+    delay_slots: threading.BoundedSemaphore | None = None
     # /openapi.json for (admin token set, state file set): what it says depends on both.
     openapi_cache: dict[tuple[bool, bool], Any] = field(default_factory=dict, repr=False)
 

@@ -20,6 +20,7 @@ DEFAULT_JOURNAL_BYTES = 64 * 1024 * 1024
 # each query value's str and list slot; only used to count entries against the byte bound.
 _ENTRY_OVERHEAD = 800
 _VALUE_OVERHEAD = 100
+_SERVED_OVERHEAD = 600  # a `served` entry's dict of five keys
 
 
 _UNPARSED = object()
@@ -84,6 +85,9 @@ class Call:
                 size += _VALUE_OVERHEAD + _text_cost(name)
                 for value in values:
                     size += _VALUE_OVERHEAD + _text_cost(value)
+        if self.served:  # a dict per requested channel: a request may name thousands
+            for entry in self.served:
+                size += _SERVED_OVERHEAD + sum(_text_cost(value) for value in entry.values() if type(value) is str)
         return size
 
 

@@ -9,6 +9,11 @@ from .. import assumptions
 
 PAGE_SIZE = 50  # table rows a page
 CHANNELS_PER_PAGE = 20  # channel cards a set-up page: each draws its experiments and buckets
+# What one card draws at most, so that no stored record, however large, makes a page large:
+# 1 MB of filter condition on 10 experiments of 20 channels once rendered an 832 MB page.
+EXPERIMENTS_PER_CHANNEL = 10
+CONDITIONS_SHOWN = 10
+TEXT_SHOWN = 200  # characters of a description or a condition; the record's page has it whole
 
 
 def page_of(items: list, page: int, size: int) -> dict:
@@ -74,7 +79,7 @@ def setup(store, query: str | None, page: int) -> dict:
     channels, experiments = resources["channels"], resources["experiments"]
     with store.lock:
         found = page_of(_search(channels, channels.table.rows.values(), query), page, CHANNELS_PER_PAGE)
-        shown = {e for channel in found["items"] for e in channel["experiments"]}
+        shown = {e for channel in found["items"] for e in channel["experiments"][:EXPERIMENTS_PER_CHANNEL]}
         buckets: dict[int, list[dict]] = {e: [] for e in shown}
         for bucket in resources["buckets"].table.rows.values():
             if bucket["experiment"] in buckets:
@@ -85,7 +90,8 @@ def setup(store, query: str | None, page: int) -> dict:
                 "id": channel["id"],
                 "screen_id": channel["screen_id"],
                 "user": channel.get("user"),
-                "experiments": [drawn[e] for e in channel["experiments"]],
+                "experiments": [drawn[e] for e in channel["experiments"][:EXPERIMENTS_PER_CHANNEL]],
+                "more_experiments": max(0, len(channel["experiments"]) - EXPERIMENTS_PER_CHANNEL),
             }
             for channel in found["items"]
         ]
@@ -101,24 +107,36 @@ def _experiment(resources, row: dict, buckets: list[dict]) -> dict:
     return {
         "id": row["id"],
         "name": row["name"],
-        "description": row.get("description"),
+        "description": _cut(row.get("description")),
         "bucketing_seed": row.get("bucketing_seed"),
         "filter": None
         if filter_row is None
         else {
             "id": filter_row["id"],
             "name": filter_row["name"],
-            "conditions": [_condition(c) for c in (filter_row.get("body") or {}).get("conditions") or []],
+            "conditions": _conditions((filter_row.get("body") or {}).get("conditions") or []),
         },
         "buckets": [_bucket(resources, bucket) for bucket in buckets],
         "ranges_set": any(b["bucket_range"] for b in buckets),
     }
 
 
+def _conditions(conditions: list) -> list[str]:
+    shown = [_condition(c) for c in conditions[:CONDITIONS_SHOWN]]
+    more = len(conditions) - CONDITIONS_SHOWN
+    return shown + [f"… and {more} more (the filter's page has them all)"] if more > 0 else shown
+
+
 def _condition(condition: Any) -> str:
     if isinstance(condition, dict) and {"key", "operator", "value"} <= set(condition):
-        return f"{condition['key']} {condition['operator']} {json.dumps(condition['value'], ensure_ascii=False)}"
-    return json.dumps(condition, ensure_ascii=False)
+        text = f"{condition['key']} {condition['operator']} {json.dumps(condition['value'], ensure_ascii=False)}"
+    else:
+        text = json.dumps(condition, ensure_ascii=False)
+    return _cut(text) or ""
+
+
+def _cut(text: str | None) -> str | None:
+    return text if text is None or len(text) <= TEXT_SHOWN else text[: TEXT_SHOWN - 1] + "…"
 
 
 def _bucket(resources, bucket: dict) -> dict:

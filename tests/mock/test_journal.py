@@ -159,3 +159,15 @@ def test_listing_the_journal_parses_each_body_without_keeping_the_parse():
         assert kept_after_listing < 2 * 1024 * 1024, f"{kept_after_listing / 2**20:.1f} MiB kept after listing"
         call = mls.calls[-1]
         assert call.json is call.json and len(call.json["x"]) == 16_000  # a user's read is parsed once, kept
+
+
+def test_what_a_recommendation_call_served_counts_against_the_byte_bound():
+    """A request may name thousands of channels, each a `served` entry: paid for in bytes,
+    or a stream of them grows the journal past its bound (24 MB a call was seen)."""
+    bound = 8_000_000
+    with MLSMock(journal_bytes=bound) as mls:
+        body = {"user_id": "u1", "channel_ids": [f"channel-{n}" for n in range(5_000)], "sale_org_id": "admin"}
+        for _ in range(5):
+            answer = requests.post("https://rec.stg.sktmls.com/v1/mls-mms/items", json=body)
+            assert answer.status_code == 200 and len(mls.calls[-1].served) == 5_000
+        assert len(mls.calls) == 2 and 2 * 5_000 * 600 < mls.calls.bytes <= bound  # about 3 MB a call

@@ -1,11 +1,13 @@
 """Added latency (`MLSMock.delay`, `fail(delay=...)`) on the requests path, and the rules
 of a fault's delay. The aiohttp path's are in test_aio.py, the served fake's in
 tests/server/test_serve_apis.py. Sleeps are recorded, never timed."""
+import time
+
 import pytest
 import requests
 
 from mls_mock import FieldError, MLSMock, netfaults
-from mls_mock.traffic import MAX_FAULT_DELAY
+from mls_mock.traffic import MAX_FAULT_DELAY, Fault
 
 AB = "https://ab.stg.sktmls.com/api/v1/experiments"
 AUTH = ("alice", "pw")
@@ -89,3 +91,26 @@ def test_a_latency_fault_is_described_with_its_delay():
     assert mock.state.faults.describe() == [
         {"method": "*", "path": "/rec/*", "status": None, "error": None, "times": None, "raises": None, "delay": 1.5}
     ]
+
+
+def test_a_served_delay_keeps_one_thread_for_everything_else():
+    """Delay faults sleep in server threads: with every thread but one asleep, another delayed
+    request is answered at once with 503, and health and the admin API still answer."""
+    import concurrent.futures
+
+    from mls_mock import create_app
+    from mls_mock.server import LiveServer
+
+    app = create_app()
+    app.state.faults.add(Fault("GET", "/api/v1/channels*", None, None, None, delay=5))
+    with LiveServer(app, threads=3) as server:
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            calls = [pool.submit(requests.get, f"{server.url}/api/v1/channels", auth=("a", "b"), timeout=30)
+                     for _ in range(3)]
+            while len(server.journal) < 1:  # the third is answered (503) while the two sleep
+                time.sleep(0.05)
+            health = requests.get(f"{server.url}/_mock/health", timeout=30)
+            assert health.status_code == 200
+            assert [call.done() for call in calls].count(False) == 2  # answered while two still sleep
+            statuses = sorted(call.result().status_code for call in calls)
+    assert statuses == [200, 200, 503]

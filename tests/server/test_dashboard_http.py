@@ -129,3 +129,52 @@ def test_the_controls_page_says_what_each_fault_does(client):
     assert "POST /api/* → 503 “down”, every time" in page
     assert "* * raises ConnectionError, 1 more" in page
     assert "None" not in page
+
+
+def test_a_page_of_another_site_cannot_change_the_fake(client):
+    """A browser sends `Origin` with a cross-site write (a form, or fetch with mode no-cors):
+    refused with 403, nothing changed; the dashboard's own writes (same origin) and clients
+    that send no Origin pass."""
+    before = client.application.state.store.dump()
+    for method, path, body in [("POST", "/_mock/reset", None), ("POST", "/_mock/faults", '{"status": 418}'),
+                               ("POST", "/graph/v1/vertices", '{"id": "x", "label": "User"}')]:
+        answer = client.open(path, method=method, data=body, headers={"Origin": "http://evil.example"})
+        assert check_response(answer, 403)["error"].startswith("Origin: 'http://evil.example' is not this server")
+    assert client.application.state.store.dump() == before and client.application.state.faults.describe() == []
+
+    same_site = client.post("/_mock/faults", json={"status": 418, "path": "/x"}, headers={"Origin": "http://localhost"})
+    assert same_site.status_code == 201
+    assert client.post("/_mock/reset").status_code == 200  # curl, scripts, sktmls: no Origin
+
+
+def test_with_a_token_a_page_reads_nothing_before_the_token_is_checked(monkeypatch):
+    app = create_app(admin_token="t0ken")
+    client = app.test_client()
+    import mls_mock.ui.views as views
+
+    def read(*args, **kwargs):
+        raise AssertionError("the store was read for a request the token refuses")
+
+    for name in ("setup", "counts", "table", "record", "faults"):
+        monkeypatch.setattr(views, name, read)
+    for path in ("/_mock/ui", "/_mock/ui/records", "/_mock/ui/records/channels?q=zz", "/_mock/ui/records/channels/1",
+                 "/_mock/ui/controls"):
+        assert client.get(path).status_code == 401
+
+
+def test_no_record_however_large_makes_the_set_up_page_large():
+    """1 MB of filter condition on experiments of many channels once rendered an 832 MB page:
+    a card draws a bounded share of each record (the record's own page has it whole)."""
+    app = create_app()
+    store = app.state.store
+    huge = {"key": "age", "operator": "==", "value": "<" * 200_000}
+    made = store.create("filters", {"name": "huge", "body": {"conditions": [huge] * 3 + [{**huge, "key": "k"}] * 12}})
+    experiments = [store.create("experiments", {"name": f"e{n}", "bucketing_seed": "s", "description": "d" * 100_000,
+                                                "model_filter_id": made["id"]})["id"] for n in range(14)]
+    for n in range(20):
+        store.create("channels", {"screen_id": f"c{n}", "experiments": experiments})
+
+    page = app.test_client().get("/_mock/ui").get_data(as_text=True)
+
+    assert len(page) < 2_000_000
+    assert "… and 4 more experiments" in page and "… and 5 more (the filter&#39;s page has them all)" in page

@@ -91,3 +91,12 @@ def test_a_taken_port_is_a_clear_error(start_server, server):
     taken = start_server("--port", port, wait=False)  # the later --port wins over the fixture's 0
     assert taken.wait_exit() == 2
     assert f"cannot listen on 127.0.0.1:{port}" in taken.log
+
+
+def test_a_control_character_in_the_path_cannot_write_a_log_line_of_its_own(server):
+    forged = '2026-11-30 10:40:00,000 INFO mls_mock.access: 127.0.0.1 "DELETE /_mock/state HTTP/1.1" 200'
+    requests.get(f"{server.url}/graph/v1/x%0a{requests.utils.quote(forged)}%00", timeout=10)
+    requests.get(f"{server.url}/_mock/health", timeout=10)
+    lines = [line for line in server.log.splitlines() if "/graph/v1/x" in line]
+    assert len(lines) == 1 and "\\x0a2026-11-30" in lines[0] and "\\x00" in lines[0]
+    assert not any(line.startswith("2026-11-30 10:40:00,000") for line in server.log.splitlines())
