@@ -620,6 +620,11 @@ ASSUMPTIONS = (
         "a vertex id holding / ? # % or a backslash: 400 naming id",
         writes=True,
     ),
+    Assumption(
+        "runtime-auth",
+        "runtime API authentication",
+        "another apikey or none: 401 naming apikey; client mls-mms passes without one",
+    ),
 )
 
 

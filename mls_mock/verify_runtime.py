@@ -306,6 +306,19 @@ def conversion_answer(t):
     return shown
 
 
+@probe("runtime-auth")
+def runtime_auth(t):
+    rt = _runtime(t)
+    _, client_id, _ = rt.keyed(REC)
+    body = {"user_id": "u", "channel_ids": [_unknown("channel")], "sale_org_id": "admin"}
+    wrong = rt.raw(REC, "POST", f"/v1/{client_id}/items", apikey="0" * 40, params={"mode": "test"}, json=body)
+    keyless = rt.raw(REC, "POST", f"/v1/{client_id}/items", apikey=None, params={"mode": "test"}, json=body)
+    mms = rt.raw(REC, "POST", "/v1/mls-mms/items", apikey=None, json=body)
+    shown = f"another key: {wrong}; no key: {keyless}; client mls-mms without a key: {mms}"
+    expect(wrong.refused(401, "apikey") and keyless.refused(401, "apikey") and mms.status == 200, shown)
+    return shown
+
+
 @probe("runtime-mode")
 def runtime_mode(t):
     rt = _runtime(t)
