@@ -68,7 +68,7 @@ serve: install  ## the fake on 127.0.0.1:8000, in memory
 # quarter of its share up front).
 XDIST := -n auto --dist load --maxschedchunk 1
 
-test: install   ## the whole suite, at the default size (about 3 minutes on 2 cores)
+test: install   ## the whole suite, at the default size (about 7 minutes on 2 cores)
 	$(BIN)/python -m pytest $(XDIST) $(ARGS)
 
 test-thorough: install  ## the same tests with the full example, step and request counts

@@ -3,7 +3,7 @@ sktmls call showing up in the traffic view without a reload, a fault added from 
 failing the next client call, keyboard and labels, a hostile name shown as text, and the
 admin token kept in the page's memory only."""
 import pytest
-from selenium.common.exceptions import NoAlertPresentException
+from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -40,7 +40,10 @@ return low;
 
 
 def wait_for(driver, condition, message):
-    return WebDriverWait(driver, WAIT).until(lambda d: condition(d), message)
+    # The page swaps its main element when it loads another page through fetch: an element
+    # found just before the swap goes stale, and the condition is simply asked again.
+    waiting = WebDriverWait(driver, WAIT, ignored_exceptions=(StaleElementReferenceException,))
+    return waiting.until(lambda d: condition(d), message)
 
 
 def text_of(driver, css):

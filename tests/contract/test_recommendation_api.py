@@ -347,7 +347,7 @@ def test_the_mms_runtime_sends_mls_mms_without_a_key(world):
 
 @pytest.mark.parametrize("client_id, apikey, message", [
     ("mls-test", "X" * 40, "no registered client"),
-    ("other", "mls-mock-test-apikey-0000000000000000000", "not 'other'"),
+    ("other", "mls-mock-test-apikey-0000000000000000000", "not the key of client 'other'"),
 ])
 def test_a_key_that_is_not_the_clients_is_401(world, client_id, apikey, message):
     client = MLSRecommendationAPIClient(env=MLSENV.STG, runtime_env=MLSRuntimeENV.LOCAL, client_id=client_id,
