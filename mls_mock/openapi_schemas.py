@@ -218,6 +218,7 @@ NO_SERVER = "a manual model has no automl model server"
 PREDICTION_OF_MANUAL = "a batch prediction's model is a manual model (predictions are automl models')"
 ITEM_OUTSIDE_TABLE = "a DynamoDB item names a table that does not exist, or lacks that table's key"
 MISSING_GROUP = "an ML feature names a feature group that does not exist"
+MAIN_TABLE_NOT_DYNAMODB = "the profile's main table has a name DynamoDB does not allow, so it cannot be made"
 GRAPH_NO_SCHEMA = "a graph instance's label names no vertex or edge schema of the AB API"
 GRAPH_UNDECLARED = "a graph instance's property is not one its schema declares, or not of the declared type"
 GRAPH_ENDS = "an edge's `from` or `to` names no vertex, or a vertex of another label than the edge's schema joins"
@@ -257,6 +258,7 @@ STATE_RULES = {  # body schema -> the rules it is subject to
     "GraphEdgeBody": (GRAPH_NO_SCHEMA, GRAPH_UNDECLARED, GRAPH_ENDS),
     "GraphApiPropertiesBody": (GRAPH_NO_SCHEMA, GRAPH_UNDECLARED),
     "ConversionBody": (CONVERSION_TYPE,),
+    "ProfileValuesBody": (MAIN_TABLE_NOT_DYNAMODB,),
     "SeedDocument": _SEEDED_RULES,
     "SeedRequest": _SEEDED_RULES,
 }

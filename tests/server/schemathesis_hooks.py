@@ -40,6 +40,7 @@ MESSAGES = {
     schemas.GRAPH_ENDS: r"\b(?:from|to): (?:no vertex has id .*|vertex .* is a .*; edge .* joins .* there)",
     schemas.CONVERSION_TYPE: r"\bconversion_type: must be one of .*",
     schemas.ITEM_OUTSIDE_TABLE: r"(?:dynamodb table '.*' does not exist|(?:item|body|items\[\d+\])\.\w+: is required: it is the table's key)",
+    schemas.MAIN_TABLE_NOT_DYNAMODB: r"profile_id: its main table '.*' cannot be a DynamoDB table \(DynamoDB's name rule\)",
 }
 assert set(MESSAGES) == {rule for rules in schemas.STATE_RULES.values() for rule in rules}
 

@@ -27,7 +27,8 @@ from support import sized
 # 3,000 still sends about 330 refused bodies of 1 MiB (every kind of request many times): a
 # server keeping what it refuses passes RSS_BOUND_MB, so such a leak fails the default run too;
 # the thorough run's 20,000 catches a leak of a fraction of them.
-REQUESTS = sized(3_000, 20_000)
+DEFAULT_REQUESTS = 3_000
+REQUESTS = sized(DEFAULT_REQUESTS, 20_000)
 CLIENTS = 4
 DEADLINE_S = 600  # a bound on the loop, not a speed assertion
 RSS_BOUND_MB = 300
@@ -195,7 +196,9 @@ def test_soak_with_hostile_traffic_keeps_memory_bounded_and_state_file_true(star
     assert not tripped, f"the server grew to {tripped[0]:.0f} MB and was killed"
     problems = [p for c in clients for p in c.problems]
     seen = sum((c.seen for c in clients), Counter())
-    assert sum(c.sent for c in clients) >= REQUESTS
+    sent = sum(c.sent for c in clients)
+    # The deadline bounds the loop: a slow machine sends fewer, but never fewer than the default size.
+    assert sent >= REQUESTS or (time.monotonic() >= deadline and sent >= DEFAULT_REQUESTS), sent
     kinds_of_problems = Counter(p.partition(" ")[0] for p in problems)
     assert not problems, f"{len(problems)} unexpected answers ({dict(kinds_of_problems)}), first: {problems[:5]}"
     kinds = {kind for kind, _ in seen}
