@@ -71,7 +71,7 @@ def auth(user: str) -> tuple[str, str]:
     return user, "any password"  # the fake is made without accounts: any password goes
 
 
-def refused_naming(base, store, user, method, path, field, body):
+def assert_refused_naming(base, store, user, method, path, field, body):
     before = store.dump()
     response = requests.request(method, base + path, auth=auth(user), json=body, timeout=30)
     tally("broken bodies sent (generated from the declarations)")
@@ -96,7 +96,7 @@ def test_every_resource_body_route_has_a_good_request_in_the_demo(route, resourc
 def test_a_body_broken_at_one_field_is_refused_naming_it(target, world, user, method, path, field, body):
     base, store = target
     seeded(store, world)
-    refused_naming(base, store, user, method, path, field, body)
+    assert_refused_naming(base, store, user, method, path, field, body)
 
 
 def test_the_matrix_covers_a_kind_it_was_never_told_of(monkeypatch):
@@ -108,4 +108,4 @@ def test_the_matrix_covers_a_kind_it_was_never_told_of(monkeypatch):
             ("POST", "name"), ("PUT", "name"), ("POST", "text"), ("PUT", "filter_id")}
         for world, user, method, path, field, body in rows:
             seeded(mls.store, world)
-            refused_naming(IN_PROCESS_BASE, mls.store, user, method, path, field, body)
+            assert_refused_naming(IN_PROCESS_BASE, mls.store, user, method, path, field, body)

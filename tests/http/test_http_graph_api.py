@@ -15,7 +15,7 @@ USER = {"id": "USER009", "label": "User", "properties": {"svc_mgmt_num": "700000
 pytestmark = pytest.mark.mls_seed("demo")
 
 
-def refused(mls_mock, method, url, field, status=400, **kwargs):
+def assert_refused(mls_mock, method, url, field, status=400, **kwargs):
     before = mls_mock.store.dump()
     error = assert_envelope(requests.request(method, url, **kwargs), status)["error"]
     assert error == field or error[len(field):][:1] in (":", ".", "[") and error.startswith(field), error
@@ -77,7 +77,7 @@ def test_limit_caps_a_list_and_a_drop(mls_mock):
     ({"id": "U", "label": "User", "properties": {"age": {"n": 1}}}, "properties.age"),
 ])
 def test_a_bad_vertex_is_400_naming_the_field(mls_mock, body, field):
-    refused(mls_mock, "POST", VERTICES, field, json=body)
+    assert_refused(mls_mock, "POST", VERTICES, field, json=body)
 
 
 @pytest.mark.parametrize("body, field", [
@@ -91,7 +91,7 @@ def test_a_bad_vertex_is_400_naming_the_field(mls_mock, body, field):
     ({"from": "USER002", "to": "PROD001", "label": "purchased", "properties": {"count": "two"}}, "properties.count"),
 ])
 def test_a_bad_edge_is_400_naming_the_field(mls_mock, body, field):
-    refused(mls_mock, "POST", EDGES, field, json=body)
+    assert_refused(mls_mock, "POST", EDGES, field, json=body)
 
 
 @pytest.mark.parametrize("url, body, field, status", [
@@ -102,7 +102,7 @@ def test_a_bad_edge_is_400_naming_the_field(mls_mock, body, field):
     (EDGES + "/USER001_purchased_PROD001", {"properties": {"count": [1]}}, "properties.count", 400),
 ])
 def test_a_bad_patch_is_400_naming_the_field(mls_mock, url, body, field, status):
-    refused(mls_mock, "PATCH", url, field, status, json=body)
+    assert_refused(mls_mock, "PATCH", url, field, status, json=body)
 
 
 @pytest.mark.parametrize("method, params, field", [
@@ -117,12 +117,12 @@ def test_a_bad_patch_is_400_naming_the_field(mls_mock, url, body, field, status)
     ("DELETE", {"mode": "live"}, "mode"),
 ])
 def test_a_bad_query_is_400_naming_it(mls_mock, method, params, field):
-    refused(mls_mock, method, VERTICES, field, params=params)
+    assert_refused(mls_mock, method, VERTICES, field, params=params)
 
 
 def test_a_missing_instance_is_404_and_not_a_body_is_refused(mls_mock):
-    refused(mls_mock, "PATCH", VERTICES + "/NOPE", "vertex 'NOPE' does not exist", 404, json={"properties": {}})
-    refused(mls_mock, "DELETE", EDGES + "/NOPE", "edge 'NOPE' does not exist", 404)
+    assert_refused(mls_mock, "PATCH", VERTICES + "/NOPE", "vertex 'NOPE' does not exist", 404, json={"properties": {}})
+    assert_refused(mls_mock, "DELETE", EDGES + "/NOPE", "edge 'NOPE' does not exist", 404)
     assert_envelope(requests.post(VERTICES, data=b"[1]", headers={"Content-Type": "application/json"}), 400)
     assert_envelope(requests.post(VERTICES, data=b"id=U", headers={"Content-Type": "text/plain"}), 415)
     assert_envelope(requests.put(VERTICES + "/USER001", json=USER), 405)
@@ -141,7 +141,7 @@ CONVERSION = {"user_id": "u1", "channel_id": "c1", "process_id": "p1", "item_id"
     ("/buy", CONVERSION, "conversion_type"),
 ])
 def test_a_bad_conversion_is_400_naming_the_field(mls_api_key, mls_mock, path, body, field):
-    refused(mls_mock, "POST", CT + path, field, json=body, headers={"apikey": TEST_APIKEY})
+    assert_refused(mls_mock, "POST", CT + path, field, json=body, headers={"apikey": TEST_APIKEY})
     assert mls_mock.conversions == []
 
 
