@@ -1,6 +1,7 @@
 """The fake's state, one module per resource over shared table machinery:
 
 - `core`: `Store`, composing the resources; lock, clock, transactions, generic CRUD;
+- `steered`: the `Store` methods for what MLS's pipeline makes and tests steer;
 - `resource`: `Resource`, the declaration and generic CRUD a resource module subclasses;
 - `table`: ids, sequences, the name index, select/query/pages;
 - `transaction`: the undo log (all or nothing) and the `Commit` event listeners get;
