@@ -2,7 +2,7 @@
 `verify_registry.ASSUMPTIONS`) against a server, through the real sktmls clients pointed at
 URL, and raw `requests` where no client call shows what is checked (a status, a header).
 The runtime APIs (recommendation, profile, conversion tracking, graph) are probed only when
-their URLs are given (`verify_runtime.py`).
+their URLs are given (`verify_runtime_apis.py`, `verify_runtime*.py`).
 
 All traffic to URL passes a `VerifyGate` (`verify_target.py`, the plugin's `RemoteGate`):
 without --allow-writes a write is refused before it leaves the process, whatever a probe
@@ -26,7 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from . import verify_runtime
+from . import verify_runtime_apis
 from .assumptions import GENEROUS, generous_switches
 from .errors import UsageError
 from .hosts import API_NAMES
@@ -169,7 +169,7 @@ def add_parser(commands) -> argparse.ArgumentParser:
         help="write a JSON report (versions, URL, time, each row's id, "
         "question, expected, observed, verdict) to attach to an issue",
     )
-    verify_runtime.add_arguments(verify)
+    verify_runtime_apis.add_arguments(verify)
     verify.set_defaults(run=verify_command)
     return verify
 
@@ -189,7 +189,7 @@ def verify_command(args) -> int:
         raise UsageError(f"--report {args.report}: no such directory")
     if importlib.util.find_spec("sktmls") is None:
         raise UsageError("verify runs the sktmls client, which is not installed: pip install --no-deps sktmls")
-    runtime = verify_runtime.from_arguments(args, url, os.environ)
+    runtime = verify_runtime_apis.from_arguments(args, url, os.environ)
     redact = Redactor(username, password, runtime.apikey)
 
     def out(line: str) -> None:
@@ -202,7 +202,7 @@ def verify_command(args) -> int:
 
         if args.env not in MLSENV.__members__:
             raise UsageError(f"--env must be one of {', '.join(MLSENV.__members__)}")
-        reads = verify_runtime.read_calls(runtime)
+        reads = verify_runtime_apis.read_calls(runtime)
         runtime_urls = tuple(runtime.given().values())
         gate = VerifyGate(url, username, password, args.allow_writes, reads, runtime_urls).start()
         try:

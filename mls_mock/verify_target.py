@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from . import transport, verify_runtime
+from . import transport, verify_runtime_apis
 from .remote import WRITE_METHODS, RemoteGate, WritesNotAllowed
 from .verify_registry import Differs
 
@@ -34,7 +34,7 @@ class VerifyGate(RemoteGate):
     """RemoteGate that also keeps the last exchanges, so a probe can read the HTTP status
     behind a client call, and bounds every request in time. `runtime` names the runtime APIs'
     base URLs: their writes are refused without --allow-writes too, except the POSTs under
-    `reads`, which change nothing (verify_runtime.read_calls)."""
+    `reads`, which change nothing (verify_runtime_apis.read_calls)."""
 
     def __init__(
         self,
@@ -125,7 +125,7 @@ class Target:
         env: str,
         gate: VerifyGate,
         generous: frozenset[str] = frozenset(),
-        runtime: "verify_runtime.RuntimeAPIs | None" = None,
+        runtime: "verify_runtime_apis.RuntimeAPIs | None" = None,
     ):
         from sktmls import MLSENV
         from sktmls.channels import ChannelClient
