@@ -154,14 +154,9 @@ class StateFile:
             fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as error:
             raise StateFileError(f"{self.path}: cannot create the lock file {lock_path}: {error.strerror}") from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            raise StateFileError(
-                f"{self.path}: another mls-mock server is using this state file (lock {lock_path} is held)"
-            ) from None
-        self._lock_fd = fd
+        self._lock_fd = _hold(
+            fd, f"{self.path}: another mls-mock server is using this state file (lock {lock_path} is held)"
+        )
 
     def _lock_file(self) -> None:
         """Also lock the database file itself: the sidecar alone is one `rm` away from two
@@ -169,14 +164,9 @@ class StateFile:
         if fcntl is None or self._file_lock_fd is not None:
             return
         fd = os.open(self.path, os.O_RDONLY)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            raise StateFileError(
-                f"{self.path}: another mls-mock server is using this state file (the file itself is locked)"
-            ) from None
-        self._file_lock_fd = fd
+        self._file_lock_fd = _hold(
+            fd, f"{self.path}: another mls-mock server is using this state file (the file itself is locked)"
+        )
 
     def _load_into(self, store: Store) -> bool:
         try:
@@ -328,3 +318,13 @@ class StateFile:
             if fd is not None:
                 os.close(fd)
                 setattr(self, name, None)
+
+
+def _hold(fd: int, refusal: str) -> int:
+    """Take an exclusive lock on `fd` without waiting, or close it and refuse to start."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise StateFileError(refusal) from None
+    return fd
