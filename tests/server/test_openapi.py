@@ -217,6 +217,9 @@ SCRIPT = [
     ("POST", "/_mock/faults", {"path": "/api/v1/models*", "status": 502}),
     ("GET", "/_mock/faults", None),
     ("GET", "/api/v1/models", None),
+    ("POST", "/_mock/faults", {"path": "/nowhere", "times": None}),
+    ("DELETE", "/_mock/faults/2", None),
+    ("DELETE", "/_mock/faults/2", None),  # 404
     ("DELETE", "/_mock/faults", None),
     ("POST", "/_mock/reset", None),
     ("GET", "/openapi.json", None),
