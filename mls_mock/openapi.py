@@ -177,6 +177,8 @@ def _responses(route: Route, refusals: dict[int, str]) -> dict:
                 ]
             }
         responses[str(route.status)] = {"description": route.summary, "content": {"application/json": {"schema": ok}}}
+        if route.headers:
+            responses[str(route.status)]["headers"] = {name: dict(header) for name, header in route.headers.items()}
     for status, why in refusals.items():
         error = {"allOf": [ref("ErrorEnvelope"), obj(["code"], {"code": {"const": status}})]}
         response = {"description": why, "content": {"application/json": {"schema": error}}}

@@ -123,6 +123,14 @@ call_limit.schema = {"type": "integer", "minimum": 1, "maximum": DEFAULT_JOURNAL
     "`limit`: only the newest that many (a poller's cursor). Header X-Journal-Clears counts the times "
     "it was emptied",
     results=array(ref("Call")),
+    headers={
+        "X-Journal-Clears": {
+            "description": "how many times the journal was emptied (DELETE /_mock/calls, reset): a poller that "
+            "sees it change drops what it showed and reads from `since=0`",
+            "required": True,
+            "schema": {"type": "string", "pattern": "^[0-9]+$"},
+        }
+    },
 )
 def list_calls(req, since: int = 0, limit: int | None = None):
     """The journal of /api/ requests, oldest first (admin requests are not journaled).
