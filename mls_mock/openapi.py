@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import assumptions
+from .hosts import KEYED_PREFIXES, MMS_CLIENT_ID, is_runtime
 from .openapi_schemas import ID, MAX_JSON_DEPTH, SCHEMAS, STATE_RULES, obj, ref
 from .route import Route
 from .seeds import available_seeds
@@ -59,8 +60,11 @@ def document(routes: Iterable[Route], admin_token: bool = False, persistent: boo
             continue
         path, parameters = path_of(route.rule)
         security: list[dict[str, list[str]]]
+        keyed = route.rule.startswith(KEYED_PREFIXES)
         if route.api:
             security = [{"basicAuth": []}]
+        elif keyed:
+            security = [{"clientApiKey": []}]
         elif route.admin and admin_token:
             security = [{"adminBearer": []}, {"adminHeader": []}]
         else:
@@ -81,7 +85,8 @@ def document(routes: Iterable[Route], admin_token: bool = False, persistent: boo
             operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref(route.body)}}}
         refusals = _refusals(
             route,
-            token=bool(security) and not route.api,
+            token=route.admin and admin_token,
+            keyed=keyed,
             path_ids=bool(parameters),
             saves=route.changes_state and persistent,
         )
@@ -107,6 +112,14 @@ def document(routes: Iterable[Route], admin_token: bool = False, persistent: boo
                     "type": "http",
                     "scheme": "basic",
                     "description": "required; any username/password unless the server has a users file",
+                },
+                "clientApiKey": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "apikey",
+                    "description": "the recommendation, profile and conversion tracking APIs: the apikey of the "
+                    "client registered (POST /api/v1/clients, or seeded) under the name the path gives as its client "
+                    f"id; the MMS runtime's client `{MMS_CLIENT_ID}` sends none and needs none",
                 },
                 "adminBearer": {"type": "http", "scheme": "bearer", "description": "the --admin-token"},
                 "adminHeader": {
@@ -135,14 +148,18 @@ DESCRIPTION = (
 )
 
 
-def _refusals(route: Route, token: bool, path_ids: bool, saves: bool) -> dict[int, str]:
+def _refusals(route: Route, token: bool, keyed: bool, path_ids: bool, saves: bool) -> dict[int, str]:
     """Status -> why, for every refusal the operation can answer."""
     if route.raw:
         return {}
     api = route.api
     found: dict[int, str] = {}
-    if api or token:
-        found[401] = "no or wrong Basic credentials" if api else "no or wrong admin token"
+    if api:
+        found[401] = "no or wrong Basic credentials"
+    elif keyed:
+        found[401] = "no `apikey`, or not the key of the registered client the path names"
+    elif token:
+        found[401] = "no or wrong admin token"
     if route.query or route.body:
         rules = STATE_RULES.get(route.body) if route.body else None
         found[400] = "a query parameter or body field is not as documented" + (
@@ -151,7 +168,7 @@ def _refusals(route: Route, token: bool, path_ids: bool, saves: bool) -> dict[in
     if path_ids:
         found[404] = "no record with that id (or it belongs to another experiment)"
     found.update(route.refusals)
-    if api or route.body:
+    if api or is_runtime(route.rule) or route.body:  # the pipeline checks Content-Length on every MLS API route
         found[413] = f"the body is larger than {assumptions.MAX_BODY_BYTES} bytes"
     if route.body:
         found[415] = "a Content-Type other than application/json or another +json type"
