@@ -144,7 +144,8 @@ DESCRIPTION = (
     "ignored; a listed one given twice is refused (400), but for an array, which repeats its name. "
     "A method a path does not list answers 405 with `Allow`. "
     "A fault injected through POST /_mock/faults answers matching /api/ requests with its own status instead of "
-    "the listed ones."
+    "the listed ones. Served, a request whose Host header names neither localhost, a loopback address nor an "
+    "--allowed-host name (on a loopback address) is answered 403 on every route, whatever this document lists."
 )
 
 
