@@ -33,6 +33,7 @@ from .wire import envelope
 ANY = "*"
 LOCAL_NAMES = ("localhost",)
 REFUSED = 403
+DECISIONS_KEPT = 256
 
 
 def is_loopback(bound: str) -> bool:
@@ -78,6 +79,7 @@ class AllowedHosts:
         if bound_name and not _is_ip(bound_name, False):  # a name it was bound by (an address is covered above)
             self.exact.add(bound_name)
         self.suffixes = tuple(name for name in given if name.startswith(".") and len(name) > 1)
+        self._decided: dict[str, bool] = {}
 
     def describe(self) -> str:
         if self.any:
@@ -89,13 +91,20 @@ class AllowedHosts:
     def allows(self, header: str | None) -> bool:
         if self.any or not header:  # no name: not a browser, which always sends one
             return True
-        name = host_name(header)
-        return (
-            name in self.exact
-            or name in LOCAL_NAMES
-            or _is_ip(name, self.loopback)
-            or any(name == suffix[1:] or name.endswith(suffix) for suffix in self.suffixes)
-        )
+        known = self._decided.get(header)
+        if known is None:
+            name = host_name(header)
+            known = (
+                name in self.exact
+                or name in LOCAL_NAMES
+                or _is_ip(name, self.loopback)
+                or any(name == suffix[1:] or name.endswith(suffix) for suffix in self.suffixes)
+            )
+            # A client sends the same Host every time (parsing an address costs tens of µs);
+            # bounded, so whoever reaches the port cannot make it grow.
+            if len(self._decided) < DECISIONS_KEPT and len(header) <= 256:
+                self._decided[header] = known
+        return known
 
 
 class HostCheck:

@@ -159,3 +159,14 @@ def test_a_server_on_every_interface_answers_any_name_unless_narrowed():
                                           ("::1", "::1"), ("[fe80::1%eth0]", "fe80::1%eth0")])
 def test_host_name(header, name):
     assert host_name(header) == name
+
+
+def test_decisions_kept_are_bounded_and_stay_right():
+    from mls_mock.host_check import DECISIONS_KEPT
+
+    allowed = AllowedHosts("127.0.0.1")
+    for n in range(DECISIONS_KEPT * 3):
+        assert not allowed.allows(f"evil{n}.example")
+        assert allowed.allows(f"127.0.0.1:{n}")
+    assert len(allowed._decided) == DECISIONS_KEPT
+    assert not allowed.allows("evil1.example") and allowed.allows("127.0.0.1:1")  # kept ones, asked again
