@@ -229,6 +229,9 @@ def serve_command(args, on_ready=None) -> int:
             raise UsageError("--connection-limit must be at least 1")
         if args.channel_timeout < 1:
             raise UsageError("--channel-timeout must be at least 1 second")
+        for name in args.allowed_host:
+            if name.strip() in ("", ".") or any(char in name for char in "/@ \t"):
+                raise UsageError(f"--allowed-host {name!r}: a host name, .domain (it and every name under it) or *")
         users = _read_users(args.users) if args.users else None
         token = args.admin_token if args.admin_token is not None else os.environ.get("MLS_MOCK_ADMIN_TOKEN")
         store = Store(generous=_generous(args.generous))

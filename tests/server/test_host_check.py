@@ -170,3 +170,11 @@ def test_decisions_kept_are_bounded_and_stay_right():
         assert allowed.allows(f"127.0.0.1:{n}")
     assert len(allowed._decided) == DECISIONS_KEPT
     assert not allowed.allows("evil1.example") and allowed.allows("127.0.0.1:1")  # kept ones, asked again
+
+
+@pytest.mark.parametrize("value", ["", ".", "http://mls.test", "a b", "user@host"])
+def test_a_value_that_is_not_a_name_is_a_usage_error(value, capsys):
+    from mls_mock.cli import main
+
+    assert main(["serve", "--port", "0", "--allowed-host", value]) == 2
+    assert "--allowed-host" in capsys.readouterr().err
