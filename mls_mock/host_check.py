@@ -5,8 +5,9 @@ writes (its `Origin` equals its `Host`). The model is webpack-dev-server's `allo
 "auto"`, Vite's `server.allowedHosts` and Jupyter's `allow_remote_access`:
 
 - bound to a loopback address, a request is answered when its Host names `localhost`, a
-  loopback address (`127.0.0.1`, `[::1]`, any port), the address bound, or a name given with
-  `--allowed-host` (as Jupyter without remote access);
+  loopback address (`127.0.0.1`, `[::1]`, any port), the name bound, sktmls's LOCAL hosts
+  (`SKTMLS_LOCAL_NAMES`), or a name given with `--allowed-host` (as Jupyter without remote
+  access);
 - bound to any other address (0.0.0.0, a LAN address), every Host is answered, as Jupyter does
   with remote access: a container published with `docker run -p` or reached by a compose
   service name is called by names the fake cannot know. `--allowed-host` narrows it to those
@@ -32,6 +33,10 @@ from .wire import envelope
 
 ANY = "*"
 LOCAL_NAMES = ("localhost",)
+# sktmls's MLSENV.LOCAL hosts (sktmls/config/__init__.py: the "local" URLs), which a developer
+# maps to 127.0.0.1 in /etc/hosts to reach `mls-mock serve` unchanged. Names under sktmls.com:
+# no page of another site can be served under them, so they cannot be used to rebind.
+SKTMLS_LOCAL_NAMES = ("ab.local.sktmls.com", "graph.local.sktmls.com")
 REFUSED = 403
 DECISIONS_KEPT = 256
 
@@ -74,7 +79,7 @@ class AllowedHosts:
         given = [name.strip().lower() for name in names if name.strip()]
         self.loopback = is_loopback(bound)
         self.any = ANY in given or (not given and not self.loopback)
-        self.exact = {host_name(name) for name in given if not name.startswith(".")}
+        self.exact = {host_name(name) for name in given if not name.startswith(".")} | set(SKTMLS_LOCAL_NAMES)
         bound_name = host_name(bound)
         if bound_name and not _is_ip(bound_name, False):  # a name it was bound by (an address is covered above)
             self.exact.add(bound_name)
@@ -85,6 +90,7 @@ class AllowedHosts:
         if self.any:
             return "any"
         named = sorted(self.exact - {"localhost"}) + [f"*{suffix}" for suffix in self.suffixes]
+        named = ["sktmls's LOCAL hosts", *(name for name in named if name not in SKTMLS_LOCAL_NAMES)]
         addresses = "loopback addresses" if self.loopback else "IP addresses"
         return ", ".join(["localhost", addresses, *named])
 

@@ -60,7 +60,8 @@ def served(answer) -> bytes:
 def test_a_foreign_host_is_refused_on_every_route_in_the_envelope(server):
     port = server.url.rpartition(":")[2]
     for path in READS:
-        for host in (EVIL, f"{EVIL}:{port}", "EVIL.example.", "127.0.0.1.evil.example", "10.0.0.1"):
+        for host in (EVIL, f"{EVIL}:{port}", "EVIL.example.", "127.0.0.1.evil.example", "10.0.0.1",
+                     "ab.local.sktmls.com.evil.example"):
             payload = refused(send(server.url, "GET", path, host))
             assert host[:100] in payload["error"], payload
         assert send(server.url, "HEAD", path, EVIL)[0] == 403
@@ -88,7 +89,8 @@ def test_an_api_request_refused_for_its_host_is_journaled(server):
     assert calls[0]["response"]["error"].startswith("Host: 'evil.example'")
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LocalHost:{port}", "localhost.:{port}",
+@pytest.mark.parametrize("host", ["ab.local.sktmls.com:8000", "graph.local.sktmls.com:8080",  # MLSENV.LOCAL
+                                  "127.0.0.1:{port}", "localhost:{port}", "LocalHost:{port}", "localhost.:{port}",
                                   "127.0.0.1", "localhost", "127.0.0.1:1", "localhost:80", "[::1]:{port}", "[::1]",
                                   "127.0.0.2:{port}", ""])
 def test_loopback_names_any_port_are_answered(server, host):
@@ -112,7 +114,8 @@ def test_allowed_host_names_are_answered_and_others_still_refused(start_server):
         served(send(server.url, "GET", "/_mock/ui", host))
     for host in (EVIL, "mls.test.evil.example", "xcorp.test", "192.168.1.5"):
         refused(send(server.url, "GET", "/_mock/ui", host))
-    assert "Host names answered: localhost, loopback addresses, mls.test, *.corp.test" in server.log
+    assert ("Host names answered: localhost, loopback addresses, sktmls's LOCAL hosts, mls.test, *.corp.test"
+            in server.log)
 
 
 def test_allowed_host_star_answers_any_name(start_server):
