@@ -67,6 +67,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="interface to bind; 0.0.0.0 exposes the fake (and its admin API) to the network (default: 127.0.0.1)",
     )
     serve.add_argument(
+        "--allowed-host",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="answer requests whose Host header names NAME (repeatable; `.example.com`: it and every name "
+        "under it; `*`: any name). Bound to a loopback address, only localhost, loopback addresses and "
+        "these names are answered; bound to another address (0.0.0.0), any name unless this option narrows "
+        "it. Other names get 403: a web page whose name was pointed at this address may not use the fake "
+        "(DNS rebinding)",
+    )
+    serve.add_argument(
         "--port",
         type=int,
         default=8000,
@@ -218,6 +229,9 @@ def serve_command(args, on_ready=None) -> int:
             raise UsageError("--connection-limit must be at least 1")
         if args.channel_timeout < 1:
             raise UsageError("--channel-timeout must be at least 1 second")
+        for name in args.allowed_host:
+            if name.strip() in ("", ".") or any(char in name for char in "/@ \t"):
+                raise UsageError(f"--allowed-host {name!r}: a host name, .domain (it and every name under it) or *")
         users = _read_users(args.users) if args.users else None
         token = args.admin_token if args.admin_token is not None else os.environ.get("MLS_MOCK_ADMIN_TOKEN")
         store = Store(generous=_generous(args.generous))
@@ -237,7 +251,8 @@ def serve_command(args, on_ready=None) -> int:
                 app,
                 host=args.host,
                 port=args.port,
-                wsgi=AccessLog(app),
+                wrap=AccessLog,
+                allowed_hosts=args.allowed_host,
                 threads=args.threads,
                 connection_limit=connection_limit,
                 channel_timeout=args.channel_timeout,
@@ -258,7 +273,8 @@ def _run(service: Service, args, users, token, origin: str, on_ready) -> int:
         log.info(
             "serving the fake MLS APIs on %s (AB at the root; the others under %s) with waitress "
             "(%d threads, up to %d connections, idle ones "
-            "closed after %d s); records: %s (from %s); state %s; credentials: %s; admin token: %s; generous: %s",
+            "closed after %d s); records: %s (from %s); state %s; credentials: %s; admin token: %s; "
+            "Host names answered: %s; generous: %s",
             service.url,
             ", ".join(prefix for prefix in MOUNTS.values() if prefix),
             args.threads,
@@ -271,6 +287,7 @@ def _run(service: Service, args, users, token, origin: str, on_ready) -> int:
             else "in memory only",
             f"{len(users)} accounts from {args.users}" if users is not None else "any",
             "required" if token else "none",
+            service.allowed_hosts.describe(),
             ", ".join(sorted(service.store.generous)) or "none",
         )
         # The first line is read by scripts (its last word is the URL): the dashboard goes second,

@@ -200,6 +200,12 @@ class MLSMock(transport.Router):
         `status=None` the request is then answered as usual."""
         return self.state.faults.add(Fault(method, path, status, error, times, raises, delay))
 
+    def remove_fault(self, fault: Fault | int) -> bool:
+        """Remove a fault `fail` or `delay` returned (or its `.id`, as `DELETE /_mock/faults/{id}`
+        names it) before it is used up. False when it no longer waits: used up, removed, or
+        cleared by `reset`. A removed fault is never reported as unmatched."""
+        return self.state.faults.remove(fault if isinstance(fault, int) else fault.id) is not None
+
     def delay(self, method: str = "*", path: str = "*", *, seconds: float, times: int | None = 1) -> Fault:
         """Answer the next `times` matching requests `seconds` late, as usual otherwise:
         `fail(method, path, status=None, delay=seconds, times=times)`."""

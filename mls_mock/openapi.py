@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import assumptions
+from .hosts import KEYED_PREFIXES, MMS_CLIENT_ID, is_runtime
 from .openapi_schemas import ID, MAX_JSON_DEPTH, SCHEMAS, STATE_RULES, obj, ref
 from .route import Route
 from .seeds import available_seeds
@@ -59,8 +60,11 @@ def document(routes: Iterable[Route], admin_token: bool = False, persistent: boo
             continue
         path, parameters = path_of(route.rule)
         security: list[dict[str, list[str]]]
+        keyed = route.rule.startswith(KEYED_PREFIXES)
         if route.api:
             security = [{"basicAuth": []}]
+        elif keyed:
+            security = [{"clientApiKey": []}]
         elif route.admin and admin_token:
             security = [{"adminBearer": []}, {"adminHeader": []}]
         else:
@@ -81,7 +85,8 @@ def document(routes: Iterable[Route], admin_token: bool = False, persistent: boo
             operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref(route.body)}}}
         refusals = _refusals(
             route,
-            token=bool(security) and not route.api,
+            token=route.admin and admin_token,
+            keyed=keyed,
             path_ids=bool(parameters),
             saves=route.changes_state and persistent,
         )
@@ -108,6 +113,14 @@ def document(routes: Iterable[Route], admin_token: bool = False, persistent: boo
                     "scheme": "basic",
                     "description": "required; any username/password unless the server has a users file",
                 },
+                "clientApiKey": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "apikey",
+                    "description": "the recommendation, profile and conversion tracking APIs: the apikey of the "
+                    "client registered (POST /api/v1/clients, or seeded) under the name the path gives as its client "
+                    f"id; the MMS runtime's client `{MMS_CLIENT_ID}` sends none and needs none",
+                },
                 "adminBearer": {"type": "http", "scheme": "bearer", "description": "the --admin-token"},
                 "adminHeader": {
                     "type": "apiKey",
@@ -131,18 +144,23 @@ DESCRIPTION = (
     "ignored; a listed one given twice is refused (400), but for an array, which repeats its name. "
     "A method a path does not list answers 405 with `Allow`. "
     "A fault injected through POST /_mock/faults answers matching /api/ requests with its own status instead of "
-    "the listed ones."
+    "the listed ones. Served, a request whose Host header names neither localhost, a loopback address nor an "
+    "--allowed-host name (on a loopback address) is answered 403 on every route, whatever this document lists."
 )
 
 
-def _refusals(route: Route, token: bool, path_ids: bool, saves: bool) -> dict[int, str]:
+def _refusals(route: Route, token: bool, keyed: bool, path_ids: bool, saves: bool) -> dict[int, str]:
     """Status -> why, for every refusal the operation can answer."""
     if route.raw:
         return {}
     api = route.api
     found: dict[int, str] = {}
-    if api or token:
-        found[401] = "no or wrong Basic credentials" if api else "no or wrong admin token"
+    if api:
+        found[401] = "no or wrong Basic credentials"
+    elif keyed:
+        found[401] = "no `apikey`, or not the key of the registered client the path names"
+    elif token:
+        found[401] = "no or wrong admin token"
     if route.query or route.body:
         rules = STATE_RULES.get(route.body) if route.body else None
         found[400] = "a query parameter or body field is not as documented" + (
@@ -151,7 +169,7 @@ def _refusals(route: Route, token: bool, path_ids: bool, saves: bool) -> dict[in
     if path_ids:
         found[404] = "no record with that id (or it belongs to another experiment)"
     found.update(route.refusals)
-    if api or route.body:
+    if api or is_runtime(route.rule) or route.body:  # the pipeline checks Content-Length on every MLS API route
         found[413] = f"the body is larger than {assumptions.MAX_BODY_BYTES} bytes"
     if route.body:
         found[415] = "a Content-Type other than application/json or another +json type"
@@ -177,6 +195,8 @@ def _responses(route: Route, refusals: dict[int, str]) -> dict:
                 ]
             }
         responses[str(route.status)] = {"description": route.summary, "content": {"application/json": {"schema": ok}}}
+        if route.headers:
+            responses[str(route.status)]["headers"] = {name: dict(header) for name, header in route.headers.items()}
     for status, why in refusals.items():
         error = {"allOf": [ref("ErrorEnvelope"), obj(["code"], {"code": {"const": status}})]}
         response = {"description": why, "content": {"application/json": {"schema": error}}}

@@ -186,8 +186,9 @@ SCHEMAS = {
         ],
     },
     "Fault": obj(
-        ["method", "path", "status", "error", "times", "raises", "delay"],
+        ["id", "method", "path", "status", "error", "times", "raises", "delay"],
         {
+            "id": {"type": "integer", "minimum": 1},
             "method": {"type": "string"},
             "path": {"type": "string"},
             "status": nullable({"type": "integer"}),

@@ -34,6 +34,7 @@ class Route:
     tag: str = ""  # group in the document; default: the handler's module
     name: str = ""  # default: the handler's name
     schemas: Mapping[str, Mapping] = field(default_factory=dict)  # components it brings to /openapi.json
+    headers: Mapping[str, Mapping] = field(default_factory=dict)  # a success's headers: name -> OpenAPI header
     documented: bool = True  # False: a page for people (the dashboard), served but left out of /openapi.json
 
     def __post_init__(self):

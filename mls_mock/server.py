@@ -8,7 +8,7 @@ directly, so the limits on what a connection may hold are set here (see `ServerT
 
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from waitress import wasyncore
@@ -17,6 +17,7 @@ from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 from waitress.task import ErrorTask
 
 from . import assumptions
+from .host_check import AllowedHosts, HostCheck
 from .hosts import api_urls
 from .ui import PREFIX as UI_PREFIX
 from .wire import envelope
@@ -45,15 +46,27 @@ class LiveServer:
     `.journal`, `.faults`, `.state_file` are also read straight off the server), `.mock`
     (the `MLSMock` it serves, when there is one), `stop()`.
 
-    `app` is what `create_app` returned (or `MLSMock.app`); `wsgi` what to serve in front of
-    it (the CLI's access log), by default the app itself. start() binds at once (a taken
+    `app` is what `create_app` returned (or `MLSMock.app`); `wrap`, when given, wraps what is
+    served (the CLI's access log). Only the Host names `allowed_hosts` (`--allowed-host`)
+    and the bound address allow are answered (`host_check.py`: DNS rebinding). start() binds at once (a taken
     port fails in the caller) and returns once the socket listens; stop() may be called from
     any thread, any number of times: the first one stops the server, and `stopping` is set
     for whoever waits on it (the CLI's main loop)."""
 
-    def __init__(self, app, host: str = "127.0.0.1", port: int = 0, mock=None, wsgi=None, **options):
+    def __init__(
+        self,
+        app,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        mock=None,
+        wrap: Callable | None = None,
+        allowed_hosts: Iterable[str] = (),
+        **options,
+    ):
         self.app, self.state, self.mock = app, app.state, mock
-        self.thread = ServerThread(wsgi if wsgi is not None else app, host=host, port=port, **options)
+        self.allowed_hosts = AllowedHosts(host, allowed_hosts)
+        served = HostCheck(app, app.state, self.allowed_hosts)
+        self.thread = ServerThread(wrap(served) if wrap is not None else served, host=host, port=port, **options)
         # A delay fault sleeps in a server thread: at most all threads but one sleep at once,
         # so /_mock/health, the admin API (to remove the fault) and other calls keep a thread.
         self.state.delay_slots = threading.BoundedSemaphore(max(1, self.thread.threads - 1))

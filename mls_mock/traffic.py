@@ -182,7 +182,9 @@ class Fault:
     `raises` (e.g. requests.ConnectionError) as if the network had failed. `delay` seconds
     pass first (the answer is that late; past the client's timeout, the client times out);
     with `status=None` the request is then answered as usual: added latency only.
-    `times=None` means every matching request."""
+    `times=None` means every matching request. `id` is given by the registry it is added to
+    (`Faults.add`), unique for that registry's life: `Faults.remove(id)` and
+    `DELETE /_mock/faults/{id}` name it."""
 
     method: str
     path: str
@@ -192,6 +194,7 @@ class Fault:
     raises: type[BaseException] | None = None
     delay: float = 0.0
     hits: int = field(default=0, init=False, compare=False)  # requests it failed so far
+    id: int = field(default=0, init=False, compare=False)  # 0 until added
     warned: bool = field(default=False, init=False, compare=False, repr=False)  # named as never matched
 
     def __post_init__(self):
@@ -234,6 +237,7 @@ class Fault:
 
     def describe(self) -> dict:
         return {
+            "id": self.id,
             "method": self.method,
             "path": self.path,
             "status": self.status,
@@ -252,16 +256,32 @@ class Fault:
 
 
 class Faults:
+    """The faults waiting to fire, in the order added (the first that matches fires). Ids
+    are never reused, not even after `clear()`: a stale id (a test's handle, a dashboard
+    page left open) cannot remove a fault added since."""
+
     def __init__(self):
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
+        self._next_id = 1
 
     def add(self, fault: Fault) -> Fault:
         with self._lock:
             if len(self._faults) >= MAX_FAULTS:  # without an admin token, anyone may add them
                 raise Conflict(f"{MAX_FAULTS} faults are waiting already; remove some (DELETE /_mock/faults) first")
+            if fault.id:
+                raise ValueError(f"fault {fault.id} was added already")
+            fault.id, self._next_id = self._next_id, self._next_id + 1
             self._faults.append(fault)
         return fault
+
+    def remove(self, fault_id: int) -> Fault | None:
+        """Remove the waiting fault with this id; None when none waits (unknown, used up, removed)."""
+        with self._lock:
+            for index, fault in enumerate(self._faults):
+                if fault.id == fault_id:
+                    return self._faults.pop(index)
+        return None
 
     def clear(self) -> None:
         with self._lock:

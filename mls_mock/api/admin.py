@@ -123,6 +123,14 @@ call_limit.schema = {"type": "integer", "minimum": 1, "maximum": DEFAULT_JOURNAL
     "`limit`: only the newest that many (a poller's cursor). Header X-Journal-Clears counts the times "
     "it was emptied",
     results=array(ref("Call")),
+    headers={
+        "X-Journal-Clears": {
+            "description": "how many times the journal was emptied (DELETE /_mock/calls, reset): a poller that "
+            "sees it change drops what it showed and reads from `since=0`",
+            "required": True,
+            "schema": {"type": "string", "pattern": "^[0-9]+$"},
+        }
+    },
 )
 def list_calls(req, since: int = 0, limit: int | None = None):
     """The journal of /api/ requests, oldest first (admin requests are not journaled).
@@ -177,6 +185,7 @@ def list_faults(req):
     saves=False,
     body="FaultBody",
     results=ref("Fault"),
+    link=("fault_id", "/results/id"),
     summary="Make the next matching MLS API requests fail with an error envelope (its status replaces every "
     "status this document lists for them), after `delay` seconds; `status: null` with a delay: added latency alone",
     refusals={409: f"{MAX_FAULTS} faults are waiting already"},
@@ -206,6 +215,22 @@ def _integer(value):
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+@routes(
+    "DELETE",
+    "/_mock/faults/<int:fault_id>",
+    admin=True,
+    saves=False,
+    summary="Remove one waiting fault, by the `id` POST answered; answers it as it was (`times`: what was left)",
+    results=ref("Fault"),
+    refusals={404: "no fault with that id waits (never added, used up, or removed)"},
+)
+def remove_fault(req, fault_id: int):
+    removed = req.state.faults.remove(fault_id)
+    if removed is None:
+        raise NotFound(f"no fault {fault_id} is waiting (never added, used up, or removed already)")
+    return removed.describe()
 
 
 @routes("DELETE", "/_mock/faults", admin=True, saves=False, summary="Remove every fault", results=ref("Cleared"))

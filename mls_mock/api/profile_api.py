@@ -8,7 +8,7 @@ from ..errors import FieldError
 from ..openapi_schemas import NAME, nullable, obj
 from ..profile_data import KINDS, served
 from ..route import Routes
-from ..wire import body, choice, repeated
+from ..wire import body, choice, repeated, required
 
 routes = Routes()
 PROFILE = "/pf/v1/<client_id>/profiles/<profile_id>"
@@ -71,7 +71,7 @@ target.schema = {"type": "string", "minLength": 1}  # type: ignore[attr-defined]
     PROFILE,
     **form(
         "An id's values in a `profile-` profile (the integrated profile API; `id` required)",
-        query={"id": target, **QUERY},
+        query={"id": required(target), **QUERY},
     ),
 )
 def get_profile(req, client_id, profile_id, id=None, f=None, mode=None):

@@ -128,6 +128,44 @@ def test_a_fault_added_from_the_page_fails_the_next_client_call(page, mls_live_s
     Select(page.find_element(By.ID, "seed-name")).select_by_visible_text("demo")
     page.find_element(By.CSS_SELECTOR, "#seed-form button").click()
     wait_for(page, lambda d: "Seed set demo loaded" in text_of(d, "#announce"), "the seed was not loaded")
+
+
+@pytest.mark.mls_seed("demo")
+def test_a_fault_removed_from_the_page_no_longer_fails_the_client(
+        page, mls_live_server, mls_mock, mls_channel_client, mls_experiment_client):
+    """Two faults added from the page, every-time ones; the one removed with its own button
+    stops failing the real client, the other still fails it."""
+    page.get(f"{mls_live_server.ui_url}/controls")
+    for path, message in [("/api/v1/channels*", "channels down"), ("/api/v1/experiments*", "experiments down")]:
+        field = page.find_element(By.ID, "fault-path")
+        field.clear()
+        field.send_keys(path)
+        page.find_element(By.ID, "fault-times").clear()  # empty: every matching call
+        error = page.find_element(By.ID, "fault-error")
+        error.clear()
+        error.send_keys(message)
+        page.find_element(By.CSS_SELECTOR, "#fault-form button[type=submit]").click()
+        wait_for(page, lambda d: path in text_of(d, "#fault-list"), f"the fault on {path} was not listed")
+    [channels_fault] = [f for f in mls_mock.state.faults.describe() if f["path"] == "/api/v1/channels*"]
+    for _ in range(2):  # every time, until removed
+        assert client_error(mls_channel_client.list_channels).msg == "channels down"
+
+    page.find_element(By.CSS_SELECTOR, f"button.remove-fault[data-fault-id='{channels_fault['id']}']").click()
+    wait_for(page, lambda d: f"Fault #{channels_fault['id']} removed" in text_of(d, "#announce"),
+             "the fault was not removed")
+    listed = [item.text for item in page.find_elements(By.CSS_SELECTOR, "#fault-list li")]
+    assert len(listed) == 1 and "/api/v1/experiments*" in listed[0], listed
+    assert [c.screen_id for c in mls_channel_client.list_channels()] == [
+        c["screen_id"] for c in mls_mock.store.list_channels()]
+    assert [f["path"] for f in mls_mock.state.faults.describe()] == ["/api/v1/experiments*"]
+    assert client_error(mls_experiment_client.list_experiments).msg == "experiments down"  # the other stays
+    # A page left open on a fault that is gone: the refusal is shown and the list redrawn.
+    page.execute_script("document.querySelector('#fault-list li button').dataset.faultId = '999'")
+    page.find_element(By.CSS_SELECTOR, "#fault-list li button").click()
+    wait_for(page, lambda d: "Refused: no fault 999 is waiting" in text_of(d, "#announce"), "no refusal shown")
+    wait_for(page, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#fault-list li button")) == 1, "not redrawn")
+    logged = [entry["message"] for entry in page.get_log("browser") if entry["level"] == "SEVERE"]
+    assert len(logged) == 1 and "/_mock/faults/999" in logged[0] and "404" in logged[0], logged  # that one only
     assert mls_live_server.store.counts()["channels"] > 0
 
 

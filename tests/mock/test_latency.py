@@ -87,9 +87,9 @@ def test_a_bad_delay_is_refused_naming_the_field(kwargs, field):
 
 def test_a_latency_fault_is_described_with_its_delay():
     mock = MLSMock()
-    mock.delay(path="/rec/*", seconds=1.5, times=None)
+    fault = mock.delay(path="/rec/*", seconds=1.5, times=None)
     assert mock.state.faults.describe() == [
-        {"method": "*", "path": "/rec/*", "status": None, "error": None, "times": None, "raises": None, "delay": 1.5}
+        {"id": fault.id, "method": "*", "path": "/rec/*", "status": None, "error": None, "times": None, "raises": None, "delay": 1.5}
     ]
 
 

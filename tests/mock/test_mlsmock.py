@@ -190,3 +190,22 @@ def test_faults_are_bounded_in_number_and_text():
     with pytest.raises(Conflict, match="faults are waiting already"):
         mock.fail("GET", "/api/v1/channels")
     assert len(mock.state.faults) == MAX_FAULTS
+
+
+def test_a_fault_is_removed_by_its_handle_or_id_and_then_never_reported(recwarn):
+    from sktmls import MLSENV, MLSClientError
+    from sktmls.experiments import ExperimentClient
+
+    with MLSMock() as mock:
+        experiments = ExperimentClient(env=MLSENV.STG, username="alice", password="pw")
+        listing = mock.fail("GET", "/api/v1/experiments", status=503, times=None)
+        creating = mock.fail("POST", "/api/v1/experiments", status=503)
+        unused = mock.fail("GET", "/nowhere")
+        with pytest.raises(MLSClientError):
+            experiments.list_experiments()
+        assert mock.remove_fault(listing) is True
+        assert experiments.list_experiments() == []
+        assert mock.remove_fault(listing) is False  # gone already
+        assert mock.remove_fault(unused.id) is True  # by id, as DELETE /_mock/faults/{id}
+        assert [f["id"] for f in mock.state.faults.describe()] == [creating.id]
+    assert not [w for w in recwarn if "never matched" in str(w.message) and "nowhere" in str(w.message)]

@@ -104,6 +104,41 @@ def test_faults_reach_the_real_client(clients, server):
     assert clients.channels.list_channels() == []
 
 
+def test_one_fault_is_removed_by_its_id_and_the_others_stay(clients, server):
+    first = results(server.admin("POST", "faults", json={"path": "/api/v1/channels*", "status": 503,
+                                                          "error": "channels down", "times": None}), 201)
+    second = results(server.admin("POST", "faults", json={"path": "/api/v1/experiments*", "times": None}), 201)
+    assert second["id"] > first["id"] >= 1
+    assert [f["id"] for f in results(server.admin("GET", "faults"))] == [first["id"], second["id"]]
+    with pytest.raises(MLSClientError) as raised:
+        clients.channels.list_channels()
+    assert raised.value.msg == "channels down"
+
+    removed = results(server.admin("DELETE", f"faults/{first['id']}"))
+    assert removed == first  # as it was: every time, so `times` is still null
+    assert clients.channels.list_channels() == []  # no longer failed
+    with pytest.raises(MLSClientError):
+        clients.experiments.list_experiments()  # the other one still waits
+    assert [f["id"] for f in results(server.admin("GET", "faults"))] == [second["id"]]
+
+    for gone in (first["id"], 999_999, 0):
+        refused = server.admin("DELETE", f"faults/{gone}")
+        assert refused.status_code == 404 and refused.json()["results"] is None, refused.text
+        assert str(gone) in refused.json()["error"]
+    assert server.admin("DELETE", "faults/x").status_code == 404  # no such route
+    assert [f["id"] for f in results(server.admin("GET", "faults"))] == [second["id"]]
+
+
+def test_a_used_up_fault_is_gone_and_ids_are_never_reused(clients, server):
+    fault = results(server.admin("POST", "faults", json={"path": "/api/v1/channels*"}), 201)
+    with pytest.raises(MLSClientError):
+        clients.channels.list_channels()
+    assert server.admin("DELETE", f"faults/{fault['id']}").status_code == 404
+    results(server.admin("DELETE", "faults"))
+    later = results(server.admin("POST", "faults", json={"path": "/nowhere"}), 201)
+    assert later["id"] > fault["id"]  # a stale id cannot remove a fault added since
+
+
 @pytest.mark.parametrize("body, field", [
     ({"status": 200}, "status"), ({"times": 0}, "times"), ({"raises": "ConnectionError"}, "raises"),
     ({"path": ""}, "path"), ({"error": 5}, "error"),
@@ -122,6 +157,9 @@ def test_admin_token(start_server):
     assert guarded.admin("GET", "state", headers={"Authorization": "Bearer wrong"}).status_code == 401
     assert guarded.admin("GET", "state", headers={"Authorization": "Bearer s3cret"}).status_code == 200
     assert guarded.admin("POST", "reset", headers={"X-Admin-Token": "s3cret"}).status_code == 200
+    added = guarded.admin("POST", "faults", json={"path": "/x"}, headers={"X-Admin-Token": "s3cret"}).json()
+    assert guarded.admin("DELETE", f"faults/{added['results']['id']}").status_code == 401
+    assert guarded.admin("DELETE", f"faults/{added['results']['id']}", headers={"X-Admin-Token": "s3cret"}).ok
     from_env = start_server(env={"MLS_MOCK_ADMIN_TOKEN": "env-token"})
     assert from_env.admin("GET", "calls").status_code == 401
     assert from_env.admin("GET", "calls", headers={"X-Admin-Token": "env-token"}).status_code == 200

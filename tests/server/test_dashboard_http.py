@@ -128,6 +128,12 @@ def test_the_controls_page_says_what_each_fault_does(client):
     assert "GET /rec/* delayed 0.5 s, 1 more" in page
     assert "POST /api/* → 503 “down”, every time" in page
     assert "* * raises ConnectionError, 1 more" in page
+    ids = [f["id"] for f in client.application.state.faults.describe()]
+    for fault_id in ids:  # each with its own Remove button
+        assert f'<button type="button" class="remove-fault" data-fault-id="{fault_id}"' in page
+    client.application.state.faults.remove(ids[1])
+    page = client.get("/_mock/ui/controls").get_data(as_text=True)
+    assert "POST /api/*" not in page and f'data-fault-id="{ids[1]}"' not in page and "GET /rec/*" in page
     assert "None" not in page
 
 

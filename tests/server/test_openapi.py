@@ -217,6 +217,9 @@ SCRIPT = [
     ("POST", "/_mock/faults", {"path": "/api/v1/models*", "status": 502}),
     ("GET", "/_mock/faults", None),
     ("GET", "/api/v1/models", None),
+    ("POST", "/_mock/faults", {"path": "/nowhere", "times": None}),
+    ("DELETE", "/_mock/faults/2", None),
+    ("DELETE", "/_mock/faults/2", None),  # 404
     ("DELETE", "/_mock/faults", None),
     ("POST", "/_mock/reset", None),
     ("GET", "/openapi.json", None),
@@ -246,6 +249,11 @@ def _fill_key(key, ids):
     return str(ids[key[1:-1]]) if key.startswith("{") and key[1:-1] in ids else key
 
 
+# What every answer carries and OpenAPI does not list as a header (its content type and length),
+# and what only refusals send (a 405's `Allow`, a 308's `Location`: tested in tests/http).
+UNDECLARED_HEADERS = {"Content-Type", "Content-Length", "Allow", "Location"}
+
+
 def test_real_responses_match_the_document(app):
     document = openapi.build(app)
     client, ids, operations = app.test_client(), {}, set()
@@ -266,6 +274,12 @@ def test_real_responses_match_the_document(app):
         validator = jsonschema_rs.Draft202012Validator({"allOf": [schema], "components": document["components"]})
         errors = [e.message for e in validator.iter_errors(payload)]
         assert errors == [], (method, path, response.status_code, errors)
+        if not faulted:  # every header the answer sends beyond the body's own is declared, and sent
+            declared = spec[str(response.status_code)].get("headers", {})
+            sent = {name for name in response.headers.keys() if name not in UNDECLARED_HEADERS}
+            assert sent == set(declared), (method, path, sent, set(declared))
+            for name, header in declared.items():
+                assert jsonschema_rs.Draft202012Validator(header["schema"]).is_valid(response.headers[name])
         operations.add(f"{method} {endpoint}")
         results = payload.get("results") if isinstance(payload, dict) else None
         if response.status_code == 201 and isinstance(results, dict) and "id" in results:

@@ -253,16 +253,26 @@
     if (fault.raises) outcome.push(`raises ${fault.raises}`);
     else if (fault.status !== null) outcome.push(`→ ${fault.status}${fault.error ? ` “${fault.error}”` : ""}`);
     if (fault.delay) outcome.push(`delayed ${fault.delay} s`);
-    return `${fault.method} ${fault.path} ${outcome.join(", ")}, ${times}`;
+    return `#${fault.id} ${fault.method} ${fault.path} ${outcome.join(", ")}, ${times}`;
   }
 
   function startControls(main) {
     const list = main.querySelector("#fault-list");
 
+    function faultItem(fault) {
+      const item = element("li");
+      item.dataset.faultId = fault.id;
+      const remove = element("button", "Remove", "remove-fault");
+      remove.type = "button";
+      remove.dataset.faultId = fault.id;
+      remove.setAttribute("aria-label", `Remove fault #${fault.id}`);
+      item.append(element("span", describeFault(fault)), " ", remove);
+      return item;
+    }
+
     async function refreshFaults() {
       const faults = await admin("GET", "/_mock/faults");
-      list.replaceChildren(...(faults.length ? faults.map((f) => element("li", describeFault(f)))
-        : [element("li", "No faults waiting.", "muted")]));
+      list.replaceChildren(...(faults.length ? faults.map(faultItem) : [element("li", "No faults waiting.", "muted")]));
     }
 
     function act(run) {
@@ -287,6 +297,19 @@
       await refreshFaults();
       return `Fault added: ${describeFault(added)}`;
     }));
+    list.addEventListener("click", (event) => {
+      const button = event.target.closest(".remove-fault");
+      if (!button) return;
+      act(async () => {
+        const id = button.dataset.faultId;
+        try {
+          await admin("DELETE", `/_mock/faults/${encodeURIComponent(id)}`);
+          return `Fault #${id} removed.`;
+        } finally {
+          await refreshFaults(); // also when it was used up meanwhile: the list shows what waits
+        }
+      })(event);
+    });
     main.querySelector("#clear-faults").addEventListener("click", act(async () => {
       const cleared = await admin("DELETE", "/_mock/faults");
       await refreshFaults();
