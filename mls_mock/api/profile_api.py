@@ -8,6 +8,7 @@ from ..errors import FieldError
 from ..openapi_schemas import NAME, nullable, obj
 from ..profile_data import KINDS, served
 from ..route import Routes
+from ..store.schema import URL_NAME
 from ..wire import body, choice, repeated
 
 routes = Routes()
@@ -41,6 +42,7 @@ REFUSALS = {
     summary="A user's values in a `user-profile` profile (`f`: the keys to answer, repeated)",
     results=VALUES,
     refusals=REFUSALS,
+    closed_query=True,
 )
 def get_user_profile(req, client_id, profile_id, user_id, f=None, mode=None):
     return served(req.store, profile_id, "user", user_id, f)
@@ -53,6 +55,7 @@ def get_user_profile(req, client_id, profile_id, user_id, f=None, mode=None):
     summary="An item's values in an `item-profile` profile (`f`: the keys to answer, repeated)",
     results=VALUES,
     refusals=REFUSALS,
+    closed_query=True,
 )
 def get_item_profile(req, client_id, profile_id, item_id, f=None, mode=None):
     return served(req.store, profile_id, "item", item_id, f)
@@ -74,6 +77,7 @@ target.schema = {"type": "string", "minLength": 1}  # type: ignore[attr-defined]
     summary="An id's values in a `profile-` profile (the integrated profile API; `id` required)",
     results=VALUES,
     refusals=REFUSALS,
+    closed_query=True,
 )
 def get_profile(req, client_id, profile_id, id=None, f=None, mode=None):
     if id is None:
@@ -104,6 +108,11 @@ def get_profile(req, client_id, profile_id, id=None, f=None, mode=None):
                 "values": {"type": "object", "description": "the values, without the main table's key attribute"},
             },
         )
+        | {
+            # a user's or item's id travels in the profile API's path, unquoted
+            "if": {"properties": {"kind": {"enum": ["user", "item"]}}},
+            "then": {"properties": {"target_id": {"not": URL_NAME["not"]}}},
+        }
     },
 )
 def put_profile_values(req):
