@@ -56,9 +56,9 @@ def read_items_body(body: Mapping) -> tuple[str, list[str]]:
     """`request`'s body: {user_id, channel_ids, sale_org_id}, no other key (sale_org_id: what
     sktmls always sends, read by no rule here)."""
     v.only_keys(body, ("user_id", "channel_ids", "sale_org_id"))
-    v.choice(body, "sale_org_id", assumptions.SALE_ORG_IDS)
     user_id = _target_id(body, "user_id")
     channel_ids = _channel_ids(body, allow_empty=False)  # request asserts a non-empty list
+    v.choice(body, "sale_org_id", assumptions.SALE_ORG_IDS)
     return user_id, channel_ids
 
 
