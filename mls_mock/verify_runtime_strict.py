@@ -1,12 +1,11 @@
-"""Probes of what the runtime APIs refuse because sktmls never sends it: query parameters and
-body keys beyond the client's, names a runtime URL could not carry, and a graph schema its
-instances use. The recommendation and profile calls read (allowed without --allow-writes);
-names and graph schemas are writes, cleaned up by the gate like every other probe's."""
+"""Probes of what the runtime APIs refuse because sktmls never sends it (query parameters and
+body keys beyond the client's), and of a graph schema its instances use. The recommendation
+and profile calls read (allowed without --allow-writes); the graph probe writes, cleaned up
+like every other probe's."""
 
 from .verify_probe import expect, probe
 from .verify_runtime import GRAPH, PF, REC, _runtime
 from .verify_runtime_graph import TEST, _add, _schema
-from .verify_writes import _post
 
 ITEMS_BODY = {"user_id": "u", "channel_ids": ["c"], "sale_org_id": "admin"}
 
@@ -30,21 +29,6 @@ def runtime_closed_requests(t):
     shown = "; ".join(str(answer) for answer, _ in answers)
     expect(all(answer.refused(400, field) for answer, field in answers), shown)
     return "each refused with 400 naming it: " + shown
-
-
-@probe("runtime-url-names")
-def runtime_url_names(t):
-    vertex = t.name("Vertex")
-    _post(t, "/api/v1/vertices", {"label": vertex})
-    bodies = {
-        "/api/v1/clients": ({"name": t.name("a/b"), "apikey": "MLSMOCKVERIFY".ljust(40, "0")}, "name"),
-        "/api/v1/profile": ({"profile_id": t.name("a?b"), "tables": ["profile-mlsmock-verify"]}, "profile_id"),
-        "/api/v1/edges": ({"label": t.name("a%2Fb"), "frm": vertex, "to": vertex}, "label"),
-    }
-    replies = {path: (_post(t, path, body), field) for path, (body, field) in bodies.items()}
-    shown = "; ".join(f"{path}: {reply.status} {reply.error!r}" for path, (reply, _) in replies.items())
-    expect(all(r.status == 400 and (r.error or "").startswith(f) for r, f in replies.values()), shown)
-    return shown
 
 
 @probe("graph-schema-in-use")
