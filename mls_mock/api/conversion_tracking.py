@@ -4,7 +4,7 @@ pipeline; a conversion is validated and journaled, never stored."""
 from .. import assumptions, conversions
 from ..errors import FieldError
 from ..route import Routes
-from ..wire import body, choice
+from ..wire import body, choice, required
 
 routes = Routes()
 MODE = choice(*assumptions.RUNTIME_MODES)
@@ -14,7 +14,7 @@ MODE = choice(*assumptions.RUNTIME_MODES)
     "POST",
     "/ct/v1/<client_id>/<conversion_type>",
     status=assumptions.CONVERSION_STATUS,
-    query={"mode": MODE},
+    query={"mode": required(MODE)},
     closed_query=True,
     body="ConversionBody",
     summary=f"Track a conversion (`conversion_type`: {', '.join(assumptions.CONVERSION_TYPES)}); "

@@ -9,7 +9,7 @@ from ..openapi_schemas import NAME, nullable, obj
 from ..profile_data import KINDS, served
 from ..route import Routes
 from ..store.schema import URL_NAME
-from ..wire import body, choice, repeated
+from ..wire import body, choice, repeated, required
 
 routes = Routes()
 PROFILE = "/pf/v1/<client_id>/profiles/<profile_id>"
@@ -73,7 +73,7 @@ target.schema = {"type": "string", "minLength": 1}  # type: ignore[attr-defined]
 @routes(
     "GET",
     PROFILE,
-    query={"id": target, **QUERY},
+    query={"id": required(target), **QUERY},
     summary="An id's values in a `profile-` profile (the integrated profile API; `id` required)",
     results=VALUES,
     refusals=REFUSALS,

@@ -130,7 +130,10 @@ def test_schemathesis_finds_the_server_as_documented(run, start_server, tmp_path
                   if path.startswith("/api/") == (run == "mls-api") and "unfaked" not in item[method]["tags"]
                   and not is_runtime(path)}  # the runtime APIs' bad input: tests/http
     assert documented <= tested, documented - tested
-    succeeded = {label for label in documented if any(200 <= status < 300 for status in statuses[label])}
+    # A 409 is data that got through validation to a state rule (a name taken; with the demo's graph,
+    # a vertex or edge schema its instances use cannot be deleted).
+    succeeded = {label for label in documented
+                 if any(200 <= status < 300 or status == 409 for status in statuses[label])}
     # The credentials worked and generated data got through: most operations succeeded at least once.
     assert len(succeeded) >= len(documented) * 2 // 3, sorted(documented - succeeded)
 
