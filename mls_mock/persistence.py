@@ -1,5 +1,7 @@
 """Durable state for `mls-mock serve --state FILE`: an SQLite database (standard library
-`sqlite3`, WAL mode) beside the in-memory store, which stays the working copy.
+`sqlite3`, WAL mode) beside the in-memory store, which stays the working copy. This module
+binds a file to a store (checks, locks, loading, saving each commit); `persistence_sqlite.py`
+holds the file format, creating and reading a file, and the checkpointer.
 
 - Writes follow the store's commit events: each commit upserts or deletes only the rows it
   changed, in one SQLite transaction, so a write costs the same at 100 or 100,000 records.
@@ -26,48 +28,49 @@
 """
 
 import contextlib
-import json
 import os
-import re
 import sqlite3
 import stat
-import threading
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import quote
 
 from .errors import MLSMockError, SeedError
-from .store import SEED_KINDS, Store
-from .validation import STRICT_JSON
+from .persistence_sqlite import (
+    APPLICATION_ID,
+    CHECKPOINT_EVERY,
+    FORMAT,
+    JSON_FORMAT,
+    OLD_JSON_START,
+    REFUSE,
+    SIDECARS,
+    SQLITE_HEADER,
+    UPSERT,
+    WAL_SIZE_LIMIT,
+    Checkpointer,
+    StateFileError,
+    connect,
+    create_file,
+    read_document,
+    sidecar,
+)
+from .persistence_sqlite import encode as _encode  # looked up here at each write: a test fails it
+from .store import Store
+
+__all__ = [  # the state file's public names; the format's live in persistence_sqlite
+    "StateFile",
+    "StateFileError",
+    "StateWriteError",
+    "read_document",
+    "FORMAT",
+    "JSON_FORMAT",
+    "APPLICATION_ID",
+    "CHECKPOINT_EVERY",
+]
 
 try:
     import fcntl
 except ImportError:  # Windows: no advisory lock, everything else works
     fcntl = None  # type: ignore[assignment]  # mypy's idiom for an optional module
-
-FORMAT = "mls-mock-state/2"
-JSON_FORMAT = "mls-mock-state/1"  # the JSON file of mls-mock before SQLite
-APPLICATION_ID = 0x4D4C534D  # "MLSM" in the SQLite header (offset 68)
-SQLITE_HEADER = b"SQLite format 3\x00"
-SIDECARS = ("-wal", "-shm", "-journal")
-# How the earlier release's JSON state file starts: it wrote "format" first.
-OLD_JSON_START = re.compile(rb'\s*\{\s*"format"\s*:\s*"' + re.escape(JSON_FORMAT.encode()) + rb'"')
-SCHEMA = (
-    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    (
-        "CREATE TABLE records (kind TEXT NOT NULL, id INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (kind, id))"
-        " WITHOUT ROWID"
-    ),
-    "CREATE TABLE sequences (kind TEXT PRIMARY KEY, last_id INTEGER NOT NULL)",
-)
-CHECKPOINT_EVERY = 200  # commits between two background checkpoints (a commit is a few WAL pages)
-WAL_SIZE_LIMIT = 64 * 1024 * 1024  # bytes the WAL file is cut back to once checkpointed
-UPSERT = "INSERT OR REPLACE INTO records VALUES (?, ?, ?)"
-REFUSE = "mls-mock refuses to start and leaves the file untouched; move it away or pass another --state"
-
-
-class StateFileError(Exception):
-    """The state file cannot be used; the server refuses to start rather than lose it."""
 
 
 class StateWriteError(MLSMockError):
@@ -95,7 +98,7 @@ class StateFile:
         self._wal_identity: tuple[int, int] | None = None  # and of its write-ahead log, once SQLite has made it
         self._file_lock_fd: int | None = None
         self._sequences: dict[str, int] = {}  # as the file holds them: only changes are written
-        self._checkpointer: _Checkpointer | None = None
+        self._checkpointer: Checkpointer | None = None
 
     # ---- start ------------------------------------------------------------------------
 
@@ -151,14 +154,9 @@ class StateFile:
             fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as error:
             raise StateFileError(f"{self.path}: cannot create the lock file {lock_path}: {error.strerror}") from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            raise StateFileError(
-                f"{self.path}: another mls-mock server is using this state file (lock {lock_path} is held)"
-            ) from None
-        self._lock_fd = fd
+        self._lock_fd = _hold(
+            fd, f"{self.path}: another mls-mock server is using this state file (lock {lock_path} is held)"
+        )
 
     def _lock_file(self) -> None:
         """Also lock the database file itself: the sidecar alone is one `rm` away from two
@@ -166,14 +164,9 @@ class StateFile:
         if fcntl is None or self._file_lock_fd is not None:
             return
         fd = os.open(self.path, os.O_RDONLY)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            raise StateFileError(
-                f"{self.path}: another mls-mock server is using this state file (the file itself is locked)"
-            ) from None
-        self._file_lock_fd = fd
+        self._file_lock_fd = _hold(
+            fd, f"{self.path}: another mls-mock server is using this state file (the file itself is locked)"
+        )
 
     def _load_into(self, store: Store) -> bool:
         try:
@@ -221,7 +214,7 @@ class StateFile:
         return f"{self.path}: not an mls-mock state file (not an SQLite database); {REFUSE}"
 
     def _sidecar(self, suffix: str) -> Path:
-        return self.path.with_name(self.path.name + suffix)
+        return sidecar(self.path, suffix)
 
     def _remove_stale_temps(self):
         """Temp files of a server killed while creating the file; safe to drop under the lock."""
@@ -230,50 +223,19 @@ class StateFile:
                 stale.unlink()
 
     def _create(self, document: dict) -> None:
-        """Write `document` as a complete new file under a temp name, then rename it into place."""
-        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        try:
-            with contextlib.suppress(FileNotFoundError):
-                temp.unlink()
-            db = sqlite3.connect(temp, isolation_level=None)
-            try:
-                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # in the main file, before WAL
-                db.execute("PRAGMA journal_mode = WAL")
-                db.execute("BEGIN")
-                for statement in SCHEMA:
-                    db.execute(statement)
-                db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
-                db.executemany(
-                    "INSERT INTO records VALUES (?, ?, ?)",
-                    [(kind, record["id"], _encode(record)) for kind in SEED_KINDS for record in document[kind]],
-                )
-                db.executemany("INSERT INTO sequences VALUES (?, ?)", document["sequences"].items())
-                db.execute("COMMIT")
-            finally:
-                db.close()  # checkpoints the WAL into the file and removes it
-            _fsync_path(temp)
-            for suffix in SIDECARS:  # a WAL left by a removed or emptied file would be replayed into ours
-                with contextlib.suppress(FileNotFoundError):
-                    self._sidecar(suffix).unlink()
-            os.replace(temp, self.path)
-            _fsync_path(self.path.parent)
-        except (OSError, sqlite3.Error, ValueError) as error:
-            for leftover in (temp, *(temp.with_name(temp.name + suffix) for suffix in SIDECARS)):
-                with contextlib.suppress(OSError):
-                    leftover.unlink()
-            raise StateFileError(f"{self.path}: cannot create the state file: {error}") from None
+        create_file(self.path, document)
         self._sequences = dict(document["sequences"])
 
     def _open(self) -> None:
         try:
-            db = _connect(self.path, self.fsync)
+            db = connect(self.path, self.fsync)
             try:
                 if db.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
                     raise sqlite3.OperationalError("cannot switch to WAL mode")
                 db.execute("PRAGMA wal_autocheckpoint = 0")  # the checkpointer's job, off the request path
                 db.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
                 opened = os.stat(self.path)
-                self._checkpointer = _Checkpointer(_connect(self.path, self.fsync))
+                self._checkpointer = Checkpointer(connect(self.path, self.fsync))
             except BaseException:
                 db.close()
                 raise
@@ -358,88 +320,11 @@ class StateFile:
                 setattr(self, name, None)
 
 
-def _connect(path: Path, fsync: bool) -> sqlite3.Connection:
-    db = sqlite3.connect(
-        f"file:{quote(str(path))}?mode=rw", uri=True, isolation_level=None, check_same_thread=False
-    )  # used under the store lock, from any thread
-    db.execute(f"PRAGMA synchronous = {'FULL' if fsync else 'NORMAL'}")
-    return db
-
-
-class _Checkpointer(threading.Thread):
-    """Copies the WAL into the database file in the background. A checkpoint fsyncs (tens
-    of ms on a busy disk); run by the writer, as SQLite does by default, it would stall every
-    write under the store lock. A passive checkpoint runs beside the writer, never blocking it."""
-
-    def __init__(self, db: sqlite3.Connection):
-        super().__init__(name="mls-mock-checkpoint", daemon=True)
-        self.db, self.wake, self.stopping = db, threading.Event(), False
-
-    def run(self) -> None:
-        while True:
-            self.wake.wait()
-            self.wake.clear()
-            if self.stopping:
-                return
-            with contextlib.suppress(sqlite3.Error):  # e.g. disk full: the WAL keeps the data, retried later
-                self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
-
-    def stop(self) -> None:
-        self.stopping = True
-        self.wake.set()
-        if self.is_alive():
-            self.join()
-        self.db.close()
-
-
-def read_document(path: str | os.PathLike) -> dict:
-    """The state file's records as a seed document (`dump()`'s format plus "format"), read
-    through a read-only connection. Raises StateFileError saying why it cannot be read."""
-    path = Path(path)
+def _hold(fd: int, refusal: str) -> int:
+    """Take an exclusive lock on `fd` without waiting, or close it and refuse to start."""
     try:
-        db = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
-    except sqlite3.Error as error:
-        raise StateFileError(f"{path}: cannot open the state file: {error}; {REFUSE}") from None
-    try:
-        try:
-            meta = dict(db.execute("SELECT key, value FROM meta"))
-            if meta.get("format") != FORMAT:
-                raise StateFileError(
-                    f"{path}: written in format {meta.get('format')!r}, this mls-mock reads {FORMAT!r}; {REFUSE}"
-                )
-            document: dict = {"format": FORMAT}
-            for kind in SEED_KINDS:
-                document[kind] = [
-                    STRICT_JSON.decode(data)
-                    for (data,) in db.execute("SELECT data FROM records WHERE kind = ? ORDER BY id", (kind,))
-                ]
-            document["sequences"] = dict(db.execute("SELECT kind, last_id FROM sequences"))
-        except (sqlite3.Error, ValueError, RecursionError) as error:
-            raise StateFileError(f"{path}: not a readable mls-mock state file ({error}); {REFUSE}") from None
-    finally:
-        db.close()
-    return document
-
-
-def _encode(record: dict) -> str:
-    """Readable JSON, or \\u escapes when a lone surrogate (from a seed file) cannot be UTF-8."""
-    text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(record, separators=(",", ":"))
-    return text
-
-
-def _fsync_path(path: Path) -> None:
-    """Make a file's contents (or, for a directory, a rename in it) durable, where possible."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
         os.close(fd)
+        raise StateFileError(refusal) from None
+    return fd

@@ -2,12 +2,12 @@
 `verify_registry.ASSUMPTIONS`) against a server, through the real sktmls clients pointed at
 URL, and raw `requests` where no client call shows what is checked (a status, a header).
 The runtime APIs (recommendation, profile, conversion tracking, graph) are probed only when
-their URLs are given (`verify_runtime.py`).
+their URLs are given (`verify_runtime_apis.py`, `verify_runtime*.py`).
 
-All traffic to URL passes a `VerifyGate` (the plugin's `RemoteGate`): without --allow-writes
-a write is refused before it leaves the process, whatever a probe does; with it, what a
-probe created is deleted when it ends, children first, whether it held, differed or broke.
-Every line and the report go through `Redactor`, so credentials never reach the output.
+All traffic to URL passes a `VerifyGate` (`verify_target.py`, the plugin's `RemoteGate`):
+without --allow-writes a write is refused before it leaves the process, whatever a probe
+does; with it, what a probe created is deleted when it ends, children first, whether it
+held, differed or broke. Every line and the report go through `Redactor`, so credentials never reach the output.
 """
 
 import argparse
@@ -19,7 +19,6 @@ import importlib.util
 import json
 import os
 import re
-import secrets
 from collections.abc import Callable
 from importlib import metadata
 from typing import Any
@@ -27,199 +26,18 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from . import transport, verify_runtime
+from . import verify_runtime_apis
 from .assumptions import GENEROUS, generous_switches
 from .errors import UsageError
 from .hosts import API_NAMES
 from .redirect import point_sktmls_at, restore_sktmls
-from .remote import WRITE_METHODS, RemoteGate, WritesNotAllowed
+from .remote import WritesNotAllowed
 from .verify_registry import ASSUMPTIONS, Assumption, Differs, NotChecked, load_probes
+from .verify_target import Target, VerifyGate
 
 EXIT_HELD, EXIT_DIFFERS, EXIT_USAGE = 0, 1, 2
-REQUEST_TIMEOUT = 60.0  # the client sets none: a server that never answers must not hang the run
 HELD, DIFFERS, NOT_CHECKED = "held", "differs", "not checked"
 NEEDS_WRITES = "needs --allow-writes"
-
-
-@dataclasses.dataclass(frozen=True)
-class Exchange:
-    method: str
-    path: str
-    status: int
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.path} -> {self.status}"
-
-
-class VerifyGate(RemoteGate):
-    """RemoteGate that also keeps the last exchanges, so a probe can read the HTTP status
-    behind a client call, and bounds every request in time. `runtime` names the runtime APIs'
-    base URLs: their writes are refused without --allow-writes too, except the POSTs under
-    `reads`, which change nothing (verify_runtime.read_calls)."""
-
-    def __init__(
-        self,
-        url: str,
-        username: str,
-        password: str,
-        allow_writes: bool,
-        reads: tuple[str, ...] = (),
-        runtime: tuple[str, ...] = (),
-    ):
-        super().__init__(url, username, password, allow_writes)
-        self.reads = reads
-        self.runtime_origins = {transport.origin(u) for u in runtime} - {self._origin}
-        self.exchanges: collections.deque[Exchange] = collections.deque(maxlen=64)
-
-    def handle(self, adapter, prepared, **kwargs):
-        origin, method = transport.origin(prepared.url), prepared.method.upper()
-        if origin != self._origin and origin not in self.runtime_origins:
-            return None
-        if kwargs.get("timeout") is None:
-            kwargs["timeout"] = REQUEST_TIMEOUT
-        response = None
-        if method == "POST" and prepared.url.startswith(self.reads):
-            pass  # a read or a test call: sent as it is
-        elif origin != self._origin:
-            if method in WRITE_METHODS and not self.allow_writes:
-                raise self.refusal(method, urlsplit(prepared.url).path)
-        else:
-            response = super().handle(adapter, prepared, **kwargs)  # a write: refused, or sent and noted
-        if response is None:
-            response = transport.send_onward(adapter, prepared, **kwargs)
-        self.exchanges.append(Exchange(method, urlsplit(prepared.url).path, response.status_code))
-        return response
-
-    def refusal(self, method: str, path: str) -> WritesNotAllowed:
-        return WritesNotAllowed(
-            f"mls-mock verify refused {method} {path}: it could change data, which needs --allow-writes"
-        )
-
-
-@dataclasses.dataclass
-class Reply:
-    """A raw answer: status, headers, text, the body parsed when it is JSON, and the
-    envelope's fields when it is one (else None)."""
-
-    method: str
-    path: str
-    status: int
-    headers: Any
-    text: str
-    body: Any
-    code: Any = None
-    error: Any = None
-    results: Any = None
-
-    def __post_init__(self):
-        if isinstance(self.body, dict):
-            self.code, self.error, self.results = (self.body.get(k) for k in ("code", "error", "results"))
-
-    def __str__(self) -> str:
-        shown = f"{self.method} {self.path} -> {self.status}"
-        if self.error:
-            shown += f" {self.error!r}"
-        elif not isinstance(self.body, dict):
-            shown += f" (not the JSON envelope: {self.text[:80]!r})"
-        return shown
-
-
-@dataclasses.dataclass
-class Outcome:
-    """What a client call did: its result, or the error it raised, and the HTTP status."""
-
-    result: Any
-    status: int | None
-    error: str | None
-
-
-class Target:
-    """The server under test, as probes see it: the real sktmls clients (`.experiments`,
-    `.channels`, `.filters`, `.models`, `.dimensions`, `.ml_features`, `.ml_feature_groups`,
-    `.meta_tables`, ...), raw requests, and unique names for what they create."""
-
-    def __init__(
-        self,
-        url: str,
-        username: str,
-        password: str,
-        env: str,
-        gate: VerifyGate,
-        generous: frozenset[str] = frozenset(),
-        runtime: "verify_runtime.RuntimeAPIs | None" = None,
-    ):
-        from sktmls import MLSENV
-        from sktmls.channels import ChannelClient
-        from sktmls.dimensions import DimensionClient
-        from sktmls.experiments import ExperimentClient
-        from sktmls.filters import FilterClient
-        from sktmls.meta_tables import MetaTableClient
-        from sktmls.ml_features import MLFeatureClient, MLFeatureGroupClient
-        from sktmls.models import MLModelClient
-
-        account = dict(env=MLSENV[env], username=username, password=password)
-        self.channels, self.experiments = ChannelClient(**account), ExperimentClient(**account)
-        self.filters, self.models = FilterClient(**account), MLModelClient(**account)
-        self.dimensions = DimensionClient(**account)
-        self.ml_features, self.ml_feature_groups = MLFeatureClient(**account), MLFeatureGroupClient(**account)
-        self.meta_tables = MetaTableClient(**account)
-        self.url, self.username, self.gate = url, username, gate
-        self.runtime = runtime  # the runtime APIs' URLs and client, when given
-        self.generous = generous  # the assumptions.GENEROUS switches the server is expected to behave as
-        self._auth = (username, password)
-        self.run_id = secrets.token_hex(3)
-
-    def name(self, label: str) -> str:
-        """A name no one else uses: records of a shared server are left alone."""
-        return f"mlsmock-verify-{self.run_id}-{label}"
-
-    def raw(self, method: str, path: str, auth: Any = True, **kwargs) -> Reply:
-        """`requests.request` on URL + path, with the account's Basic auth unless `auth` is
-        None (none) or another (username, password)."""
-        if auth is not None:
-            kwargs["auth"] = self._auth if auth is True else auth
-        response = requests.request(method, self.url + path, **kwargs)
-        try:
-            body = json.loads(response.content) if response.content else None
-        except ValueError:
-            body = None
-        return Reply(method, path, response.status_code, response.headers, response.text, body)
-
-    def results(self, path: str, **params) -> Any:
-        """The results of a GET that must succeed."""
-        reply = self.raw("GET", path, params=params)
-        if reply.status != 200 or not isinstance(reply.body, dict):
-            raise Differs(f"{reply} (a GET the probe needs answered)")
-        return reply.results
-
-    def listing(self, kind: str, **params) -> list[dict]:
-        items = self.results(f"/api/v1/{kind}", **params)
-        if not isinstance(items, list) or not all(isinstance(item, dict) and "id" in item for item in items):
-            raise Differs(f"GET /api/v1/{kind} gave results that are not a list of records")
-        return items
-
-    def missing_id(self, kind: str) -> int:
-        """An id no record of `kind` has (well past the highest listed)."""
-        return max((item["id"] for item in self.listing(kind) if isinstance(item["id"], int)), default=0) + 1_000_000
-
-    def attempt(self, call: Callable, *args, **kwargs) -> Outcome:
-        """Run a client call that the server may refuse."""
-        from sktmls import MLSClientError
-
-        try:
-            result, error = call(*args, **kwargs), None
-        except MLSClientError as refused:
-            result, error = None, refused.msg
-        return Outcome(result, self.last_status(), error)
-
-    def last_status(self, method: str | None = None) -> int | None:
-        for exchange in reversed(self.gate.exchanges):
-            if method is None or exchange.method == method:
-                return exchange.status
-        return None
-
-    def last_exchange(self) -> str:
-        return str(self.gate.exchanges[-1]) if self.gate.exchanges else "no request"
 
 
 @dataclasses.dataclass
@@ -351,7 +169,7 @@ def add_parser(commands) -> argparse.ArgumentParser:
         help="write a JSON report (versions, URL, time, each row's id, "
         "question, expected, observed, verdict) to attach to an issue",
     )
-    verify_runtime.add_arguments(verify)
+    verify_runtime_apis.add_arguments(verify)
     verify.set_defaults(run=verify_command)
     return verify
 
@@ -371,7 +189,7 @@ def verify_command(args) -> int:
         raise UsageError(f"--report {args.report}: no such directory")
     if importlib.util.find_spec("sktmls") is None:
         raise UsageError("verify runs the sktmls client, which is not installed: pip install --no-deps sktmls")
-    runtime = verify_runtime.from_arguments(args, url, os.environ)
+    runtime = verify_runtime_apis.from_arguments(args, url, os.environ)
     redact = Redactor(username, password, runtime.apikey)
 
     def out(line: str) -> None:
@@ -384,7 +202,7 @@ def verify_command(args) -> int:
 
         if args.env not in MLSENV.__members__:
             raise UsageError(f"--env must be one of {', '.join(MLSENV.__members__)}")
-        reads = verify_runtime.read_calls(runtime)
+        reads = verify_runtime_apis.read_calls(runtime)
         runtime_urls = tuple(runtime.given().values())
         gate = VerifyGate(url, username, password, args.allow_writes, reads, runtime_urls).start()
         try:

@@ -1,9 +1,9 @@
-"""Writing probes (--allow-writes) of the rows about API clients, profiles and graph schemas.
-Apart from verify_writes.py to keep each module readable; the same rules: records of their
-own, named by `t.name`, deleted by the gate when the probe ends (edges before vertices)."""
+"""Probes of the rows about API clients, profiles and graph schemas. The writing ones
+(--allow-writes) follow verify_writes.py's rules: records of their own, named by `t.name`,
+deleted by the gate when the probe ends (edges before vertices); `account-routes` only reads."""
 
 from . import assumptions
-from .verify_probe import expect, probe
+from .verify_probe import NotChecked, expect, probe
 from .verify_writes import _post
 
 TABLES = ["profile-mlsmock-verify", "profile-mlsmock-verify-daily"]
@@ -123,6 +123,23 @@ def edge_vertices(t):
         and not after_delete,
         shown,
     )
+    return shown
+
+
+ACCOUNT_COLLECTIONS = ("clients", "profile", "vertices", "edges")
+
+
+@probe("account-routes")
+def account_routes(t):
+    seen = {}
+    for collection in ACCOUNT_COLLECTIONS:
+        records = t.listing(collection, page=1)
+        if records:
+            seen[collection] = t.raw("GET", f"/api/v1/{collection}/{records[0]['id']}").status
+    if not seen:
+        raise NotChecked("no client, profile, vertex or edge on the server to GET by id")
+    shown = ", ".join(f"GET /api/v1/{collection}/<id>: {status}" for collection, status in seen.items())
+    expect(set(seen.values()) == {405}, shown)
     return shown
 
 

@@ -1,8 +1,9 @@
-"""Probes of the DynamoDB rows (their rows say `writes=True`: they run only with
---allow-writes): items of their own, put in a table the server already has and deleted."""
+"""Probes of the DynamoDB and data status rows. The item probes (their rows say
+`writes=True`: they run only with --allow-writes) put items of their own in a table the
+server already has and delete them; `dynamodb-missing-table` and `data-status-shapes` only read."""
 
 from . import assumptions
-from .verify_probe import NotChecked, expect, probe
+from .verify_probe import Differs, NotChecked, expect, probe
 from .verify_writes import _post
 
 
@@ -79,3 +80,47 @@ def dynamodb_answers(t):
         shown,
     )
     return shown
+
+
+@probe("dynamodb-missing-table")
+def dynamodb_missing_table(t):
+    from sktmls.models import ManualModel
+
+    table = t.name("table")
+    ready = t.models.is_batch_prediction_ready(ManualModel(id=0, name=table, version="v1", table=table))
+    active = t.raw("GET", f"/api/v1/dynamodb/tables/{table}/is_active")
+    loading = t.raw("GET", f"/api/v1/dynamodb/tables/{table}/is_loading")
+    shown = (
+        f"a table that does not exist: is_batch_prediction_ready {ready}; is_active {active.status} "
+        f"{active.results}; is_loading {loading.status}"
+    )
+    expected = {"is_active": assumptions.DYNAMODB_MISSING_TABLE_IS_ACTIVE}
+    expect((ready, active.status, active.results, loading.status) == (False, 200, expected, 404), shown)
+    return shown
+
+
+@probe("data-status-shapes")
+def data_status_shapes(t):
+    shown = []
+    for source in ("s3", "dynamodb", "batch"):
+        results = t.results(f"/api/v1/data_status/{source}")
+        statuses = results.get(source) if isinstance(results, dict) else None
+        if not isinstance(statuses, dict):
+            raise Differs(f"data_status/{source} gave {str(results)[:200]}, not {{{source!r}: {{...}}}}")
+        for name, entries in statuses.items():
+            expect(
+                isinstance(entries, list) and all(isinstance(entry, dict) for entry in entries),
+                f"data_status/{source}: {name!r} holds {str(entries)[:200]}, not a list of objects",
+            )
+            if source != "batch":
+                expect(
+                    len(entries) <= assumptions.DATA_STATUS_DAYS,
+                    f"data_status/{source}: {name!r} holds {len(entries)} statuses",
+                )
+        if source == "batch":
+            expect(
+                set(assumptions.BATCH_JOB_STATUSES) <= set(statuses),
+                f"data_status/batch holds {sorted(statuses)}, not every one of {assumptions.BATCH_JOB_STATUSES}",
+            )
+        shown.append(f"{source}: {len(statuses)} entries")
+    return "; ".join(shown)

@@ -1,5 +1,6 @@
-"""Probes of the model rows (their rows say `writes=True`: they run only with
---allow-writes): manual models of their own, which the gate deletes when each probe ends."""
+"""Probes of the model rows. The writing ones (their rows say `writes=True`: they run only
+with --allow-writes) make manual models of their own, which the gate deletes when each probe
+ends; `model-artifact` only reads."""
 
 from . import assumptions
 from .verify_probe import expect, probe
@@ -63,4 +64,16 @@ def model_delete(t):
     deleted = t.attempt(t.models.delete_model, made)
     shown = f"while a bucket serves it: {refused.status} {refused.error!r}; without: {deleted.status}"
     expect(refused.status == 409 and str(bucket.id) in (refused.error or "") and deleted.status == 200, shown)
+    return shown
+
+
+@probe("model-artifact")
+def model_artifact(t):
+    path = "/api/v1/model_registry/artifacts/info"
+    nobody = t.raw("GET", path, params={"model_name": t.name("unregistered"), "model_version": "v1"})
+    unnamed = t.raw("GET", path, params={"model_version": "v1"})
+    info = nobody.results.get("info", "(absent)") if isinstance(nobody.results, dict) else "(no object)"
+    bare = unnamed.results.get("info", "(absent)") if isinstance(unnamed.results, dict) else "(no object)"
+    shown = f"an unregistered model: {nobody.status} info {info!r}; without model_name: {unnamed.status} info {bare!r}"
+    expect(nobody.status == 200 and info is None and unnamed.status == 200 and bare is None, shown)
     return shown

@@ -7,7 +7,7 @@ import math
 import re
 
 from . import assumptions
-from .verify_probe import Differs, NotChecked, expect, probe
+from .verify_probe import NotChecked, expect, probe
 
 KINDS = ("experiments", "channels", "filters")
 NAME_FIELD = {"experiments": "name", "channels": "screen_id", "filters": "name"}
@@ -332,76 +332,3 @@ def _someone_elses_automl_model(t, experiments: int = 50) -> int:
             ):
                 return prediction["ml_model"]
     raise NotChecked(f"no automl bucket of another user's model in the first {experiments} experiments")
-
-
-ACCOUNT_COLLECTIONS = ("clients", "profile", "vertices", "edges")
-
-
-@probe("account-routes")
-def account_routes(t):
-    seen = {}
-    for collection in ACCOUNT_COLLECTIONS:
-        records = t.listing(collection, page=1)
-        if records:
-            seen[collection] = t.raw("GET", f"/api/v1/{collection}/{records[0]['id']}").status
-    if not seen:
-        raise NotChecked("no client, profile, vertex or edge on the server to GET by id")
-    shown = ", ".join(f"GET /api/v1/{collection}/<id>: {status}" for collection, status in seen.items())
-    expect(set(seen.values()) == {405}, shown)
-    return shown
-
-
-@probe("dynamodb-missing-table")
-def dynamodb_missing_table(t):
-    from sktmls.models import ManualModel
-
-    table = t.name("table")
-    ready = t.models.is_batch_prediction_ready(ManualModel(id=0, name=table, version="v1", table=table))
-    active = t.raw("GET", f"/api/v1/dynamodb/tables/{table}/is_active")
-    loading = t.raw("GET", f"/api/v1/dynamodb/tables/{table}/is_loading")
-    shown = (
-        f"a table that does not exist: is_batch_prediction_ready {ready}; is_active {active.status} "
-        f"{active.results}; is_loading {loading.status}"
-    )
-    expected = {"is_active": assumptions.DYNAMODB_MISSING_TABLE_IS_ACTIVE}
-    expect((ready, active.status, active.results, loading.status) == (False, 200, expected, 404), shown)
-    return shown
-
-
-@probe("data-status-shapes")
-def data_status_shapes(t):
-    shown = []
-    for source in ("s3", "dynamodb", "batch"):
-        results = t.results(f"/api/v1/data_status/{source}")
-        statuses = results.get(source) if isinstance(results, dict) else None
-        if not isinstance(statuses, dict):
-            raise Differs(f"data_status/{source} gave {str(results)[:200]}, not {{{source!r}: {{...}}}}")
-        for name, entries in statuses.items():
-            expect(
-                isinstance(entries, list) and all(isinstance(entry, dict) for entry in entries),
-                f"data_status/{source}: {name!r} holds {str(entries)[:200]}, not a list of objects",
-            )
-            if source != "batch":
-                expect(
-                    len(entries) <= assumptions.DATA_STATUS_DAYS,
-                    f"data_status/{source}: {name!r} holds {len(entries)} statuses",
-                )
-        if source == "batch":
-            expect(
-                set(assumptions.BATCH_JOB_STATUSES) <= set(statuses),
-                f"data_status/batch holds {sorted(statuses)}, not every one of {assumptions.BATCH_JOB_STATUSES}",
-            )
-        shown.append(f"{source}: {len(statuses)} entries")
-    return "; ".join(shown)
-
-
-@probe("model-artifact")
-def model_artifact(t):
-    path = "/api/v1/model_registry/artifacts/info"
-    nobody = t.raw("GET", path, params={"model_name": t.name("unregistered"), "model_version": "v1"})
-    unnamed = t.raw("GET", path, params={"model_version": "v1"})
-    info = nobody.results.get("info", "(absent)") if isinstance(nobody.results, dict) else "(no object)"
-    bare = unnamed.results.get("info", "(absent)") if isinstance(unnamed.results, dict) else "(no object)"
-    shown = f"an unregistered model: {nobody.status} info {info!r}; without model_name: {unnamed.status} info {bare!r}"
-    expect(nobody.status == 200 and info is None and unnamed.status == 200 and bare is None, shown)
-    return shown

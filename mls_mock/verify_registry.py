@@ -3,11 +3,12 @@
 stable id, the fake's answer (written over the constants of `assumptions.py`, so changing a
 constant changes what is expected) and either a probe or the reason no client can check it.
 
-Probes live in `verify_reads.py` (never change data), `verify_writes.py` (run only with
---allow-writes), the other `verify_*.py` by subject, `verify_runtime*.py` for the runtime
-APIs; each registers under its row's id with `@probe(id)`. A probe returns what the server
-did when the assumption held, raises `Differs(what it did)` when it did not, or
-`NotChecked(why)` when the server gave it nothing to look at.
+Probes live in `verify_reads.py` (never change data), `verify_writes.py` and
+`verify_buckets.py` (run only with --allow-writes), the other `verify_*.py` by subject,
+`verify_runtime*.py` for the runtime APIs; each registers under its row's id with
+`@probe(id)`. A probe returns what the server did when the assumption held, raises
+`Differs(what it did)` when it did not, or `NotChecked(why)` when the server gave it nothing
+to look at.
 """
 
 import dataclasses
@@ -648,6 +649,7 @@ ASSUMPTIONS = (
 def load_probes() -> dict[str, Callable]:
     from . import (  # noqa: F401  (registering is importing)
         verify_accounts,
+        verify_buckets,
         verify_catalog,
         verify_dynamodb,
         verify_features,

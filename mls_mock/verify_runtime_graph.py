@@ -4,11 +4,12 @@ vertices raw (sktmls's `add_vertex` passes `json=` to a `_request` that has no s
 reads them back with `MLSGraphAPIClient` and drops them, also when it fails."""
 
 import contextlib
+import functools
 from collections.abc import Iterator
 from urllib.parse import quote
 
 from .verify_probe import expect, probe
-from .verify_runtime import GRAPH, RuntimeAPIs, _runtime, _status_of, _unknown
+from .verify_runtime_apis import GRAPH, RuntimeAPIs, _runtime, _unknown, expect_codes, expect_refused
 
 PROPERTIES = {"age": "Float(single)", "tags": "String(set)", "city": "String(single)"}
 TEST = {"mode": "test"}
@@ -47,11 +48,11 @@ def graph_answers(t):
 
     with _schema(t) as (rt, label, added):
         client, missing = rt.client(GRAPH), _unknown("id")
-        codes = {
-            "vertex": _status_of(lambda: client.get_vertex(missing))[1],
-            "edge": _status_of(lambda: client.get_edge(missing))[1],
+        calls = {
+            "vertex": functools.partial(client.get_vertex, missing),
+            "edge": functools.partial(client.get_edge, missing),
         }
-        expect(set(codes.values()) == {404}, f"a missing id: {codes}")
+        expect_codes(calls, 404, "a missing id")
         vertex_id = _unknown("v")
         first = _add(rt, label, added, vertex_id, {"age": 30})
         taken = _add(rt, label, added, vertex_id, {"age": 31})
@@ -73,12 +74,13 @@ def graph_instance_schema(t):
         no_schema = _add(rt, _unknown("label"), added, _unknown("v"), {})
         undeclared = _add(rt, label, added, _unknown("v"), {"height": 1})
         other_type = _add(rt, label, added, _unknown("v"), {"age": "old"})
-        shown = f"a label without a schema: {no_schema}; undeclared: {undeclared}; a string age: {other_type}"
-        expect(
-            no_schema.refused(400, "label") and undeclared.refused(400, "height") and other_type.refused(400, "age"),
-            shown,
+        return expect_refused(
+            {
+                "a label without a schema": (no_schema, 400, "label"),
+                "undeclared": (undeclared, 400, "height"),
+                "a string age": (other_type, 400, "age"),
+            }
         )
-        return shown
 
 
 @probe("graph-filters")

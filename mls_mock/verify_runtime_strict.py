@@ -4,7 +4,7 @@ and profile calls read (allowed without --allow-writes); the graph probe writes,
 like every other probe's."""
 
 from .verify_probe import expect, probe
-from .verify_runtime import GRAPH, PF, REC, _runtime
+from .verify_runtime_apis import GRAPH, PF, REC, _runtime
 from .verify_runtime_graph import TEST, _add, _schema
 
 ITEMS_BODY = {"user_id": "u", "channel_ids": ["c"], "sale_org_id": "admin"}

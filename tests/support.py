@@ -5,9 +5,12 @@ envelope checks and the one hand-built world, so that none is written twice.
 issue's 90 s on two otherwise idle cores; `make test-thorough` (MLS_MOCK_TESTS=thorough, which .ci/run also
 runs) runs the same tests with the example counts, step counts and request counts they
 had before they were sized, to find what a short run is unlikely to hit."""
+import contextlib
 import copy
+import http.server
 import json
 import os
+import threading
 
 import pytest
 
@@ -92,3 +95,37 @@ def client_error(call, *args, **kwargs):
     with pytest.raises(MLSClientError) as caught:
         call(*args, **kwargs)
     return caught.value
+
+
+@contextlib.contextmanager
+def stub_http_server(status: int, body: bytes, headers: dict | None = None):
+    """A real HTTP server on 127.0.0.1 (a free port) answering every GET and POST with
+    `status`, `headers` and `body`: a host the fake does not serve. Yields (its base URL,
+    the paths it was sent)."""
+    received: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def answer(self):
+            received.append(self.path)
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(status)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = answer
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", received
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()

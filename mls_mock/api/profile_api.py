@@ -35,14 +35,23 @@ REFUSALS = {
 }
 
 
+def form(summary: str, **declared) -> dict:
+    """What the three forms declare alike: the query, the answer and the refusals."""
+    # closed: sktmls sends no other parameter (README: runtime API query parameters and body keys)
+    return {
+        "query": QUERY,
+        "results": VALUES,
+        "refusals": REFUSALS,
+        "summary": summary,
+        "closed_query": True,
+        **declared,
+    }
+
+
 @routes(
     "GET",
     PROFILE + "/users/<user_id>",
-    query=QUERY,
-    summary="A user's values in a `user-profile` profile (`f`: the keys to answer, repeated)",
-    results=VALUES,
-    refusals=REFUSALS,
-    closed_query=True,
+    **form("A user's values in a `user-profile` profile (`f`: the keys to answer, repeated)"),
 )
 def get_user_profile(req, client_id, profile_id, user_id, f=None, mode=None):
     return served(req.store, profile_id, "user", user_id, f)
@@ -51,11 +60,7 @@ def get_user_profile(req, client_id, profile_id, user_id, f=None, mode=None):
 @routes(
     "GET",
     PROFILE + "/items/<item_id>",
-    query=QUERY,
-    summary="An item's values in an `item-profile` profile (`f`: the keys to answer, repeated)",
-    results=VALUES,
-    refusals=REFUSALS,
-    closed_query=True,
+    **form("An item's values in an `item-profile` profile (`f`: the keys to answer, repeated)"),
 )
 def get_item_profile(req, client_id, profile_id, item_id, f=None, mode=None):
     return served(req.store, profile_id, "item", item_id, f)
@@ -73,11 +78,10 @@ target.schema = {"type": "string", "minLength": 1}  # type: ignore[attr-defined]
 @routes(
     "GET",
     PROFILE,
-    query={"id": required(target), **QUERY},
-    summary="An id's values in a `profile-` profile (the integrated profile API; `id` required)",
-    results=VALUES,
-    refusals=REFUSALS,
-    closed_query=True,
+    **form(
+        "An id's values in a `profile-` profile (the integrated profile API; `id` required)",
+        query={"id": required(target), **QUERY},
+    ),
 )
 def get_profile(req, client_id, profile_id, id=None, f=None, mode=None):
     if id is None:

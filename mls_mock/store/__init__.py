@@ -1,7 +1,9 @@
 """The fake's state, one module per resource over shared table machinery:
 
 - `core`: `Store`, composing the resources; lock, clock, transactions, generic CRUD;
+- `steered`: the `Store` methods for what MLS's pipeline makes and tests steer;
 - `resource`: `Resource`, the declaration and generic CRUD a resource module subclasses;
+- `nested`: `Nested`, a resource whose records live inside a parent's (buckets, meta items);
 - `table`: ids, sequences, the name index, select/query/pages;
 - `transaction`: the undo log (all or nothing) and the `Commit` event listeners get;
 - `seeding`: seed documents in and out;

@@ -5,15 +5,14 @@ of an experiment's buckets cover the slots exactly once or are all unset.
 """
 
 import copy
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from .. import assumptions
 from .. import validation as v
-from ..errors import FieldError, NotFound, SeedError
+from ..errors import FieldError, SeedError
 from . import schema as s
-from .resource import Resource
-from .table import matching, paginate
+from .nested import Nested
 
 PREDICTION_TYPES = ("empty", "static", "batch", "online", "automl")
 # Levels a state document puts around static items: {"buckets": [{"static_value": {"items": <items>}}]}.
@@ -53,8 +52,9 @@ PREDICTION = s.obj(
 )
 
 
-class Buckets(Resource):
+class Buckets(Nested):
     plural, kind = "buckets", "bucket"
+    parent, parent_field = "experiments", "experiment"
     body_schema = {"allOf": [PREDICTION_BODY, s.obj(["name"], {"name": s.NAME, "description": s.TEXT})]}
     record_schema = s.obj(
         ["id", "experiment", "name", "description", "bucket_range", "prediction", "created_at", "updated_at"],
@@ -77,17 +77,6 @@ class Buckets(Resource):
             ),
         ]
     }
-
-    ids_by_experiment: dict[int, dict[int, None]]
-
-    def fresh(self) -> dict[str, Any]:
-        return {**super().fresh(), "ids_by_experiment": {}}  # experiment id -> {bucket id: None}
-
-    def name_key(self, fields: dict) -> Hashable:
-        return (fields["experiment"], fields["name"])
-
-    def shown_name(self, fields: dict) -> str:
-        return fields["name"]
 
     # ---- fields ---------------------------------------------------------------------------
 
@@ -167,15 +156,8 @@ class Buckets(Resource):
 
     # ---- within an experiment --------------------------------------------------------------
 
-    def of_experiment(self, experiment_id: int) -> list[dict]:
-        return [self.table.rows[i] for i in sorted(self.ids_by_experiment.get(experiment_id, ()))]
-
-    def _of(self, experiment_id: int, bucket_id: int) -> dict:
-        self.store.resources["experiments"].table.get(experiment_id)
-        row = self.table.get(bucket_id)
-        if row["experiment"] != experiment_id:
-            raise NotFound(f"bucket {bucket_id} does not belong to experiment {experiment_id}")
-        return row
+    of_experiment = Nested.children_of
+    drop_experiment = Nested.drop_parent  # an experiment is going: so are its buckets
 
     def create_in(self, experiment_id: int, body: dict, bucket_range: str | None = None) -> dict:
         row = self.insert_seeded(body, None, None, None, experiment=experiment_id, bucket_range=bucket_range)
@@ -226,54 +208,17 @@ class Buckets(Resource):
                 raise SeedError(f"{source}: experiment {experiment_id}: bucket_range: {problem}")
             self.tx.checked(("ranges", experiment_id))
 
-    def on_insert(self, row: dict) -> None:
-        self.tx.index_add(self.ids_by_experiment, row["experiment"], row["id"])
-
-    def list_in(
-        self,
-        experiment_id: int,
-        id: int | None = None,
-        name: str | None = None,
-        query: str | None = None,
-        page: int | None = None,
-    ) -> list[dict]:
-        self.store.resources["experiments"].table.get(experiment_id)
-        rows = [
-            r
-            for r in matching(self.of_experiment(experiment_id), "name", query)
-            if (id is None or r["id"] == id) and (name is None or r["name"] == name)
-        ]
-        return [self.render(r) for r in paginate(rows, page)]
-
-    def get_in(self, experiment_id: int, bucket_id: int) -> dict:
-        return self.render(self._of(experiment_id, bucket_id))
-
-    def update_in(self, experiment_id: int, bucket_id: int, body: dict) -> dict:
-        row = self._of(experiment_id, bucket_id)
-        fields = self.fields(body, row)
-        self.check_name({**fields, "experiment": experiment_id}, bucket_id)
-        self.tx.rename(self.table, self.name_key(row), (experiment_id, fields["name"]), bucket_id)
-        self.touch(row, fields)
-        return self.render(row)
-
     def delete_in(self, experiment_id: int, bucket_id: int) -> None:
         """Unsets the ranges of the buckets left (see `unset_ranges`)."""
-        row = self._of(experiment_id, bucket_id)
-        self.tx.index_discard(self.ids_by_experiment, experiment_id, bucket_id)
-        self.tx.remove(self.table, bucket_id, self.name_key(row))
+        super().delete_in(experiment_id, bucket_id)
         self.unset_ranges(experiment_id)
-
-    def drop_experiment(self, experiment_id: int) -> None:
-        """An experiment is going: so are its buckets."""
-        for bucket_id in self.tx.index_pop(self.ids_by_experiment, experiment_id):
-            self.tx.remove(self.table, bucket_id, self.name_key(self.table.rows[bucket_id]))
 
     # ---- ranges ---------------------------------------------------------------------------
 
     def unset_ranges(self, experiment_id: int) -> None:
         """When the set of buckets changes, the old ratio no longer adds up: every range of
         the experiment is unset (BUCKET_RANGE_UNSET), moving `updated_at` of those it changes."""
-        for bucket_id in self.ids_by_experiment.get(experiment_id, ()):
+        for bucket_id in self.ids_by_parent.get(experiment_id, ()):
             row = self.table.rows[bucket_id]
             if row["bucket_range"] != assumptions.BUCKET_RANGE_UNSET:
                 self.touch(row, {"bucket_range": assumptions.BUCKET_RANGE_UNSET})
@@ -285,7 +230,7 @@ class Buckets(Resource):
             span
             for span in (
                 v.bucket_range(self.table.rows[i]["bucket_range"], "bucket_range")
-                for i in self.ids_by_experiment.get(experiment_id, ())
+                for i in self.ids_by_parent.get(experiment_id, ())
             )
             if span
         )

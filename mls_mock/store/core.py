@@ -2,6 +2,8 @@
 
 The store composes the registered resources (`registry.RESOURCES`, one module each) and owns
 what is common: the lock, the clock, transactions and their commit events, seed load/dump.
+The methods for what only tests steer (DynamoDB, data status, profile values, a model's
+status and answers) are mixed in from `steered.py`.
 Public methods take and return plain JSON-ready dicts in the real server's wire shape, so
 the HTTP layer only translates. Each write runs under the lock as one transaction (see
 `transaction.py`): it completes, or raises having changed nothing. Values are validated
@@ -10,22 +12,21 @@ before the first write, so a refused request costs no undo.
 
 import builtins
 import datetime
-import functools
 import threading
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from typing import cast
 
-from .. import assumptions, profile_data
+from .. import assumptions
 from . import automl, seeding
 from .buckets import Buckets
 from .data_status import DataStatus
 from .dynamodb import DynamoDBItems, DynamoDBTables
-from .ml_features import MLFeatures
 from .models import Models
 from .registry import RESOURCES
 from .resource import Resource
-from .transaction import Commit, Transaction, WriteScope, atomic
+from .steered import Steered
+from .transaction import Commit, Transaction, WriteScope, atomic, locked
 
 
 class Clock:
@@ -35,16 +36,7 @@ class Clock:
         return datetime.datetime.now(datetime.UTC)
 
 
-def _read(method):
-    @functools.wraps(method)
-    def locked(self, *args, **kwargs):
-        with self._lock:
-            return method(self, *args, **kwargs)
-
-    return locked
-
-
-class Store:
+class Store(Steered):
     """All records of one fake MLS. One per app: isolation is the default.
 
     `clock` needs only `now()` returning an aware datetime; `timezone` is the zone the
@@ -105,7 +97,7 @@ class Store:
     def create(self, plural: str, body: dict, user: str | None = None) -> dict:
         return self.resources[plural].create(body, user)
 
-    @_read
+    @locked
     def list(self, plural: str, **query) -> list[dict]:
         """`query` as the route declares it: a list filter named after the resource's name
         field (`label=`, `profile_id=`) selects by name, like `name=`, and wins over it."""
@@ -117,7 +109,7 @@ class Store:
                 query["name"] = by_field
         return resource.list(**query)
 
-    @_read
+    @locked
     def get(self, plural: str, record_id: int) -> dict:
         return self.resources[plural].get(record_id)
 
@@ -158,11 +150,11 @@ class Store:
     def create_channel(self, body: dict, user: str) -> dict:
         return self._channels.create(body, user)
 
-    @_read
+    @locked
     def list_channels(self, id=None, screen_id=None, query=None, page=None) -> builtins.list[dict]:
         return self._channels.list(id, screen_id, query, page)
 
-    @_read
+    @locked
     def get_channel(self, channel_id: int) -> dict:
         return self._channels.get(channel_id)
 
@@ -178,11 +170,11 @@ class Store:
     def create_experiment(self, body: dict, user: str) -> dict:
         return self._experiments.create(body, user)
 
-    @_read
+    @locked
     def list_experiments(self, id=None, name=None, query=None, page=None) -> builtins.list[dict]:
         return self._experiments.list(id, name, query, page)
 
-    @_read
+    @locked
     def get_experiment(self, experiment_id: int) -> dict:
         return self._experiments.get(experiment_id)
 
@@ -200,11 +192,11 @@ class Store:
     def create_filter(self, body: dict) -> dict:
         return self._filters.create(body)
 
-    @_read
+    @locked
     def list_filters(self, id=None, name=None, query=None, page=None) -> builtins.list[dict]:
         return self._filters.list(id, name, query, page)
 
-    @_read
+    @locked
     def get_filter(self, filter_id: int) -> dict:
         return self._filters.get(filter_id)
 
@@ -224,11 +216,11 @@ class Store:
         """`bucket_range` (seeds only) keeps the siblings' ranges; see `Buckets.insert_seeded`."""
         return self._buckets.create_in(experiment_id, body, bucket_range)
 
-    @_read
+    @locked
     def list_buckets(self, experiment_id: int, id=None, name=None, query=None, page=None) -> builtins.list[dict]:
         return self._buckets.list_in(experiment_id, id, name, query, page)
 
-    @_read
+    @locked
     def get_bucket(self, experiment_id: int, bucket_id: int) -> dict:
         return self._buckets.get_in(experiment_id, bucket_id)
 
@@ -249,7 +241,7 @@ class Store:
     def migrate_buckets(self, body: dict) -> builtins.list[dict]:
         return self._buckets.migrate(body)
 
-    @_read
+    @locked
     def ranges_problem(self, experiment_id: int) -> str | None:
         return self._buckets.ranges_problem(experiment_id)
 
@@ -274,7 +266,7 @@ class Store:
         """Refused (409) while a bucket serves the model; its batch predictions go with it."""
         self._models.delete_from_client(model_id, viewer)
 
-    @_read
+    @locked
     def list_models(
         self, id=None, name=None, version=None, model_type=None, query=None, page=None, viewer: str | None = None
     ) -> builtins.list[dict]:
@@ -282,92 +274,13 @@ class Store:
             id=id, name=name, query=query, page=page, version=version, model_type=model_type, viewer=viewer
         )
 
-    @_read
+    @locked
     def get_model(self, model_id: int, viewer: str | None = None) -> dict:
         return self._models.get(model_id, viewer)
 
-    # ---- ML features: what the AB API cannot set ---------------------------------------------
+    # ---- the automl server and batch predictions (store/automl.py) --------------------------
 
-    @atomic
-    def set_ml_feature_group(self, feature_id: int, group: str | None) -> dict:
-        """Put a feature in the group named `group` (None: in none); 400 naming `group`
-        when no group has that name."""
-        return cast(MLFeatures, self.resources["ml_features"]).set_group(feature_id, group)
-
-    # ---- DynamoDB tables and items, data status (MLS's pipeline makes them; tests steer) ---
-
-    @atomic
-    def create_dynamodb_table(
-        self, name: str, key: str | None = None, is_active: bool = True, is_loading: bool = False, items=()
-    ) -> dict:
-        """A table (`key`: its key attribute, default by the name) holding `items`."""
-        self._dynamodb_tables.create({"name": name, "key": key, "is_active": is_active, "is_loading": is_loading})
-        for item in items:
-            self._dynamodb_items.put(name, item)
-        return self._dynamodb_tables.with_items(name)
-
-    @atomic
-    def set_dynamodb_table(self, name: str, *, is_active: bool | None = None, is_loading: bool | None = None) -> dict:
-        """Set a table's readiness ("still loading": is_loading=True); None keeps a flag."""
-        return self._dynamodb_tables.set_readiness(name, is_active, is_loading)
-
-    @atomic
-    def put_dynamodb_item(self, table: str, item: dict) -> dict:
-        """Put an item whatever the table's readiness (a replace when its key is taken)."""
-        return self._dynamodb_items.put(table, item)["item"]
-
-    @_read
-    def get_dynamodb_table(self, name: str) -> dict:
-        """The table with its `items`, in the order they were first put."""
-        return self._dynamodb_tables.with_items(name)
-
-    @atomic
-    def dynamodb_request(self, body: dict) -> dict | None:
-        """`POST /api/v1/dynamodb`: {"type": get|put|update|delete, "table_name", "body"}."""
-        return self._dynamodb_items.answer(body)
-
-    @_read
-    def dynamodb_table_readiness(self, name: str, flag: str) -> dict:
-        return self._dynamodb_tables.readiness(name, flag)
-
-    @atomic
-    def delete_dynamodb_table(self, name: str) -> None:
-        """Drops its items too."""
-        self._dynamodb_tables.drop(name)
-
-    @atomic
-    def put_profile_values(self, profile_id: str, kind: str, target_id: str, values: dict) -> dict | None:
-        """Make `values` what the profile API serves for a user/item/id ("user"|"item"|"id"):
-        the target's item in the profile's main table (made when missing); returns what is served."""
-        return profile_data.put_values(self, profile_id, kind, target_id, values)
-
-    @atomic
-    def set_data_status(self, source: str, name: str, status: builtins.list[dict]) -> dict:
-        """One entry of `GET /data_status/<source>` (s3|batch|dynamodb): a table's statuses,
-        or the jobs of a batch job status (running|success|fail)."""
-        return self._data_status.put({"source": source, "name": name, "status": status})
-
-    @atomic
-    def delete_data_status(self, source: str | None = None, name: str | None = None) -> int:
-        """Remove the entries of `source` and `name` (None: any; a `name` matching none:
-        404); returns how many went."""
-        return self._data_status.remove(source, name)
-
-    @_read
-    def data_status(self, source: str) -> dict:
-        return self._data_status.answer(source)
-
-    @atomic
-    def steer_model(self, model_id: int, changes: dict | None = None, /, **more) -> dict:
-        """Set what only tests steer: `status`, `online_artifact` (the registry's info; None:
-        not ready), `server_status`, `server_handler`. Returns the model's state."""
-        return self._models.steer(model_id, {**(changes or {}), **more})
-
-    @_read
-    def model_artifact(self, model_name: str, model_version: str) -> dict:
-        return self._models.artifact(model_name, model_version)
-
-    @_read
+    @locked
     def automl_server_status(self, model_id: int, viewer: str | None = None) -> dict:
         return automl.server_status(self._models, model_id, viewer)
 
@@ -379,7 +292,7 @@ class Store:
     def stop_automl_server(self, model_id: int, viewer: str | None = None) -> dict:
         return automl.stop_server(self._models, model_id, viewer)
 
-    @_read
+    @locked
     def automl_handler(self, model_id: int, viewer: str | None = None) -> dict:
         return automl.handler(self._models, model_id, viewer)
 
@@ -391,16 +304,6 @@ class Store:
     def predict_automl(self, model_id: int, body: dict, user: str | None = None) -> dict:
         predictions = cast(automl.AutoMLPredictions, self.resources["automl_predictions"])
         return predictions.predict(model_id, body, user)
-
-    @atomic
-    def set_model_answer(self, model_id: int, answer: dict) -> dict:
-        """What the recommendation API answers for an online/automl model (store/model_answers.py)."""
-        return self.resources["model_answers"].put(model_id, answer)  # type: ignore[attr-defined]
-
-    @atomic
-    def delete_model_answer(self, model_id: int) -> None:
-        """Forget the model's fixed answer (404 when it has none)."""
-        self.resources["model_answers"].forget(model_id)  # type: ignore[attr-defined]
 
     # ---- seeding and dumping (the fixtures/ format) -----------------------------------------
 
@@ -414,7 +317,7 @@ class Store:
         """
         return seeding.load(self, document, source)
 
-    @_read
+    @locked
     def dump(self) -> dict:
         """Every record in the seed format, with ids, timestamps and sequences: `load` of
         the result into an empty store gives back the same state."""

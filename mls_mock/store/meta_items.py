@@ -5,15 +5,13 @@ deleted with its table. Names are unique within a table, which is what bulk upse
 """
 
 import copy
-from collections.abc import Hashable
 from typing import Any
 
 from .. import assumptions
 from .. import validation as v
-from ..errors import FieldError, NotFound
+from ..errors import FieldError
 from . import schema as s
-from .resource import Resource
-from .table import matching, paginate
+from .nested import Nested
 
 # Levels a state document puts around an item's values: {"meta_items": [{"values": <values>}]}.
 ENCLOSING_VALUES = 3
@@ -42,24 +40,14 @@ def item_values(value: Any, field: str) -> dict:
     return v.json_value(v.expect_object(value, field), field, ENCLOSING_VALUES)
 
 
-class MetaItems(Resource):
+class MetaItems(Nested):
     plural, kind = "meta_items", "meta_item"
+    parent, parent_field = "meta_tables", "meta_table"
     body_schema = s.obj(["name", "values"], {"name": s.NAME, "values": ITEM_VALUES})
     record_schema = META_ITEM
     seed_schema = s.obj(
         ["meta_table", "name", "values"], {**s.SEEDED, "meta_table": s.ID, "name": s.NAME, "values": ITEM_VALUES}
     )
-
-    ids_by_table: dict[int, dict[int, None]]
-
-    def fresh(self) -> dict[str, Any]:
-        return {**super().fresh(), "ids_by_table": {}}  # meta table id -> {item id: None}
-
-    def name_key(self, fields: dict) -> Hashable:
-        return (fields["meta_table"], fields["name"])
-
-    def shown_name(self, fields: dict) -> str:
-        return fields["name"]
 
     def fields(self, body: dict, current: dict | None) -> dict:
         return {"name": v.name(body, "name"), "values": item_values(body.get("values"), "values")}
@@ -74,7 +62,7 @@ class MetaItems(Resource):
 
     def seed_fields(self, record: dict) -> dict[str, Any]:
         table_id = v.required_id(record, "meta_table")
-        self._tables().referenced(table_id, "meta_table")
+        self.parents().referenced(table_id, "meta_table")
         return {"meta_table": table_id}
 
     def insert_seeded(
@@ -88,73 +76,22 @@ class MetaItems(Resource):
     ) -> dict:
         if others or meta_table is None:
             raise TypeError(f"meta items take the seed field meta_table, not {sorted(others)}")
-        self._tables().get(meta_table)
+        self.parents().get(meta_table)
         return self.insert({"meta_table": meta_table, **self.fields(body, None)}, None, record_id, stamps)
-
-    def on_insert(self, row: dict) -> None:
-        self.tx.index_add(self.ids_by_table, row["meta_table"], row["id"])
 
     # ---- within a table -------------------------------------------------------------------
 
-    def _tables(self):
-        return self.store.resources["meta_tables"].table
-
-    def of_table(self, table_id: int) -> list[dict]:
-        return [self.table.rows[i] for i in sorted(self.ids_by_table.get(table_id, ()))]
-
-    def _of(self, table_id: int, item_id: int) -> dict:
-        self._tables().get(table_id)
-        row = self.table.get(item_id)
-        if row["meta_table"] != table_id:
-            raise NotFound(f"meta_item {item_id} does not belong to meta_table {table_id}")
-        return row
+    of_table = Nested.children_of
+    drop_table = Nested.drop_parent  # a table is going: so are its items
 
     def create_in(self, table_id: int, body: dict) -> dict:
         return self.render(self.insert_seeded(body, None, None, None, meta_table=table_id))
-
-    def list_in(
-        self,
-        table_id: int,
-        id: int | None = None,
-        name: str | None = None,
-        query: str | None = None,
-        page: int | None = None,
-    ) -> list[dict]:
-        self._tables().get(table_id)
-        rows = [
-            r
-            for r in matching(self.of_table(table_id), "name", query)
-            if (id is None or r["id"] == id) and (name is None or r["name"] == name)
-        ]
-        return [self.render(r) for r in paginate(rows, page)]
-
-    def get_in(self, table_id: int, item_id: int) -> dict:
-        return self.render(self._of(table_id, item_id))
-
-    def update_in(self, table_id: int, item_id: int, body: dict) -> dict:
-        """A full replace of name and values (update_meta_item always sends both)."""
-        row = self._of(table_id, item_id)
-        fields = self.fields(body, row)
-        self.check_name({**fields, "meta_table": table_id}, item_id)
-        self.tx.rename(self.table, self.name_key(row), (table_id, fields["name"]), item_id)
-        self.touch(row, fields)
-        return self.render(row)
-
-    def delete_in(self, table_id: int, item_id: int) -> None:
-        row = self._of(table_id, item_id)
-        self.tx.index_discard(self.ids_by_table, table_id, item_id)
-        self.tx.remove(self.table, item_id, self.name_key(row))
-
-    def drop_table(self, table_id: int) -> None:
-        """A table is going: so are its items."""
-        for item_id in self.tx.index_pop(self.ids_by_table, table_id):
-            self.tx.remove(self.table, item_id, self.name_key(self.table.rows[item_id]))
 
     def bulk(self, table_id: int, body: dict) -> list[dict]:
         """Upsert by name (create_meta_items: "item_name이 존재 시 수정, 미존재 시 생성"): an
         item of the name gets the new values, a new name is created. Every item is checked
         before the first write; the answer lists them in the body's order."""
-        self._tables().get(table_id)
+        self.parents().get(table_id)
         items = body.get("items")
         if items is None:
             raise FieldError("items", "is required")

@@ -177,6 +177,17 @@ class WriteScope:
             store._lock.release()
 
 
+def locked(method):
+    """Run under the store's lock: a read sees no write half done (no transaction needed)."""
+
+    @functools.wraps(method)
+    def read(store, *args, **kwargs):
+        with store._lock:
+            return method(store, *args, **kwargs)
+
+    return read
+
+
 def atomic(method):
     """Run as one transaction of the store (nested in the caller's, if it has one). The same
     as `with WriteScope(store)`, written out: it wraps every write, and this costs less."""

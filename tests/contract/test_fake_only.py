@@ -2,8 +2,6 @@
 timestamps under a frozen clock, and that every call really reached it. Kept apart from
 the client-only files so those can be pointed at a real server."""
 import datetime
-import http.server
-import threading
 import time
 
 import pytest
@@ -14,6 +12,7 @@ from sktmls.config import CONFIG
 from sktmls.experiments import ExperimentClient
 
 from mls_mock.hosts import MOUNTS
+from support import stub_http_server
 
 AB_URLS = [
     pytest.param(runtime, env, CONFIG[runtime.value]["MLS_AB_API_URL"][env.value], id=f"{runtime.name}-{env.name}")
@@ -82,27 +81,10 @@ def test_other_mls_hosts_fail_at_once(mls_mock, url):
     assert len(mls_mock.calls) == 0
 
 
-class _Hello(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        body = b"hello from a real socket"
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def local_http_server():
-    server = http.server.HTTPServer(("127.0.0.1", 0), _Hello)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    thread.join(timeout=5)
-    server.server_close()
+    with stub_http_server(200, b"hello from a real socket") as (url, _):
+        yield url
 
 
 def test_non_mls_hosts_are_untouched(mls_mock, local_http_server):

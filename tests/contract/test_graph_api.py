@@ -227,22 +227,11 @@ def test_every_working_sync_method_against_the_live_server(mls_live_server, mls_
     assert {c.path for c in mls_live_server.mock.calls} >= {"/graph/v1/vertices", "/graph/v1/edges/" + EDGES[1]}
 
 
-def test_the_async_drops_against_the_live_server(mls_live_server, mls_graph_api_client, mls_mock):
-    client = mls_graph_api_client
-
-    async def drop_all():
-        await client.drop_edge_async(EDGES[1])
-        await client.drop_edges_async(query_params={"count__eq": 2})
-        await client.drop_vertex_async("STORE001")
-        await client.drop_vertices_async(query_params={"age__lt": 30})
-
-    asyncio.run(drop_all())
-    assert ids(client.list_vertices()) == ["USER001", "PROD001"] and client.list_edges() == []
-    assert [c.method for c in mls_mock.calls[:4]] == ["DELETE"] * 4 and all(c.status == 200 for c in mls_mock.calls[:4])
-
-
-def test_the_async_drops_in_process(mls_graph_api_client, mls_mock):
-    client = mls_graph_api_client
+@pytest.mark.parametrize("served", [False, True], ids=["in-process", "live-server"])
+def test_the_async_drops(served, request, mls_mock):
+    if served:
+        request.getfixturevalue("mls_live_server")  # the same fake on a socket, before the client is built
+    client = request.getfixturevalue("mls_graph_api_client")
 
     async def drop_all():
         await client.drop_edge_async(EDGES[1])

@@ -1,43 +1,23 @@
 """`mls-mock verify` on the runtime APIs, unit by unit: a probe says `differs` when the API
 answers otherwise (a tiny stub standing in for the conversion tracking API), and each row
 names the option that would let it run when one is missing."""
-import http.server
 import json
-import threading
 
 import pytest
 
 from mls_mock import verify_registry
 from mls_mock.cli import main
+from support import stub_http_server
 from test_verify import APIKEY, PASSWORD, USERNAME, seed_for_verify, verdicts
 
 
-class StubConversionAPI(http.server.BaseHTTPRequestHandler):
-    """Accepts every conversion, whatever its type or body, with 201 and text/plain."""
-
-    received: list[str] = []
-
-    def do_POST(self):
-        self.received.append(self.path)
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        body = json.dumps({"code": 201, "error": None, "results": {"ok": True}}).encode()
-        self.send_response(201)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
-def stub_url():
-    stub = http.server.ThreadingHTTPServer(("127.0.0.1", 0), StubConversionAPI)
-    threading.Thread(target=stub.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{stub.server_address[1]}/ct"
-    stub.shutdown()
-    stub.server_close()
+def stub():
+    """Stands in for the conversion tracking API: accepts every conversion, whatever its type
+    or body, with 201 and text/plain. (its /ct URL, the paths it was sent)"""
+    body = json.dumps({"code": 201, "error": None, "results": {"ok": True}}).encode()
+    with stub_http_server(201, body, {"Content-Type": "text/plain"}) as (url, received):
+        yield f"{url}/ct", received
 
 
 def run(capsys, url: str, *flags: str) -> tuple[int, dict, str]:
@@ -47,7 +27,8 @@ def run(capsys, url: str, *flags: str) -> tuple[int, dict, str]:
     return status, verdicts(out), out
 
 
-def test_a_conversion_api_that_accepts_everything_differs(server, stub_url, capsys):
+def test_a_conversion_api_that_accepts_everything_differs(server, stub, capsys):
+    stub_url, _ = stub
     seed_for_verify(server)
     status, found, out = run(capsys, server.url, "--ct-url", stub_url, "--client-id", "tworld_app_reco",
                              "--apikey", APIKEY)
@@ -94,7 +75,7 @@ def test_a_runtime_url_must_be_http(capsys):
     assert "--ct-url: not an http:// or https:// URL" in capsys.readouterr().err
 
 
-def test_a_runtime_write_in_a_read_only_run_is_stopped_before_another_host(server, stub_url, monkeypatch, capsys):
+def test_a_runtime_write_in_a_read_only_run_is_stopped_before_another_host(server, stub, monkeypatch, capsys):
     """Enforced at the transport for the runtime APIs' own hosts too, not by the probes' discipline."""
     def careless(t):
         import requests
@@ -103,8 +84,8 @@ def test_a_runtime_write_in_a_read_only_run_is_stopped_before_another_host(serve
         return "wrote"
 
     monkeypatch.setitem(verify_registry.load_probes(), "runtime-mode", careless)
-    StubConversionAPI.received.clear()
+    stub_url, received = stub
     seed_for_verify(server)
     _, found, _ = run(capsys, server.url, "--graph-url", stub_url.replace("/ct", "/graph"))
     assert found["runtime-mode"].startswith("not checked (its probe tried to write")
-    assert StubConversionAPI.received == []
+    assert received == []

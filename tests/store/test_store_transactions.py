@@ -78,7 +78,7 @@ def internals(store: Store):
     tables = {kind: (list(store.resources[kind].table.rows.items()), dict(store.resources[kind].table.ids_by_name),
                      store.resources[kind].table.last_id) for kind in SEED_KINDS}
     indexes = {kind: {name: getattr(resource, name) for name in resource.fresh() if name != "table"}
-               for kind, resource in store.resources.items()}  # channels' and buckets' ids_by_experiment
+               for kind, resource in store.resources.items()}  # channels' ids_by_experiment, buckets' and meta items' ids_by_parent
     return copy.deepcopy((tables, indexes))
 
 
