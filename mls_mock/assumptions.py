@@ -148,6 +148,8 @@ BATCH_ITEMS_ATTRIBUTE = "items"
 FILTER_PROFILE_IDS = {"user": "user", "target": "item"}
 # predict's `type` ("식별자 타입 (`user`|`target`)").
 PREDICT_TARGET_TYPES = ("user", "target")
+# request()'s `sale_org_id`: the one value sktmls sends (always); another, or none: 400 naming it.
+SALE_ORG_IDS = ("admin",)
 
 # ---- pf: the profile API (MLSProfileAPIClient) and profile data (profile_data.py) ----
 # Which profiles each form of the profile API serves, by the prefix all its tables share:

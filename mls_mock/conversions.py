@@ -10,7 +10,7 @@ from .errors import FieldError
 from .store import schema as s
 
 FIELDS = ("user_id", "channel_id", "process_id", "item_id")  # what request()/request_async() send
-BODY_SCHEMA = s.obj(list(FIELDS), dict.fromkeys(FIELDS, s.NAME))
+BODY_SCHEMA = s.obj(list(FIELDS), dict.fromkeys(FIELDS, s.NAME), extra=False)
 PREFIX = "/ct/v1/"
 
 
@@ -19,6 +19,7 @@ def check(conversion_type: str, body: Mapping) -> dict:
     then each body field, a non-empty string (the client documents each as `str`)."""
     if conversion_type not in assumptions.CONVERSION_TYPES:
         raise FieldError("conversion_type", f"must be one of {', '.join(assumptions.CONVERSION_TYPES)}")
+    v.only_keys(body, FIELDS)
     return {field: v.name(body, field) for field in FIELDS}
 
 

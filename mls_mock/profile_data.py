@@ -65,6 +65,9 @@ def put_values(store, profile_id: str, kind: str, target_id: str, values: dict) 
         raise FieldError("target_id", "is required")
     if not isinstance(target_id, str) or not target_id:
         raise FieldError("target_id", "must be a non-empty string (the profile API's path or `id`)")
+    if kind != "id" and (v.URL_UNSAFE.search(target_id) or target_id in (".", "..")):
+        # sktmls puts a user or item id in the path unquoted (`.../users/{user_id}`): never reached
+        raise FieldError("target_id", "must not contain / ? # % or \\, nor be . or .. (a user's or item's URL)")
     values = v.json_value(v.expect_object(values, "values"), "values", ENCLOSING_ITEM)
     profile = _profile(store, profile_id, kind)
     table = profile["main_table"]

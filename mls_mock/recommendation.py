@@ -53,18 +53,24 @@ class _Plan:
 
 
 def read_items_body(body: Mapping) -> tuple[str, list[str]]:
-    """`request`'s body: {user_id, channel_ids, sale_org_id} (sale_org_id: read by no rule here)."""
+    """`request`'s body: {user_id, channel_ids, sale_org_id}, no other key (sale_org_id: what
+    sktmls always sends, read by no rule here)."""
+    v.only_keys(body, ("user_id", "channel_ids", "sale_org_id"))
     user_id = _target_id(body, "user_id")
     channel_ids = _channel_ids(body, allow_empty=False)  # request asserts a non-empty list
+    v.choice(body, "sale_org_id", assumptions.SALE_ORG_IDS)
     return user_id, channel_ids
 
 
 def read_predict_body(body: Mapping) -> tuple[str, str, list[str], list]:
-    """`predict`'s body: {type, id, channel_ids, keys}."""
+    """`predict`'s body: {type, id, channel_ids, keys}, each sent by every call, no other key."""
+    v.only_keys(body, ("type", "id", "channel_ids", "keys"))
     target_type = v.choice(body, "type", assumptions.PREDICT_TARGET_TYPES)
     target_id = _target_id(body, "id")
     channel_ids = _channel_ids(body, allow_empty=True)  # predict asserts nothing of it
-    keys = body.get("keys", [])
+    keys = body.get("keys")
+    if keys is None:
+        raise FieldError("keys", "is required: a list (sktmls sends [] by default)")
     if not isinstance(keys, list):
         raise FieldError("keys", "must be a list")
     return target_type, target_id, channel_ids, keys

@@ -6,10 +6,12 @@ declares, converted, are handed to it by the dispatcher, so the names it accepts
 names the document lists are the same object. It returns its results (sent in the
 envelope with `status`) or a `Reply`, or raises a domain error."""
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from .errors import FieldError
 from .wire import Converter
 
 _PARAMETER_NAME = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?\w+>")
@@ -36,12 +38,15 @@ class Route:
     schemas: Mapping[str, Mapping] = field(default_factory=dict)  # components it brings to /openapi.json
     headers: Mapping[str, Mapping] = field(default_factory=dict)  # a success's headers: name -> OpenAPI header
     documented: bool = True  # False: a page for people (the dashboard), served but left out of /openapi.json
+    closed_query: bool = False  # a query parameter `query` does not declare is 400 naming it
 
     def __post_init__(self):
         if not self.tag:
             object.__setattr__(self, "tag", self.handler.__module__.rpartition(".")[2])
         if not self.name:
             object.__setattr__(self, "name", self.handler.__name__)
+        if self.closed_query:
+            object.__setattr__(self, "handler", _closed(self.handler, frozenset(self.query)))
 
     @property
     def endpoint(self) -> str:
@@ -59,6 +64,21 @@ class Route:
     @property
     def changes_state(self) -> bool:
         return self.saves if self.saves is not None else self.api and self.method in ("POST", "PUT", "DELETE")
+
+
+def _closed(handler: Callable, declared: frozenset[str]) -> Callable:
+    """`handler`, refusing any query parameter but `declared`: for the runtime APIs, whose
+    clients send a fixed set (README: runtime API query parameters)."""
+
+    @functools.wraps(handler)
+    def refusing_the_undeclared(req, *args, **kwargs):
+        for name in req.args or ():
+            if name not in declared:
+                known = ", ".join(sorted(declared)) or "none"
+                raise FieldError(name, f"is not a query parameter of this route (sktmls sends {known})")
+        return handler(req, *args, **kwargs)
+
+    return refusing_the_undeclared
 
 
 class Routes(list):

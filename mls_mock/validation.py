@@ -132,6 +132,29 @@ def id_list(body: Mapping, field: str) -> list[int]:
     return ids
 
 
+# A character that sktmls's runtime URLs, which embed names unquoted (`/v2/{client_id}/items`,
+# `/profiles/{profile_id}/users/{user_id}`, `edges/{frm}_{label}_{to}`), would mangle.
+URL_UNSAFE = re.compile(r"[/?#%\\]")
+_DOT_SEGMENTS = (".", "..")  # removed from a path by requests (urllib3) and aiohttp (yarl)
+
+
+def url_name(body: Mapping, field: str) -> str:
+    """A name that travels as one segment of a runtime API's URL: one that the URL would
+    split, cut or rewrite could be stored but never reached, so it is refused."""
+    value = name(body, field)
+    if URL_UNSAFE.search(value) or value in _DOT_SEGMENTS:
+        raise FieldError(field, "must not contain / ? # % or \\, nor be . or .. (sktmls puts it in a URL as it is)")
+    return value
+
+
+def only_keys(body: Mapping, allowed: Iterable[str]) -> None:
+    """A body holding only keys the client sends: another is refused naming it."""
+    allowed = tuple(allowed)
+    for key in body:
+        if key not in allowed:
+            raise FieldError(str(key), f"is not a field of this body (sktmls sends {', '.join(allowed)})")
+
+
 def choice(body: Mapping, field: str, choices: Iterable[str]) -> str:
     choices = list(choices)
     value = body.get(field)

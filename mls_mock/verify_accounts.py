@@ -141,3 +141,18 @@ def account_routes(t):
     shown = ", ".join(f"GET /api/v1/{collection}/<id>: {status}" for collection, status in seen.items())
     expect(set(seen.values()) == {405}, shown)
     return shown
+
+
+@probe("runtime-url-names")
+def runtime_url_names(t):
+    vertex = t.name("Vertex")
+    _post(t, "/api/v1/vertices", {"label": vertex})
+    bodies = {
+        "/api/v1/clients": ({"name": t.name("a/b"), "apikey": "MLSMOCKVERIFY".ljust(40, "0")}, "name"),
+        "/api/v1/profile": ({"profile_id": t.name("a?b"), "tables": ["profile-mlsmock-verify"]}, "profile_id"),
+        "/api/v1/edges": ({"label": t.name("a%2Fb"), "frm": vertex, "to": vertex}, "label"),
+    }
+    replies = {path: (_post(t, path, body), field) for path, (body, field) in bodies.items()}
+    shown = "; ".join(f"{path}: {reply.status} {reply.error!r}" for path, (reply, _) in replies.items())
+    expect(all(r.status == 400 and (r.error or "").startswith(f) for r, f in replies.values()), shown)
+    return shown

@@ -626,6 +626,23 @@ ASSUMPTIONS = (
         "runtime API authentication",
         "another apikey or none: 401 naming apikey; client mls-mms passes without one",
     ),
+    Assumption(
+        "runtime-closed-requests",
+        "runtime API query parameters and body keys",
+        "a query parameter or body key sktmls never sends, or sale_org_id other than {SALE_ORG_IDS}: 400 naming it",
+    ),
+    Assumption(
+        "runtime-url-names",
+        "names a runtime API's URL embeds",
+        "a client name, profile_id or edge label holding / ? # % or a backslash, or . or ..: 400 naming the field",
+        writes=True,
+    ),
+    Assumption(
+        "graph-schema-in-use",
+        "a graph schema its instances use",
+        "deleting or renaming a vertex schema its vertices use: 409 naming label",
+        writes=True,
+    ),
 )
 
 
@@ -641,6 +658,7 @@ def load_probes() -> dict[str, Callable]:
         verify_reads,
         verify_runtime,
         verify_runtime_graph,
+        verify_runtime_strict,
         verify_writes,
     )
 

@@ -5,7 +5,7 @@ from .. import assumptions
 from ..openapi_schemas import array, ref
 from ..route import Routes
 from ..wire import body, page, positive_int, text
-from .common import DELETED, NAME_TAKEN
+from .common import DELETED, NAME_TAKEN, SCHEMA_IN_USE, SCHEMA_REPLACE_REFUSED
 
 routes = Routes()
 EDGES = "/api/v1/edges"
@@ -38,12 +38,14 @@ def create_edge(req):
     return req.store.create("edges", body(req))
 
 
-@routes("PUT", EDGE, body="EdgeBody", summary="Replace a edge schema", results=ref("Edge"), refusals=NAME_TAKEN)
+@routes(
+    "PUT", EDGE, body="EdgeBody", summary="Replace a edge schema", results=ref("Edge"), refusals=SCHEMA_REPLACE_REFUSED
+)
 def update_edge(req, edge_id):
     return req.store.update("edges", edge_id, body(req))
 
 
-@routes("DELETE", EDGE, summary="Delete an edge", results=DELETED)
+@routes("DELETE", EDGE, summary="Delete an edge", results=DELETED, refusals={409: SCHEMA_IN_USE})
 def delete_edge(req, edge_id):
     req.store.delete("edges", edge_id)
     return assumptions.DELETE_RESULTS

@@ -82,6 +82,7 @@ def _declare(kind: str, plural: str, key: str, add_body: str) -> None:
             f"add_{kind}",
             dict(
                 query={"mode": MODE},
+                closed_query=True,
                 status=assumptions.GRAPH_ADD_STATUS,
                 body=add_body,
                 saves=True,
@@ -99,13 +100,20 @@ def _declare(kind: str, plural: str, key: str, add_body: str) -> None:
             dict(query=LIST_QUERY, saves=True, results=DROPPED),
             f"Drop every matching {kind} (at most `limit`)",
         ),
-        ("GET", one, got, f"get_{kind}", dict(query={"mode": MODE}, results=answer), f"Get a {kind} by id"),
+        (
+            "GET",
+            one,
+            got,
+            f"get_{kind}",
+            dict(query={"mode": MODE}, closed_query=True, results=answer),
+            f"Get a {kind} by id",
+        ),
         (
             "PATCH",
             one,
             patched,
             f"update_{kind}",
-            dict(query={"mode": MODE}, body="GraphApiPropertiesBody", saves=True, results=answer),
+            dict(query={"mode": MODE}, closed_query=True, body="GraphApiPropertiesBody", saves=True, results=answer),
             f"Update a {kind}'s properties: a `single` one is replaced, a `set` one accumulates",
         ),
         (
@@ -113,7 +121,7 @@ def _declare(kind: str, plural: str, key: str, add_body: str) -> None:
             one,
             dropped,
             f"drop_{kind}",
-            dict(query={"mode": MODE}, saves=True, results=DROPPED),
+            dict(query={"mode": MODE}, closed_query=True, saves=True, results=DROPPED),
             f"Drop a {kind}",
         ),
     ]

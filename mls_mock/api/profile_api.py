@@ -8,6 +8,7 @@ from ..errors import FieldError
 from ..openapi_schemas import NAME, nullable, obj
 from ..profile_data import KINDS, served
 from ..route import Routes
+from ..store.schema import URL_NAME
 from ..wire import body, choice, repeated, required
 
 routes = Routes()
@@ -36,7 +37,15 @@ REFUSALS = {
 
 def form(summary: str, **declared) -> dict:
     """What the three forms declare alike: the query, the answer and the refusals."""
-    return {"query": QUERY, "results": VALUES, "refusals": REFUSALS, "summary": summary, **declared}
+    # closed: sktmls sends no other parameter (README: runtime API query parameters and body keys)
+    return {
+        "query": QUERY,
+        "results": VALUES,
+        "refusals": REFUSALS,
+        "summary": summary,
+        "closed_query": True,
+        **declared,
+    }
 
 
 @routes(
@@ -103,6 +112,11 @@ def get_profile(req, client_id, profile_id, id=None, f=None, mode=None):
                 "values": {"type": "object", "description": "the values, without the main table's key attribute"},
             },
         )
+        | {
+            # a user's or item's id travels in the profile API's path, unquoted
+            "if": {"properties": {"kind": {"enum": ["user", "item"]}}},
+            "then": {"properties": {"target_id": {"not": URL_NAME["not"]}}},
+        }
     },
 )
 def put_profile_values(req):

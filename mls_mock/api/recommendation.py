@@ -6,7 +6,7 @@ from .. import assumptions, recommendation
 from ..openapi_schemas import obj
 from ..route import Routes
 from ..store.model_answers import ANSWER
-from ..wire import body
+from ..wire import body, choice
 from .common import DELETED
 
 routes = Routes()
@@ -18,21 +18,29 @@ CHANNEL_ANSWERS = {
 CHANNELS = {"type": "array", "items": {"type": "string", "minLength": 1}}
 SCHEMAS = {
     "RecommendationRequest": obj(
-        ["user_id", "channel_ids"],
-        {"user_id": {"type": "string", "minLength": 1}, "channel_ids": {**CHANNELS, "minItems": 1}, "sale_org_id": {}},
+        ["user_id", "channel_ids", "sale_org_id"],
+        {
+            "user_id": {"type": "string", "minLength": 1},
+            "channel_ids": {**CHANNELS, "minItems": 1},
+            "sale_org_id": {"enum": list(assumptions.SALE_ORG_IDS)},
+        },
+        extra=False,
     ),
     "PredictRequest": obj(
-        ["type", "id", "channel_ids"],
+        ["type", "id", "channel_ids", "keys"],
         {
             "type": {"enum": ["user", "target"]},
             "id": {"type": "string", "minLength": 1},
             "channel_ids": CHANNELS,
             "keys": {"type": "array"},
         },
+        extra=False,
     ),
     "ModelAnswer": ANSWER,
 }
 UNAUTHORIZED = {401: "no registered client with this `apikey` is the path's client id"}
+# What the client sends off the MMS runtime (none on it); nothing else (README: runtime API query parameters).
+QUERY = {"mode": choice(*assumptions.RUNTIME_MODES)}
 
 
 ITEMS = dict(
@@ -40,12 +48,14 @@ ITEMS = dict(
     summary="A user's items on each channel: the answer of the bucket the user falls into",
     results=CHANNEL_ANSWERS,
     refusals=UNAUTHORIZED,
+    query=QUERY,
+    closed_query=True,
 )
 
 
 @routes("POST", "/rec/v1/<client_name>/items", name="request_items_v1", **ITEMS)
 @routes("POST", "/rec/v2/<client_name>/items", name="request_items_v2", schemas=SCHEMAS, **ITEMS)
-def request_items(req, client_name):
+def request_items(req, client_name, mode=None):
     """One route per version (a version path parameter no answer could link to)."""
     user_id, channel_ids = recommendation.read_items_body(body(req))
     results, req.served = recommendation.answer(
@@ -61,8 +71,10 @@ def request_items(req, client_name):
     summary="A user's or target's answer on each channel, with `keys` handed to registered answers",
     results=CHANNEL_ANSWERS,
     refusals=UNAUTHORIZED,
+    query=QUERY,
+    closed_query=True,
 )
-def predict(req, client_name):
+def predict(req, client_name, mode=None):
     target_type, target_id, channel_ids, keys = recommendation.read_predict_body(body(req))
     results, req.served = recommendation.answer(
         req.store,

@@ -5,7 +5,7 @@ from .. import assumptions
 from ..openapi_schemas import array, ref
 from ..route import Routes
 from ..wire import body, page, positive_int, text
-from .common import DELETED, NAME_TAKEN
+from .common import DELETED, NAME_TAKEN, SCHEMA_IN_USE, SCHEMA_REPLACE_REFUSED
 
 routes = Routes()
 VERTICES = "/api/v1/vertices"
@@ -38,12 +38,25 @@ def create_vertex(req):
     return req.store.create("vertices", body(req))
 
 
-@routes("PUT", VERTEX, body="VertexBody", summary="Replace a vertex schema", results=ref("Vertex"), refusals=NAME_TAKEN)
+@routes(
+    "PUT",
+    VERTEX,
+    body="VertexBody",
+    summary="Replace a vertex schema",
+    results=ref("Vertex"),
+    refusals=SCHEMA_REPLACE_REFUSED,
+)
 def update_vertex(req, vertex_id):
     return req.store.update("vertices", vertex_id, body(req))
 
 
-@routes("DELETE", VERTEX, summary="Delete a vertex and every edge that names it", results=DELETED)
+@routes(
+    "DELETE",
+    VERTEX,
+    summary="Delete a vertex and every edge that names it",
+    results=DELETED,
+    refusals={409: SCHEMA_IN_USE},
+)
 def delete_vertex(req, vertex_id):
     req.store.delete("vertices", vertex_id)
     return assumptions.DELETE_RESULTS

@@ -22,12 +22,12 @@ class Clients(Resource):
     # Routes hand-written (api/clients.py): the client lists, creates and deletes, no more.
     plural, kind = "clients", "client"
     keeps_user = True
-    body_schema = s.obj(["name", "apikey"], {"name": s.NAME, "apikey": APIKEY})
+    body_schema = s.obj(["name", "apikey"], {"name": s.URL_NAME, "apikey": APIKEY})
     record_schema = s.obj(
         ["id", "name", "apikey", "user", "created_at", "updated_at"],
         {"id": s.ID, "name": s.STRING, "apikey": s.STRING, "user": s.STRING, **s.STAMPS},
     )
-    seed_schema = s.obj(["name", "apikey"], {**s.SEEDED, "name": s.NAME, "apikey": APIKEY})
+    seed_schema = s.obj(["name", "apikey"], {**s.SEEDED, "name": s.URL_NAME, "apikey": APIKEY})
 
     ids_by_apikey: dict[str, dict[int, None]]
 
@@ -36,7 +36,7 @@ class Clients(Resource):
         return {**super().fresh(), "ids_by_apikey": {}}
 
     def fields(self, body: dict, current: dict | None) -> dict:
-        name = v.name(body, "name")
+        name = v.url_name(body, "name")  # the runtime APIs' URLs name the client: /rec/v2/{name}/items
         apikey = body.get("apikey")
         if apikey is None:
             # sktmls's create_client makes a key itself before it posts, so one is always sent.

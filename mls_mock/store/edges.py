@@ -6,6 +6,7 @@ import builtins
 from .. import validation as v
 from ..errors import FieldError
 from . import schema as s
+from .graph import refuse_schema_change_in_use
 from .resource import Resource
 from .vertices import PROPERTIES, properties
 
@@ -19,7 +20,7 @@ class Edges(Resource):
     name_field = "label"
     body_schema = s.obj(
         ["label", "frm", "to"],
-        {"label": s.NAME, "frm": VERTEX_LABEL, "to": VERTEX_LABEL, "properties": s.nullable(PROPERTIES)},
+        {"label": s.URL_NAME, "frm": VERTEX_LABEL, "to": VERTEX_LABEL, "properties": s.nullable(PROPERTIES)},
     )
     record_schema = s.obj(
         ["id", "label", "frm", "to", "properties", "created_at", "updated_at"],
@@ -27,11 +28,17 @@ class Edges(Resource):
     )
     seed_schema = s.obj(
         ["label", "frm", "to"],
-        {**s.SEEDED, "label": s.NAME, "frm": VERTEX_LABEL, "to": VERTEX_LABEL, "properties": s.nullable(PROPERTIES)},
+        {
+            **s.SEEDED,
+            "label": s.URL_NAME,
+            "frm": VERTEX_LABEL,
+            "to": VERTEX_LABEL,
+            "properties": s.nullable(PROPERTIES),
+        },
     )
 
     def fields(self, body: dict, current: dict | None) -> dict:
-        label = v.name(body, "label")
+        label = v.url_name(body, "label")  # in its instances' ids, which the graph API's URLs hold
         ends = {end: v.name(body, end) for end in ("frm", "to")}
         vertices = self.store.resources["vertices"].table.ids_by_name
         for end, vertex in ends.items():
@@ -41,6 +48,12 @@ class Edges(Resource):
 
     def render(self, row: dict) -> dict:
         return {**row, "properties": dict(row["properties"])}
+
+    def on_update(self, row: dict, fields: dict) -> None:
+        refuse_schema_change_in_use(self.store, "graph_edges", row, fields)
+
+    def on_delete(self, row: dict) -> None:
+        refuse_schema_change_in_use(self.store, "graph_edges", row, None)
 
     # ---- the relation to vertices (called by Vertices, inside its write) ---------------------
 

@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .. import assumptions
 from .. import validation as v
 from ..errors import Conflict, FieldError, NotFound
 from . import schema as s
@@ -21,17 +20,8 @@ from .resource import Resource
 
 # A vertex id travels in the client's URL (`/v1/vertices/{vertex_id}`, unquoted): one holding
 # a character that URL would mangle could be added but never read or dropped.
-URL_UNSAFE = re.compile(r"[/?#%\\]")
-_UNSAFE = v.CONTROL_CHARS.pattern[1:-1] + r"/?#%\\"  # a character class's inside
-_SPACE = "".join(f"\\u{ord(c):04x}" for c in s.SPACES if not v.CONTROL_CHARS.match(c))
-GRAPH_ID = {
-    "type": "string",
-    "minLength": 1,
-    "maxLength": assumptions.MAX_NAME_LENGTH,
-    "pattern": f"^[^{_UNSAFE}]*[^{_UNSAFE}{_SPACE}][^{_UNSAFE}]*$",
-    "description": f"1 to {assumptions.MAX_NAME_LENGTH} characters, none of / ? # % \\ or control characters, "
-    "not only spaces",
-}
+URL_UNSAFE = v.URL_UNSAFE
+GRAPH_ID = s.URL_NAME
 SCALAR = {"oneOf": [{"type": "string"}, {"type": "number"}]}
 PROPERTY_VALUES = {
     "type": "object",
@@ -56,10 +46,7 @@ _KINDS = {"String": (str,), "Float": (int, float)}
 
 
 def graph_id(body: Mapping, field: str) -> str:
-    value = v.name(body, field)
-    if URL_UNSAFE.search(value):
-        raise FieldError(field, "must not contain / ? # % or \\ (the client puts it in the URL as it is)")
-    return value
+    return v.url_name(body, field)
 
 
 def _is_number(value: Any) -> bool:
@@ -167,6 +154,28 @@ def _compare(prop: str, op: Callable[..., bool], bounds: tuple) -> Callable[[dic
 
 def _equals(prop: str, wanted: set[str]) -> Callable[[dict], bool]:
     return lambda properties: any(isinstance(x, str) and x in wanted for x in _each(properties.get(prop)))
+
+
+def refuse_schema_change_in_use(store, instances: str, row: dict, fields: dict | None) -> None:
+    """A vertex or edge schema (`row`) is being deleted (`fields` None) or replaced: while
+    graph API instances carry its label, only new properties may be added; deleting it,
+    renaming it, moving an edge schema's ends, or dropping or retyping a property is 409
+    naming the instances (README: a graph schema its instances use)."""
+    held = [r for r in store.resources[instances].table.rows.values() if r["label"] == row["label"]]
+    if not held:
+        return
+    if fields is not None:
+        kept = all(fields["properties"].get(name) == kind for name, kind in row["properties"].items())
+        ends = all(fields.get(end) == row.get(end) for end in ("label", "frm", "to"))
+        if kept and ends:
+            return
+    resource = store.resources[instances]
+    shown = ", ".join(repr(resource.instance_id(r)) for r in held[:3]) + (", ..." if len(held) > 3 else "")
+    change = "deleted" if fields is None else "changed but for new properties"
+    raise Conflict(
+        f"label: {len(held)} {resource.answer_key} of the graph API are labelled {row['label']!r} ({shown}): "
+        f"the schema cannot be {change} until they are dropped"
+    )
 
 
 class Graph:

@@ -6,7 +6,6 @@ sktmls's add_edge reads the new edge back."""
 import builtins
 from collections.abc import Hashable
 
-from .. import validation as v
 from ..errors import FieldError
 from . import schema as s
 from .graph import GRAPH_ID, PROPERTY_VALUES, Instances, graph_id, property_values
@@ -20,7 +19,7 @@ class GraphEdges(Instances):
     name_field = "label"  # unique: the id made of from, label and to (name_key)
     body_schema = s.obj(
         ["from", "to", "label"],
-        {"from": VERTEX_ID, "to": VERTEX_ID, "label": s.NAME, "properties": s.nullable(PROPERTY_VALUES)},
+        {"from": VERTEX_ID, "to": VERTEX_ID, "label": s.URL_NAME, "properties": s.nullable(PROPERTY_VALUES)},
     )
     record_schema = s.obj(
         ["id", "label", "from", "to", "properties", "created_at", "updated_at"],
@@ -36,7 +35,7 @@ class GraphEdges(Instances):
     seed_schema = s.obj(["from", "to", "label"], {**s.SEEDED, **body_schema["properties"]})
 
     def fields(self, body: dict, current: dict | None) -> dict:
-        label = v.name(body, "label")
+        label = graph_id(body, "label")  # part of the id: `{from}_{label}_{to}`
         ends = {end: graph_id(body, end) for end in ("from", "to")}
         vertices = self.store.resources["graph_vertices"].table.ids_by_name
         for end, vertex in ends.items():

@@ -27,7 +27,9 @@ class Profiles(Resource):
     list_query = ("id", "profile_id", "query")
     name_field = "profile_id"
     keeps_user = True
-    body_schema = s.obj(["profile_id", "tables"], {"profile_id": s.NAME, "tables": TABLES, "main_table": MAIN_TABLE})
+    body_schema = s.obj(
+        ["profile_id", "tables"], {"profile_id": s.URL_NAME, "tables": TABLES, "main_table": MAIN_TABLE}
+    )
     record_schema = s.obj(
         ["id", "profile_id", "tables", "main_table", "user", "created_at", "updated_at"],
         {
@@ -40,11 +42,11 @@ class Profiles(Resource):
         },
     )
     seed_schema = s.obj(
-        ["profile_id", "tables"], {**s.SEEDED, "profile_id": s.NAME, "tables": TABLES, "main_table": MAIN_TABLE}
+        ["profile_id", "tables"], {**s.SEEDED, "profile_id": s.URL_NAME, "tables": TABLES, "main_table": MAIN_TABLE}
     )
 
     def fields(self, body: dict, current: dict | None) -> dict:
-        profile_id = v.name(body, "profile_id")
+        profile_id = v.url_name(body, "profile_id")  # the profile API's URL: /profiles/{profile_id}/...
         tables = body.get("tables")
         if tables is None:
             raise FieldError("tables", "is required")

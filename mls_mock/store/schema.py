@@ -42,6 +42,13 @@ NAME = {
     "pattern": NAME_PATTERN,
     "description": f"1 to {assumptions.MAX_NAME_LENGTH} characters, no control characters, not only spaces",
 }
+# validation.url_name: a name sktmls puts in a runtime API's URL as it is.
+URL_NAME = {
+    **NAME,
+    "not": {"anyOf": [{"pattern": "[/?#%\\\\]"}, {"enum": [".", ".."]}]},
+    "description": f"1 to {assumptions.MAX_NAME_LENGTH} characters, no control characters, not only spaces, "
+    "none of / ? # % \\, not . or .. (it travels in a URL)",
+}
 STRING = {"type": "string"}
 TEXT = nullable(STRING)
 ANY: dict = {}

@@ -4,6 +4,7 @@ label; deleting a vertex deletes its edges (sktmls documents it), renaming one c
 from .. import validation as v
 from ..errors import FieldError
 from . import schema as s
+from .graph import refuse_schema_change_in_use
 from .resource import Resource
 
 # sktmls's create_vertex/create_edge assert each property type is one of these.
@@ -48,8 +49,10 @@ class Vertices(Resource):
         return {**row, "properties": dict(row["properties"])}
 
     def on_update(self, row: dict, fields: dict) -> None:
+        refuse_schema_change_in_use(self.store, "graph_vertices", row, fields)
         if fields["label"] != row["label"]:
             self.store.resources["edges"].rename_vertex(row["label"], fields["label"])
 
     def on_delete(self, row: dict) -> None:
-        self.store.resources["edges"].drop_vertex(row["label"])
+        refuse_schema_change_in_use(self.store, "graph_vertices", row, None)
+        self.store.resources["edges"].drop_vertex(row["label"])  # each refuses while edges use it

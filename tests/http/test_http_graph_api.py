@@ -131,6 +131,7 @@ def test_a_missing_instance_is_404_and_not_a_body_is_refused(mls_mock):
 # ---- conversion tracking -------------------------------------------------------------------------
 
 CONVERSION = {"user_id": "u1", "channel_id": "c1", "process_id": "p1", "item_id": "i1"}
+TEST = {"mode": "test"}  # what the client sends with every conversion
 
 
 @pytest.mark.parametrize("path, body, field", [
@@ -141,15 +142,15 @@ CONVERSION = {"user_id": "u1", "channel_id": "c1", "process_id": "p1", "item_id"
     ("/buy", CONVERSION, "conversion_type"),
 ])
 def test_a_bad_conversion_is_400_naming_the_field(mls_api_key, mls_mock, path, body, field):
-    assert_refused(mls_mock, "POST", CT + path, field, json=body, headers={"apikey": TEST_APIKEY})
+    assert_refused(mls_mock, "POST", CT + path, field, json=body, params=TEST, headers={"apikey": TEST_APIKEY})
     assert mls_mock.conversions == []
 
 
 def test_a_conversion_without_a_key_or_a_json_body(mls_api_key, mls_mock):
-    assert_envelope(requests.post(CT + "/click", json=CONVERSION), 401)
-    assert_envelope(requests.post(CT + "/click", data=b"", headers={"apikey": TEST_APIKEY}), 400)
+    assert_envelope(requests.post(CT + "/click", params=TEST, json=CONVERSION), 401)
+    assert_envelope(requests.post(CT + "/click", params=TEST, data=b"", headers={"apikey": TEST_APIKEY}), 400)
     assert_envelope(requests.get(CT + "/click", headers={"apikey": TEST_APIKEY}), 405)
     assert_envelope(requests.post(CT + "/click", params={"mode": "live"}, json=CONVERSION,
                                   headers={"apikey": TEST_APIKEY}), 400)
-    assert_envelope(requests.post(CT + "/click", json=CONVERSION, headers={"apikey": TEST_APIKEY}), 200)
+    assert_envelope(requests.post(CT + "/click", params=TEST, json=CONVERSION, headers={"apikey": TEST_APIKEY}), 200)
     assert len(mls_mock.conversions) == 1

@@ -325,7 +325,7 @@ def test_the_plugins_fake_answers_aiohttp_with_no_set_up(mls_mock, mls_api_key):
             async with session.post(
                 f"{REC}/v1/{mls_api_key.client_id}/items",
                 headers={"apikey": mls_api_key.apikey},
-                json={"user_id": "u", "channel_ids": ["home"]},
+                json={"user_id": "u", "channel_ids": ["home"], "sale_org_id": "admin"},  # what sktmls sends
             ) as response:
                 return response.status, await response.json()
 

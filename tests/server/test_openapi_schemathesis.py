@@ -150,7 +150,10 @@ def test_schemathesis_finds_the_server_as_documented(run, start_server, tmp_path
     documented = {f"{method.upper()} {path}" for path, item in document["paths"].items() for method in item
                   if _in_run(path, run) and "unfaked" not in item[method]["tags"]}
     assert documented <= tested, documented - tested
-    succeeded = {label for label in documented if any(200 <= status < 300 for status in statuses[label])}
+    # A 409 is data that got through validation to a state rule (a name taken; with the demo's graph,
+    # a vertex or edge schema its instances use cannot be deleted).
+    succeeded = {label for label in documented
+                 if any(200 <= status < 300 or status == 409 for status in statuses[label])}
     if run == "runtime-apis":
         # The apikey worked: every operation was answered past authentication at least once. Most
         # paths name a profile, user, item, vertex or edge that generated text rarely hits (404),
