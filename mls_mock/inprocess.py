@@ -6,7 +6,6 @@ from urllib.parse import parse_qsl, unquote_to_bytes, urlsplit
 
 import requests
 import werkzeug.urls  # noqa: F401  registers the "werkzeug.url_quote" codec error handler used below
-
 from requests.structures import CaseInsensitiveDict
 
 from . import assumptions
