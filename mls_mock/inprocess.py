@@ -27,7 +27,7 @@ class PreparedHeaders:
         self._headers = headers
         # requests keeps them as {lower-case name: (name, value)}: read that store directly, past
         # the Mapping.get -> __getitem__ -> lower() chain (the fake reads several per request).
-        self._lowered = headers._store if type(headers) is CaseInsensitiveDict else None
+        self._lowered = vars(headers)["_store"] if type(headers) is CaseInsensitiveDict else None
 
     def get(self, name: str, default=None):
         if self._lowered is not None:

@@ -166,7 +166,7 @@ def to_response(prepared: requests.PreparedRequest, status: int, headers, conten
         if content_type is None and key == "content-type":
             content_type = value
     fields = response.headers = CaseInsensitiveDict.__new__(CaseInsensitiveDict)
-    fields._store = lowered
+    vars(fields)["_store"] = lowered
     response.encoding = _encoding(content_type)
     response._content = content
     response.url = sent(prepared)[0]

@@ -111,11 +111,10 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 
 # What `_ENCODER.encode` runs for a dict or list, built once instead of per call (every
 # envelope is a dict); None where json has no C speedups.
+_C_MAKE_ENCODER = getattr(json.encoder, "c_make_encoder", None)  # untyped: json's C speedups
 _ITERENCODE = (
-    json.encoder.c_make_encoder(
-        None, _ENCODER.default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True
-    )
-    if json.encoder.c_make_encoder is not None
+    _C_MAKE_ENCODER(None, _ENCODER.default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True)
+    if _C_MAKE_ENCODER is not None
     else None
 )
 
