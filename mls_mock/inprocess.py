@@ -6,6 +6,7 @@ from urllib.parse import parse_qsl, unquote_to_bytes, urlsplit
 
 import requests
 import werkzeug.urls  # noqa: F401  registers the "werkzeug.url_quote" codec error handler used below
+from requests.structures import CaseInsensitiveDict
 
 from . import assumptions
 from .routing import Dispatcher
@@ -20,13 +21,20 @@ class PreparedHeaders:
     """A prepared request's headers, read by name as a server would see them (latin-1
     text), without copying them first."""
 
-    __slots__ = ("_headers",)
+    __slots__ = ("_headers", "_lowered")
 
     def __init__(self, headers):
         self._headers = headers
+        # requests keeps them as {lower-case name: (name, value)}: read that store directly, past
+        # the Mapping.get -> __getitem__ -> lower() chain (the fake reads several per request).
+        self._lowered = vars(headers)["_store"] if type(headers) is CaseInsensitiveDict else None
 
     def get(self, name: str, default=None):
-        value = self._headers.get(name)
+        if self._lowered is not None:
+            pair = self._lowered.get(name.lower())
+            value = None if pair is None else pair[1]
+        else:
+            value = self._headers.get(name)
         if value is None:
             return default
         return value.decode("latin-1") if isinstance(value, bytes) else value
@@ -97,9 +105,25 @@ def decoded_path(raw: str) -> str:
     return path
 
 
+# Query string -> its args: a suite sends the same few queries (sktmls's `mode=test` on
+# every recommendation call). Each request gets its own copy: the journal keeps it.
+_QUERIES: dict[str, dict[str, list[str]]] = {}
+
+
 def query_args(query: str) -> dict:
     """What werkzeug's `request.args.to_dict(flat=False)` gives: bytes that are not UTF-8
     stay percent-encoded."""
+    if not query:
+        return {}
+    known = _QUERIES.get(query)
+    if known is None:
+        known = _parse_query(query)
+        if len(_QUERIES) < 1024 and len(query) <= 256:
+            _QUERIES[query] = known
+    return {name: list(values) for name, values in known.items()}
+
+
+def _parse_query(query: str) -> dict:
     args: dict = {}
     if query:
         for name, value in parse_qsl(query, keep_blank_values=True, errors="werkzeug.url_quote"):

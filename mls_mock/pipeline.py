@@ -183,10 +183,10 @@ def authenticate_client(req: Request) -> str:
     apikey = req.headers.get("apikey")
     if not apikey:
         raise Unauthorized("apikey: the header is required: the apikey of a client registered with ClientClient")
-    client = req.state.store.resources["clients"].by_apikey(apikey)
-    if client is None:
+    holder = req.state.store.resources["clients"].name_of_apikey(apikey)
+    if holder is None:
         raise Unauthorized("apikey: no registered client has this apikey")
-    if client["name"] != client_id:
+    if holder != client_id:
         raise Unauthorized(f"apikey: not the key of client {client_id!r}")
     return client_id
 

@@ -148,23 +148,27 @@ class _Reader:
         self._profile: Mapping | None = None
 
     def plan(self, channel: str, entry: dict, keys: list, api: str, client_id: str) -> _Plan | None:
-        channels = self.resources["channels"]
-        channel_id = channels.table.ids_by_name.get(channel)
+        resources = self.resources
+        channels = resources["channels"].table
+        channel_id = channels.ids_by_name.get(channel)
         if channel_id is None:
             entry["outcome"] = "unknown_channel"
             return None
         filtered = False
-        for experiment_id in channels.table.rows[channel_id]["experiments"]:
-            experiment = self.resources["experiments"].table.rows[experiment_id]
-            buckets = self.resources["buckets"].of_experiment(experiment_id)
+        experiments, buckets = resources["experiments"].table.rows, resources["buckets"]
+        for experiment_id in channels.rows[channel_id]["experiments"]:
+            experiment = experiments[experiment_id]
             user_slot = bucketing.slot(experiment["bucketing_seed"], self.target_id)
-            bucket = bucketing.owner(((b["bucket_range"], b) for b in buckets), user_slot)
+            bucket = bucketing.owner(((b["bucket_range"], b) for b in buckets.of_experiment(experiment_id)), user_slot)
             if bucket is None:
                 continue  # no ranges set: the experiment is not running
             if not self._passes(experiment):
                 filtered = True
                 continue
-            entry.update(experiment=experiment["name"], bucket=bucket["name"], slot=user_slot)
+            entry["experiment"], entry["bucket"], entry["slot"] = experiment["name"], bucket["name"], user_slot
+            if bucket["prediction_type"] == "static":  # the common case, without building a context
+                entry["outcome"] = "static"
+                return _Plan(answer={assumptions.ITEMS_KEY: bucket["static_items"]})
             context = dict(channel=channel, experiment=experiment["name"], keys=keys, api=api, client_id=client_id)
             return self._predict(bucket, entry, context)
         entry["outcome"] = "filtered" if filtered else "no_experiment"
@@ -185,10 +189,8 @@ class _Reader:
         return self._profile
 
     def _predict(self, bucket: dict, entry: dict, context: dict) -> _Plan:
-        kind = bucket["prediction_type"]
+        kind = bucket["prediction_type"]  # static is answered by `plan`
         entry["outcome"] = kind
-        if kind == "static":
-            return _Plan(answer={assumptions.ITEMS_KEY: bucket["static_items"]})
         if kind == "empty":
             return _Plan(answer=empty())
         model = self.resources["models"].table.rows[bucket["model_id"]]

@@ -87,7 +87,10 @@ class Call:
                     size += _VALUE_OVERHEAD + _text_cost(value)
         if self.served:  # a dict per requested channel: a request may name thousands
             for entry in self.served:
-                size += _SERVED_OVERHEAD + sum(_text_cost(value) for value in entry.values() if type(value) is str)
+                size += _SERVED_OVERHEAD
+                for value in entry.values():  # _text_cost inlined: every runtime call counts these
+                    if type(value) is str:
+                        size += len(value) if value.isascii() else 4 * len(value)
         return size
 
 

@@ -6,6 +6,7 @@ way `responses` does it), so every Session, including the fresh one sktmls makes
 is covered. The innermost active router answers; hosts it does not serve pass through.
 """
 
+import collections
 import functools
 import io
 import sys
@@ -35,12 +36,25 @@ def _origin_of_prefix(prefix: str) -> Origin:
 
 
 def origin(url: str) -> Origin:
-    """(scheme, host, port) of a URL, the key routers match on. Cached by `scheme://netloc`:
-    every router asks it of every request."""
+    """(scheme, host, port) of a URL, the key routers match on. Cached by `scheme://netloc`,
+    and by the whole URL for the short ones a suite sends again and again: every router asks
+    it of every request."""
+    found = _ORIGINS.get(url)
+    if found is not None:
+        return found
     scheme, sep, rest = url.partition("://")
     if not sep:
-        return _origin_of_prefix(url)
-    return _origin_of_prefix(scheme + sep + rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0])
+        found = _origin_of_prefix(url)
+    else:
+        found = _origin_of_prefix(scheme + sep + rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0])
+    if len(url) <= 256:
+        if len(_ORIGINS) >= 1024:
+            _ORIGINS.clear()
+        _ORIGINS[url] = found
+    return found
+
+
+_ORIGINS: dict[str, Origin] = {}
 
 
 def sent(prepared: requests.PreparedRequest) -> tuple[str, str]:
@@ -142,12 +156,17 @@ def to_response(prepared: requests.PreparedRequest, status: int, headers, conten
     response = _new_response()
     response.status_code = status
     response.reason = REASONS.get(response.status_code, "")
-    fields = response.headers = CaseInsensitiveDict()
+    # What CaseInsensitiveDict(headers) holds ({lower-case name: (name, value)}), filled
+    # directly: its constructor's Mapping checks cost more than these few pairs.
+    lowered: collections.OrderedDict = collections.OrderedDict()
     content_type = None
-    for name, value in headers:  # not .update(): its Mapping check costs more than these few pairs
-        fields[name] = value
-        if content_type is None and name.lower() == "content-type":
+    for name, value in headers:
+        key = name.lower()
+        lowered[key] = (name, value)
+        if content_type is None and key == "content-type":
             content_type = value
+    fields = response.headers = CaseInsensitiveDict.__new__(CaseInsensitiveDict)
+    vars(fields)["_store"] = lowered
     response.encoding = _encoding(content_type)
     response._content = content
     response.url = sent(prepared)[0]

@@ -62,3 +62,9 @@ class Clients(Resource):
         """The client holding `apikey` (rendered), or None: one dict lookup."""
         holder = self.ids_by_apikey.get(apikey)
         return self.render(self.table.rows[next(iter(holder))]) if holder else None
+
+    def name_of_apikey(self, apikey: str) -> str | None:
+        """The name of the client holding `apikey`, or None: what every runtime API call
+        checks, without the copy `by_apikey` makes of the record."""
+        holder = self.ids_by_apikey.get(apikey)
+        return self.table.rows[next(iter(holder))]["name"] if holder else None
