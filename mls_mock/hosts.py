@@ -32,8 +32,10 @@ RUNTIME_PREFIXES: tuple[str, ...] = tuple(prefix + "/" for prefix in MOUNTS.valu
 # The runtime APIs that name a client in their path and take its `apikey` header
 # (`/<prefix>/<version>/<client_id>/...`); the graph API sends neither.
 KEYED_PREFIXES: tuple[str, ...] = ("/rec/", "/pf/", "/ct/")
-# The client id sktmls sends from the MMS runtime, with no apikey (sktmls/apis/*.py).
+# The client id sktmls sends from the MMS runtime, with no apikey and no `mode` (sktmls/apis/*.py),
+# and the APIs whose client runs there (the conversion tracking client refuses MMS).
 MMS_CLIENT_ID = "mls-mms"
+MMS_PREFIXES: tuple[str, ...] = ("/rec/", "/pf/")
 
 
 def api_urls(base: str) -> dict[str, str]:

@@ -119,7 +119,8 @@ def document(routes: Iterable[Route], admin_token: bool = False, persistent: boo
                     "name": "apikey",
                     "description": "the recommendation, profile and conversion tracking APIs: the apikey of the "
                     "client registered (POST /api/v1/clients, or seeded) under the name the path gives as its client "
-                    f"id; the MMS runtime's client `{MMS_CLIENT_ID}` sends none and needs none",
+                    f"id; the MMS runtime's client `{MMS_CLIENT_ID}` sends none and needs none "
+                    "(on /rec and /pf, sent without `mode`)",
                 },
                 "adminBearer": {"type": "http", "scheme": "bearer", "description": "the --admin-token"},
                 "adminHeader": {

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from . import assumptions
 from .errors import Forbidden, MLSMockError, PayloadTooLarge, ServiceUnavailable, Unauthorized
-from .hosts import KEYED_PREFIXES, MMS_CLIENT_ID, is_runtime
+from .hosts import KEYED_PREFIXES, MMS_CLIENT_ID, MMS_PREFIXES, is_runtime
 from .route import Route
 from .traffic import APP, SERVED, Call
 from .wire import Reply, Request, envelope, parse_query
@@ -175,12 +175,15 @@ def authenticate(header: str, users: dict[str, str] | None) -> str:
 def authenticate_client(req: Request) -> str:
     """A runtime API call (`/<prefix>/<version>/<client_id>/...`): its `apikey` header must be
     the key of the registered client (ClientClient, or seeded) named `client_id`. From the MMS
-    runtime sktmls sends `mls-mms` and no key. Returns the client id, the journal's user."""
+    runtime sktmls sends `mls-mms` with neither a key nor `mode`, and only to the APIs whose client
+    runs there; sent any other way, `mls-mms` is a client id like another. Returns the client id,
+    the journal's user."""
     segments = req.path.split("/", 4)
     client_id = segments[3] if len(segments) > 3 else ""
-    if client_id == MMS_CLIENT_ID:
-        return client_id
     apikey = req.headers.get("apikey")
+    as_mms_sends_it = apikey is None and "mode" not in (req.args or ()) and req.path.startswith(MMS_PREFIXES)
+    if client_id == MMS_CLIENT_ID and as_mms_sends_it:
+        return client_id
     if not apikey:
         raise Unauthorized("apikey: the header is required: the apikey of a client registered with ClientClient")
     holder = req.state.store.resources["clients"].name_of_apikey(apikey)

@@ -624,7 +624,8 @@ ASSUMPTIONS = (
     Assumption(
         "runtime-auth",
         "runtime API authentication",
-        "another apikey or none: 401 naming apikey; client mls-mms passes without one",
+        "another apikey or none: 401 naming apikey; client mls-mms passes without one, "
+        "as MMS sends it (no key, no mode)",
     ),
     Assumption(
         "runtime-closed-requests",

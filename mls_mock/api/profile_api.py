@@ -29,7 +29,8 @@ VALUES = {
     "or with `f` exactly those keys, in that order (null: no table holds it)",
 }
 REFUSALS = {
-    401: "no `apikey` header, or not the key of the client in the path (the client `mls-mms` needs none)",
+    401: "no `apikey` header, or not the key of the client in the path "
+    "(the client `mls-mms` needs none when sent, as from MMS, without `mode`)",
     404: "no such profile, a profile of another kind, or the main table holds no item for the target",
     413: f"the body is larger than {assumptions.MAX_BODY_BYTES} bytes",
 }

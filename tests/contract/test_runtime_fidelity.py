@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 import requests
 from sktmls import MLSENV, MLSClientError, MLSRuntimeENV
-from sktmls.apis import MLSConversionTrackingAPIClient, MLSProfileAPIClient
+from sktmls.apis import MLSConversionTrackingAPIClient, MLSProfileAPIClient, MLSRecommendationAPIClient
 
 from support import check_envelope, client_error
 
@@ -195,3 +195,27 @@ def test_an_edge_schema_with_edges_cannot_be_deleted_until_they_are_dropped(mls_
     mls_graph_api_client.drop_edge("USER001_purchased_PROD001")
     mls_edge_client.delete_edge(purchased)
     assert "purchased" not in [e.label for e in mls_edge_client.list_edges()]
+
+
+@pytest.mark.parametrize("runtime_env", [MLSRuntimeENV.LOCAL, MLSRuntimeENV.YE])
+def test_mls_mms_sent_off_the_mms_runtime_needs_a_key_like_any_client(mls_mock, runtime_env):
+    """Only the MMS runtime sends `mls-mms`, and with neither a key nor `mode`: sent the way
+    a client off MMS sends it (its apikey, `mode=test`), it is a client id like any other."""
+    client = MLSRecommendationAPIClient(client_id="mls-mms", apikey="K" * 40, env=MLSENV.STG, runtime_env=runtime_env)
+
+    with pytest.raises(MLSClientError) as refused:
+        client.request(version="v2", user_id="u1", channel_ids=["c"])
+
+    assert refused.value.code == 401 and "apikey" in refused.value.msg
+
+
+def test_mls_mms_without_a_key_passes_only_where_the_mms_runtime_sends_it(mls_mock):
+    on_mms = MLSRecommendationAPIClient(env=MLSENV.STG, runtime_env=MLSRuntimeENV.MMS)
+    assert on_mms.request(version="v2", user_id="u1", channel_ids=["c"]) == {}
+
+    body = {"user_id": "u", "channel_id": "c", "process_id": "p", "item_id": "i"}
+    keyless_ct = requests.post("https://ct.stg.sktmls.com/v1/mls-mms/click", json=body)  # no sktmls client can send it
+    assert keyless_ct.status_code == 401 and keyless_ct.json()["error"].startswith("apikey:")
+    keyless_with_mode = requests.post("https://rec.stg.sktmls.com/v2/mls-mms/items", params={"mode": "test"},
+                                      json={"user_id": "u1", "channel_ids": ["c"], "sale_org_id": "admin"})
+    assert keyless_with_mode.status_code == 401
