@@ -155,10 +155,18 @@ SCHEMAS = {
     "FaultBody": obj(
         [],
         {
-            "method": {"type": "string", "minLength": 1, "maxLength": 1000, "default": "*", "description": "glob"},
+            "method": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 1000,
+                "pattern": "^[A-Za-z*?\\[\\]!]+$",
+                "default": "*",
+                "description": "glob",
+            },
             "path": {
                 "type": "string",
                 "minLength": 1,
+                "pattern": "^[/*?\\[]",
                 "maxLength": 1000,
                 "default": "*",
                 "description": "glob, e.g. /api/v1/channels*",
@@ -167,7 +175,7 @@ SCHEMAS = {
                 {"type": "integer", "minimum": 400, "maximum": 599, "default": 500},
             ),
             "error": nullable({"type": "string", "minLength": 1, "maxLength": MAX_FAULT_TEXT}),
-            "times": nullable({"type": "integer", "minimum": 1, "default": 1}),
+            "times": nullable({"type": "integer", "minimum": 1, "maximum": assumptions.MAX_ID, "default": 1}),
             "delay": {
                 "type": "number",
                 "minimum": 0,

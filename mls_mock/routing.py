@@ -60,6 +60,14 @@ class Dispatcher:
             converters={"int": AsciiIntConverter},
         )
         self._adapter = self.map.bind("localhost")
+        # (method, rule) of each collection route whose record route `rule/<id>` takes the same
+        # method: with tolerant slashes `/vertices/` would match the collection, so a client's
+        # `f"vertices/{vertex_id}"` with an empty id would read or drop them all.
+        self._collections_with_items = {
+            (route.method, route.rule.rpartition("/")[0])
+            for route in self.routes
+            if route.rule.rpartition("/")[2].startswith("<")
+        }
         # (path, method) -> (route, view_args), for routed requests only: a refusal is not kept
         # (its exception holds its traceback's frames, and paths are the client's to vary), nor
         # a long path, so whoever reaches the port cannot make this grow past a few hundred KB.
@@ -75,6 +83,8 @@ class Dispatcher:
                 found = self._adapter.match(path, method)
             except HTTPException as error:  # NotFound, MethodNotAllowed, RequestRedirect
                 return None, error
+            if path.endswith("/") and (found[0].method, found[0].rule) in self._collections_with_items:
+                return None, RouteNotFound()  # an empty record id, not the collection
             if len(path) <= MATCHED_PATH_MAX:
                 if len(self._matches) >= MATCHES_KEPT:
                     self._matches.clear()

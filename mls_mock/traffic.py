@@ -4,10 +4,12 @@ Both belong to an app (not the store), so `reset()` of the data leaves them alon
 import collections
 import fnmatch
 import math
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from .assumptions import MAX_ID
 from .errors import Conflict, FieldError
 from .validation import parse_within_depth
 
@@ -16,6 +18,8 @@ from .validation import parse_within_depth
 JOURNAL_BODY_CAP = 64 * 1024
 DEFAULT_JOURNAL_ENTRIES = 10_000
 DEFAULT_JOURNAL_BYTES = 64 * 1024 * 1024
+# An HTTP method is letters: a pattern of letters and glob characters may match one.
+METHOD_GLOB = re.compile(r"[A-Za-z*?\[\]!]+")
 # Rough cost of an entry besides its text (the Call object, its dicts and lists), and of
 # each query value's str and list slot; only used to count entries against the byte bound.
 _ENTRY_OVERHEAD = 800
@@ -207,6 +211,11 @@ class Fault:
             value = getattr(self, name)
             if not isinstance(value, str) or not value or len(value) > 1000:
                 raise FieldError(name, "must be a non-empty glob pattern, `*` for any")
+        # Patterns no request can match are refused now, not found out as a fault that never fired.
+        if not METHOD_GLOB.fullmatch(self.method):
+            raise FieldError("method", f"{self.method[:40]!r} can match no HTTP method: e.g. 'GET', 'P*', '*'")
+        if self.path[0] not in "/*?[":
+            raise FieldError("path", f"must start with '/' (or a wildcard): request paths do, e.g. '/{self.path[:40]}'")
         if (
             not isinstance(self.delay, (int, float))
             or isinstance(self.delay, bool)
@@ -224,9 +233,9 @@ class Fault:
         ):
             raise FieldError("error", f"must be a non-empty string of at most {MAX_FAULT_TEXT} characters, or null")
         if self.times is not None and (
-            not isinstance(self.times, int) or isinstance(self.times, bool) or self.times < 1
+            not isinstance(self.times, int) or isinstance(self.times, bool) or not 1 <= self.times <= MAX_ID
         ):
-            raise FieldError("times", "must be a positive integer, or null for every matching request")
+            raise FieldError("times", f"must be an integer from 1 to {MAX_ID}, or null for every matching request")
         if self.raises is not None and not (isinstance(self.raises, type) and issubclass(self.raises, BaseException)):
             raise FieldError("raises", "must be an exception class, e.g. requests.ConnectionError")
 

@@ -219,3 +219,30 @@ def test_mls_mms_without_a_key_passes_only_where_the_mms_runtime_sends_it(mls_mo
     keyless_with_mode = requests.post("https://rec.stg.sktmls.com/v2/mls-mms/items", params={"mode": "test"},
                                       json={"user_id": "u1", "channel_ids": ["c"], "sale_org_id": "admin"})
     assert keyless_with_mode.status_code == 401
+
+
+# ---- an empty id is not the collection -------------------------------------------------------
+
+
+@DEMO
+@pytest.mark.parametrize("call", ["get_vertex", "drop_vertex", "get_edge", "drop_edge"])
+def test_an_empty_graph_id_is_404_and_never_the_whole_collection(mls_mock, mls_graph_api_client, call):
+    """sktmls builds `f"vertices/{vertex_id}"`: an empty id (an empty CSV cell) reaches
+    `/v1/vertices/`, which tolerant slashes would match to the list (or drop all)."""
+    before = mls_mock.store.dump()
+
+    with pytest.raises(MLSClientError) as refused:
+        getattr(mls_graph_api_client, call)("")
+
+    assert refused.value.code == 404
+    assert mls_mock.store.dump() == before
+
+
+def test_an_empty_fault_id_is_404_and_clears_no_fault(mls_mock):
+    fault = mls_mock.fail("GET", "/api/v1/channels", status=503)
+
+    answer = requests.delete("https://ab.stg.sktmls.com/_mock/faults/")
+
+    check_envelope(answer.json(), 404)
+    assert len(requests.get("https://ab.stg.sktmls.com/_mock/faults").json()["results"]) == 1
+    assert mls_mock.remove_fault(fault)  # still waiting: the empty id cleared nothing
