@@ -60,7 +60,7 @@ $(BIN_FULL)/.installed: pyproject.toml Makefile
 
 install-full: $(BIN_FULL)/.installed
 
-serve: install  ## the fake on 127.0.0.1:8000, in memory
+serve: $(BIN)/.installed  ## the fake on 127.0.0.1:8000, in memory (no browser needed: not `install`)
 	$(BIN)/mls-mock serve $(ARGS)
 
 # One worker per core, each handed one test at a time (the longest first: tests/conftest.py),
@@ -68,7 +68,7 @@ serve: install  ## the fake on 127.0.0.1:8000, in memory
 # quarter of its share up front).
 XDIST := -n auto --dist load --maxschedchunk 1
 
-test: install   ## the whole suite, at the default size (about 7 minutes on 2 cores)
+test: install   ## the whole suite, at the default size (about 7 minutes on 2 idle cores)
 	$(BIN)/python -m pytest $(XDIST) $(ARGS)
 
 test-thorough: install  ## the same tests with the full example, step and request counts

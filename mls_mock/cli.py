@@ -70,8 +70,14 @@ def serve_command(args, on_ready=None) -> int:
         if args.channel_timeout < 1:
             raise UsageError("--channel-timeout must be at least 1 second")
         for name in args.allowed_host:
-            if name.strip() in ("", ".") or any(char in name for char in "/@ \t"):
-                raise UsageError(f"--allowed-host {name!r}: a host name, .domain (it and every name under it) or *")
+            given = name.strip()
+            with_port = given.count(":") == 1 and not given.startswith("[")  # any port is answered
+            star_glob = given.startswith("*") and given != "*"  # `.example.com` says it
+            if given in ("", ".") or any(char in name for char in "/@ \t") or with_port or star_glob:
+                raise UsageError(
+                    f"--allowed-host {name!r}: a host name without a port (every port is answered), "
+                    ".domain (it and every name under it) or *"
+                )
         users = _read_users(args.users) if args.users else None
         token = args.admin_token if args.admin_token is not None else os.environ.get("MLS_MOCK_ADMIN_TOKEN")
         store = Store(generous=_generous(args.generous))

@@ -88,6 +88,12 @@ class MLSMock(transport.Router):
     # ---- lifecycle ----------------------------------------------------------------------
 
     def start(self) -> "MLSMock":
+        remote = transport.remote_target()
+        if remote is not None:  # sktmls is pointed there: this fake would see none of its calls
+            raise RuntimeError(
+                f"mls-mock: this run sends sktmls to {remote} (--mls-url), so an MLSMock started now would "
+                "answer nothing; skip fake-only tests on such runs (the mls_mock fixture is skipped there)"
+            )
         allow_light_sktmls()
         if not self._origins_read:
             mounted, other = mls_api_origins()

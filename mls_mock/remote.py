@@ -76,7 +76,7 @@ class Created:
 
 class RemoteGate(transport.Router):
     def __init__(self, url: str, username: str, password: str, allow_writes: bool = False):
-        self.url = url.rstrip("/")
+        self.url = self.remote = url.rstrip("/")
         self._origin = transport.origin(self.url)
         self._prefix = transport.urlsplit(self.url).path.rstrip("/")
         self.allow_writes = allow_writes

@@ -109,8 +109,9 @@ class Journal:
     long-running server grow; the oldest go first. The newest call is always kept."""
 
     def __init__(self, limit: int = DEFAULT_JOURNAL_ENTRIES, max_bytes: int = DEFAULT_JOURNAL_BYTES):
-        if limit < 1 or max_bytes < 1:
-            raise ValueError("a journal keeps at least one call: limit and max_bytes must be positive")
+        for name, value in (("journal_limit", limit), ("journal_bytes", max_bytes)):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"{name} must be a positive int (a count of calls; bytes), not {value!r}")
         self.limit, self.max_bytes = limit, max_bytes
         self.body_cap = min(JOURNAL_BODY_CAP, max_bytes)
         self._calls: collections.deque[tuple[Call, int]] = collections.deque()

@@ -196,7 +196,10 @@ def call_wsgi(app: Callable, prepared: requests.PreparedRequest) -> requests.Res
 
 class Router:
     """What an active fake answers: `handle` returns a Response, raises, or returns None to
-    let the request go on to the network."""
+    let the request go on to the network. `remote`: the server a router sends MLS calls on
+    to instead of answering them (the plugin's --mls-url gate), else None."""
+
+    remote: str | None = None
 
     def handle(self, adapter: HTTPAdapter, prepared: requests.PreparedRequest, **kwargs) -> requests.Response | None:
         raise NotImplementedError
@@ -235,6 +238,11 @@ def _routed_send(adapter: HTTPAdapter, request: requests.PreparedRequest, **kwar
         if response is not None:
             return response
     return send_onward(adapter, request, **kwargs)
+
+
+def remote_target() -> str | None:
+    """The --mls-url server active routers send MLS calls to, if any."""
+    return next((router.remote for router in _routers if router.remote), None)
 
 
 def activate(router: Router) -> None:

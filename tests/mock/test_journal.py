@@ -106,6 +106,8 @@ def test_the_newest_call_is_kept_whatever_the_bound():
     assert [call.path for call in journal] == ["/api/v1/channels/2"]
     with pytest.raises(ValueError):
         Journal(max_bytes=0)
+    with pytest.raises(ValueError, match="journal_bytes must be a positive int .* not '1MiB'"):
+        Journal(max_bytes="1MiB")  # what --journal-bytes takes; in Python, an int
 
 
 def test_each_call_keeps_its_answer_under_the_same_cap_and_a_number_never_reused():

@@ -115,3 +115,16 @@ def test_meta_tables_and_items_a_test_created_are_deleted_items_first(run, stand
     deletes = [c.path for c in standalone.journal if c.method == "DELETE"]
     assert deletes == ["/api/v1/meta_tables/2", "/api/v1/meta_tables/3/meta_items/3",
                        "/api/v1/meta_tables/1/meta_items/1", "/api/v1/meta_tables/3", "/api/v1/meta_tables/1"]
+
+
+def test_an_mlsmock_started_by_hand_on_such_a_run_is_an_error_not_a_silent_pass(run, standalone):
+    """sktmls goes to the --mls-url server: a hand-started MLSMock would see no call, and a
+    test asserting on the server's answers would pass without ever meeting the fake."""
+    result = run('''
+        from mls_mock import MLSMock
+        def test_by_hand():
+            with MLSMock():
+                pass
+    ''', *_options(standalone))
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([f"*RuntimeError: mls-mock: this run sends sktmls to {standalone.url} (--mls-url)*"])

@@ -175,7 +175,7 @@ def test_decisions_kept_are_bounded_and_stay_right():
     assert not allowed.allows("evil1.example") and allowed.allows("127.0.0.1:1")  # kept ones, asked again
 
 
-@pytest.mark.parametrize("value", ["", ".", "http://mls.test", "a b", "user@host"])
+@pytest.mark.parametrize("value", ["", ".", "http://mls.test", "a b", "user@host", "mls.test:8000", "*.mls.test"])
 def test_a_value_that_is_not_a_name_is_a_usage_error(value, capsys):
     from mls_mock.cli import main
 
