@@ -11,7 +11,8 @@ from werkzeug.wrappers import Request as WerkzeugRequest
 
 from . import assumptions
 from .api import routes_for
-from .pipeline import internal_error
+from .errors import FieldError
+from .pipeline import internal_error, serve
 from .routing import Dispatcher
 from .state import AppState
 from .store import Store
@@ -73,7 +74,10 @@ class WSGIAdapter:
 
     def __call__(self, environ, start_response):
         try:
-            reply = self.dispatcher.dispatch(self.request(environ))
+            if environ.get("QUERY_STRING", "").count("&") >= assumptions.MAX_QUERY_PARAMETERS:
+                reply = serve(self.request(environ, parse_query=False), None, _too_many_parameters)
+            else:
+                reply = self.dispatcher.dispatch(self.request(environ))
         except Exception as error:  # the pipeline answers every error it sees; this is building the request
             if self.state.propagate_exceptions:
                 raise
@@ -81,7 +85,7 @@ class WSGIAdapter:
         start_response(f"{reply.status} {HTTP_STATUS_CODES.get(reply.status, 'unknown').upper()}", reply.headers)
         return [] if environ.get("REQUEST_METHOD", "").upper() == "HEAD" else [reply.body]
 
-    def request(self, environ) -> Request:
+    def request(self, environ, parse_query: bool = True) -> Request:
         request = _LimitedRequest(environ)
         try:
             data: bytes | None = request.get_data(cache=True)
@@ -96,7 +100,7 @@ class WSGIAdapter:
             self.state,
             request.method,
             request.path,
-            request.args.to_dict(flat=False),
+            request.args.to_dict(flat=False) if parse_query else {},
             headers,
             request.content_length,
             data,
@@ -104,3 +108,8 @@ class WSGIAdapter:
             request.scheme,
             environ.get("QUERY_STRING", ""),
         )
+
+
+def _too_many_parameters(req: Request):
+    """Answered through the pipeline (faults, auth, the journal) like a request no route takes."""
+    raise FieldError("query", f"more than {assumptions.MAX_QUERY_PARAMETERS} parameters")
