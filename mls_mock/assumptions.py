@@ -20,11 +20,6 @@ MAX_NAME_LENGTH = 255
 # Bodies larger than this get 413.
 MAX_BODY_BYTES = 1024 * 1024
 
-# A query string with more parameters than this gets 400 naming `query`, before it is parsed:
-# parsing costs about 18 us a parameter, and 64 KiB of headers hold 6,000 of them. sktmls
-# sends a handful (a profile's `f` keys, a graph filter's properties).
-MAX_QUERY_PARAMETERS = 1000
-
 # A body nested deeper than this gets 400 before it is parsed; a value is stored only if a
 # state document holding it stays within it (from bodies, seeds, state files and Python
 # alike). Real MLS payloads are a few levels deep; the bound keeps every later read (copy,

@@ -118,7 +118,8 @@ QUERY_ROWS = [
     row("bucket_id_word", "GET", f"{E}/1/buckets", 400, query="id=x"),
     # Unknown parameters are ignored (documented): answered, and nothing changes.
     row("unknown_params", "GET", C, 200, query="foo=bar&__proto__=1&constructor=2&id[]=1"),
-    row("5k_unknown_params", "GET", E, 200, query="&".join(f"p{i}={i}" for i in range(5000))),
+    # (past 1,000 parameters the served fake answers 400 naming query: tests/server/test_limits.py)
+    row("999_unknown_params", "GET", E, 200, query="&".join(f"p{i}={i}" for i in range(999))),
     row("encoded_nul_in_name", "GET", C, 200, query="screen_id=%00"),
     row("query_on_delete_ignored_but_id_checked", "DELETE", f"{C}/99", 404, query="id=1"),
 ]

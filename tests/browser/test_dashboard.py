@@ -109,7 +109,6 @@ def test_a_client_call_shows_up_in_the_traffic_view_without_a_reload(
     screenshot(page, "traffic.png", tmp_path)
 
 
-@pytest.mark.mls_seed("demo")
 def test_the_path_filter_matches_and_refuses_a_4000_character_path(page, mls_live_server):
     """Anyone who reaches the port can journal a path this long. The glob walks it once per
     star: the RegExp it replaced (`.*` per star) backtracked, and on this path the same test
@@ -129,6 +128,7 @@ def test_the_path_filter_matches_and_refuses_a_4000_character_path(page, mls_liv
     wait_for(page, lambda d: len(d.find_elements(By.CSS_SELECTOR, "tr.call")) == 1, "the matching filter")
 
 
+@pytest.mark.mls_seed("demo")
 def test_a_fault_added_from_the_page_fails_the_next_client_call(page, mls_live_server, mls_channel_client):
     page.get(f"{mls_live_server.ui_url}/controls")
     path = page.find_element(By.ID, "fault-path")

@@ -253,7 +253,7 @@ def test_the_open_files_limit_is_raised_or_the_connection_limit_lowered(monkeypa
 def test_a_query_of_too_many_parameters_is_400_naming_query_before_it_is_parsed(server):
     """6,000 parameters fit in 64 KiB of headers and cost werkzeug 0.1-0.2 s of CPU to parse,
     on any route, /_mock/health included: eight clients held the server at 4.5 requests/s."""
-    from mls_mock.assumptions import MAX_QUERY_PARAMETERS
+    from mls_mock.app import MAX_QUERY_PARAMETERS
 
     too_many = "&".join(f"k{n}=v" for n in range(MAX_QUERY_PARAMETERS + 1))
     for path in ("/_mock/health", "/api/v1/channels"):
