@@ -42,7 +42,7 @@ def send(url: str, method: str, path: str, host: str | None, body: bytes | None 
         connection.close()
 
 
-def refused(answer) -> dict:
+def assert_refused(answer) -> dict:
     status, headers, raw = answer
     assert status == 403, raw[:300]
     assert headers["Content-Type"] == "application/json", headers
@@ -51,7 +51,7 @@ def refused(answer) -> dict:
     return payload
 
 
-def served(answer) -> bytes:
+def assert_served(answer) -> bytes:
     status, _, raw = answer
     assert status < 400, raw[:300]
     return raw
@@ -62,7 +62,7 @@ def test_a_foreign_host_is_refused_on_every_route_in_the_envelope(server):
     for path in READS:
         for host in (EVIL, f"{EVIL}:{port}", "EVIL.example.", "127.0.0.1.evil.example", "10.0.0.1",
                      "ab.local.sktmls.com.evil.example"):
-            payload = refused(send(server.url, "GET", path, host))
+            payload = assert_refused(send(server.url, "GET", path, host))
             assert host[:100] in payload["error"], payload
         assert send(server.url, "HEAD", path, EVIL)[0] == 403
 
@@ -73,17 +73,17 @@ def test_a_foreign_host_changes_nothing_even_with_its_own_origin(server):
     for path, body in [("/_mock/faults", b'{"path": "/api/*"}'), ("/_mock/reset", b"{}"),
                        ("/_mock/seed", b'{"name": "demo"}'),
                        ("/api/v1/experiments", b'{"name": "rebound", "bucketing_seed": "s"}')]:
-        refused(send(server.url, "POST", path, EVIL, body, origin))
+        assert_refused(send(server.url, "POST", path, EVIL, body, origin))
     local = server.url.removeprefix("http://")
-    assert json.loads(served(send(server.url, "GET", "/_mock/faults", local)))["results"] == []
-    records = json.loads(served(send(server.url, "GET", "/_mock/health", local)))["results"]["records"]
+    assert json.loads(assert_served(send(server.url, "GET", "/_mock/faults", local)))["results"] == []
+    records = json.loads(assert_served(send(server.url, "GET", "/_mock/health", local)))["results"]["records"]
     assert not any(records.values()), records
 
 
 def test_an_api_request_refused_for_its_host_is_journaled(server):
-    refused(send(server.url, "POST", "/api/v1/channels?x=1", EVIL, b'{"screen_id": "s"}'))
-    refused(send(server.url, "GET", "/_mock/state", EVIL))  # admin routes are never journaled
-    calls = json.loads(served(send(server.url, "GET", "/_mock/calls", "localhost")))["results"]
+    assert_refused(send(server.url, "POST", "/api/v1/channels?x=1", EVIL, b'{"screen_id": "s"}'))
+    assert_refused(send(server.url, "GET", "/_mock/state", EVIL))  # admin routes are never journaled
+    calls = json.loads(assert_served(send(server.url, "GET", "/_mock/calls", "localhost")))["results"]
     assert [(c["method"], c["path"], c["status"], c["user"], c["query"], c["json"]) for c in calls] == [
         ("POST", "/api/v1/channels", 403, None, {"x": "1"}, None)]
     assert calls[0]["response"]["error"].startswith("Host: 'evil.example'")
@@ -95,7 +95,7 @@ def test_an_api_request_refused_for_its_host_is_journaled(server):
                                   "127.0.0.2:{port}", ""])
 def test_loopback_names_any_port_are_answered(server, host):
     port = server.url.rpartition(":")[2]
-    served(send(server.url, "GET", "/_mock/state", host.format(port=port)))
+    assert_served(send(server.url, "GET", "/_mock/state", host.format(port=port)))
 
 
 def test_a_request_without_host_is_answered(server):
@@ -111,16 +111,16 @@ def test_a_request_without_host_is_answered(server):
 def test_allowed_host_names_are_answered_and_others_still_refused(start_server):
     server = start_server("--allowed-host", "mls.test", "--allowed-host", ".corp.test")
     for host in ("mls.test", "MLS.test:8000", "corp.test", "a.b.corp.test:1", "localhost", "127.0.0.1"):
-        served(send(server.url, "GET", "/_mock/ui", host))
+        assert_served(send(server.url, "GET", "/_mock/ui", host))
     for host in (EVIL, "mls.test.evil.example", "xcorp.test", "192.168.1.5"):
-        refused(send(server.url, "GET", "/_mock/ui", host))
+        assert_refused(send(server.url, "GET", "/_mock/ui", host))
     assert ("Host names answered: localhost, loopback addresses, sktmls's LOCAL hosts, mls.test, *.corp.test"
             in server.log)
 
 
 def test_allowed_host_star_answers_any_name(start_server):
     server = start_server("--allowed-host", "*", "--log-level", "warning")
-    served(send(server.url, "GET", "/_mock/state", EVIL))
+    assert_served(send(server.url, "GET", "/_mock/state", EVIL))
 
 
 def test_ipv6_loopback_server(start_server):
@@ -132,17 +132,17 @@ def test_ipv6_loopback_server(start_server):
     server = start_server("--host", "::1", "--log-level", "warning")
     port = server.url.rpartition(":")[2]
     for host in (f"[::1]:{port}", "[::1]", f"localhost:{port}", "127.0.0.1"):
-        served(send(server.url, "GET", "/_mock/health", host))
-    refused(send(server.url, "GET", "/_mock/health", f"{EVIL}:{port}"))
+        assert_served(send(server.url, "GET", "/_mock/health", host))
+    assert_refused(send(server.url, "GET", "/_mock/health", f"{EVIL}:{port}"))
 
 
 def test_the_plugins_live_server_checks_host_too():
     """`mls_live_server` and the tests' servers are LiveServer on 127.0.0.1."""
     with LiveServer(create_app()) as live:
-        refused(send(live.url, "GET", "/_mock/calls", EVIL))
-        served(send(live.url, "GET", "/_mock/calls", live.url.removeprefix("http://")))
+        assert_refused(send(live.url, "GET", "/_mock/calls", EVIL))
+        assert_served(send(live.url, "GET", "/_mock/calls", live.url.removeprefix("http://")))
     with LiveServer(create_app(), allowed_hosts=["svc"]) as live:
-        served(send(live.url, "GET", "/_mock/calls", "svc:80"))
+        assert_served(send(live.url, "GET", "/_mock/calls", "svc:80"))
 
 
 def test_a_server_on_every_interface_answers_any_name_unless_narrowed():
