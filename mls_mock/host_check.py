@@ -27,6 +27,7 @@ from urllib.parse import parse_qs
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wsgi import get_path_info
 
+from .app import MAX_QUERY_PARAMETERS
 from .hosts import is_runtime
 from .traffic import Call
 from .wire import envelope
@@ -137,7 +138,9 @@ class HostCheck:
 
     def _journal(self, environ, path: str, answer: bytes) -> None:
         """As the pipeline journals a refusal: no user, no body kept."""
-        query_all = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        query = environ.get("QUERY_STRING", "")
+        # unparsed past the served fake's bound, as the pipeline leaves it (app.MAX_QUERY_PARAMETERS)
+        query_all = parse_qs(query, keep_blank_values=True) if query.count("&") < MAX_QUERY_PARAMETERS else {}
         length = environ.get("CONTENT_LENGTH", "")
         size = int(length) if length.isdigit() else 0
         journal = self.state.journal

@@ -181,3 +181,12 @@ def test_a_value_that_is_not_a_name_is_a_usage_error(value, capsys):
 
     assert main(["serve", "--port", "0", "--allowed-host", value]) == 2
     assert "--allowed-host" in capsys.readouterr().err
+
+
+def test_a_refused_host_with_too_many_query_parameters_is_journaled_unparsed(server):
+    from mls_mock.app import MAX_QUERY_PARAMETERS
+
+    query = "&".join(f"k{n}=v" for n in range(MAX_QUERY_PARAMETERS + 1))
+    assert_refused(send(server.url, "GET", f"/api/v1/channels?{query}", EVIL))
+    calls = json.loads(assert_served(send(server.url, "GET", "/_mock/calls", "localhost")))["results"]
+    assert [(c["path"], c["status"], c["query_all"]) for c in calls] == [("/api/v1/channels", 403, {})]
